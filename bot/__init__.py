@@ -1,0 +1,1 @@
+"""The shell of liaison-bot: settings, CLI, app factory, channels, web server."""

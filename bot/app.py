@@ -1,0 +1,91 @@
+"""The app factory: one Dispatcher for every channel, with its storage and middlewares."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aiogram import Dispatcher, Router
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import build_i18n
+from bot.isolation import ChatIsolation
+from bot.middlewares import install_middlewares
+from bot.settings import Settings
+from services.clock import Clock
+from storage.db import Database
+from storage.fsm import SQLStorage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """What every part of the running bot shares; travels in the dispatcher's workflow data."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    i18n: I18n
+    channels: dict[int, str] = field(default_factory=dict)
+
+
+def build_context(settings: Settings, db: Database, clock: Clock) -> AppContext:
+    """Assemble the shared context."""
+    return AppContext(
+        settings=settings, db=db, clock=clock, i18n=build_i18n(settings.default_locale)
+    )
+
+
+def _fsm_backend(ctx: AppContext) -> tuple[BaseStorage, BaseEventIsolation]:
+    if ctx.settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(
+            ctx.settings.redis_url,
+            key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+        )
+        return storage, RedisEventIsolation(storage.redis, key_builder=storage.key_builder)
+    return SQLStorage(ctx.db, now=ctx.clock.now), ChatIsolation()
+
+
+def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -> Dispatcher:
+    """Create the single Dispatcher that every channel feeds."""
+    storage, isolation = _fsm_backend(ctx)
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp["db"] = ctx.db
+    dp["clock"] = ctx.clock
+    dp["settings"] = ctx.settings
+    dp["tz"] = ctx.settings.tz
+    dp["channels"] = ctx.channels
+    dp["app"] = ctx
+    install_middlewares(dp, ctx.i18n, flood_limit=ctx.settings.flood_limit)
+    if routers is None:
+        from handlers import get_routers
+
+        routers = get_routers()
+    dp.include_routers(*routers)
+    dp.errors.register(_on_error)
+    return dp
+
+
+async def _on_error(event: ErrorEvent, app: AppContext, locale: str | None = None) -> bool:
+    """Log the failure and tell the user that nothing they entered was lost."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    with app.i18n.context(), app.i18n.use_locale(locale or app.i18n.default_locale):
+        text = _(
+            "Sorry, something went wrong on our side. What you entered is kept; please try again."
+        )
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(text, show_alert=True)
+        elif event.update.message is not None:
+            await event.update.message.answer(text)
+    except Exception:
+        log.warning("could not report the failure to the user", exc_info=True)
+    return True

@@ -1,0 +1,26 @@
+"""Outer middlewares on every update, in the order they run.
+
+session -> replayed updates -> private chats only -> flood -> identity -> language.
+"""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import LocaleMiddleware
+from bot.middlewares.chat_guard import PrivateChatOnlyMiddleware
+from bot.middlewares.dedupe import ReplayGuardMiddleware
+from bot.middlewares.flood import FloodMiddleware
+from bot.middlewares.identity import IdentityMiddleware
+from bot.middlewares.session import DbSessionMiddleware
+
+
+def install_middlewares(dp: Dispatcher, i18n: I18n, *, flood_limit: int) -> None:
+    """Register the outer middlewares on the dispatcher's update observer."""
+    dp.update.outer_middleware(DbSessionMiddleware())
+    dp.update.outer_middleware(ReplayGuardMiddleware())
+    dp.update.outer_middleware(PrivateChatOnlyMiddleware(i18n))
+    dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit))
+    dp.update.outer_middleware(IdentityMiddleware())
+    dp.update.outer_middleware(LocaleMiddleware(i18n))

@@ -1,0 +1,263 @@
+"""What works everywhere: /start (with QR deep links), /help, /language, /cancel, the menu."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import keyboards
+from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
+from handlers.filters import ButtonText
+from handlers.resident.flow import Turn, ask_again, in_report, start_report
+from handlers.resident.my_issues import show_my_issues
+from handlers.resident.stations import show_stations
+from handlers.texts import Buttons
+from services.identities import SUPPORTED_LOCALES, set_locale
+from services.reference import get_station_by_code
+from storage.models import ChatIdentity
+
+log = logging.getLogger(__name__)
+router = Router(name="common")
+
+STATION_PAYLOAD = "st-"
+
+
+def welcome_text() -> str:
+    """The greeting of a first contact or a /start."""
+    return _(
+        "Welcome to the CPPCC liaison desk.\n\n"
+        "Tell us about problems of daily life in your community: the liaison stations "
+        "pass them to the committee members and departments who can act. "
+        "Every case gets an answer, and you can follow it here.\n\n"
+        "Choose from the menu below."
+    )
+
+
+def help_text() -> str:
+    """What the bot does and how to use it."""
+    return _(
+        "<b>How this works</b>\n"
+        "📝 <b>Report an issue</b>: choose a liaison station and a category, describe the "
+        "problem, add up to 3 photos and the location if you like, then check and send. "
+        "You get a case number.\n"
+        "📋 <b>My issues</b>: your cases, where each one stands, and the answers.\n"
+        "📍 <b>Liaison stations</b>: where to find them, and a shortcut to report there.\n\n"
+        "<b>Commands</b>\n"
+        "/start – main menu\n"
+        "/report – report an issue\n"
+        "/myissues – my issues\n"
+        "/stations – liaison stations\n"
+        "/language – 中文 / English\n"
+        "/cancel – stop the report you are writing\n\n"
+        "<b>Privacy</b>: you may report anonymously. If you leave a phone number, only the "
+        "staff and the person handling your case see it."
+    )
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.startswith(STATION_PAYLOAD)))
+async def start_at_station(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """A station's QR code: start a report with that station already chosen."""
+    code = (command.args or "")[len(STATION_PAYLOAD) :]
+    station = await get_station_by_code(session, code)
+    turn = Turn(bot, message.chat.id, session, state, locale, tz)
+    if station is None:
+        log.info("unknown station code %r from chat %s", code, message.chat.id)
+        await message.answer(
+            _("This QR code does not match any liaison station. Please choose from the list.")
+        )
+        await start_report(turn)
+        return
+    if await in_report(state):
+        await message.answer(
+            _("Your unfinished report was replaced by a new one for this station.")
+        )
+    await start_report(turn, station_id=station.id)
+
+
+@router.message(CommandStart())
+async def start(message: Message, state: FSMContext) -> None:
+    """Greet and show the menu; offer to resume an unfinished report."""
+    await message.answer(welcome_text(), reply_markup=keyboards.main_menu())
+    if await in_report(state):
+        await message.answer(
+            _("You have a report that is not sent yet."),
+            reply_markup=keyboards.resume_or_discard(),
+        )
+
+
+@router.message(Command("help"))
+@router.message(ButtonText(Buttons.HELP))
+async def help_command(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """Explain the bot."""
+    await message.answer(help_text())
+    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+
+
+@router.message(Command("language"))
+async def language_command(message: Message) -> None:
+    """Offer the languages."""
+    await message.answer(_("Choose your language:"), reply_markup=keyboards.languages())
+
+
+@router.callback_query(LanguageCB.filter())
+async def language_chosen(
+    callback: CallbackQuery,
+    callback_data: LanguageCB,
+    bot: Bot,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    i18n: I18n,
+    state: FSMContext,
+) -> None:
+    """Remember the language and answer in it from now on."""
+    if callback_data.code not in SUPPORTED_LOCALES:
+        log.warning("chat %s asked for language %r", callback.from_user.id, callback_data.code)
+        await callback.answer(_("This button is not valid."))
+        return
+    assert identity.id is not None
+    await set_locale(session, identity_id=identity.id, locale=callback_data.code)
+    with i18n.use_locale(callback_data.code):
+        await callback.answer()
+        markup = None if await in_report(state) else keyboards.main_menu()
+        await bot.send_message(
+            callback.from_user.id, _("Language set: English."), reply_markup=markup
+        )
+
+
+@router.message(Command("cancel"))
+@router.message(ButtonText(Buttons.CANCEL))
+async def cancel(message: Message, state: FSMContext) -> None:
+    """Drop the draft, if any, and show the menu."""
+    if await in_report(state):
+        await state.clear()
+        await message.answer(
+            _("Your report was discarded; nothing was sent."), reply_markup=keyboards.main_menu()
+        )
+        return
+    await state.clear()
+    await message.answer(_("There is nothing to cancel."), reply_markup=keyboards.main_menu())
+
+
+@router.message(Command("report"))
+@router.message(ButtonText(Buttons.REPORT))
+async def report_command(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """Start a report, or offer to resume the one already open."""
+    if await in_report(state):
+        await message.answer(
+            _("You have a report that is not sent yet."),
+            reply_markup=keyboards.resume_or_discard(),
+        )
+        return
+    await start_report(Turn(bot, message.chat.id, session, state, locale, tz))
+
+
+@router.callback_query(ResumeCB.filter())
+async def resume_chosen(
+    callback: CallbackQuery,
+    callback_data: ResumeCB,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """Continue the open draft where it stopped, or start a new one."""
+    await callback.answer()
+    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
+    if callback_data.action == "continue" and await in_report(state):
+        await ask_again(turn)
+    elif callback_data.action == "continue":
+        await turn.say(
+            _("That report was already sent or discarded."), reply_markup=keyboards.main_menu()
+        )
+    else:
+        await start_report(turn)
+
+
+@router.callback_query(MenuCB.filter(F.action == "report"))
+async def report_from_button(
+    callback: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """The "report an issue" button under an empty list."""
+    await callback.answer()
+    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
+    if await in_report(state):
+        await turn.say(
+            _("You have a report that is not sent yet."),
+            reply_markup=keyboards.resume_or_discard(),
+        )
+        return
+    await start_report(turn)
+
+
+@router.message(Command("myissues"))
+@router.message(ButtonText(Buttons.MY_ISSUES))
+async def my_issues_command(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+    identity: ChatIdentity,
+) -> None:
+    """List my cases."""
+    await show_my_issues(message, session=session, identity=identity, locale=locale, page=0)
+    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+
+
+@router.message(Command("stations"))
+@router.message(ButtonText(Buttons.STATIONS))
+async def stations_command(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    locale: str,
+    tz: dt.tzinfo,
+) -> None:
+    """The stations directory."""
+    await show_stations(message, session=session, locale=locale)
+    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+
+
+async def _back_to_draft(turn: Turn) -> None:
+    """After a detour, remind a resident who is writing a report where they were."""
+    if await in_report(turn.state):
+        await turn.say(_("Your unfinished report is kept. Let's go on:"))
+        await ask_again(turn)

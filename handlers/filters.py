@@ -1,0 +1,32 @@
+"""Filters shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+
+class ButtonText(Filter):
+    """Matches the text of a reply-keyboard button in any of the supported languages.
+
+    A chat that switched language may still tap a button drawn in the old one.
+    """
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+        self._cache: frozenset[str] | None = None
+
+    def _labels(self, i18n: I18n) -> frozenset[str]:
+        if self._cache is None:
+            labels = {self.msgid}
+            for locale in i18n.available_locales:
+                labels.add(i18n.gettext(self.msgid, locale=locale))
+            self._cache = frozenset(labels)
+        return self._cache
+
+    async def __call__(self, message: Message, i18n: I18n, **_: Any) -> bool:
+        """Whether the message text is this button's label."""
+        return message.text is not None and message.text.strip() in self._labels(i18n)

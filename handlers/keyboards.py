@@ -1,0 +1,247 @@
+"""Keyboards, drawn in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import (
+    CategoryPickCB,
+    ContactCB,
+    IssueCB,
+    IssuesPageCB,
+    LanguageCB,
+    MenuCB,
+    NearestCB,
+    ResumeCB,
+    ReviewCB,
+    StationInfoCB,
+    StationPickCB,
+)
+from handlers.texts import Buttons, shorten, status_label
+from services.issues import IssueDetail, IssuePage
+from services.reference import display_name
+from storage.models import IssueCategory, Station
+
+
+def main_menu() -> ReplyKeyboardMarkup:
+    """The resident's main menu."""
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_(Buttons.REPORT)), KeyboardButton(text=_(Buttons.MY_ISSUES))],
+            [KeyboardButton(text=_(Buttons.STATIONS)), KeyboardButton(text=_(Buttons.HELP))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def cancel_only() -> ReplyKeyboardMarkup:
+    """Shown while a report is being written."""
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_(Buttons.CANCEL))]], resize_keyboard=True
+    )
+
+
+def languages() -> InlineKeyboardMarkup:
+    """Language choice; each language named in itself."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="中文", callback_data=LanguageCB(code="zh_CN").pack()),
+                InlineKeyboardButton(text="English", callback_data=LanguageCB(code="en").pack()),
+            ]
+        ]
+    )
+
+
+def resume_or_discard() -> InlineKeyboardMarkup:
+    """For a resident who starts again while a draft is open."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("▶ Continue my report"), callback_data=ResumeCB(action="continue"))
+    builder.button(text=_("🗑 Discard it and start over"), callback_data=ResumeCB(action="restart"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def station_choice(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
+    """Every station, then "nearest to me"."""
+    builder = InlineKeyboardBuilder()
+    for station in stations:
+        assert station.id is not None
+        builder.button(
+            text=display_name(station, locale), callback_data=StationPickCB(id=station.id)
+        )
+    builder.button(text=_("📍 Find the nearest to me"), callback_data=NearestCB())
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def nearest_choice(pairs: Sequence[tuple[Station, float]], locale: str) -> InlineKeyboardMarkup:
+    """The nearest stations with their distance."""
+    builder = InlineKeyboardBuilder()
+    for station, km in pairs:
+        assert station.id is not None
+        label = _("{name} · {km:.1f} km").format(name=display_name(station, locale), km=km)
+        builder.button(text=label, callback_data=StationPickCB(id=station.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def share_location(*, skippable: bool) -> ReplyKeyboardMarkup:
+    """A location button, with Skip when the location is optional."""
+    rows = [[KeyboardButton(text=_(Buttons.SHARE_LOCATION), request_location=True)]]
+    if skippable:
+        rows.append([KeyboardButton(text=_(Buttons.SKIP))])
+    rows.append([KeyboardButton(text=_(Buttons.CANCEL))])
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True)
+
+
+def category_choice(categories: Sequence[IssueCategory], locale: str) -> InlineKeyboardMarkup:
+    """Every category, two a row."""
+    builder = InlineKeyboardBuilder()
+    for category in categories:
+        assert category.id is not None
+        builder.button(
+            text=display_name(category, locale), callback_data=CategoryPickCB(id=category.id)
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def photo_step(*, has_photos: bool) -> ReplyKeyboardMarkup:
+    """Done (or Skip), remove the photos, cancel."""
+    rows = [[KeyboardButton(text=_(Buttons.DONE if has_photos else Buttons.SKIP))]]
+    if has_photos:
+        rows.append([KeyboardButton(text=_(Buttons.REMOVE_PHOTOS))])
+    rows.append([KeyboardButton(text=_(Buttons.CANCEL))])
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True)
+
+
+def contact_choice() -> InlineKeyboardMarkup:
+    """Anonymous, or leave a phone number."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🙈 Stay anonymous"), callback_data=ContactCB(choice="anonymous"))
+    builder.button(text=_("📱 Leave my phone number"), callback_data=ContactCB(choice="phone"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def share_phone() -> ReplyKeyboardMarkup:
+    """Share the phone number of this account."""
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_(Buttons.SHARE_PHONE), request_contact=True)],
+            [KeyboardButton(text=_(Buttons.CANCEL))],
+        ],
+        resize_keyboard=True,
+    )
+
+
+def review(draft: str) -> InlineKeyboardMarkup:
+    """Edit any part, submit or discard."""
+    builder = InlineKeyboardBuilder()
+    edits = [
+        ("station", _("✏️ Station")),
+        ("category", _("✏️ Category")),
+        ("description", _("✏️ Description")),
+        ("photos", _("✏️ Photos")),
+        ("location", _("✏️ Location")),
+        ("contact", _("✏️ Contact")),
+    ]
+    for action, label in edits:
+        builder.button(text=label, callback_data=ReviewCB(action=action, draft=draft))
+    builder.button(text=_("✅ Submit"), callback_data=ReviewCB(action="submit", draft=draft))
+    builder.button(text=_("🗑 Discard"), callback_data=ReviewCB(action="discard", draft=draft))
+    builder.adjust(3, 3, 1, 1)
+    return builder.as_markup()
+
+
+def issues_page(page: IssuePage, locale: str) -> InlineKeyboardMarkup:
+    """One button a case, then paging."""
+    builder = InlineKeyboardBuilder()
+    for item in page.items:
+        label = f"{item.number} · {status_label(item.status)} · " + shorten(
+            display_name(item.category, locale), 16
+        )
+        builder.row(
+            InlineKeyboardButton(
+                text=label,
+                callback_data=IssueCB(action="view", id=item.id, page=page.page).pack(),
+            )
+        )
+    nav: list[InlineKeyboardButton] = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=_("◀ Newer"), callback_data=IssuesPageCB(page=page.page - 1).pack()
+            )
+        )
+    if page.page + 1 < page.pages:
+        nav.append(
+            InlineKeyboardButton(
+                text=_("Older ▶"), callback_data=IssuesPageCB(page=page.page + 1).pack()
+            )
+        )
+    if nav:
+        builder.row(*nav)
+    return builder.as_markup()
+
+
+def issue_detail(detail: IssueDetail, page: int) -> InlineKeyboardMarkup:
+    """Photos (if any) and back to the list."""
+    assert detail.issue.id is not None
+    builder = InlineKeyboardBuilder()
+    if detail.photos:
+        builder.button(
+            text=_("📷 Photos ({count})").format(count=len(detail.photos)),
+            callback_data=IssueCB(action="photos", id=detail.issue.id, page=page),
+        )
+    builder.button(text=_("◀ Back to my issues"), callback_data=IssuesPageCB(page=page))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def report_first() -> InlineKeyboardMarkup:
+    """For an empty list: a way to start."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_(Buttons.REPORT), callback_data=MenuCB(action="report"))
+    return builder.as_markup()
+
+
+def stations_directory(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
+    """The stations directory."""
+    builder = InlineKeyboardBuilder()
+    for station in stations:
+        assert station.id is not None
+        builder.button(
+            text=display_name(station, locale),
+            callback_data=StationInfoCB(action="view", id=station.id),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def station_actions(station: Station) -> InlineKeyboardMarkup:
+    """Report at this station, see it on a map, back."""
+    assert station.id is not None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📝 Report an issue here"),
+        callback_data=StationInfoCB(action="report", id=station.id),
+    )
+    if station.latitude is not None and station.longitude is not None:
+        builder.button(
+            text=_("🗺 Show on the map"), callback_data=StationInfoCB(action="map", id=station.id)
+        )
+    builder.button(text=_("◀ All stations"), callback_data=StationInfoCB(action="list", id=0))
+    builder.adjust(1)
+    return builder.as_markup()

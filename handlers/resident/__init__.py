@@ -1,0 +1,12 @@
+"""The residents' side: reporting issues, following them, finding stations."""
+
+from aiogram import Router
+
+from handlers.resident import my_issues, report, stations, submit
+
+
+def get_router() -> Router:
+    """Every resident router, in the order they must be tried."""
+    router = Router(name="resident")
+    router.include_routers(submit.router, report.router, my_issues.router, stations.router)
+    return router

@@ -1,0 +1,81 @@
+"""Wording shared by several handlers: button labels, status names, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from aiogram.utils.i18n import gettext as _
+
+from storage.enums import IssueEventKind, IssueStatus
+from storage.models import IssueEvent
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+class Buttons:
+    """Reply-keyboard labels (msgids); shown through ``_()`` and matched by ``ButtonText``."""
+
+    REPORT = N_("📝 Report an issue")
+    MY_ISSUES = N_("📋 My issues")
+    STATIONS = N_("📍 Liaison stations")
+    HELP = N_("❓ Help")
+    CANCEL = N_("✖ Cancel")
+    DONE = N_("✅ Done")
+    SKIP = N_("⏭ Skip")
+    SHARE_LOCATION = N_("📍 Share location")
+    SHARE_PHONE = N_("📱 Share my phone number")
+    REMOVE_PHOTOS = N_("🗑 Remove the photos")
+
+
+def status_label(status: str) -> str:
+    """The resident-facing name of a case status."""
+    labels = {
+        IssueStatus.NEW: _("Received"),
+        IssueStatus.ACCEPTED: _("Accepted"),
+        IssueStatus.ASSIGNED: _("Being handled"),
+        IssueStatus.ANSWERED: _("Answered"),
+        IssueStatus.RESOLVED: _("Resolved"),
+        IssueStatus.REOPENED: _("Reopened"),
+        IssueStatus.REJECTED: _("Not accepted"),
+        IssueStatus.DUPLICATE: _("Merged with another case"),
+    }
+    try:
+        return labels[IssueStatus(status)]
+    except (ValueError, KeyError):
+        return status
+
+
+def event_label(event: IssueEvent) -> str:
+    """One timeline line, without its date."""
+    if event.kind == IssueEventKind.SUBMITTED:
+        return _("Submitted")
+    if event.kind == IssueEventKind.REPLY:
+        return _("Reply")
+    if event.kind == IssueEventKind.STATUS and event.to_status:
+        return _("Status: {status}").format(status=status_label(event.to_status))
+    return _("Update")
+
+
+def local_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment as the committee's clocks show it: ``2026-11-23 15:20``."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A moment's calendar date in the committee's time zone."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut a text to ``limit`` characters on one line, marking the cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Escape user text for an HTML-formatted message (quotes need no escaping there)."""
+    return html.escape(text, quote=False)

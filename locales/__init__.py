@@ -1,0 +1,1 @@
+"""Gettext catalogues (zh_CN first, en), compiled by Babel."""

@@ -1,0 +1,50 @@
+"""The one source of "now": services, planners and loops read it, tests move it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+UTC = dt.UTC
+
+
+class Clock(Protocol):
+    """Anything that tells the current UTC time."""
+
+    def now(self) -> dt.datetime:
+        """Return the current time, timezone-aware in UTC."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> dt.datetime:
+        """Return the wall-clock time in UTC."""
+        return dt.datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that only moves when told to; for tests and simulations."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> dt.datetime:
+        """Return the frozen time."""
+        return self._now
+
+    def advance(self, delta: dt.timedelta) -> None:
+        """Move the clock forward (or back, for a negative delta)."""
+        self._now += delta
+
+    def set(self, moment: dt.datetime) -> None:
+        """Jump to a given moment."""
+        self._now = moment.astimezone(UTC)
+
+
+def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
+    """Return the calendar date of ``moment`` in the committee's time zone."""
+    return moment.astimezone(tz).date()

@@ -1,0 +1,80 @@
+"""Load the reference and demo data shipped in ``services/data``; idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import IssueCategory, Sector, Station
+from storage.queries import table_of, upsert
+
+DEMO_DATA_PATH = Path(__file__).resolve().parent / "data" / "demo_data.json"
+
+
+def read_demo_data(path: Path = DEMO_DATA_PATH) -> dict[str, Any]:
+    """Parse the demo data file."""
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+async def load_reference_data(session: AsyncSession, data: dict[str, Any]) -> dict[str, int]:
+    """Upsert stations, sectors and issue categories by code; return how many of each."""
+    for order, item in enumerate(data["stations"]):
+        await upsert(
+            session,
+            table_of(Station),
+            {
+                "code": item["code"],
+                "district_code": item.get("district", ""),
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "address_zh": item.get("address_zh", ""),
+                "address_en": item.get("address_en", ""),
+                "latitude": item.get("lat"),
+                "longitude": item.get("lon"),
+                "active": True,
+                "sort_order": order,
+            },
+            conflict_columns=["code"],
+            update_columns=[
+                "district_code", "name_zh", "name_en", "address_zh", "address_en",
+                "latitude", "longitude", "sort_order",
+            ],
+        )  # fmt: skip
+    for order, item in enumerate(data["sectors"]):
+        await upsert(
+            session,
+            table_of(Sector),
+            {
+                "code": item["code"],
+                "group_no": item["group"],
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "sort_order": order,
+            },
+            conflict_columns=["code"],
+            update_columns=["group_no", "name_zh", "name_en", "sort_order"],
+        )
+    for order, item in enumerate(data["issue_categories"]):
+        await upsert(
+            session,
+            table_of(IssueCategory),
+            {
+                "code": item["code"],
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "due_days": item["due_days"],
+                "active": True,
+                "sort_order": order,
+            },
+            conflict_columns=["code"],
+            update_columns=["name_zh", "name_en", "due_days", "sort_order"],
+        )
+    return {
+        "stations": len(data["stations"]),
+        "sectors": len(data["sectors"]),
+        "issue_categories": len(data["issue_categories"]),
+    }

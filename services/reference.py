@@ -1,0 +1,92 @@
+"""Reference data: liaison stations, sectors and issue categories."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from storage.models import IssueCategory, Sector, Station
+
+EARTH_RADIUS_KM = 6371.0
+
+
+class Named(Protocol):
+    """Anything with a Chinese and an English name."""
+
+    name_zh: str
+    name_en: str
+
+
+def display_name(row: Named, locale: str) -> str:
+    """Return the name in the reader's language (Chinese unless they read English)."""
+    return row.name_en if locale == "en" else row.name_zh
+
+
+async def list_stations(session: AsyncSession) -> Sequence[Station]:
+    """Active stations, in display order."""
+    stmt = (
+        select(Station)
+        .where(col(Station.active).is_(True))
+        .order_by(col(Station.sort_order), col(Station.id))
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def get_station(session: AsyncSession, station_id: int) -> Station | None:
+    """An active station by id, or None."""
+    station = await session.get(Station, station_id)
+    return station if station is not None and station.active else None
+
+
+async def get_station_by_code(session: AsyncSession, code: str) -> Station | None:
+    """An active station by its code (the one printed in its QR code), or None."""
+    stmt = select(Station).where(Station.code == code, col(Station.active).is_(True))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+async def nearest_stations(
+    session: AsyncSession, *, latitude: float, longitude: float, limit: int = 3
+) -> list[tuple[Station, float]]:
+    """The active stations closest to a point, with their distance in km."""
+    located = [
+        (station, distance_km(latitude, longitude, station.latitude, station.longitude))
+        for station in await list_stations(session)
+        if station.latitude is not None and station.longitude is not None
+    ]
+    located.sort(key=lambda pair: pair[1])
+    return located[:limit]
+
+
+async def list_categories(session: AsyncSession) -> Sequence[IssueCategory]:
+    """Active issue categories, in display order."""
+    stmt = (
+        select(IssueCategory)
+        .where(col(IssueCategory.active).is_(True))
+        .order_by(col(IssueCategory.sort_order), col(IssueCategory.id))
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def get_category(session: AsyncSession, category_id: int) -> IssueCategory | None:
+    """An active category by id, or None."""
+    category = await session.get(IssueCategory, category_id)
+    return category if category is not None and category.active else None
+
+
+async def list_sectors(session: AsyncSession) -> Sequence[Sector]:
+    """All sectors, in display order."""
+    stmt = select(Sector).order_by(col(Sector.sort_order), col(Sector.id))
+    return (await session.execute(stmt)).scalars().all()

@@ -1,0 +1,1 @@
+"""Tables, engine and sessions, migrations and the SQL-backed FSM storage."""

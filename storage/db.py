@@ -1,0 +1,110 @@
+"""Engine, session factory and the write-transaction discipline for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+IMMEDIATE_OPTION = "liaison_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class Database:
+    """One engine and its session factory; SQLite gets WAL, a busy timeout and immediate writes."""
+
+    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+        self.url = make_url(url)
+        if self.is_sqlite:
+            _ensure_sqlite_dir(self.url)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, **_engine_options(self.url)
+        )
+        if self.is_sqlite:
+            _install_sqlite_listeners(self.engine)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the backend is SQLite."""
+        return self.url.get_backend_name() == "sqlite"
+
+    def session(self) -> AsyncSession:
+        """Open a session; reads begin deferred, writes go through :func:`write_transaction`."""
+        return self.sessionmaker()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """Open a session that is one write transaction, committed on success."""
+        async with self.sessionmaker() as session, write_transaction(session):
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+@asynccontextmanager
+async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Run a block as one write transaction: committed on success, rolled back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: the busy timeout does not
+    cover a read lock being upgraded to a write lock, so a write must take the lock first.
+    A read transaction already open on the session is committed before.
+    """
+    if session.in_transaction():
+        await session.commit()
+    await session.connection(execution_options={IMMEDIATE_OPTION: True})
+    try:
+        yield session
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+
+
+def _ensure_sqlite_dir(url: URL) -> None:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _engine_options(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+
+
+def _install_sqlite_listeners(engine: AsyncEngine) -> None:
+    """Take transaction control away from the driver so BEGIN can be chosen per transaction."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

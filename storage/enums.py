@@ -1,0 +1,58 @@
+"""Closed vocabularies stored as strings in the tables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """Where a conversation happens."""
+
+    TELEGRAM = "telegram"
+    WEB = "web"
+
+
+class Role(StrEnum):
+    """What a chat identity may do; later issues add members and staff."""
+
+    RESIDENT = "resident"
+    MEMBER = "member"
+    STAFF = "staff"
+    DEPARTMENT = "department"
+
+
+class IssueStatus(StrEnum):
+    """Where a resident's case stands."""
+
+    NEW = "new"
+    ACCEPTED = "accepted"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+OPEN_STATUSES = frozenset(
+    {IssueStatus.NEW, IssueStatus.ACCEPTED, IssueStatus.ASSIGNED, IssueStatus.REOPENED}
+)
+
+
+class IssueEventKind(StrEnum):
+    """One line of a case's timeline."""
+
+    SUBMITTED = "submitted"
+    STATUS = "status"
+    REPLY = "reply"
+    NOTE = "note"
+
+
+class ActorKind(StrEnum):
+    """Who caused a timeline event."""
+
+    RESIDENT = "resident"
+    STAFF = "staff"
+    MEMBER = "member"
+    DEPARTMENT = "department"
+    SYSTEM = "system"

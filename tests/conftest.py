@@ -1,0 +1,187 @@
+"""Shared fixtures: databases (SQLite file and PostgreSQL), a movable clock, a bot to talk to."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from bot.app import AppContext, build_context, build_dispatcher
+from bot.settings import Settings
+from services.clock import ManualClock
+from services.demo_data import load_reference_data, read_demo_data
+from storage.db import Database
+from storage.migrate import upgrade
+from tests.support.chat import ChatUser
+from tests.support.recording import RecordingSession
+
+REQUIRE_ALL = os.environ.get("LIAISON_TEST_REQUIRE_ALL") == "1"
+POSTGRES_URL = os.environ.get(
+    "LIAISON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres"
+)
+START = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+TELEGRAM_TOKEN = "123456:TEST-token-for-dialogs"
+
+
+def missing(reason: str) -> None:
+    """Skip locally; fail when CI demands every dependency."""
+    if REQUIRE_ALL:
+        pytest.fail(f"required test dependency missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated to head and seeded once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(db)
+        async with db.writing() as session:
+            await load_reference_data(session, read_demo_data())
+        async with db.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "liaison.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server for this test session, migrated and seeded."""
+    admin_url = make_url(POSTGRES_URL)
+    name = f"liaison_test_{uuid.uuid4().hex[:10]}"
+    test_url = admin_url.set(database=name)
+
+    async def create() -> str | None:
+        admin = Database(admin_url)
+        try:
+            async with admin.engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except (OSError, Exception) as error:
+            return f"PostgreSQL not reachable at {admin_url.host}: {error}"
+        finally:
+            await admin.dispose()
+        db = Database(test_url)
+        await upgrade(db)
+        await db.dispose()
+        return None
+
+    async def drop() -> None:
+        admin = Database(admin_url)
+        async with admin.engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+    problem = asyncio.run(create())
+    if problem:
+        missing(problem)
+    yield test_url.render_as_string(hide_password=False)
+    asyncio.run(drop())
+
+
+async def _reset_postgres(db: Database) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    async with db.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    async with db.writing() as session:
+        await load_reference_data(session, read_demo_data())
+
+
+# --- the database fixture most tests use ----------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Every service test runs on both backends."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    if not database.is_sqlite:
+        await _reset_postgres(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_url: str) -> AsyncIterator[Database]:
+    database = Database(sqlite_url)
+    yield database
+    await database.dispose()
+
+
+# --- a bot to talk to -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(sqlite_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=sqlite_url,
+        data_dir=tmp_path / "var",
+        default_locale="en",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, sqlite_db: Database, clock: ManualClock) -> AppContext:
+    return build_context(settings, sqlite_db, clock)
+
+
+@pytest.fixture
+async def dispatcher(app: AppContext) -> Dispatcher:
+    return build_dispatcher(app)
+
+
+@pytest.fixture
+async def bot(app: AppContext) -> Bot:
+    telegram = Bot(TELEGRAM_TOKEN, session=RecordingSession())
+    app.channels[telegram.id] = "telegram"
+    return telegram
+
+
+@pytest.fixture
+def resident(dispatcher: Dispatcher, bot: Bot) -> ChatUser:
+    return ChatUser(dispatcher, bot, user_id=1001)
+
+
+@pytest.fixture
+def other_resident(dispatcher: Dispatcher, bot: Bot) -> ChatUser:
+    return ChatUser(dispatcher, bot, user_id=1002)
