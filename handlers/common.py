@@ -25,7 +25,6 @@ from services.reference import get_station_by_code
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
-router = Router(name="common")
 
 STATION_PAYLOAD = "st-"
 
@@ -62,7 +61,6 @@ def help_text() -> str:
     )
 
 
-@router.message(CommandStart(deep_link=True, magic=F.args.startswith(STATION_PAYLOAD)))
 async def start_at_station(
     message: Message,
     command: CommandObject,
@@ -90,7 +88,6 @@ async def start_at_station(
     await start_report(turn, station_id=station.id)
 
 
-@router.message(CommandStart())
 async def start(message: Message, state: FSMContext) -> None:
     """Greet and show the menu; offer to resume an unfinished report."""
     await message.answer(welcome_text(), reply_markup=keyboards.main_menu())
@@ -101,8 +98,6 @@ async def start(message: Message, state: FSMContext) -> None:
         )
 
 
-@router.message(Command("help"))
-@router.message(ButtonText(Buttons.HELP))
 async def help_command(
     message: Message,
     bot: Bot,
@@ -116,13 +111,11 @@ async def help_command(
     await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(Command("language"))
 async def language_command(message: Message) -> None:
     """Offer the languages."""
     await message.answer(_("Choose your language:"), reply_markup=keyboards.languages())
 
 
-@router.callback_query(LanguageCB.filter())
 async def language_chosen(
     callback: CallbackQuery,
     callback_data: LanguageCB,
@@ -147,8 +140,6 @@ async def language_chosen(
         )
 
 
-@router.message(Command("cancel"))
-@router.message(ButtonText(Buttons.CANCEL))
 async def cancel(message: Message, state: FSMContext) -> None:
     """Drop the draft, if any, and show the menu."""
     if await in_report(state):
@@ -161,8 +152,6 @@ async def cancel(message: Message, state: FSMContext) -> None:
     await message.answer(_("There is nothing to cancel."), reply_markup=keyboards.main_menu())
 
 
-@router.message(Command("report"))
-@router.message(ButtonText(Buttons.REPORT))
 async def report_command(
     message: Message,
     bot: Bot,
@@ -181,7 +170,6 @@ async def report_command(
     await start_report(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.callback_query(ResumeCB.filter())
 async def resume_chosen(
     callback: CallbackQuery,
     callback_data: ResumeCB,
@@ -200,11 +188,13 @@ async def resume_chosen(
         await turn.say(
             _("That report was already sent or discarded."), reply_markup=keyboards.main_menu()
         )
-    else:
+    elif callback_data.action == "restart":
         await start_report(turn)
+    else:
+        log.warning("chat %s sent resume action %r", callback.from_user.id, callback_data.action)
+        await turn.say(_("This button is not valid."))
 
 
-@router.callback_query(MenuCB.filter(F.action == "report"))
 async def report_from_button(
     callback: CallbackQuery,
     bot: Bot,
@@ -225,8 +215,6 @@ async def report_from_button(
     await start_report(turn)
 
 
-@router.message(Command("myissues"))
-@router.message(ButtonText(Buttons.MY_ISSUES))
 async def my_issues_command(
     message: Message,
     bot: Bot,
@@ -241,8 +229,6 @@ async def my_issues_command(
     await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(Command("stations"))
-@router.message(ButtonText(Buttons.STATIONS))
 async def stations_command(
     message: Message,
     bot: Bot,
@@ -261,3 +247,27 @@ async def _back_to_draft(turn: Turn) -> None:
     if await in_report(turn.state):
         await turn.say(_("Your unfinished report is kept. Let's go on:"))
         await ask_again(turn)
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="common")
+    router.message.register(
+        start_at_station, CommandStart(deep_link=True, magic=F.args.startswith(STATION_PAYLOAD))
+    )
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(help_command, ButtonText(Buttons.HELP))
+    router.message.register(language_command, Command("language"))
+    router.callback_query.register(language_chosen, LanguageCB.filter())
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(cancel, ButtonText(Buttons.CANCEL))
+    router.message.register(report_command, Command("report"))
+    router.message.register(report_command, ButtonText(Buttons.REPORT))
+    router.callback_query.register(resume_chosen, ResumeCB.filter())
+    router.callback_query.register(report_from_button, MenuCB.filter(F.action == "report"))
+    router.message.register(my_issues_command, Command("myissues"))
+    router.message.register(my_issues_command, ButtonText(Buttons.MY_ISSUES))
+    router.message.register(stations_command, Command("stations"))
+    router.message.register(stations_command, ButtonText(Buttons.STATIONS))
+    return router

@@ -12,10 +12,8 @@ from handlers import keyboards
 from handlers.texts import escape
 
 log = logging.getLogger(__name__)
-router = Router(name="fallback")
 
 
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message) -> None:
     """A command nobody handles."""
     assert message.text is not None
@@ -27,7 +25,6 @@ async def unknown_command(message: Message) -> None:
     )
 
 
-@router.message(F.text)
 async def stray_text(message: Message) -> None:
     """Text outside any dialog."""
     await message.answer(
@@ -35,7 +32,6 @@ async def stray_text(message: Message) -> None:
     )
 
 
-@router.message()
 async def stray_media(message: Message) -> None:
     """A photo, sticker, voice note or anything else outside a dialog."""
     await message.answer(
@@ -44,10 +40,25 @@ async def stray_media(message: Message) -> None:
     )
 
 
-@router.callback_query()
 async def stale_button(callback: CallbackQuery) -> None:
     """A button from an old message, or one that was tampered with."""
     log.info("chat %s pressed an inactive button %r", callback.from_user.id, callback.data)
     await callback.answer(
         _("This button is no longer active. Please use the menu."), show_alert=True
     )
+
+
+def unknown_commands() -> Router:
+    """Commands nobody above handled; placed before the dialogs so a command is never input."""
+    router = Router(name="unknown-commands")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    return router
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="fallback")
+    router.message.register(stray_text, F.text)
+    router.message.register(stray_media)
+    router.callback_query.register(stale_button)
+    return router

@@ -5,8 +5,8 @@ from aiogram import Router
 from handlers.resident import my_issues, report, stations, submit
 
 
-def get_router() -> Router:
+def setup() -> Router:
     """Every resident router, in the order they must be tried."""
     router = Router(name="resident")
-    router.include_routers(submit.router, report.router, my_issues.router, stations.router)
+    router.include_routers(submit.setup(), report.setup(), my_issues.setup(), stations.setup())
     return router

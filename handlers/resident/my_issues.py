@@ -21,7 +21,6 @@ from services.reference import display_name
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
-router = Router(name="my-issues")
 
 
 async def _page(session: AsyncSession, identity: ChatIdentity, page: int) -> IssuePage | None:
@@ -52,7 +51,6 @@ async def show_my_issues(
     await message.answer(_page_text(result), reply_markup=keyboards.issues_page(result, locale))
 
 
-@router.callback_query(IssuesPageCB.filter())
 async def page_chosen(
     callback: CallbackQuery,
     callback_data: IssuesPageCB,
@@ -101,7 +99,6 @@ def render_detail(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
     return "\n".join(lines)
 
 
-@router.callback_query(IssueCB.filter())
 async def issue_chosen(
     callback: CallbackQuery,
     callback_data: IssueCB,
@@ -143,3 +140,11 @@ async def issue_chosen(
         render_detail(detail, locale, tz),
         keyboards.issue_detail(detail, callback_data.page),
     )
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="my-issues")
+    router.callback_query.register(page_chosen, IssuesPageCB.filter())
+    router.callback_query.register(issue_chosen, IssueCB.filter())
+    return router

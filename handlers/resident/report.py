@@ -23,7 +23,6 @@ from services.errors import DomainError
 from services.reference import display_name, get_category, get_station, nearest_stations
 
 log = logging.getLogger(__name__)
-router = Router(name="report-steps")
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
@@ -31,7 +30,6 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 # --- step 1: station -------------------------------------------------------------------------
 
 
-@router.callback_query(ReportForm.station, StationPickCB.filter())
 async def station_picked(
     callback: CallbackQuery,
     callback_data: StationPickCB,
@@ -54,7 +52,6 @@ async def station_picked(
     await advance(Turn(bot, callback.from_user.id, session, state, locale, tz))
 
 
-@router.callback_query(ReportForm.station, NearestCB.filter())
 async def nearest_requested(callback: CallbackQuery, bot: Bot) -> None:
     """Ask for the location to find the nearest stations."""
     await callback.answer()
@@ -65,7 +62,6 @@ async def nearest_requested(callback: CallbackQuery, bot: Bot) -> None:
     )
 
 
-@router.message(ReportForm.station, F.location)
 async def station_by_location(message: Message, session: AsyncSession, locale: str) -> None:
     """List the stations nearest to the shared location."""
     assert message.location is not None
@@ -80,7 +76,6 @@ async def station_by_location(message: Message, session: AsyncSession, locale: s
     )
 
 
-@router.message(ReportForm.station)
 async def station_expected(message: Message) -> None:
     """Anything else while a station is expected."""
     await message.answer(
@@ -91,7 +86,6 @@ async def station_expected(message: Message) -> None:
 # --- step 2: category ------------------------------------------------------------------------
 
 
-@router.callback_query(ReportForm.category, CategoryPickCB.filter())
 async def category_picked(
     callback: CallbackQuery,
     callback_data: CategoryPickCB,
@@ -114,7 +108,6 @@ async def category_picked(
     await advance(Turn(bot, callback.from_user.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.category)
 async def category_expected(message: Message) -> None:
     """Anything else while a category is expected."""
     await message.answer(_("Please choose a category with the buttons above."))
@@ -123,7 +116,6 @@ async def category_expected(message: Message) -> None:
 # --- step 3: description ---------------------------------------------------------------------
 
 
-@router.message(ReportForm.description, F.text)
 async def description_entered(
     message: Message,
     bot: Bot,
@@ -156,7 +148,6 @@ async def description_entered(
     await advance(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.description)
 async def description_expected(message: Message) -> None:
     """A photo, sticker or anything else instead of text."""
     await message.answer(
@@ -188,7 +179,6 @@ async def _add_photo(message: Message, state: FSMContext, photo: dict[str, objec
     await message.answer(text, reply_markup=keyboards.photo_step(has_photos=True))
 
 
-@router.message(ReportForm.photos, F.photo)
 async def photo_received(message: Message, state: FSMContext) -> None:
     """Keep the largest size of a photo."""
     assert message.photo
@@ -207,7 +197,6 @@ async def photo_received(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.message(ReportForm.photos, F.document)
 async def document_received(message: Message, state: FSMContext) -> None:
     """An image sent as a file counts as a photo; any other file does not."""
     document = message.document
@@ -236,8 +225,6 @@ async def document_received(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.message(ReportForm.photos, ButtonText(Buttons.DONE))
-@router.message(ReportForm.photos, ButtonText(Buttons.SKIP))
 async def photos_done(
     message: Message,
     bot: Bot,
@@ -250,7 +237,6 @@ async def photos_done(
     await advance(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.photos, ButtonText(Buttons.REMOVE_PHOTOS))
 async def photos_removed(
     message: Message,
     bot: Bot,
@@ -265,7 +251,6 @@ async def photos_removed(
     await ask_photos(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.photos)
 async def photo_expected(message: Message, state: FSMContext) -> None:
     """Text, a sticker, a video or a voice note instead of a photo."""
     has_photos = bool((await state.get_data()).get("photos"))
@@ -280,7 +265,6 @@ async def photo_expected(message: Message, state: FSMContext) -> None:
 # --- step 5: location ------------------------------------------------------------------------
 
 
-@router.message(ReportForm.location, F.location)
 async def location_received(
     message: Message,
     bot: Bot,
@@ -300,7 +284,6 @@ async def location_received(
     await advance(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.location, ButtonText(Buttons.SKIP))
 async def location_skipped(
     message: Message,
     bot: Bot,
@@ -314,7 +297,6 @@ async def location_skipped(
     await advance(Turn(bot, message.chat.id, session, state, locale, tz))
 
 
-@router.message(ReportForm.location, F.photo)
 async def location_got_photo(message: Message) -> None:
     """A late photo, typically the fourth of an album."""
     await message.answer(
@@ -326,7 +308,6 @@ async def location_got_photo(message: Message) -> None:
     )
 
 
-@router.message(ReportForm.location)
 async def location_expected(message: Message) -> None:
     """Anything else while a location is expected."""
     await message.answer(
@@ -338,7 +319,6 @@ async def location_expected(message: Message) -> None:
 # --- step 6: contact -------------------------------------------------------------------------
 
 
-@router.callback_query(ReportForm.contact, ContactCB.filter())
 async def contact_chosen(
     callback: CallbackQuery,
     callback_data: ContactCB,
@@ -362,13 +342,11 @@ async def contact_chosen(
         await callback.answer(_("This button is not valid."))
 
 
-@router.message(ReportForm.contact)
 async def contact_expected(message: Message) -> None:
     """Anything else while the contact choice is expected."""
     await message.answer(_("Please choose with the buttons above: anonymous or by phone."))
 
 
-@router.message(ReportForm.phone, F.contact)
 async def phone_shared(
     message: Message,
     bot: Bot,
@@ -390,7 +368,6 @@ async def phone_shared(
     )
 
 
-@router.message(ReportForm.phone, F.text)
 async def phone_typed(
     message: Message,
     bot: Bot,
@@ -419,7 +396,35 @@ async def _keep_phone(message: Message, raw: str, turn: Turn) -> None:
     await advance(turn)
 
 
-@router.message(ReportForm.phone)
 async def phone_expected(message: Message) -> None:
     """Anything else while a number is expected."""
     await message.answer(_("Please share your number with the button below, or type it."))
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="report-steps")
+    router.callback_query.register(station_picked, ReportForm.station, StationPickCB.filter())
+    router.callback_query.register(nearest_requested, ReportForm.station, NearestCB.filter())
+    router.message.register(station_by_location, ReportForm.station, F.location)
+    router.message.register(station_expected, ReportForm.station)
+    router.callback_query.register(category_picked, ReportForm.category, CategoryPickCB.filter())
+    router.message.register(category_expected, ReportForm.category)
+    router.message.register(description_entered, ReportForm.description, F.text)
+    router.message.register(description_expected, ReportForm.description)
+    router.message.register(photo_received, ReportForm.photos, F.photo)
+    router.message.register(document_received, ReportForm.photos, F.document)
+    router.message.register(photos_done, ReportForm.photos, ButtonText(Buttons.DONE))
+    router.message.register(photos_done, ReportForm.photos, ButtonText(Buttons.SKIP))
+    router.message.register(photos_removed, ReportForm.photos, ButtonText(Buttons.REMOVE_PHOTOS))
+    router.message.register(photo_expected, ReportForm.photos)
+    router.message.register(location_received, ReportForm.location, F.location)
+    router.message.register(location_skipped, ReportForm.location, ButtonText(Buttons.SKIP))
+    router.message.register(location_got_photo, ReportForm.location, F.photo)
+    router.message.register(location_expected, ReportForm.location)
+    router.callback_query.register(contact_chosen, ReportForm.contact, ContactCB.filter())
+    router.message.register(contact_expected, ReportForm.contact)
+    router.message.register(phone_shared, ReportForm.phone, F.contact)
+    router.message.register(phone_typed, ReportForm.phone, F.text)
+    router.message.register(phone_expected, ReportForm.phone)
+    return router

@@ -20,7 +20,6 @@ from services.reference import display_name, get_station, list_stations
 from storage.models import Station
 
 log = logging.getLogger(__name__)
-router = Router(name="stations")
 
 
 def _directory_text() -> str:
@@ -48,7 +47,6 @@ def render_station(station: Station, locale: str) -> str:
     return "\n".join(lines)
 
 
-@router.callback_query(StationInfoCB.filter())
 async def station_action(
     callback: CallbackQuery,
     callback_data: StationInfoCB,
@@ -91,3 +89,10 @@ async def station_action(
         await start_report(
             Turn(bot, callback.from_user.id, session, state, locale, tz), station_id=station.id
         )
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="stations")
+    router.callback_query.register(station_action, StationInfoCB.filter())
+    return router

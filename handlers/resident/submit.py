@@ -33,7 +33,6 @@ from services.issues import IssueDraft, PhotoRef, create_issue
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
-router = Router(name="report-review")
 
 EDITS = {
     "station": ask_station,
@@ -45,7 +44,6 @@ EDITS = {
 }
 
 
-@router.callback_query(ReviewCB.filter())
 async def review_action(
     callback: CallbackQuery,
     callback_data: ReviewCB,
@@ -140,7 +138,16 @@ async def _repair(turn: Turn, error: DomainError) -> None:
         await ask_description(turn)
 
 
-@router.message(ReportForm.review, F.text | F.photo | F.sticker | F.location | F.contact)
 async def review_expected(message: Message) -> None:
     """Input while the review is on screen."""
     await message.answer(_("Please use the buttons above to edit, submit or discard your report."))
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="report-review")
+    router.callback_query.register(review_action, ReviewCB.filter())
+    router.message.register(
+        review_expected, ReportForm.review, F.text | F.photo | F.sticker | F.location | F.contact
+    )
+    return router

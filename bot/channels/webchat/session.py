@@ -1,0 +1,286 @@
+"""A Bot API session whose "server" is the web chat page: each call is drawn in the browser."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendLocation,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import InputFile
+
+from bot.channels.webchat.hub import WebChatHub
+from bot.channels.webchat.media import MediaStore
+from bot.channels.webchat.render import inline_keyboard, reply_keyboard, to_html
+
+log = logging.getLogger(__name__)
+
+WEB_BOT_ID = 1
+WEB_BOT_TOKEN = f"{WEB_BOT_ID}:web-chat"
+WEB_BOT_USERNAME = "liaison_web"
+MAX_TEXT = 4096
+# Nothing to draw for these; the page has no command menu or chat actions to set.
+SILENT_METHODS = frozenset(
+    {"setMyCommands", "deleteMyCommands", "setChatMenuButton", "deleteWebhook", "close"}
+)
+
+Renderer = Callable[[Bot, Any], Awaitable[Any]]
+
+
+class WebChatUnsupportedError(TelegramBadRequest):
+    """The web chat cannot draw this Bot API method."""
+
+
+class WebChatSession(BaseSession):
+    """Renders sendMessage, sendPhoto, editMessageText and friends as JSON events."""
+
+    def __init__(self, hub: WebChatHub, media: MediaStore) -> None:
+        super().__init__()
+        self.hub = hub
+        self.media = media
+        self._renderers: dict[str, Renderer] = {
+            "getMe": self._get_me,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
+            "sendLocation": self._send_location,
+            "editMessageText": self._edit_text,
+            "editMessageReplyMarkup": self._edit_markup,
+            "deleteMessage": self._delete,
+            "answerCallbackQuery": self._answer_callback,
+            "sendChatAction": self._chat_action,
+        }
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        """Draw the call in the chat's pages and answer as the Bot API would."""
+        name = method.__api_method__
+        if name in SILENT_METHODS:
+            result: Any = True
+        else:
+            renderer = self._renderers.get(name)
+            if renderer is None:
+                raise WebChatUnsupportedError(
+                    method=method, message=f"Bad Request: the web chat cannot render {name}"
+                )
+            result = await renderer(bot, method)
+        content = json.dumps({"ok": True, "result": result})
+        return self.check_response(bot, method, 200, content).result  # type: ignore[return-value]
+
+    async def close(self) -> None:
+        """Nothing to close: the pages belong to the web server."""
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        """Downloads go through the media store, never through the session."""
+        raise RuntimeError("the web chat serves its files itself, not through the session")
+        yield b""  # pragma: no cover - makes this an async generator
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _chat(method: Any) -> int:
+        try:
+            return int(method.chat_id)
+        except (TypeError, ValueError):
+            raise WebChatUnsupportedError(
+                method=method, message="Bad Request: chat not found"
+            ) from None
+
+    def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
+        }
+        message.update({key: value for key, value in content.items() if value is not None})
+        return message
+
+    async def _publish(self, chat_id: int, event: dict[str, Any]) -> None:
+        self.hub.record(chat_id, event)
+        await self.hub.push(chat_id, event)
+
+    async def _get_me(self, bot: Bot, method: Any) -> dict[str, Any]:
+        return {"id": bot.id, "is_bot": True, "first_name": "Liaison", "username": WEB_BOT_USERNAME}
+
+    async def _send_message(self, bot: Bot, method: SendMessage) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        if not method.text or len(method.text) > MAX_TEXT:
+            raise WebChatUnsupportedError(
+                method=method, message="Bad Request: message text is empty or too long"
+            )
+        message_id = self.hub.next_message_id()
+        await self._publish(
+            chat_id,
+            self._event(
+                message_id,
+                html=to_html(bot, method.text, method.parse_mode),
+                markup=method.reply_markup,
+            ),
+        )
+        return self._message(bot, chat_id, message_id, text=method.text)
+
+    def _event(self, message_id: int, *, markup: Any, **content: Any) -> dict[str, Any]:
+        return {
+            "type": "message",
+            "message_id": message_id,
+            "date": int(time.time()),
+            "html": None,
+            "photo": None,
+            "document": None,
+            "location": None,
+            **content,
+            "inline_keyboard": inline_keyboard(markup),
+            "reply_keyboard": reply_keyboard(markup),
+        }
+
+    async def _file_id(self, bot: Bot, value: str | InputFile, chat_id: int) -> str | None:
+        """A web file id for what was given: a web file id, or bytes to store; None otherwise."""
+        if isinstance(value, InputFile):
+            data = b"".join([chunk async for chunk in value.read(bot)])
+            return self.media.store(data, name=value.filename or "file").file_id
+        if self.media.get(value) is not None:
+            return value
+        log.info("web chat %s: file %r is not a web file; shown as text", chat_id, value)
+        return None
+
+    async def _send_photo(self, bot: Bot, method: SendPhoto) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        file_id = await self._file_id(bot, method.photo, chat_id)
+        message_id = self.hub.next_message_id()
+        caption = to_html(bot, method.caption, method.parse_mode)
+        if file_id is None:
+            await self._publish(
+                chat_id, self._event(message_id, html=caption or "📷", markup=method.reply_markup)
+            )
+            return self._message(bot, chat_id, message_id, text=method.caption or "📷")
+        stored = self.media.get(file_id)
+        assert stored is not None
+        await self._publish(
+            chat_id,
+            self._event(
+                message_id,
+                html=caption,
+                photo={"url": self.media.url(file_id, chat_id)},
+                markup=method.reply_markup,
+            ),
+        )
+        size = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "width": stored.width,
+            "height": stored.height,
+            "file_size": stored.size,
+        }
+        return self._message(bot, chat_id, message_id, photo=[size], caption=method.caption)
+
+    async def _send_document(self, bot: Bot, method: SendDocument) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        file_id = await self._file_id(bot, method.document, chat_id)
+        message_id = self.hub.next_message_id()
+        caption = to_html(bot, method.caption, method.parse_mode)
+        stored = self.media.get(file_id) if file_id else None
+        if file_id is None or stored is None:
+            raise WebChatUnsupportedError(
+                method=method, message="Bad Request: the web chat has no such file"
+            )
+        await self._publish(
+            chat_id,
+            self._event(
+                message_id,
+                html=caption,
+                document={"url": self.media.url(file_id, chat_id), "name": stored.name},
+                markup=method.reply_markup,
+            ),
+        )
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": stored.name,
+            "mime_type": stored.mime_type,
+            "file_size": stored.size,
+        }
+        return self._message(bot, chat_id, message_id, document=document, caption=method.caption)
+
+    async def _send_location(self, bot: Bot, method: SendLocation) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        message_id = self.hub.next_message_id()
+        location = {"latitude": method.latitude, "longitude": method.longitude}
+        await self._publish(
+            chat_id, self._event(message_id, location=location, markup=method.reply_markup)
+        )
+        return self._message(bot, chat_id, message_id, location=location)
+
+    async def _edit_text(self, bot: Bot, method: EditMessageText) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        message_id = int(method.message_id or 0)
+        html = to_html(bot, method.text, method.parse_mode)
+        keyboard = inline_keyboard(method.reply_markup)
+        stored = self.hub.find(chat_id, message_id)
+        if stored is not None:
+            if stored.get("html") == html and stored.get("inline_keyboard") == keyboard:
+                raise TelegramBadRequest(
+                    method=method,
+                    message="Bad Request: message is not modified",
+                )
+            stored.update(html=html, inline_keyboard=keyboard)
+        await self.hub.push(
+            chat_id,
+            {"type": "edit", "message_id": message_id, "html": html, "inline_keyboard": keyboard},
+        )
+        return self._message(bot, chat_id, message_id, text=method.text)
+
+    async def _edit_markup(self, bot: Bot, method: EditMessageReplyMarkup) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        message_id = int(method.message_id or 0)
+        keyboard = inline_keyboard(method.reply_markup)
+        stored = self.hub.find(chat_id, message_id)
+        if stored is not None:
+            stored.update(inline_keyboard=keyboard)
+        await self.hub.push(
+            chat_id,
+            {"type": "edit", "message_id": message_id, "html": None, "inline_keyboard": keyboard},
+        )
+        return self._message(bot, chat_id, message_id)
+
+    async def _delete(self, bot: Bot, method: DeleteMessage) -> bool:
+        chat_id = self._chat(method)
+        self.hub.forget(chat_id, method.message_id)
+        await self.hub.push(chat_id, {"type": "delete", "message_id": method.message_id})
+        return True
+
+    async def _answer_callback(self, bot: Bot, method: AnswerCallbackQuery) -> bool:
+        chat_id = self.hub.chat_of_callback(method.callback_query_id)
+        if chat_id is not None and method.text:
+            await self.hub.push(
+                chat_id, {"type": "toast", "text": method.text, "alert": bool(method.show_alert)}
+            )
+        return True
+
+    async def _chat_action(self, bot: Bot, method: Any) -> bool:
+        await self.hub.push(self._chat(method), {"type": "typing"})
+        return True

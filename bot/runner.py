@@ -1,0 +1,89 @@
+"""Start everything, run until a signal, stop everything in order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from aiohttp import web
+
+from bot.app import AppContext, build_context, build_dispatcher
+from bot.channels.telegram import TelegramChannel
+from bot.channels.webchat import WebChat
+from bot.scheduler import build_scheduler
+from bot.server import build_web_app
+from bot.settings import Settings
+from services.clock import Clock, SystemClock
+from services.demo_data import load_reference_data, read_demo_data
+from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging(level: str) -> None:
+    """Plain timestamped logs on stderr."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+
+async def seed_demo_data(db: Database) -> dict[str, int]:
+    """Load the demo reference data; running it again changes nothing."""
+    async with db.writing() as session:
+        return await load_reference_data(session, read_demo_data())
+
+
+async def serve(
+    settings: Settings,
+    *,
+    seed_demo: bool = False,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Migrate, optionally seed, then run the web chat and Telegram until ``stop`` is set."""
+    db = Database(settings.database_url)
+    await upgrade(db)
+    if seed_demo:
+        counts = await seed_demo_data(db)
+        log.info("demo data loaded: %s", counts)
+    ctx: AppContext = build_context(settings, db, clock or SystemClock())
+    dp = build_dispatcher(ctx)
+    webchat = WebChat(ctx, dp) if settings.web_enabled else None
+    telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None
+    runner = web.AppRunner(build_web_app(webchat=webchat, telegram=telegram))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web_host, settings.web_port)
+    await site.start()
+    scheduler = build_scheduler(ctx)
+    scheduler.start()
+    stop = stop or _stop_on_signals()
+    try:
+        if telegram is not None:
+            await telegram.start()
+        if webchat is not None:
+            log.info("web chat at http://%s:%s/", settings.web_host, settings.web_port)
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        if telegram is not None:
+            await telegram.stop()
+        scheduler.shutdown(wait=False)
+        if webchat is not None:
+            await webchat.close()
+        await runner.cleanup()
+        await dp.storage.close()
+        await dp.fsm.events_isolation.close()
+        await db.dispose()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, event.set)
+    return event

@@ -1,0 +1,35 @@
+"""Periodic jobs only (APScheduler 3, in memory); what must not be lost lives in the database."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import AppContext
+from services.updates import prune_processed_updates
+
+log = logging.getLogger(__name__)
+
+
+async def prune_updates_job(ctx: AppContext) -> None:
+    """Forget old processed update ids."""
+    async with ctx.db.session() as session:
+        removed = await prune_processed_updates(session, now=ctx.clock.now())
+    if removed:
+        log.info("forgot %s old update ids", removed)
+
+
+def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
+    """The scheduler with every periodic job of the bot."""
+    scheduler = AsyncIOScheduler(timezone=ctx.settings.tz)
+    scheduler.add_job(
+        prune_updates_job,
+        "interval",
+        hours=1,
+        args=[ctx],
+        id="prune-updates",
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler
