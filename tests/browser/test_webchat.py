@@ -1,0 +1,130 @@
+"""A resident reports an issue in the web chat, in a real Chromium, against a real server."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, expect
+
+CASE_NUMBER = re.compile(r"\b(\d{4}-\d{6})\b")
+
+
+def tiny_png(path: Path) -> Path:
+    """A valid 2x2 PNG, so the server sees a real photo."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    path.write_bytes(png)
+    return path
+
+
+async def bot_says(page: Page, text: str) -> None:
+    await expect(page.locator(".bubble.bot").filter(has_text=text).last).to_be_visible()
+
+
+async def tap_inline(page: Page, label: str) -> None:
+    await page.locator(".inline-button", has_text=label).last.click()
+
+
+async def tap_keyboard(page: Page, label: str) -> None:
+    await page.get_by_test_id("keyboard").get_by_role("button", name=label).click()
+
+
+async def type_and_send(page: Page, text: str) -> None:
+    await page.get_by_test_id("input").fill(text)
+    await page.get_by_test_id("send").click()
+
+
+async def test_full_report_in_english(live_server: str, browser: Browser, tmp_path: Path) -> None:
+    context = await browser.new_context(
+        locale="en-GB",
+        extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"},
+        geolocation={"latitude": 38.4902, "longitude": 106.2423},
+        permissions=["geolocation"],
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome to the CPPCC liaison desk")
+
+    await tap_keyboard(page, "📝 Report an issue")
+    await bot_says(page, "Which liaison station")
+    await tap_inline(page, "Bei'an Community Liaison Station")
+    await tap_inline(page, "Parking and traffic")
+    await bot_says(page, "Describe the problem")
+    await type_and_send(page, "Cars block the fire lane at gate 3 every night <after> 8 pm.")
+    await bot_says(page, "Send up to 3 photos")
+
+    await page.get_by_test_id("file-input").set_input_files(str(tiny_png(tmp_path / "lane.png")))
+    await bot_says(page, "Photo 1 of 3 added.")
+    await expect(page.locator(".bubble.user img")).to_have_count(1)
+    await tap_keyboard(page, "✅ Done")
+    await bot_says(page, "Where exactly is it?")
+    await tap_keyboard(page, "📍 Share location")
+    await bot_says(page, "May the people handling your case call you?")
+    await tap_inline(page, "📱 Leave my phone number")
+    await tap_keyboard(page, "📱 Share my phone number")
+    await page.get_by_test_id("phone-input").fill("13800138000")
+    await page.get_by_test_id("phone-submit").click()
+
+    await bot_says(page, "Please check your report")
+    review = page.locator(".bubble.bot").filter(has_text="Please check your report").last
+    await expect(review).to_contain_text("Location: 38.49020, 106.24230")
+    await expect(review).to_contain_text("Contact: by phone, 13800138000")
+    await expect(review).to_contain_text("<after>")  # shown as text, not markup
+    await tap_inline(page, "✅ Submit")
+    await bot_says(page, "Your case number is")
+    text = (
+        await page.locator(".bubble.bot").filter(has_text="Your case number is").last.inner_text()
+    )
+    match = CASE_NUMBER.search(text)
+    assert match, text
+    number = match.group(1)
+
+    await tap_keyboard(page, "📋 My issues")
+    await tap_inline(page, number)
+    await bot_says(page, f"Case {number}")
+    await tap_inline(page, "📷 Photos (1)")
+    await expect(page.locator(".bubble.bot img")).to_have_count(1)
+    image = page.locator(".bubble.bot img").last
+    await expect(image).to_have_js_property("complete", True)
+    assert await image.evaluate("img => img.naturalWidth") == 2
+    assert errors == []
+    await context.close()
+
+
+async def test_station_qr_link_in_chinese_survives_a_reload(
+    live_server: str, browser: Browser
+) -> None:
+    context = await browser.new_context(
+        locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(f"{live_server}/?start=st-xq-jingde")
+    await bot_says(page, "敬德街社区社情民意联络站")
+    await bot_says(page, "第 2 步")
+    await tap_inline(page, "物业管理")
+    await page.reload()
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await bot_says(page, "第 3 步")
+    await type_and_send(page, "楼道里的灯坏了两个星期，晚上上下楼很不安全。")
+    await bot_says(page, "第 4 步")
+    # The deep link was sent once: a reload does not start the report again.
+    await expect(page.locator(".bubble.bot").filter(has_text="来自二维码")).to_have_count(1)
+    await expect(page.locator(".bubble.bot").filter(has_text="类别：物业管理")).to_have_count(1)
+    await context.close()
