@@ -1,0 +1,190 @@
+"""The real aiogram client against the in-repo fake Bot API: polling, webhook, replays."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot.runner import serve
+from bot.settings import Settings
+from services.clock import ManualClock
+from storage.db import Database
+from storage.models import Issue
+from tests.browser.conftest import free_port
+from tests.conftest import START
+from tests.support.fake_bot_api import FakeBotAPI
+
+TOKEN = "424242:E2E-test-token"
+CHAT = 5550001
+
+
+class TelegramUser:
+    """A person in a private chat, typing and tapping through the fake server."""
+
+    def __init__(self, fake: FakeBotAPI, chat_id: int, language_code: str = "en") -> None:
+        self.fake = fake
+        self.chat_id = chat_id
+        self.language_code = language_code
+
+    async def expect(self, fragment: str, *, after: int = 0, timeout: float = 10) -> dict[str, Any]:
+        def found() -> dict[str, Any] | None:
+            for message in self.fake.sent_to(self.chat_id)[after:]:
+                if fragment in str(message.get("text") or ""):
+                    return message
+            return None
+
+        await self.fake.wait_for(found, timeout=timeout, what=f"a message with {fragment!r}")
+        message = found()
+        assert message is not None
+        return message
+
+    async def say(self, text: str | None, expect: str, **extra: Any) -> dict[str, Any]:
+        mark = len(self.fake.sent_to(self.chat_id))
+        self.fake.user_message(self.chat_id, text, language_code=self.language_code, **extra)
+        return await self.expect(expect, after=mark)
+
+    async def tap(self, message: dict[str, Any], label: str, expect: str) -> dict[str, Any]:
+        data = button(message, label)
+        mark = len(self.fake.sent_to(self.chat_id))
+        self.fake.user_callback(
+            self.chat_id, data, message["message_id"], language_code=self.language_code
+        )
+        return await self.expect(expect, after=mark)
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    for row in rows:
+        for item in row:
+            if label in item["text"]:
+                return str(item["callback_data"])
+    raise AssertionError(f"no {label!r} button in {rows}")
+
+
+async def run_report(user: TelegramUser) -> str:
+    await user.say("/start", "Welcome")
+    stations = await user.say("📝 Report an issue", "Step 1 of 6")
+    categories = await user.tap(stations, "Bei'an", "Step 2 of 6")
+    await user.tap(categories, "Parking", "Step 3 of 6")
+    await user.say("Cars block the fire lane at gate 3 every night after 8 pm.", "Step 4 of 6")
+    photo = [{"file_id": "AgAD-e2e", "file_unique_id": "u-e2e", "width": 800, "height": 600}]
+    await user.say(None, "Photo 1 of 3 added.", photo=photo)
+    await user.say("✅ Done", "Step 5 of 6")
+    location = {"latitude": 38.49, "longitude": 106.24}
+    contact = await user.say(None, "Step 6 of 6", location=location)
+    review = await user.tap(contact, "anonymous", "Please check your report")
+    sent = await user.tap(review, "Submit", "Your case number is")
+    match = re.search(r"\d{4}-\d{6}", str(sent["text"]))
+    assert match, sent
+    return match.group(0)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+def settings_for(tmp_path: Path, fake: FakeBotAPI, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'liaison.db'}",
+        "data_dir": tmp_path / "var",
+        "telegram_token": SecretStr(TOKEN),
+        "telegram_api_url": fake.base_url,
+        "web_port": free_port(),
+        "default_locale": "en",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def running(
+    request: pytest.FixtureRequest, tmp_path: Path, fake: FakeBotAPI
+) -> AsyncIterator[Settings]:
+    overrides = getattr(request, "param", {})
+    if overrides.get("webhook"):
+        port = free_port()
+        overrides = {
+            "web_port": port,
+            "webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
+            "webhook_secret": SecretStr("e2e-secret"),
+        }
+    settings = settings_for(tmp_path, fake, **overrides)
+    stop = asyncio.Event()
+    clock = ManualClock(START)
+    task = asyncio.create_task(serve(settings, seed_demo=True, clock=clock, stop=stop))
+    if settings.webhook_url:
+        await fake.wait_for(lambda: fake.webhook is not None, timeout=15, what="setWebhook")
+    else:
+        await fake.wait_for(lambda: fake.waiting_pollers == 1, timeout=15, what="polling")
+    yield settings
+    stop.set()
+    await asyncio.wait_for(task, timeout=15)
+
+
+async def stored_issue(settings: Settings, number: str) -> Issue:
+    db = Database(settings.database_url)
+    try:
+        async with db.session() as session:
+            return (await session.execute(select(Issue).where(Issue.number == number))).scalar_one()
+    finally:
+        await db.dispose()
+
+
+async def test_report_over_long_polling(fake: FakeBotAPI, running: Settings) -> None:
+    number = await run_report(TelegramUser(fake, CHAT))
+    issue = await stored_issue(running, number)
+    assert issue.channel == "telegram" and issue.latitude == 38.49
+    commands = fake.commands_for(language_code="zh")
+    assert commands is not None and any(c["command"] == "report" for c in commands)
+    assert any(c["description"] == "反映问题" for c in commands)
+    assert fake.webhook is None
+
+
+@pytest.mark.parametrize("running", [{"webhook": True}], indirect=True)
+async def test_report_over_the_webhook_and_a_replay(fake: FakeBotAPI, running: Settings) -> None:
+    assert fake.webhook is not None and fake.webhook.secret_token == "e2e-secret"
+    user = TelegramUser(fake, CHAT, language_code="zh-hans")
+    await user.say("/start", "欢迎")
+    before = len(fake.sent_to(CHAT))
+    update = fake.user_message(CHAT, "/help", language_code="zh-hans")
+    await user.expect("使用说明", after=before)
+    count = len(fake.sent_to(CHAT))
+    # Telegram may deliver the same update again; it is acknowledged and ignored.
+    assert await fake.deliver_raw(update) == 200
+    assert await fake.deliver_raw(update, secret="wrong") == 401
+    assert await fake.deliver_raw(update, secret=None) == 401
+    await asyncio.sleep(0.5)
+    assert len(fake.sent_to(CHAT)) == count
+    user.language_code = "en"
+    await user.say("/language", "Choose your language")
+    langs = fake.sent_to(CHAT)[-1]
+    await user.tap(langs, "English", "Language set: English.")
+    number = await run_report(user)
+    assert (await stored_issue(running, number)).channel == "telegram"
+
+
+async def test_web_chat_runs_beside_telegram(fake: FakeBotAPI, running: Settings) -> None:
+    url = f"http://127.0.0.1:{running.web_port}"
+    async with aiohttp.ClientSession() as session, session.get(f"{url}/healthz") as response:
+        assert (await response.json()) == {"status": "ok"}
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200 and "bootstrap" in await response.text()
+
+
+async def test_forbidden_chat_does_not_break_the_bot(fake: FakeBotAPI, running: Settings) -> None:
+    fake.block_chat(CHAT + 1)
+    fake.user_message(CHAT + 1, "/start")
+    await fake.wait_for_call("sendMessage", count=1, chat_id=CHAT + 1)
+    user = TelegramUser(fake, CHAT)
+    await user.say("/start", "Welcome")

@@ -1,0 +1,241 @@
+"""The web chat over HTTP and a WebSocket, in process: identity, frames, files, rendering."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import ClientWebSocketResponse
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.app import AppContext, build_dispatcher
+from bot.channels.webchat import WebChat
+from bot.channels.webchat.identity import COOKIE_NAME
+from bot.channels.webchat.session import WebChatUnsupportedError
+from bot.server import build_web_app
+from storage.models import Issue
+from tests.browser.test_webchat import tiny_png
+
+PNG_HEADER = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+async def webchat(app: AppContext) -> WebChat:
+    return WebChat(app, build_dispatcher(app))
+
+
+@pytest.fixture
+async def client(webchat: WebChat) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(build_web_app(webchat=webchat))) as test_client:
+        yield test_client
+
+
+class Page:
+    """A browser tab: the page's cookie and its WebSocket."""
+
+    def __init__(self, client: TestClient, socket: ClientWebSocketResponse) -> None:
+        self.client = client
+        self.socket = socket
+
+    async def send(self, frame_type: str, frame_id: str | None = None, **fields: Any) -> str:
+        frame_id = frame_id or str(uuid.uuid4())
+        await self.socket.send_json({"type": frame_type, "id": frame_id, **fields})
+        return frame_id
+
+    async def events(self, quiet: float = 0.3) -> list[dict[str, Any]]:
+        found = []
+        while True:
+            try:
+                message = await asyncio.wait_for(self.socket.receive(), quiet)
+            except TimeoutError:
+                return found
+            found.append(json.loads(message.data))
+
+    async def say(self, text: str) -> list[dict[str, Any]]:
+        await self.send("text", text=text)
+        return await self.events()
+
+
+async def open_page(client: TestClient, *, lang: str = "en") -> Page:
+    response = await client.get("/", headers={"Accept-Language": lang})
+    assert response.status == 200
+    socket = await client.ws_connect(f"/webchat/ws?lang={lang}")
+    hello, history = (
+        json.loads((await socket.receive()).data),
+        json.loads((await socket.receive()).data),
+    )
+    assert hello["type"] == "hello" and history["type"] == "history"
+    return Page(client, socket)
+
+
+def bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [event for event in events if event["type"] == "message"]
+
+
+async def test_page_sets_a_signed_identity_and_localises_its_chrome(client: TestClient) -> None:
+    response = await client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    html = await response.text()
+    assert COOKIE_NAME in response.cookies
+    assert '"placeholder": "输入消息"' in html and '<html lang="zh-CN">' in html
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    response = await client.get("/", headers={"Accept-Language": "en"})
+    assert '"placeholder": "Message"' in await response.text()
+
+
+async def test_websocket_needs_the_cookie_and_rejects_forgeries(client: TestClient) -> None:
+    response = await client.get("/webchat/ws")
+    assert response.status == 403
+    client.session.cookie_jar.update_cookies({COOKIE_NAME: "123.forged"})
+    response = await client.get("/webchat/ws")
+    assert response.status == 403
+
+
+async def test_report_through_the_socket(client: TestClient, app: AppContext) -> None:
+    page = await open_page(client)
+    events = await page.say("/start")
+    welcome = bot_messages(events)[0]
+    assert "Welcome" in welcome["html"]
+    assert welcome["reply_keyboard"]["keyboard"][0][0]["text"] == "📝 Report an issue"
+    events = await page.say("📝 Report an issue")
+    stations = bot_messages(events)[-1]
+    button = stations["inline_keyboard"][3][0]
+    assert button["text"] == "Bei'an Community Liaison Station"
+    await page.send("callback", message_id=stations["message_id"], data=button["callback_data"])
+    events = await page.events()
+    assert events[0] == {
+        "type": "edit",
+        "message_id": stations["message_id"],
+        "html": "Station: <b>Bei'an Community Liaison Station</b>",
+        "inline_keyboard": None,
+    }
+    categories = bot_messages(events)[-1]
+    await page.send(
+        "callback",
+        message_id=categories["message_id"],
+        data=categories["inline_keyboard"][0][0]["callback_data"],
+    )
+    await page.events()
+    await page.say("Cars block the fire lane at gate 3 every night after 8 pm.")
+    png = tiny_png(app.settings.data_dir.parent / "p.png").read_bytes()
+    upload = await client.post("/webchat/upload", data={"file": io.BytesIO(png)})
+    assert upload.status == 200
+    stored = await upload.json()
+    assert stored["kind"] == "photo" and stored["file_id"].startswith("web-")
+    await page.send("file", file_id=stored["file_id"])
+    assert "Photo 1 of 3 added." in bot_messages(await page.events())[0]["html"]
+    await page.say("✅ Done")
+    await page.send("location", latitude=38.49, longitude=106.24)
+    events = await page.events()
+    contact = bot_messages(events)[-1]
+    await page.send("callback", message_id=contact["message_id"], data="ct:phone")
+    events = await page.events()
+    assert bot_messages(events)[-1]["reply_keyboard"]["keyboard"][0][0]["request_contact"] is True
+    await page.send("contact", phone="13800138000")
+    review = bot_messages(await page.events())[-1]
+    assert "Contact: by phone, 13800138000" in review["html"]
+    submit = next(b for row in review["inline_keyboard"] for b in row if "Submit" in b["text"])
+    await page.send("callback", message_id=review["message_id"], data=submit["callback_data"])
+    events = await page.events()
+    assert any("Your case number is" in (m["html"] or "") for m in bot_messages(events))
+    async with app.db.session() as session:
+        issue = (await session.execute(select(Issue))).scalar_one()
+    assert issue.channel == "web" and issue.contact_phone == "13800138000"
+
+    # The photo is served only through a URL signed for this chat.
+    listing = bot_messages(await page.say("📋 My issues"))[-1]
+    case = listing["inline_keyboard"][0][0]
+    await page.send("callback", message_id=listing["message_id"], data=case["callback_data"])
+    detail = [e for e in await page.events() if e["type"] == "edit"][-1]
+    photos = detail["inline_keyboard"][0][0]
+    await page.send("callback", message_id=listing["message_id"], data=photos["callback_data"])
+    photo = bot_messages(await page.events())[-1]["photo"]
+    image = await client.get(photo["url"])
+    assert image.status == 200 and (await image.read()).startswith(PNG_HEADER)
+    forged = photo["url"].replace("&t=", "&t=0")
+    assert (await client.get(forged)).status == 403
+
+
+async def test_history_is_replayed_to_a_new_tab(client: TestClient) -> None:
+    page = await open_page(client)
+    await page.say("/start")
+    socket = await client.ws_connect("/webchat/ws?lang=en")
+    await socket.receive()
+    history = json.loads((await socket.receive()).data)["events"]
+    assert [event["type"] for event in history] == ["user_message", "message"]
+    assert history[0]["text"] == "/start"
+    await socket.close()
+
+
+async def test_replayed_frame_is_handled_once(client: TestClient) -> None:
+    page = await open_page(client)
+    frame_id = await page.send("text", text="/start")
+    assert len(bot_messages(await page.events())) == 1
+    await page.send("text", frame_id, text="/start")
+    assert bot_messages(await page.events()) == []
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        ("not json", "could not be read"),
+        ({"type": "text", "id": "1"}, "could not be read"),
+        ({"type": "shell", "id": "1", "text": "rm"}, "could not be read"),
+        ({"type": "text", "id": "1", "text": "x" * 5000}, "too long"),
+        ({"type": "file", "id": "1", "file_id": "web-" + "0" * 40}, "no longer here"),
+        ({"type": "file", "id": "1", "file_id": "../../etc/passwd"}, "no longer here"),
+        ({"type": "location", "id": "1", "latitude": 91, "longitude": 0}, "could not be read"),
+        ({"type": "callback", "id": "1", "message_id": "x", "data": "ip:0"}, "could not be read"),
+        ({"type": "callback", "id": "1", "message_id": 1, "data": "x" * 65}, "could not be read"),
+    ],
+)
+async def test_bad_frames_get_a_localised_error(
+    client: TestClient, frame: object, expected: str
+) -> None:
+    page = await open_page(client)
+    if isinstance(frame, str):
+        await page.socket.send_str(frame)
+    else:
+        await page.socket.send_json(frame)
+    events = await page.events()
+    assert len(events) == 1 and events[0]["type"] == "error" and expected in events[0]["text"]
+
+
+async def test_upload_limits(client: TestClient) -> None:
+    await client.get("/")
+    big = b"\xff\xd8\xff" + b"0" * (11 << 20)
+    response = await client.post("/webchat/upload", data={"file": io.BytesIO(big)})
+    assert response.status == 413 and "10 MB" in (await response.json())["error"]
+    response = await client.post("/webchat/upload", data={"other": io.BytesIO(b"x")})
+    assert response.status == 400 and "No file" in (await response.json())["error"]
+    response = await client.post("/webchat/upload", data={"file": io.BytesIO(b"%PDF-1.7 x")})
+    assert (await response.json())["kind"] == "document"
+    client.session.cookie_jar.clear()
+    response = await client.post("/webchat/upload", data={"file": io.BytesIO(b"x")})
+    assert response.status == 403
+
+
+async def test_a_document_in_the_photo_step_is_refused(client: TestClient) -> None:
+    page = await open_page(client)
+    stations = bot_messages(await page.say("/report"))[-1]
+    await page.send("callback", message_id=stations["message_id"], data="stp:1")
+    await page.events()
+    await page.send("callback", message_id=stations["message_id"], data="cat:1")
+    await page.events()
+    await page.say("Cars block the fire lane at gate 3 every night after 8 pm.")
+    upload = await client.post("/webchat/upload", data={"file": io.BytesIO(b"%PDF-1.7 x")})
+    await page.send("file", file_id=(await upload.json())["file_id"])
+    answer = bot_messages(await page.events())[0]
+    assert "Only photos can be attached" in answer["html"]
+
+
+async def test_session_refuses_what_it_cannot_draw(webchat: WebChat) -> None:
+    with pytest.raises(WebChatUnsupportedError, match="cannot render sendPoll"):
+        await webchat.bot.send_poll(1, "q?", ["a", "b"])  # type: ignore[list-item]
+    with pytest.raises(WebChatUnsupportedError, match="chat not found"):
+        await webchat.bot.send_message("not-a-chat", "hi")
