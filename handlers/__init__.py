@@ -10,5 +10,12 @@ def get_routers() -> list[Router]:
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
     from handlers import common, fallback, resident
+    from handlers.turn import TurnMiddleware
 
-    return [common.setup(), fallback.unknown_commands(), resident.setup(), fallback.setup()]
+    root = Router(name="liaison")
+    root.message.outer_middleware(TurnMiddleware())
+    root.callback_query.outer_middleware(TurnMiddleware())
+    root.include_routers(
+        common.setup(), fallback.unknown_commands(), resident.setup(), fallback.setup()
+    )
+    return [root]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from aiogram import Bot, F, Router
@@ -16,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
 from handlers.filters import ButtonText
-from handlers.resident.flow import Turn, ask_again, in_report, start_report
+from handlers.resident.flow import ask_again, in_report, start_report
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
 from handlers.texts import Buttons
+from handlers.turn import Turn
 from services.identities import SUPPORTED_LOCALES, set_locale
 from services.reference import get_station_by_code
 from storage.models import ChatIdentity
@@ -64,16 +64,13 @@ def help_text() -> str:
 async def start_at_station(
     message: Message,
     command: CommandObject,
-    bot: Bot,
     session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """A station's QR code: start a report with that station already chosen."""
     code = (command.args or "")[len(STATION_PAYLOAD) :]
     station = await get_station_by_code(session, code)
-    turn = Turn(bot, message.chat.id, session, state, locale, tz)
     if station is None:
         log.info("unknown station code %r from chat %s", code, message.chat.id)
         await message.answer(
@@ -101,14 +98,11 @@ async def start(message: Message, state: FSMContext) -> None:
 async def help_command(
     message: Message,
     bot: Bot,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Explain the bot."""
     await message.answer(help_text())
-    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+    await _back_to_draft(turn)
 
 
 async def language_command(message: Message) -> None:
@@ -154,11 +148,8 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 async def report_command(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Start a report, or offer to resume the one already open."""
     if await in_report(state):
@@ -167,21 +158,17 @@ async def report_command(
             reply_markup=keyboards.resume_or_discard(),
         )
         return
-    await start_report(Turn(bot, message.chat.id, session, state, locale, tz))
+    await start_report(turn)
 
 
 async def resume_chosen(
     callback: CallbackQuery,
     callback_data: ResumeCB,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Continue the open draft where it stopped, or start a new one."""
     await callback.answer()
-    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
     if callback_data.action == "continue" and await in_report(state):
         await ask_again(turn)
     elif callback_data.action == "continue":
@@ -197,15 +184,11 @@ async def resume_chosen(
 
 async def report_from_button(
     callback: CallbackQuery,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """The "report an issue" button under an empty list."""
     await callback.answer()
-    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
     if await in_report(state):
         await turn.say(
             _("You have a report that is not sent yet."),
@@ -217,29 +200,25 @@ async def report_from_button(
 
 async def my_issues_command(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
-    state: FSMContext,
     locale: str,
-    tz: dt.tzinfo,
     identity: ChatIdentity,
+    turn: Turn,
 ) -> None:
     """List my cases."""
     await show_my_issues(message, session=session, identity=identity, locale=locale, page=0)
-    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+    await _back_to_draft(turn)
 
 
 async def stations_command(
     message: Message,
-    bot: Bot,
     session: AsyncSession,
-    state: FSMContext,
     locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """The stations directory."""
     await show_stations(message, session=session, locale=locale)
-    await _back_to_draft(Turn(bot, message.chat.id, session, state, locale, tz))
+    await _back_to_draft(turn)
 
 
 async def _back_to_draft(turn: Turn) -> None:

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-from dataclasses import dataclass
-from typing import Any
 
-from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.resident.review import render_review
 from handlers.states import ReportForm
+from handlers.turn import Turn
 from services import limits
 from services.reference import display_name, get_station, list_categories, list_stations
 
 STEPS = 6
-
-
-@dataclass
-class Turn:
-    """Everything a step needs to talk to one chat."""
-
-    bot: Bot
-    chat_id: int
-    session: AsyncSession
-    state: FSMContext
-    locale: str
-    tz: dt.tzinfo
-
-    async def say(self, text: str, **kwargs: Any) -> None:
-        """Send a message to the chat."""
-        await self.bot.send_message(self.chat_id, text, **kwargs)
 
 
 def step_title(number: int, text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from aiogram import Bot, F, Router
@@ -15,9 +14,10 @@ from handlers import keyboards
 from handlers.callbacks import CategoryPickCB, ContactCB, NearestCB, StationPickCB
 from handlers.filters import ButtonText
 from handlers.messaging import show_choice
-from handlers.resident.flow import Turn, advance, ask_phone, ask_photos
+from handlers.resident.flow import advance, ask_phone, ask_photos
 from handlers.states import ReportForm
 from handlers.texts import Buttons
+from handlers.turn import Turn
 from services import limits
 from services.errors import DomainError
 from services.reference import display_name, get_category, get_station, nearest_stations
@@ -33,11 +33,10 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 async def station_picked(
     callback: CallbackQuery,
     callback_data: StationPickCB,
-    bot: Bot,
     session: AsyncSession,
     state: FSMContext,
     locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """A station was chosen from the list."""
     station = await get_station(session, callback_data.id)
@@ -49,7 +48,7 @@ async def station_picked(
     await show_choice(
         callback, _("Station: <b>{name}</b>").format(name=display_name(station, locale))
     )
-    await advance(Turn(bot, callback.from_user.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def nearest_requested(callback: CallbackQuery, bot: Bot) -> None:
@@ -89,11 +88,10 @@ async def station_expected(message: Message) -> None:
 async def category_picked(
     callback: CallbackQuery,
     callback_data: CategoryPickCB,
-    bot: Bot,
     session: AsyncSession,
     state: FSMContext,
     locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """A category was chosen."""
     category = await get_category(session, callback_data.id)
@@ -105,7 +103,7 @@ async def category_picked(
     await show_choice(
         callback, _("Category: <b>{name}</b>").format(name=display_name(category, locale))
     )
-    await advance(Turn(bot, callback.from_user.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def category_expected(message: Message) -> None:
@@ -118,11 +116,8 @@ async def category_expected(message: Message) -> None:
 
 async def description_entered(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Check the length and keep the description."""
     assert message.text is not None
@@ -145,7 +140,7 @@ async def description_entered(
             )
         return
     await state.update_data(description=description)
-    await advance(Turn(bot, message.chat.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def description_expected(message: Message) -> None:
@@ -227,28 +222,21 @@ async def document_received(message: Message, state: FSMContext) -> None:
 
 async def photos_done(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Go on with the photos added so far (maybe none)."""
-    await advance(Turn(bot, message.chat.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def photos_removed(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Start the photos again."""
     await state.update_data(photos=[])
     await message.answer(_("The photos were removed."))
-    await ask_photos(Turn(bot, message.chat.id, session, state, locale, tz))
+    await ask_photos(turn)
 
 
 async def photo_expected(message: Message, state: FSMContext) -> None:
@@ -267,11 +255,8 @@ async def photo_expected(message: Message, state: FSMContext) -> None:
 
 async def location_received(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Keep the point."""
     assert message.location is not None
@@ -281,20 +266,17 @@ async def location_received(
             "longitude": message.location.longitude,
         }
     )
-    await advance(Turn(bot, message.chat.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def location_skipped(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """No location."""
     await state.update_data(location=None)
-    await advance(Turn(bot, message.chat.id, session, state, locale, tz))
+    await advance(turn)
 
 
 async def location_got_photo(message: Message) -> None:
@@ -322,14 +304,10 @@ async def location_expected(message: Message) -> None:
 async def contact_chosen(
     callback: CallbackQuery,
     callback_data: ContactCB,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """Anonymous goes straight to the review; a phone number is asked for next."""
-    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
     if callback_data.choice == "anonymous":
         await state.update_data(phone=None)
         await show_choice(callback, _("Contact: anonymous"))
@@ -349,11 +327,7 @@ async def contact_expected(message: Message) -> None:
 
 async def phone_shared(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """The account's own number, shared with the button."""
     contact = message.contact
@@ -363,22 +337,16 @@ async def phone_shared(
             _("Please share your own number; this contact card belongs to someone else.")
         )
         return
-    await _keep_phone(
-        message, contact.phone_number, Turn(bot, message.chat.id, session, state, locale, tz)
-    )
+    await _keep_phone(message, contact.phone_number, turn)
 
 
 async def phone_typed(
     message: Message,
-    bot: Bot,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """A typed number."""
     assert message.text is not None
-    await _keep_phone(message, message.text, Turn(bot, message.chat.id, session, state, locale, tz))
+    await _keep_phone(message, message.text, turn)
 
 
 async def _keep_phone(message: Message, raw: str, turn: Turn) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from aiogram import Bot, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import StationInfoCB
 from handlers.messaging import replace_or_send
-from handlers.resident.flow import Turn, start_report
+from handlers.resident.flow import start_report
 from handlers.texts import escape
+from handlers.turn import Turn
 from services.reference import display_name, get_station, list_stations
 from storage.models import Station
 
@@ -52,9 +51,8 @@ async def station_action(
     callback_data: StationInfoCB,
     bot: Bot,
     session: AsyncSession,
-    state: FSMContext,
     locale: str,
-    tz: dt.tzinfo,
+    turn: Turn,
 ) -> None:
     """View a station, show it on the map, report there, or go back to the list."""
     if callback_data.action == "list":
@@ -86,9 +84,7 @@ async def station_action(
     ):
         await bot.send_location(callback.from_user.id, station.latitude, station.longitude)
     elif callback_data.action == "report":
-        await start_report(
-            Turn(bot, callback.from_user.id, session, state, locale, tz), station_id=station.id
-        )
+        await start_report(turn, station_id=station.id)
 
 
 def setup() -> Router:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.callbacks import ReviewCB
 from handlers.messaging import show_choice
 from handlers.resident.flow import (
-    Turn,
     ask_category,
     ask_contact,
     ask_description,
@@ -26,6 +23,7 @@ from handlers.resident.flow import (
 )
 from handlers.states import ReportForm
 from handlers.texts import local_date
+from handlers.turn import Turn
 from services.clock import Clock
 from services.errors import DomainError
 from services.identities import get_or_create_resident
@@ -47,14 +45,11 @@ EDITS = {
 async def review_action(
     callback: CallbackQuery,
     callback_data: ReviewCB,
-    bot: Bot,
-    session: AsyncSession,
     state: FSMContext,
-    locale: str,
-    tz: dt.tzinfo,
     identity: ChatIdentity,
     clock: Clock,
     channel: str,
+    turn: Turn,
 ) -> None:
     """Act on a review button that belongs to the draft under review; refuse any other."""
     data = await state.get_data()
@@ -64,7 +59,6 @@ async def review_action(
     ):
         await callback.answer(_("This report was already sent or discarded."), show_alert=True)
         return
-    turn = Turn(bot, callback.from_user.id, session, state, locale, tz)
     if callback_data.action == "submit":
         await _submit(callback, turn, data, identity, clock, channel)
     elif callback_data.action == "discard":
