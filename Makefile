@@ -24,8 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 locales: install
-	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages --statistics 2>&1 | tail -n 2 || \
-		$(BIN)/pybabel compile -d locales -D messages
+	$(BIN)/pybabel compile -d locales -D messages --statistics
 
 # Refresh the template and merge new msgids into both catalogues (translate them afterwards).
 extract: install

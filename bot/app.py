@@ -12,6 +12,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.channels.responses import pin_response_models
 from bot.i18n import build_i18n
 from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
@@ -56,6 +57,7 @@ def _fsm_backend(ctx: AppContext) -> tuple[BaseStorage, BaseEventIsolation]:
 
 def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -> Dispatcher:
     """Create the single Dispatcher that every channel feeds."""
+    pin_response_models()
     storage, isolation = _fsm_backend(ctx)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["db"] = ctx.db
@@ -64,7 +66,12 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["tz"] = ctx.settings.tz
     dp["channels"] = ctx.channels
     dp["app"] = ctx
-    install_middlewares(dp, ctx.i18n, flood_limit=ctx.settings.flood_limit)
+    install_middlewares(
+        dp,
+        ctx.i18n,
+        flood_limit=ctx.settings.flood_limit,
+        max_concurrent_updates=ctx.settings.max_concurrent_updates,
+    )
     if routers is None:
         from handlers import get_routers
 

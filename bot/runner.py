@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.app import AppContext, build_context, build_dispatcher
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
+from bot.heap import settle_heap
 from bot.scheduler import build_scheduler
 from bot.server import build_web_app
 from bot.settings import Settings
@@ -60,6 +61,7 @@ async def serve(
     await site.start()
     scheduler = build_scheduler(ctx)
     scheduler.start()
+    settle_heap()
     stop = stop or _stop_on_signals()
     try:
         if telegram is not None:

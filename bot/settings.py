@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis for FSM storage and locks.")
     demo: bool = Field(default=False, description="Demo mode: persona switch in the web chat.")
     flood_limit: int = Field(default=20, description="Messages a minute per chat before a pause.")
+    max_concurrent_updates: int = Field(
+        default=8, ge=1, le=16, description="Updates handled at once; the rest wait their turn."
+    )
     log_level: str = Field(default="INFO")
 
     @field_validator("timezone")

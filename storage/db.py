@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +24,11 @@ log = logging.getLogger(__name__)
 
 IMMEDIATE_OPTION = "liaison_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+# SQLite has one writer at a time. Writers of one process queue on this lock instead of
+# on SQLite's busy handler, which sleeps up to 100 ms between tries; other processes still
+# wait through the busy timeout.
+_write_locks: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 class Database:
@@ -36,6 +43,7 @@ class Database:
         )
         if self.is_sqlite:
             _install_sqlite_listeners(self.engine)
+            _write_locks[self.engine.sync_engine] = asyncio.Lock()
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -68,9 +76,21 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     """
     if session.in_transaction():
         await session.commit()
+    bind = session.get_bind()
+    lock = _write_locks.get(bind.engine if isinstance(bind, Connection) else bind)
+    if lock is None:
+        async with _transaction(session):
+            yield session
+        return
+    async with lock, _transaction(session):
+        yield session
+
+
+@asynccontextmanager
+async def _transaction(session: AsyncSession) -> AsyncIterator[None]:
     await session.connection(execution_options={IMMEDIATE_OPTION: True})
     try:
-        yield session
+        yield
     except BaseException:
         await session.rollback()
         raise
@@ -84,9 +104,14 @@ def _ensure_sqlite_dir(url: URL) -> None:
 
 
 def _engine_options(url: URL) -> dict[str, Any]:
+    # Twice the cap on concurrent updates and then some (see bot/middlewares/concurrency.py).
     if url.get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        return {
+            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            "pool_size": 20,
+            "max_overflow": 20,
+        }
+    return {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 20}
 
 
 def _install_sqlite_listeners(engine: AsyncEngine) -> None:

@@ -1,6 +1,7 @@
 """Outer middlewares on every update, in the order they run.
 
-session -> replayed updates -> private chats only -> flood -> identity -> language.
+concurrency cap -> session -> private chats only -> flood -> replayed updates -> identity
+-> language. The cheap, memory-only checks come before the first database write.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import LocaleMiddleware
 from bot.middlewares.chat_guard import PrivateChatOnlyMiddleware
+from bot.middlewares.concurrency import ConcurrencyLimitMiddleware
 from bot.middlewares.dedupe import ReplayGuardMiddleware
 from bot.middlewares.flood import FloodMiddleware
 from bot.middlewares.identity import IdentityMiddleware
 from bot.middlewares.session import DbSessionMiddleware
 
 
-def install_middlewares(dp: Dispatcher, i18n: I18n, *, flood_limit: int) -> None:
+def install_middlewares(
+    dp: Dispatcher, i18n: I18n, *, flood_limit: int, max_concurrent_updates: int
+) -> None:
     """Register the outer middlewares on the dispatcher's update observer."""
+    dp.update.outer_middleware(ConcurrencyLimitMiddleware(max_concurrent_updates))
     dp.update.outer_middleware(DbSessionMiddleware())
-    dp.update.outer_middleware(ReplayGuardMiddleware())
     dp.update.outer_middleware(PrivateChatOnlyMiddleware(i18n))
     dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit))
+    dp.update.outer_middleware(ReplayGuardMiddleware())
     dp.update.outer_middleware(IdentityMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(i18n))

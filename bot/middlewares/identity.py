@@ -39,6 +39,11 @@ class IdentityMiddleware(BaseMiddleware):
                 chat_type=chat.type,
                 now=clock.now(),
             )
+        # End the read transaction: the connection goes back to the pool instead of waiting
+        # through the handlers' network calls.
+        session = data["session"]
+        if session.in_transaction():
+            await session.commit()
         data["identity"] = identity
         data["locale"] = effective_locale(
             identity, user.language_code if user else None, settings.default_locale

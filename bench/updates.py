@@ -1,0 +1,585 @@
+"""How fast the one Dispatcher handles updates: the resident's report dialog against an echo bot.
+
+Run from the repository root: ``.venv/bin/python bench/updates.py``. One JSON object goes to
+stdout, progress to stderr; the exit code is 0 when both targets are met, 1 otherwise.
+
+Everything runs in one process against a fresh SQLite file (migrated to head, reference data
+loaded, the app's own WAL and busy-timeout engine) and a Bot session that does no network I/O
+but answers every call with a Telegram-shaped result, parsed by aiogram as a real one is.
+
+1. Throughput with ``--residents`` (200) chats in flight at once. Each chat sends its next
+   update only when the previous one was fully handled, like a person waiting for the answer.
+
+   - report flow: every chat runs the whole report dialog, /report to the case number
+     (8 updates), on the app's real routers; afterwards exactly one issue per chat, with
+     distinct case numbers, must be in the database;
+   - echo: the same ``build_dispatcher`` (same middlewares, same SQL FSM storage, same
+     database), but the only handler answers a text with that text; each chat sends as many
+     texts as a resident sends updates.
+
+   The result is the ratio of the two rates. The echo bot pays everything an update costs
+   around the handlers (parsing, replay guard, identity, FSM state, i18n, one Bot API call),
+   so the ratio isolates what the report handlers add, and it cancels the speed of the
+   machine, which a bare updates-per-second figure would not. Target: ratio >= 0.25.
+
+2. Latency at an offered load of ``--rate`` (50) updates a second for ``--duration`` (20) s.
+   Arrivals are Poisson (exponential gaps) and open-loop: the schedule never waits for the
+   bot. ``--population`` residents are mid-dialog at any time; each arrival goes to a random
+   one whose previous update was handled (its next step); a resident that submitted is
+   replaced by a new one, and when none is ready a new resident takes the slot. Latency runs
+   from the scheduled arrival to the end of handling, so queueing delay counts.
+   Target: p99 < 200 ms.
+
+A phase in which no update is handled for ``--stall-timeout`` seconds is stopped and reported
+as failed, with the state of the connection pool, instead of hanging. ``flood_limit`` is
+raised to 10,000 a minute: the flood middleware still runs and keeps its windows, but none of
+the simulated updates may be dropped as a flood, which would make the bot look faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import logging
+import os
+import platform
+import random
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from aiogram import Bot, Dispatcher, F, Router  # noqa: E402
+from aiogram.methods import TelegramMethod  # noqa: E402
+from aiogram.methods.base import TelegramType  # noqa: E402
+from aiogram.types import (  # noqa: E402
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from sqlalchemy import func, select  # noqa: E402
+from sqlmodel import col  # noqa: E402
+
+from bot.app import AppContext, build_context, build_dispatcher  # noqa: E402
+from bot.heap import settle_heap  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from services.clock import SystemClock  # noqa: E402
+from services.demo_data import load_reference_data, read_demo_data  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import ChatIdentity, Issue, Resident  # noqa: E402
+from tests.support.recording import RecordingSession  # noqa: E402
+
+log = logging.getLogger("bench.updates")
+
+TOKEN = "123456:BENCH-token"
+FLOOD_LIMIT = 10_000
+WARMUP_CHATS = 10
+TARGET_RATIO = 0.25
+TARGET_P99_MS = 200.0
+UPDATES_PER_RESIDENT = 8
+DESCRIPTION = "Cars block the fire lane at gate 3 every night after 8 pm; please help."
+CASE_NUMBER = re.compile(r"\b\d{4}-\d{6}\b")
+
+Dialog = Iterator[Update]
+
+
+class PhaseError(Exception):
+    """A phase could not finish: a dialog went wrong, the database disagrees, or it stalled."""
+
+
+class QuietSession(RecordingSession):
+    """Answers like Telegram; keeps only each chat's newest buttons and text, never a log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buttons: dict[int, list[str]] = {}
+        self.texts: dict[int, str] = {}
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, int):
+            self._note(chat_id, method)
+        content = json.dumps({"ok": True, "result": self._result(bot, method)})
+        return self.check_response(bot, method, 200, content).result  # type: ignore[return-value]
+
+    def _note(self, chat_id: int, method: TelegramMethod[Any]) -> None:
+        markup = getattr(method, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            self.buttons[chat_id] = [
+                button.callback_data
+                for row in markup.inline_keyboard
+                for button in row
+                if button.callback_data
+            ]
+        text = getattr(method, "text", None)
+        if isinstance(text, str):
+            self.texts[chat_id] = text
+
+    def button(self, chat_id: int, prefix: str, rng: random.Random) -> str:
+        """Callback data of one of the chat's newest buttons starting with ``prefix``."""
+        found = [data for data in self.buttons.get(chat_id, []) if data.startswith(prefix)]
+        if not found:
+            raise PhaseError(
+                f"chat {chat_id}: no {prefix!r} button after {self.texts.get(chat_id)!r}"
+            )
+        return rng.choice(found)
+
+    def forget(self, chat_id: int) -> None:
+        """Drop what was kept for a chat that is done."""
+        self.buttons.pop(chat_id, None)
+        self.texts.pop(chat_id, None)
+
+
+class Chats:
+    """Builds updates from fresh private chats; update ids are unique for the whole run."""
+
+    def __init__(self, first_chat_id: int = 10_000_000) -> None:
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self.next_chat_id = first_chat_id
+
+    def new_chat(self) -> int:
+        """A chat id never used before in this run."""
+        self.next_chat_id += 1
+        return self.next_chat_id - 1
+
+    def text(self, chat_id: int, text: str) -> Update:
+        """A text message from the chat's user."""
+        message = Message(
+            message_id=next(self._message_ids),
+            date=dt.datetime.now(dt.UTC),
+            chat=Chat(id=chat_id, type="private"),
+            from_user=_user(chat_id),
+            text=text,
+        )
+        return Update(update_id=next(self._update_ids), message=message)
+
+    def press(self, chat_id: int, data: str, bot_id: int) -> Update:
+        """A press on an inline button under one of the bot's messages."""
+        message = Message(
+            message_id=next(self._message_ids),
+            date=dt.datetime.now(dt.UTC),
+            chat=Chat(id=chat_id, type="private"),
+            from_user=User(id=bot_id, is_bot=True, first_name="Liaison"),
+            text="…",
+        )
+        query = CallbackQuery(
+            id=f"cq-{message.message_id}",
+            from_user=_user(chat_id),
+            chat_instance=f"ci-{chat_id}",
+            message=message,
+            data=data,
+        )
+        return Update(update_id=next(self._update_ids), callback_query=query)
+
+
+def _user(chat_id: int) -> User:
+    return User(id=chat_id, is_bot=False, first_name="Resident", language_code="en")
+
+
+@dataclass
+class Bench:
+    """The app under test and what drives it."""
+
+    app: AppContext
+    bot: Bot
+    session: QuietSession
+    report_dp: Dispatcher
+    echo_dp: Dispatcher
+    chats: Chats
+    rng: random.Random
+    handled: int = 0
+    case_numbers: list[str] = field(default_factory=list)
+
+    async def feed(self, dp: Dispatcher, update: Update) -> None:
+        """Hand one update to a dispatcher and wait until it was handled."""
+        await dp.feed_update(self.bot, update)
+        self.handled += 1
+
+
+def report_dialog(bench: Bench, chat_id: int) -> Dialog:
+    """The whole report, /report to the case number, pressing the buttons the bot sent."""
+    chats, session, rng, bot_id = bench.chats, bench.session, bench.rng, bench.bot.id
+    yield chats.text(chat_id, "/report")
+    yield chats.press(chat_id, session.button(chat_id, "stp:", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "cat:", rng), bot_id)
+    yield chats.text(chat_id, DESCRIPTION)
+    yield chats.text(chat_id, "⏭ Skip")
+    yield chats.text(chat_id, "⏭ Skip")
+    yield chats.press(chat_id, session.button(chat_id, "ct:anonymous", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "rv:submit:", rng), bot_id)
+    match = CASE_NUMBER.search(session.texts.get(chat_id, ""))
+    if match is None:
+        raise PhaseError(f"chat {chat_id}: no case number in {session.texts.get(chat_id)!r}")
+    bench.case_numbers.append(match.group())
+    session.forget(chat_id)
+
+
+def echo_dialog(bench: Bench, chat_id: int) -> Dialog:
+    """As many texts as a resident sends updates; each must come back unchanged."""
+    for index in range(UPDATES_PER_RESIDENT):
+        text = f"Echo number {index} from chat {chat_id}"
+        yield bench.chats.text(chat_id, text)
+        if bench.session.texts.get(chat_id) != text:
+            raise PhaseError(f"chat {chat_id}: got {bench.session.texts.get(chat_id)!r} back")
+    bench.session.forget(chat_id)
+
+
+def echo_router() -> Router:
+    """The baseline's only handler."""
+    router = Router(name="echo")
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    return router
+
+
+# --- the phases ------------------------------------------------------------------------------
+
+
+async def supervise(bench: Bench, work: Awaitable[Any], stall_timeout: float) -> Any:
+    """Await ``work``; stop it and fail when no update was handled for ``stall_timeout``."""
+    task = asyncio.ensure_future(work)
+    seen, since = bench.handled, time.perf_counter()
+    while not task.done():
+        await asyncio.wait({task}, timeout=0.25)
+        if bench.handled != seen:
+            seen, since = bench.handled, time.perf_counter()
+        elif not task.done() and time.perf_counter() - since > stall_timeout:
+            pool = bench.app.db.engine.pool.status()
+            task.cancel()
+            await asyncio.wait({task})
+            raise PhaseError(f"no update handled for {stall_timeout:.0f} s; pool: {pool}")
+    return task.result()
+
+
+async def throughput(
+    bench: Bench, dp: Dispatcher, make: Callable[[Bench, int], Dialog], chats: int
+) -> dict[str, Any]:
+    """Run ``chats`` dialogs at once; updates handled per second over the whole run."""
+
+    async def run_dialog(dialog: Dialog) -> None:
+        for update in dialog:
+            await bench.feed(dp, update)
+
+    dialogs = [make(bench, bench.chats.new_chat()) for _ in range(chats)]
+    first, started = bench.handled, time.perf_counter()
+    async with asyncio.TaskGroup() as group:
+        for dialog in dialogs:
+            group.create_task(run_dialog(dialog))
+    seconds = time.perf_counter() - started
+    updates = bench.handled - first
+    return {"updates": updates, "seconds": seconds, "updates_per_second": updates / seconds}
+
+
+@dataclass
+class Walker:
+    """A resident of the latency phase: its dialog and the update it sends next."""
+
+    dialog: Dialog
+    pending: Update | None
+
+
+async def latency(bench: Bench, rate: float, duration: float, population: int) -> dict[str, Any]:
+    """Poisson arrivals at ``rate`` a second; latency from scheduled arrival to handled."""
+    ready: list[Walker] = []
+    latencies: list[float] = []
+    in_dialog = 0
+
+    def new_walker() -> Walker:
+        nonlocal in_dialog
+        in_dialog += 1
+        dialog = report_dialog(bench, bench.chats.new_chat())
+        return Walker(dialog, next(dialog))
+
+    async def handle(walker: Walker, update: Update, due: float) -> None:
+        nonlocal in_dialog
+        await bench.feed(bench.report_dp, update)
+        latencies.append(time.perf_counter() - due)
+        walker.pending = next(walker.dialog, None)
+        if walker.pending is None:
+            in_dialog -= 1
+        else:
+            ready.append(walker)
+
+    started = time.perf_counter()
+    offset, arrivals = bench.rng.expovariate(rate), 0
+    async with asyncio.TaskGroup() as group:
+        while offset < duration:
+            await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
+            while in_dialog < population:
+                ready.append(new_walker())
+            walker = ready.pop(bench.rng.randrange(len(ready))) if ready else new_walker()
+            assert walker.pending is not None
+            group.create_task(handle(walker, walker.pending, started + offset))
+            arrivals += 1
+            offset += bench.rng.expovariate(rate)
+    return latency_summary(latencies, arrivals / duration)
+
+
+def latency_summary(latencies: list[float], offered_rate: float) -> dict[str, Any]:
+    """Nearest-rank percentiles in milliseconds."""
+    ordered = sorted(latencies)
+    if not ordered:
+        raise PhaseError("no update was handled")
+
+    def rank(fraction: float) -> float:
+        index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+        return round(ordered[index] * 1000, 2)
+
+    return {
+        "offered_rate": round(offered_rate, 2),
+        "updates": len(ordered),
+        "p50_ms": rank(0.50),
+        "p95_ms": rank(0.95),
+        "p99_ms": rank(0.99),
+        "max_ms": rank(1.0),
+        "target_p99_ms": TARGET_P99_MS,
+    }
+
+
+async def warm_up(bench: Bench) -> dict[str, Any]:
+    """A few dialogs of each kind, so that imports, caches and the pool are warm."""
+    report = await throughput(bench, bench.report_dp, report_dialog, WARMUP_CHATS)
+    echo = await throughput(bench, bench.echo_dp, echo_dialog, WARMUP_CHATS)
+    return {"updates": report["updates"] + echo["updates"]}
+
+
+async def report_phase(bench: Bench, residents: int) -> dict[str, Any]:
+    """The report flow's throughput, then exactly one stored issue per resident."""
+    first = bench.chats.next_chat_id
+    bench.case_numbers.clear()
+    result = await throughput(bench, bench.report_dp, report_dialog, residents)
+    await check_issues(bench.app.db, range(first, first + residents), bench.case_numbers)
+    return result
+
+
+async def check_issues(db: Database, chat_ids: range, answered: list[str]) -> None:
+    """The phase's chats own exactly one issue each, with distinct case numbers."""
+    stmt = (
+        select(col(Issue.number))
+        .join(Resident, col(Resident.id) == col(Issue.resident_id))
+        .join(ChatIdentity, col(ChatIdentity.id) == col(Resident.identity_id))
+        .where(col(ChatIdentity.chat_id).between(chat_ids.start, chat_ids.stop - 1))
+    )
+    async with db.session() as session:
+        stored = list((await session.execute(stmt)).scalars())
+        total = (await session.execute(select(func.count()).select_from(Issue))).scalar_one()
+    expected = len(chat_ids)
+    if len(set(stored)) != expected or len(stored) != expected or set(stored) != set(answered):
+        raise PhaseError(
+            f"expected {expected} issues with distinct numbers, found {len(stored)} "
+            f"({len(set(stored))} distinct; {len(answered)} numbers answered; {total} in all)"
+        )
+
+
+async def run_phase(
+    name: str, bench: Bench, work: Awaitable[dict[str, Any]], stall_timeout: float
+) -> dict[str, Any]:
+    """Run one phase under supervision; a failure becomes an ``error`` in its result."""
+    log.info("%s ...", name)
+    first, started = bench.handled, time.perf_counter()
+    try:
+        result: dict[str, Any] = await supervise(bench, work, stall_timeout)
+    except Exception as error:  # the JSON must say what went wrong, whatever it was
+        result = {"updates": bench.handled - first, "error": describe(error)}
+        result["seconds"] = time.perf_counter() - started
+        log.error("%s failed: %s", name, result["error"])
+    for key in ("seconds", "updates_per_second"):
+        if isinstance(result.get(key), float):
+            result[key] = round(result[key], 3 if key == "seconds" else 1)
+    log.info("%s: %s", name, json.dumps(result))
+    return result
+
+
+def describe(error: BaseException) -> str:
+    """One line for an exception, the first one of a group."""
+    if isinstance(error, BaseExceptionGroup):
+        more = len(error.exceptions) - 1
+        return describe(error.exceptions[0]) + (f" (and {more} more)" if more else "")
+    first_line = (str(error).splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"
+
+
+# --- set-up, tear-down and the report --------------------------------------------------------
+
+
+async def open_database(directory: Path) -> Database:
+    """A fresh SQLite file at head with the reference data."""
+    db = Database(f"sqlite+aiosqlite:///{directory / 'bench.db'}")
+    await upgrade(db)
+    async with db.writing() as session:
+        await load_reference_data(session, read_demo_data())
+    return db
+
+
+def build_bench(db: Database, directory: Path, seed: int) -> Bench:
+    """The app as the runner builds it: one bot on a quiet session, two dispatchers.
+
+    The heap is settled afterwards, as ``bot.runner.serve`` does before it serves.
+    """
+    settings = Settings(
+        database_url=db.url.render_as_string(hide_password=False),
+        data_dir=directory / "var",
+        default_locale="en",
+        flood_limit=FLOOD_LIMIT,
+        redis_url=None,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = build_context(settings, db, SystemClock())
+    session = QuietSession()
+    bot = Bot(TOKEN, session=session)
+    app.channels[bot.id] = "telegram"
+    bench = Bench(
+        app=app,
+        bot=bot,
+        session=session,
+        report_dp=build_dispatcher(app),
+        echo_dp=build_dispatcher(app, routers=[echo_router()]),
+        chats=Chats(),
+        rng=random.Random(seed),
+    )
+    settle_heap()
+    return bench
+
+
+async def close(bench: Bench) -> None:
+    """Release the bot session, the FSM storages and the engine."""
+    await bench.bot.session.close()
+    for dp in (bench.report_dp, bench.echo_dp):
+        await dp.storage.close()
+        await dp.fsm.events_isolation.close()
+    await bench.app.db.dispose()
+
+
+async def run(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Every phase, in one process, on one database."""
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as temp:
+        bench = build_bench(await open_database(Path(temp)), Path(temp), args.seed)
+        stall = args.stall_timeout
+        try:
+            await run_phase("warm-up", bench, warm_up(bench), stall)
+            report = await run_phase(
+                "report flow", bench, report_phase(bench, args.residents), stall
+            )
+            echo = await run_phase(
+                "echo", bench, throughput(bench, bench.echo_dp, echo_dialog, args.residents), stall
+            )
+            lat = await run_phase(
+                f"latency at {args.rate:g}/s",
+                bench,
+                latency(bench, args.rate, args.duration, args.population),
+                stall,
+            )
+        finally:
+            await close(bench)
+    return {"report": report, "echo": echo, "latency": lat}
+
+
+def summary(
+    args: argparse.Namespace, phases: dict[str, dict[str, Any]], errors: int
+) -> dict[str, Any]:
+    """The flat JSON report."""
+    report, echo, lat = phases["report"], phases["echo"], phases["latency"]
+    ratio = None
+    if "error" not in report and "error" not in echo:
+        ratio = round(report["updates_per_second"] / echo["updates_per_second"], 3)
+    lat["target_p99_ms"] = TARGET_P99_MS
+    passed = (
+        ratio is not None
+        and ratio >= TARGET_RATIO
+        and "error" not in lat
+        and lat["p99_ms"] < TARGET_P99_MS
+        and errors == 0
+    )
+    return {
+        "benchmark": "updates",
+        "database": "sqlite",
+        "residents_in_flight": args.residents,
+        "updates_per_resident": UPDATES_PER_RESIDENT,
+        "report_flow": report,
+        "echo": echo,
+        "ratio_report_to_echo": ratio,
+        "target_ratio": TARGET_RATIO,
+        "latency_at_50_per_second": lat,
+        "errors_logged": errors,
+        "flood_limit": FLOOD_LIMIT,
+        "seed": args.seed,
+        "passed": passed,
+        "python": platform.python_version(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+    }
+
+
+class ErrorCounter(logging.Handler):
+    """Counts the errors the app logs (a failed handler is logged and answered, not raised)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith(log.name):
+            self.count += 1
+
+
+class OneLineFormatter(logging.Formatter):
+    """Log lines on stderr with one line for an exception instead of its whole traceback."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's own name
+        return f"    {describe(ei[1])}" if ei[1] is not None else ""
+
+
+def configure_logging() -> ErrorCounter:
+    """Progress and the app's warnings on stderr; app errors counted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    log.setLevel(logging.INFO)
+    counter = ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    return counter
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser.add_argument("--residents", type=int, default=200, help="chats in flight at once")
+    parser.add_argument("--rate", type=float, default=50.0, help="offered updates a second")
+    parser.add_argument("--duration", type=float, default=20.0, help="latency phase, seconds")
+    parser.add_argument("--population", type=int, default=50, help="residents mid-dialog")
+    parser.add_argument("--stall-timeout", type=float, default=10.0, help="seconds")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the JSON, return the exit code."""
+    args = parse_args(argv)
+    errors = configure_logging()
+    result = summary(args, asyncio.run(run(args)), errors.count)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
