@@ -11,6 +11,7 @@ DESCRIPTION_MAX = 2000
 MAX_PHOTOS = 3
 PHONE_MAX = 32
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 _PHONE_RE = re.compile(r"^\+?\d{6,15}$")
 

@@ -39,9 +39,10 @@ async def client(webchat: WebChat) -> AsyncIterator[TestClient]:
 class Page:
     """A browser tab: the page's cookie and its WebSocket."""
 
-    def __init__(self, client: TestClient, socket: ClientWebSocketResponse) -> None:
+    def __init__(self, client: TestClient, socket: ClientWebSocketResponse, chat_id: int) -> None:
         self.client = client
         self.socket = socket
+        self.chat_id = chat_id
 
     async def send(self, frame_type: str, frame_id: str | None = None, **fields: Any) -> str:
         frame_id = frame_id or str(uuid.uuid4())
@@ -71,7 +72,7 @@ async def open_page(client: TestClient, *, lang: str = "en") -> Page:
         json.loads((await socket.receive()).data),
     )
     assert hello["type"] == "hello" and history["type"] == "history"
-    return Page(client, socket)
+    return Page(client, socket, hello["chat_id"])
 
 
 def bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -239,3 +240,27 @@ async def test_session_refuses_what_it_cannot_draw(webchat: WebChat) -> None:
         await webchat.bot.send_poll(1, "q?", ["a", "b"])  # type: ignore[list-item]
     with pytest.raises(WebChatUnsupportedError, match="chat not found"):
         await webchat.bot.send_message("not-a-chat", "hi")
+
+
+async def test_session_draws_deletes_toasts_and_typing(
+    client: TestClient, webchat: WebChat
+) -> None:
+    page = await open_page(client)
+    await page.say("/start")
+    chat_id = page.chat_id
+    sent = await webchat.bot.send_message(chat_id, "<b>hello</b> & bye")
+    events = await page.events()
+    assert events[0]["html"] == "<b>hello</b> & bye"
+    await webchat.bot.send_message(chat_id, "1 < 2", parse_mode=None)
+    assert (await page.events())[0]["html"] == "1 &lt; 2"
+    await webchat.bot.send_chat_action(chat_id, "typing")
+    assert await page.events() == [{"type": "typing"}]
+    assert await webchat.bot.delete_message(chat_id, sent.message_id)
+    assert await page.events() == [{"type": "delete", "message_id": sent.message_id}]
+    webchat.hub.remember_callback("cb-1", chat_id)
+    assert await webchat.bot.answer_callback_query("cb-1", text="Saved", show_alert=True)
+    assert await page.events() == [{"type": "toast", "text": "Saved", "alert": True}]
+    location = await webchat.bot.send_location(chat_id, 38.5, 106.2)
+    event = (await page.events())[0]
+    assert event["location"] == {"latitude": 38.5, "longitude": 106.2}
+    assert location.location is not None

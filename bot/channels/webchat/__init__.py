@@ -54,7 +54,7 @@ class WebChat:
         self.signer = CookieSigner(secret)
         self.bot = Bot(
             WEB_BOT_TOKEN,
-            session=WebChatSession(self.hub, self.media),
+            session=WebChatSession(self.hub, self.media, ctx.clock.now),
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         ctx.channels[self.bot.id] = "web"

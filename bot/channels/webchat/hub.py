@@ -32,6 +32,8 @@ class WebChatHub:
 
     def __init__(self) -> None:
         self._rooms: OrderedDict[int, Room] = OrderedDict()
+        # Seeded from the wall clock so ids stay increasing across restarts, as a page
+        # that reconnects may still show messages from before.
         self._message_ids = itertools.count(int(time.time()))
         self._callbacks: OrderedDict[str, int] = OrderedDict()
 

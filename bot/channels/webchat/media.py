@@ -9,9 +9,10 @@ import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from services.limits import PHOTO_MAX_BYTES, PHOTO_TYPES
+
 FILE_ID_PREFIX = "web-"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES
 
 
 @dataclass(frozen=True)

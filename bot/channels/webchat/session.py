@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -50,10 +50,11 @@ class WebChatUnsupportedError(TelegramBadRequest):
 class WebChatSession(BaseSession):
     """Renders sendMessage, sendPhoto, editMessageText and friends as JSON events."""
 
-    def __init__(self, hub: WebChatHub, media: MediaStore) -> None:
+    def __init__(self, hub: WebChatHub, media: MediaStore, now: Callable[[], dt.datetime]) -> None:
         super().__init__()
         self.hub = hub
         self.media = media
+        self.now = now
         self._renderers: dict[str, Renderer] = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
@@ -113,7 +114,7 @@ class WebChatSession(BaseSession):
     def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
         message = {
             "message_id": message_id,
-            "date": int(time.time()),
+            "date": int(self.now().timestamp()),
             "chat": {"id": chat_id, "type": "private"},
             "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
         }
@@ -148,7 +149,7 @@ class WebChatSession(BaseSession):
         return {
             "type": "message",
             "message_id": message_id,
-            "date": int(time.time()),
+            "date": int(self.now().timestamp()),
             "html": None,
             "photo": None,
             "document": None,

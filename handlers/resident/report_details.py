@@ -1,115 +1,24 @@
-"""The report dialog, step by step: station, category, description, photos, location, contact."""
+"""The report dialog, steps 3 to 5: the description, photos and the location."""
 
 from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
-from handlers.callbacks import CategoryPickCB, ContactCB, NearestCB, StationPickCB
 from handlers.filters import ButtonText
-from handlers.messaging import show_choice
-from handlers.resident.flow import advance, ask_phone, ask_photos
+from handlers.resident.flow import advance, ask_photos
 from handlers.states import ReportForm
 from handlers.texts import Buttons
 from handlers.turn import Turn
 from services import limits
 from services.errors import DomainError
-from services.reference import display_name, get_category, get_station, nearest_stations
 
 log = logging.getLogger(__name__)
-
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
-
-
-# --- step 1: station -------------------------------------------------------------------------
-
-
-async def station_picked(
-    callback: CallbackQuery,
-    callback_data: StationPickCB,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    turn: Turn,
-) -> None:
-    """A station was chosen from the list."""
-    station = await get_station(session, callback_data.id)
-    if station is None:
-        log.warning("chat %s picked unknown station %s", callback.from_user.id, callback_data.id)
-        await callback.answer(_("This station is not available. Please choose another one."))
-        return
-    await state.update_data(station_id=station.id)
-    await show_choice(
-        callback, _("Station: <b>{name}</b>").format(name=display_name(station, locale))
-    )
-    await advance(turn)
-
-
-async def nearest_requested(callback: CallbackQuery, bot: Bot) -> None:
-    """Ask for the location to find the nearest stations."""
-    await callback.answer()
-    await bot.send_message(
-        callback.from_user.id,
-        _("Share your location with the button below; I will list the nearest stations."),
-        reply_markup=keyboards.share_location(skippable=False),
-    )
-
-
-async def station_by_location(message: Message, session: AsyncSession, locale: str) -> None:
-    """List the stations nearest to the shared location."""
-    assert message.location is not None
-    pairs = await nearest_stations(
-        session, latitude=message.location.latitude, longitude=message.location.longitude
-    )
-    await message.answer(
-        _("The nearest stations:"), reply_markup=keyboards.nearest_choice(pairs, locale)
-    )
-    await message.answer(
-        _("Choose one above, or “✖ Cancel”."), reply_markup=keyboards.cancel_only()
-    )
-
-
-async def station_expected(message: Message) -> None:
-    """Anything else while a station is expected."""
-    await message.answer(
-        _("Please choose a station with the buttons above, or share your location.")
-    )
-
-
-# --- step 2: category ------------------------------------------------------------------------
-
-
-async def category_picked(
-    callback: CallbackQuery,
-    callback_data: CategoryPickCB,
-    session: AsyncSession,
-    state: FSMContext,
-    locale: str,
-    turn: Turn,
-) -> None:
-    """A category was chosen."""
-    category = await get_category(session, callback_data.id)
-    if category is None:
-        log.warning("chat %s picked unknown category %s", callback.from_user.id, callback_data.id)
-        await callback.answer(_("This category is not available. Please choose another one."))
-        return
-    await state.update_data(category_id=category.id)
-    await show_choice(
-        callback, _("Category: <b>{name}</b>").format(name=display_name(category, locale))
-    )
-    await advance(turn)
-
-
-async def category_expected(message: Message) -> None:
-    """Anything else while a category is expected."""
-    await message.answer(_("Please choose a category with the buttons above."))
-
 
 # --- step 3: description ---------------------------------------------------------------------
 
@@ -196,7 +105,7 @@ async def document_received(message: Message, state: FSMContext) -> None:
     """An image sent as a file counts as a photo; any other file does not."""
     document = message.document
     assert document is not None
-    if document.mime_type not in IMAGE_TYPES:
+    if document.mime_type not in limits.PHOTO_TYPES:
         await message.answer(
             _("Only photos can be attached (JPEG, PNG or WebP). Send a photo or press “✅ Done”.")
         )
@@ -298,86 +207,9 @@ async def location_expected(message: Message) -> None:
     )
 
 
-# --- step 6: contact -------------------------------------------------------------------------
-
-
-async def contact_chosen(
-    callback: CallbackQuery,
-    callback_data: ContactCB,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
-    """Anonymous goes straight to the review; a phone number is asked for next."""
-    if callback_data.choice == "anonymous":
-        await state.update_data(phone=None)
-        await show_choice(callback, _("Contact: anonymous"))
-        await advance(turn)
-    elif callback_data.choice == "phone":
-        await show_choice(callback, _("Contact: by phone"))
-        await ask_phone(turn)
-    else:
-        log.warning("chat %s sent contact choice %r", callback.from_user.id, callback_data.choice)
-        await callback.answer(_("This button is not valid."))
-
-
-async def contact_expected(message: Message) -> None:
-    """Anything else while the contact choice is expected."""
-    await message.answer(_("Please choose with the buttons above: anonymous or by phone."))
-
-
-async def phone_shared(
-    message: Message,
-    turn: Turn,
-) -> None:
-    """The account's own number, shared with the button."""
-    contact = message.contact
-    assert contact is not None
-    if message.from_user is None or contact.user_id != message.from_user.id:
-        await message.answer(
-            _("Please share your own number; this contact card belongs to someone else.")
-        )
-        return
-    await _keep_phone(message, contact.phone_number, turn)
-
-
-async def phone_typed(
-    message: Message,
-    turn: Turn,
-) -> None:
-    """A typed number."""
-    assert message.text is not None
-    await _keep_phone(message, message.text, turn)
-
-
-async def _keep_phone(message: Message, raw: str, turn: Turn) -> None:
-    try:
-        phone = limits.normalize_phone(raw)
-    except DomainError:
-        await message.answer(
-            _(
-                "That does not look like a phone number. Please type digits only, "
-                "for example 13800138000, or use the button."
-            )
-        )
-        return
-    await turn.state.update_data(phone=phone)
-    await advance(turn)
-
-
-async def phone_expected(message: Message) -> None:
-    """Anything else while a number is expected."""
-    await message.answer(_("Please share your number with the button below, or type it."))
-
-
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
-    router = Router(name="report-steps")
-    router.callback_query.register(station_picked, ReportForm.station, StationPickCB.filter())
-    router.callback_query.register(nearest_requested, ReportForm.station, NearestCB.filter())
-    router.message.register(station_by_location, ReportForm.station, F.location)
-    router.message.register(station_expected, ReportForm.station)
-    router.callback_query.register(category_picked, ReportForm.category, CategoryPickCB.filter())
-    router.message.register(category_expected, ReportForm.category)
+    router = Router(name="report-details")
     router.message.register(description_entered, ReportForm.description, F.text)
     router.message.register(description_expected, ReportForm.description)
     router.message.register(photo_received, ReportForm.photos, F.photo)
@@ -390,9 +222,4 @@ def setup() -> Router:
     router.message.register(location_skipped, ReportForm.location, ButtonText(Buttons.SKIP))
     router.message.register(location_got_photo, ReportForm.location, F.photo)
     router.message.register(location_expected, ReportForm.location)
-    router.callback_query.register(contact_chosen, ReportForm.contact, ContactCB.filter())
-    router.message.register(contact_expected, ReportForm.contact)
-    router.message.register(phone_shared, ReportForm.phone, F.contact)
-    router.message.register(phone_typed, ReportForm.phone, F.text)
-    router.message.register(phone_expected, ReportForm.phone)
     return router
