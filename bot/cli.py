@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from aiogram import Bot
@@ -17,6 +18,8 @@ from bot.settings import Settings
 from services.reference import display_name, list_stations
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, upgrade
+
+T = TypeVar("T")
 
 app = typer.Typer(help="liaison-bot: the CPPCC liaison desk in a chat.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and data.", no_args_is_help=True)
@@ -53,49 +56,50 @@ def run(
     asyncio.run(serve(settings))
 
 
+def with_database(action: Callable[[Database], Awaitable[T]]) -> T:
+    """Run one async action against the configured database, then close it."""
+
+    async def go() -> T:
+        db = Database(Settings().database_url)
+        try:
+            return await action(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Upgrade the schema (every start does this too)."""
 
-    async def go() -> str | None:
-        db = Database(Settings().database_url)
-        try:
-            await upgrade(db, revision)
-            return await current_revision(db)
-        finally:
-            await db.dispose()
+    async def go(db: Database) -> str | None:
+        await upgrade(db, revision)
+        return await current_revision(db)
 
-    typer.echo(f"database at revision {asyncio.run(go())}")
+    typer.echo(f"database at revision {with_database(go)}")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION (``base`` empties the database)."""
 
-    async def go() -> str | None:
-        db = Database(Settings().database_url)
-        try:
-            await downgrade(db, revision)
-            return await current_revision(db)
-        finally:
-            await db.dispose()
+    async def go(db: Database) -> str | None:
+        await downgrade(db, revision)
+        return await current_revision(db)
 
-    typer.echo(f"database at revision {asyncio.run(go())}")
+    typer.echo(f"database at revision {with_database(go)}")
 
 
 @db_app.command("seed")
 def db_seed() -> None:
     """Load the demo reference data (stations, sectors, categories); idempotent."""
 
-    async def go() -> dict[str, int]:
-        db = Database(Settings().database_url)
-        try:
-            await upgrade(db)
-            return await seed_demo_data(db)
-        finally:
-            await db.dispose()
+    async def go(db: Database) -> dict[str, int]:
+        await upgrade(db)
+        return await seed_demo_data(db)
 
-    typer.echo(", ".join(f"{count} {name}" for name, count in asyncio.run(go()).items()))
+    typer.echo(", ".join(f"{count} {name}" for name, count in with_database(go).items()))
 
 
 async def _bot_username(settings: Settings) -> str | None:
@@ -126,16 +130,12 @@ def stations_qr(
     """Write one QR code PNG per station; each opens a report at that station."""
     settings = Settings()
 
-    async def go() -> list[tuple[str, str, Path]]:
+    async def go(db: Database) -> list[tuple[str, str, Path]]:
         name = username or await _bot_username(settings)
         web_url = base_url or f"http://{settings.web_host}:{settings.web_port}"
-        db = Database(settings.database_url)
-        try:
-            await upgrade(db)
-            async with db.session() as session:
-                stations = await list_stations(session)
-        finally:
-            await db.dispose()
+        await upgrade(db)
+        async with db.session() as session:
+            stations = await list_stations(session)
         rows = []
         for station in stations:
             link = station_link(station.code, bot_username=name, web_base_url=web_url)
@@ -143,7 +143,7 @@ def stations_qr(
             rows.append((display_name(station, settings.default_locale), link, written.path))
         return rows
 
-    rows = asyncio.run(go())
+    rows = with_database(go)
     if not rows:
         typer.echo("no stations yet: run `liaison db seed` or add stations first")
         raise typer.Exit(1)

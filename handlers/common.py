@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
 from handlers.filters import ButtonText
-from handlers.resident.flow import ask_again, in_report, start_report
+from handlers.resident.flow import ask_again, in_report, open_report, start_report
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
 from handlers.texts import Buttons
@@ -148,17 +148,10 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 async def report_command(
     message: Message,
-    state: FSMContext,
     turn: Turn,
 ) -> None:
     """Start a report, or offer to resume the one already open."""
-    if await in_report(state):
-        await message.answer(
-            _("You have a report that is not sent yet."),
-            reply_markup=keyboards.resume_or_discard(),
-        )
-        return
-    await start_report(turn)
+    await open_report(turn)
 
 
 async def resume_chosen(
@@ -182,20 +175,10 @@ async def resume_chosen(
         await turn.say(_("This button is not valid."))
 
 
-async def report_from_button(
-    callback: CallbackQuery,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
+async def report_from_button(callback: CallbackQuery, turn: Turn) -> None:
     """The "report an issue" button under an empty list."""
     await callback.answer()
-    if await in_report(state):
-        await turn.say(
-            _("You have a report that is not sent yet."),
-            reply_markup=keyboards.resume_or_discard(),
-        )
-        return
-    await start_report(turn)
+    await open_report(turn)
 
 
 async def my_issues_command(

@@ -50,6 +50,17 @@ async def start_report(turn: Turn, *, station_id: int | None = None) -> None:
     await ask_station(turn)
 
 
+async def open_report(turn: Turn) -> None:
+    """Start a report, or offer to resume the one already open."""
+    if await in_report(turn.state):
+        await turn.say(
+            _("You have a report that is not sent yet."),
+            reply_markup=keyboards.resume_or_discard(),
+        )
+        return
+    await start_report(turn)
+
+
 async def ask_station(turn: Turn) -> None:
     """Step 1: the station."""
     await turn.state.set_state(ReportForm.station)
