@@ -161,7 +161,7 @@ def review(draft: str) -> InlineKeyboardMarkup:
         builder.button(text=label, callback_data=ReviewCB(action=action, draft=draft))
     builder.button(text=_("✅ Submit"), callback_data=ReviewCB(action="submit", draft=draft))
     builder.button(text=_("🗑 Discard"), callback_data=ReviewCB(action="discard", draft=draft))
-    builder.adjust(3, 3, 1, 1)
+    builder.adjust(2, 2, 2, 1, 1)
     return builder.as_markup()
 
 
