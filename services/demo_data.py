@@ -6,9 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from storage.models import IssueCategory, Sector, Station
+from storage.models import (
+    IssueCategory,
+    Sector,
+    SpecialCommittee,
+    SpecialCommitteeSector,
+    Station,
+)
 from storage.queries import table_of, upsert
 
 DEMO_DATA_PATH = Path(__file__).resolve().parent / "data" / "demo_data.json"
@@ -73,8 +81,44 @@ async def load_reference_data(session: AsyncSession, data: dict[str, Any]) -> di
             conflict_columns=["code"],
             update_columns=["name_zh", "name_en", "due_days", "sort_order"],
         )
+    await _load_special_committees(session, data)
     return {
         "stations": len(data["stations"]),
         "sectors": len(data["sectors"]),
         "issue_categories": len(data["issue_categories"]),
+        "special_committees": len(data["special_committees"]),
     }
+
+
+async def _load_special_committees(session: AsyncSession, data: dict[str, Any]) -> None:
+    """Special committees and the sectors each links."""
+    for order, item in enumerate(data["special_committees"]):
+        await upsert(
+            session,
+            table_of(SpecialCommittee),
+            {
+                "code": item["code"],
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "sort_order": order,
+            },
+            conflict_columns=["code"],
+            update_columns=["name_zh", "name_en", "sort_order"],
+        )
+    committees = {c.code: c.id for c in (await session.execute(select(SpecialCommittee))).scalars()}
+    sectors = {s.code: s.id for s in (await session.execute(select(Sector))).scalars()}
+    for item in data["special_committees"]:
+        committee_id = committees[item["code"]]
+        links = (
+            await session.execute(
+                select(col(SpecialCommitteeSector.sector_id)).where(
+                    col(SpecialCommitteeSector.committee_id) == committee_id
+                )
+            )
+        ).scalars()
+        wanted = {sectors[code] for code in item["sectors"]}
+        for sector_id in wanted - set(links):
+            assert committee_id is not None
+            assert sector_id is not None
+            session.add(SpecialCommitteeSector(committee_id=committee_id, sector_id=sector_id))
+    await session.flush()

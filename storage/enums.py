@@ -56,3 +56,28 @@ class ActorKind(StrEnum):
     MEMBER = "member"
     DEPARTMENT = "department"
     SYSTEM = "system"
+
+
+class MemberGroup(StrEnum):
+    """The four groups members are ranked in."""
+
+    STANDING = "standing"
+    LOCAL = "local"
+    NONLOCAL = "nonlocal"
+    HKMO = "hkmo"
+
+
+class MemberStatus(StrEnum):
+    """Whether a member is serving."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+
+
+class ActivityAction(StrEnum):
+    """What happened to an activity entry, kept in its history."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    DELETED = "deleted"

@@ -1,20 +1,50 @@
 """All tables, imported here so that ``SQLModel.metadata`` knows every one."""
 
+from storage.models.activities import (
+    Activity,
+    ActivityPairedPerson,
+    ActivityPhoto,
+    ActivityRevision,
+    ActivityTally,
+)
 from storage.models.identity import ChatIdentity, Resident
 from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent
+from storage.models.members import (
+    InviteCode,
+    InviteFailure,
+    Member,
+    MemberBinding,
+    MemberStation,
+    PairedPerson,
+    SpecialCommittee,
+    SpecialCommitteeSector,
+)
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.system import FsmRecord, ProcessedUpdate
 
 __all__ = [
+    "Activity",
+    "ActivityPairedPerson",
+    "ActivityPhoto",
+    "ActivityRevision",
+    "ActivityTally",
     "Attachment",
     "ChatIdentity",
     "FsmRecord",
+    "InviteCode",
+    "InviteFailure",
     "Issue",
     "IssueCategory",
     "IssueCounter",
     "IssueEvent",
+    "Member",
+    "MemberBinding",
+    "MemberStation",
+    "PairedPerson",
     "ProcessedUpdate",
     "Resident",
     "Sector",
+    "SpecialCommittee",
+    "SpecialCommitteeSector",
     "Station",
 ]

@@ -25,6 +25,9 @@ class ChatIdentity(SQLModel, table=True):
     role: str = Field(default="resident", max_length=20)
     blocked: bool = False
     group_notice_sent: bool = False
+    invite_locked_until: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_seen_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 

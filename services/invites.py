@@ -1,0 +1,208 @@
+"""Invitation codes that link a chat to a member: one use, seven days, stored hashed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.errors import DomainError
+from storage.db import write_transaction
+from storage.enums import MemberStatus, Role
+from storage.models import ChatIdentity, InviteCode, InviteFailure, Member, MemberBinding
+
+INVITE_PAYLOAD = "inv-"
+VALID_FOR = dt.timedelta(days=7)
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW = dt.timedelta(hours=1)
+LOCKOUT = dt.timedelta(hours=1)
+# No 0/O, 1/I/L: a code read out over the phone or copied by hand survives.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    """A fresh code (shown once, never stored) and when it expires."""
+
+    code: str
+    member_id: int
+    expires_at: dt.datetime
+
+    @property
+    def payload(self) -> str:
+        """The deep-link payload, ``inv-<code>``."""
+        return f"{INVITE_PAYLOAD}{self.code}"
+
+
+def hash_code(code: str) -> str:
+    """The stored form of a code; typing is forgiving about case, spaces and dashes."""
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+async def issue_invite(
+    session: AsyncSession, *, member_id: int, now: dt.datetime, issued_by: str = "cli"
+) -> IssuedInvite:
+    """Create a code for a member; earlier unused codes of that member stop working."""
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    async with write_transaction(session):
+        member = await session.get(Member, member_id)
+        if member is None:
+            raise DomainError("member_unknown")
+        await session.execute(
+            delete(InviteCode).where(
+                col(InviteCode.member_id) == member_id, col(InviteCode.used_at).is_(None)
+            )
+        )
+        session.add(
+            InviteCode(
+                member_id=member_id,
+                code_hash=hash_code(code),
+                issued_by=issued_by,
+                created_at=now,
+                expires_at=now + VALID_FOR,
+            )
+        )
+    return IssuedInvite(code=code, member_id=member_id, expires_at=now + VALID_FOR)
+
+
+async def redeem_invite(
+    session: AsyncSession, *, identity: ChatIdentity, code: str, now: dt.datetime
+) -> Member:
+    """Link the chat to the code's member, or raise a DomainError saying why not.
+
+    Codes: ``locked`` (with ``until``), ``invalid``, ``expired``, ``used``, ``inactive``,
+    ``chat_taken`` (this chat belongs to another member). Only wrong codes count towards
+    the lockout: an expired or used code is a real one, not a guess.
+    """
+    assert identity.id is not None
+    if identity.invite_locked_until is not None and identity.invite_locked_until > now:
+        raise DomainError("locked", until=identity.invite_locked_until)
+    locked_until = None
+    # The failure must be committed before refusing, so the refusal comes after the block.
+    async with write_transaction(session):
+        invite = (
+            await session.execute(
+                select(InviteCode).where(col(InviteCode.code_hash) == hash_code(code))
+            )
+        ).scalar_one_or_none()
+        if invite is None:
+            locked_until = await _record_failure(session, identity, now)
+    if invite is None:
+        if locked_until is not None:
+            raise DomainError("locked", until=locked_until)
+        raise DomainError("invalid")
+    if invite.used_at is not None:
+        raise DomainError("used")
+    if invite.expires_at <= now:
+        raise DomainError("expired")
+    return await _bind(session, identity=identity, invite=invite, now=now)
+
+
+async def _record_failure(
+    session: AsyncSession, identity: ChatIdentity, now: dt.datetime
+) -> dt.datetime | None:
+    """Note a wrong code; lock the chat when the hour's failures pass the limit."""
+    assert identity.id is not None
+    session.add(InviteFailure(identity_id=identity.id, at=now))
+    await session.flush()
+    recent = (
+        await session.execute(
+            select(func.count())
+            .select_from(InviteFailure)
+            .where(
+                col(InviteFailure.identity_id) == identity.id,
+                col(InviteFailure.at) > now - FAILURE_WINDOW,
+            )
+        )
+    ).scalar_one()
+    if recent <= FAILURES_ALLOWED:
+        return None
+    identity.invite_locked_until = now + LOCKOUT
+    await session.execute(
+        update(ChatIdentity)
+        .where(col(ChatIdentity.id) == identity.id)
+        .values(invite_locked_until=identity.invite_locked_until)
+    )
+    return identity.invite_locked_until
+
+
+async def _bind(
+    session: AsyncSession, *, identity: ChatIdentity, invite: InviteCode, now: dt.datetime
+) -> Member:
+    assert identity.id is not None
+    assert invite.id is not None
+    async with write_transaction(session):
+        member = await session.get(Member, invite.member_id)
+        assert member is not None
+        assert member.id is not None
+        if member.status != MemberStatus.ACTIVE:
+            raise DomainError("inactive")
+        current = (
+            await session.execute(
+                select(MemberBinding).where(col(MemberBinding.identity_id) == identity.id)
+            )
+        ).scalar_one_or_none()
+        if current is not None and current.member_id != member.id:
+            raise DomainError("chat_taken")
+        claimed = await session.execute(
+            update(InviteCode)
+            .where(col(InviteCode.id) == invite.id, col(InviteCode.used_at).is_(None))
+            .values(used_at=now, used_by_identity_id=identity.id)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            raise DomainError("used")
+        # A new code moves the member's chat on this channel (a new phone, say).
+        previous = (
+            await session.execute(
+                select(MemberBinding).where(
+                    col(MemberBinding.member_id) == member.id,
+                    col(MemberBinding.channel) == identity.channel,
+                )
+            )
+        ).scalar_one_or_none()
+        if previous is not None and previous.identity_id != identity.id:
+            await _demote(session, previous.identity_id)
+            await session.delete(previous)
+            await session.flush()
+        if previous is None or previous.identity_id != identity.id:
+            session.add(
+                MemberBinding(
+                    member_id=member.id,
+                    channel=identity.channel,
+                    identity_id=identity.id,
+                    bound_at=now,
+                )
+            )
+        await session.execute(
+            update(ChatIdentity)
+            .where(col(ChatIdentity.id) == identity.id)
+            .values(role=Role.MEMBER, invite_locked_until=None)
+        )
+    identity.role = Role.MEMBER
+    return member
+
+
+async def _demote(session: AsyncSession, identity_id: int) -> None:
+    await session.execute(
+        update(ChatIdentity).where(col(ChatIdentity.id) == identity_id).values(role=Role.RESIDENT)
+    )
+
+
+async def unbind(session: AsyncSession, *, member_id: int, channel: str | None = None) -> int:
+    """Unlink a member's chats (on one channel, or all); return how many were unlinked."""
+    async with write_transaction(session):
+        stmt = select(MemberBinding).where(col(MemberBinding.member_id) == member_id)
+        if channel is not None:
+            stmt = stmt.where(col(MemberBinding.channel) == channel)
+        bindings = (await session.execute(stmt)).scalars().all()
+        for binding in bindings:
+            await _demote(session, binding.identity_id)
+            await session.delete(binding)
+    return len(bindings)
