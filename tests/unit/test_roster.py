@@ -38,7 +38,8 @@ async def test_sample_imports_and_reimporting_changes_nothing(db: Database) -> N
     assert profile.member.assessment_group == "local"
     assert profile.committee is not None and profile.committee.code == "education-health"
     assert [s.code for s in profile.stations] == ["jf-beian", "jf-yuehai"]
-    assert [(p.name, p.affiliation) for p in profile.paired][0] == ("陈芳", "社区卫生服务站护士")
+    first = profile.paired[0]
+    assert (first.name, first.affiliation) == ("陈芳", "社区卫生服务站护士")
 
 
 async def test_changes_are_applied_and_counted(db: Database, tmp_path: Path) -> None:
