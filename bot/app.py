@@ -18,6 +18,7 @@ from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
 from bot.settings import Settings
 from services.clock import Clock
+from services.rules import RuleBook
 from storage.db import Database
 from storage.fsm import SQLStorage
 
@@ -32,13 +33,18 @@ class AppContext:
     db: Database
     clock: Clock
     i18n: I18n
+    rulebook: RuleBook
     channels: dict[int, str] = field(default_factory=dict)
 
 
 def build_context(settings: Settings, db: Database, clock: Clock) -> AppContext:
     """Assemble the shared context."""
     return AppContext(
-        settings=settings, db=db, clock=clock, i18n=build_i18n(settings.default_locale)
+        settings=settings,
+        db=db,
+        clock=clock,
+        i18n=build_i18n(settings.default_locale),
+        rulebook=RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook(),
     )
 
 
@@ -64,6 +70,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["clock"] = ctx.clock
     dp["settings"] = ctx.settings
     dp["tz"] = ctx.settings.tz
+    dp["rulebook"] = ctx.rulebook
     dp["channels"] = ctx.channels
     dp["app"] = ctx
     install_middlewares(

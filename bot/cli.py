@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
-from bot.qr import station_link, write_station_qr
-from bot.runner import configure_logging, seed_demo_data, serve
+from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_members import members_app
+from bot.cli_reports import report_app
+from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
+from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
 from services.reference import display_name, list_stations
 from storage.db import Database
@@ -26,6 +25,8 @@ db_app = typer.Typer(help="Database schema and data.", no_args_is_help=True)
 stations_app = typer.Typer(help="Liaison stations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(stations_app, name="stations")
+app.add_typer(members_app, name="members")
+app.add_typer(report_app, name="report")
 
 
 def _settings(**overrides: object) -> Settings:
@@ -56,19 +57,6 @@ def run(
     asyncio.run(serve(settings))
 
 
-def with_database(action: Callable[[Database], Awaitable[T]]) -> T:
-    """Run one async action against the configured database, then close it."""
-
-    async def go() -> T:
-        db = Database(Settings().database_url)
-        try:
-            return await action(db)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(go())
-
-
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Upgrade the schema (every start does this too)."""
@@ -93,28 +81,13 @@ def db_downgrade(revision: str) -> None:
 
 @db_app.command("seed")
 def db_seed() -> None:
-    """Load the demo reference data (stations, sectors, categories); idempotent."""
+    """Load the reference data (stations, sectors, categories, committees); idempotent."""
 
     async def go(db: Database) -> dict[str, int]:
         await upgrade(db)
-        return await seed_demo_data(db)
+        return await seed_reference_data(db)
 
     typer.echo(", ".join(f"{count} {name}" for name, count in with_database(go).items()))
-
-
-async def _bot_username(settings: Settings) -> str | None:
-    if settings.telegram_token is None:
-        return None
-    session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-        if settings.telegram_api_url
-        else AiohttpSession()
-    )
-    bot = Bot(settings.telegram_token.get_secret_value(), session=session)
-    try:
-        return (await bot.get_me()).username
-    finally:
-        await bot.session.close()
 
 
 @stations_app.command("qr")
@@ -131,14 +104,18 @@ def stations_qr(
     settings = Settings()
 
     async def go(db: Database) -> list[tuple[str, str, Path]]:
-        name = username or await _bot_username(settings)
-        web_url = base_url or f"http://{settings.web_host}:{settings.web_port}"
+        name = username or await bot_username(settings)
         await upgrade(db)
         async with db.session() as session:
             stations = await list_stations(session)
         rows = []
         for station in stations:
-            link = station_link(station.code, bot_username=name, web_base_url=web_url)
+            link = deep_link(
+                f"{STATION_PAYLOAD_PREFIX}{station.code}",
+                username=name,
+                settings=settings,
+                base_url=base_url,
+            )
             written = write_station_qr(station.code, link, out)
             rows.append((display_name(station, settings.default_locale), link, written.path))
         return rows

@@ -19,14 +19,6 @@ class StationCode:
     path: Path
 
 
-def station_link(code: str, *, bot_username: str | None, web_base_url: str) -> str:
-    """A Telegram deep link when the bot's name is known, else the web chat with a start payload."""
-    payload = f"{STATION_PAYLOAD_PREFIX}{code}"
-    if bot_username:
-        return f"https://t.me/{bot_username}?start={payload}"
-    return f"{web_base_url.rstrip('/')}/?start={payload}"
-
-
 def write_station_qr(code: str, link: str, out_dir: Path) -> StationCode:
     """Write ``<code>.png``; scale 10 prints well on an A5 poster."""
     out_dir.mkdir(parents=True, exist_ok=True)

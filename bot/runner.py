@@ -17,7 +17,15 @@ from bot.scheduler import build_scheduler
 from bot.server import build_web_app
 from bot.settings import Settings
 from services.clock import Clock, SystemClock
-from services.demo_data import load_reference_data, read_demo_data
+from services.demo_data import (
+    DEMO_MEMBER_CHAT_ID,
+    DEMO_ROSTER_PATH,
+    link_demo_member,
+    load_reference_data,
+    read_demo_data,
+)
+from services.roster import import_roster
+from services.roster_files import read_rows
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -32,10 +40,21 @@ def configure_logging(level: str) -> None:
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
 
-async def seed_demo_data(db: Database) -> dict[str, int]:
-    """Load the demo reference data; running it again changes nothing."""
+async def seed_reference_data(db: Database) -> dict[str, int]:
+    """Load stations, sectors, categories and special committees; idempotent."""
     async with db.writing() as session:
         return await load_reference_data(session, read_demo_data())
+
+
+async def seed_demo_data(db: Database, clock: Clock | None = None) -> dict[str, int]:
+    """The reference data, the demo roster and the demo member persona's link; idempotent."""
+    now = (clock or SystemClock()).now()
+    counts = await seed_reference_data(db)
+    async with db.session() as session:
+        report = await import_roster(session, read_rows(DEMO_ROSTER_PATH), now=now)
+        await link_demo_member(session, channel="web", chat_id=DEMO_MEMBER_CHAT_ID, now=now)
+    counts["members"] = report.created + report.updated + report.unchanged
+    return counts
 
 
 async def serve(
@@ -49,7 +68,7 @@ async def serve(
     db = Database(settings.database_url)
     await upgrade(db)
     if seed_demo:
-        counts = await seed_demo_data(db)
+        counts = await seed_demo_data(db, clock)
         log.info("demo data loaded: %s", counts)
     ctx: AppContext = build_context(settings, db, clock or SystemClock())
     dp = build_dispatcher(ctx)

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL; SQLite by default, PostgreSQL via asyncpg.",
     )
     data_dir: Path = Field(default=Path("var"), description="Uploads and generated files.")
+    rules_dir: Path | None = Field(
+        default=None, description="Folder of <year>.toml rules files; the packaged ones if unset."
+    )
     telegram_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather.")
     telegram_api_url: str | None = Field(
         default=None, description="Another Bot API server, e.g. a local one."

@@ -9,13 +9,20 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import common, fallback, resident
+    from handlers import common, fallback, member, resident
+    from handlers.member.context import MemberMiddleware
     from handlers.turn import TurnMiddleware
 
     root = Router(name="liaison")
-    root.message.outer_middleware(TurnMiddleware())
-    root.callback_query.outer_middleware(TurnMiddleware())
+    for observer in (root.message, root.callback_query):
+        observer.outer_middleware(MemberMiddleware())
+        observer.outer_middleware(TurnMiddleware())
     root.include_routers(
-        common.setup(), fallback.unknown_commands(), resident.setup(), fallback.setup()
+        member.binding_router(),
+        common.setup(),
+        member.setup(),
+        fallback.unknown_commands(),
+        resident.setup(),
+        fallback.setup(),
     )
     return [root]

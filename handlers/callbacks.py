@@ -71,3 +71,66 @@ class StationInfoCB(CallbackData, prefix="sti"):
 
     action: str
     id: int
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+class KindCB(CallbackData, prefix="ak"):
+    """The kind of the activity being logged."""
+
+    code: str
+
+
+class DateCB(CallbackData, prefix="ad"):
+    """A date offered as a button (today, yesterday), as an ISO date."""
+
+    day: str
+
+
+class SectorCB(CallbackData, prefix="as"):
+    """The sector of the activity; id 0 opens the list of every sector."""
+
+    id: int
+
+
+class PairedCB(CallbackData, prefix="ap"):
+    """Toggle a paired person reached; id 0 means done."""
+
+    id: int
+
+
+class PlaceCB(CallbackData, prefix="al"):
+    """A station the member serves at as the place; id 0 skips the place."""
+
+    id: int
+
+
+class ActReviewCB(CallbackData, prefix="ar"):
+    """Edit a part of the activity draft, save it or discard it; ``draft`` ties it to one draft."""
+
+    action: str
+    draft: str
+
+
+class ActivityCB(CallbackData, prefix="av"):
+    """One of my activities: view, edit, delete (asks first), delete for sure."""
+
+    action: str
+    id: int
+    page: int = 0
+
+
+class ActivitiesPageCB(CallbackData, prefix="aq"):
+    """A page of "my activities"."""
+
+    page: int
+
+
+class ActResumeCB(CallbackData, prefix="ax"):
+    """Continue or discard an unsaved activity entry."""
+
+    action: str
+
+
+MEMBER_CALLBACK_PREFIXES = frozenset({"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax"})

@@ -15,12 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
 from handlers.filters import ButtonText
+from handlers.member import keyboards as member_keyboards
+from handlers.member.log_flow import in_entry
 from handlers.resident.flow import ask_again, in_report, open_report, start_report
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
-from handlers.texts import Buttons
+from handlers.texts import Buttons, escape
 from handlers.turn import Turn
 from services.identities import SUPPORTED_LOCALES, set_locale
+from services.members import MemberProfile
 from services.reference import get_station_by_code
 from storage.models import ChatIdentity
 
@@ -85,23 +88,56 @@ async def start_at_station(
     await start_report(turn, station_id=station.id)
 
 
-async def start(message: Message, state: FSMContext) -> None:
-    """Greet and show the menu; offer to resume an unfinished report."""
-    await message.answer(welcome_text(), reply_markup=keyboards.main_menu())
+def member_welcome_text(member: MemberProfile) -> str:
+    """The greeting of a linked member."""
+    return _(
+        "Welcome, {name}.\n\n"
+        "Log your liaison activities with the people of your sector and follow your progress "
+        "against this year's minimums. Choose from the menu below."
+    ).format(name=escape(member.member.name))
+
+
+async def start(
+    message: Message, state: FSMContext, menu_role: str, member: MemberProfile | None = None
+) -> None:
+    """Greet and show the menu; offer to resume an unfinished report or entry."""
+    text = member_welcome_text(member) if member and member.active else welcome_text()
+    await message.answer(text, reply_markup=keyboards.main_menu(menu_role))
     if await in_report(state):
         await message.answer(
             _("You have a report that is not sent yet."),
             reply_markup=keyboards.resume_or_discard(),
         )
+    elif await in_entry(state):
+        await message.answer(
+            _("You have an activity entry that is not saved yet."),
+            reply_markup=member_keyboards.resume(),
+        )
 
 
-async def help_command(
-    message: Message,
-    bot: Bot,
-    turn: Turn,
-) -> None:
-    """Explain the bot."""
+def member_help_text() -> str:
+    """What a member can do."""
+    return _(
+        "<b>For members</b>\n"
+        "🗓 <b>Log an activity</b>: kind, date, sector, people reached, paired people, place, "
+        "a summary and photos; you can check it before saving, and change or delete it for "
+        "seven days.\n"
+        "📊 <b>My progress</b>: this quarter and this year against the minimums, the six ones, "
+        "and when you last reached each of your paired people.\n"
+        "🗂 <b>My activities</b>: everything you logged, with its history.\n\n"
+        "<b>Shortcut</b>: <code>/log 2026-11-20 12 forum with teachers</code> logs a visit "
+        "to your own sector's people (date, people, what happened) after you confirm.\n"
+        "/progress – my progress\n"
+        "/activities – my activities\n"
+        "/report – report an issue as a resident"
+    )
+
+
+async def help_command(message: Message, turn: Turn, member: MemberProfile | None = None) -> None:
+    """Explain the bot (and the member features to a member)."""
     await message.answer(help_text())
+    if member is not None and member.active:
+        await message.answer(member_help_text())
     await _back_to_draft(turn)
 
 
@@ -118,6 +154,7 @@ async def language_chosen(
     identity: ChatIdentity,
     i18n: I18n,
     state: FSMContext,
+    menu_role: str,
 ) -> None:
     """Remember the language and answer in it from now on."""
     if callback_data.code not in SUPPORTED_LOCALES:
@@ -128,22 +165,24 @@ async def language_chosen(
     await set_locale(session, identity_id=identity.id, locale=callback_data.code)
     with i18n.use_locale(callback_data.code):
         await callback.answer()
-        markup = None if await in_report(state) else keyboards.main_menu()
+        in_dialog = await in_report(state) or await in_entry(state)
+        markup = None if in_dialog else keyboards.main_menu(menu_role)
         await bot.send_message(
             callback.from_user.id, _("Language set: English."), reply_markup=markup
         )
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
+async def cancel(message: Message, state: FSMContext, menu_role: str) -> None:
     """Drop the draft, if any, and show the menu."""
+    menu = keyboards.main_menu(menu_role)
     if await in_report(state):
-        await state.clear()
-        await message.answer(
-            _("Your report was discarded; nothing was sent."), reply_markup=keyboards.main_menu()
-        )
-        return
+        text = _("Your report was discarded; nothing was sent.")
+    elif await in_entry(state):
+        text = _("Your activity entry was discarded; nothing was saved.")
+    else:
+        text = _("There is nothing to cancel.")
     await state.clear()
-    await message.answer(_("There is nothing to cancel."), reply_markup=keyboards.main_menu())
+    await message.answer(text, reply_markup=menu)
 
 
 async def report_command(
@@ -166,7 +205,8 @@ async def resume_chosen(
         await ask_again(turn)
     elif callback_data.action == "continue":
         await turn.say(
-            _("That report was already sent or discarded."), reply_markup=keyboards.main_menu()
+            _("That report was already sent or discarded."),
+            reply_markup=keyboards.main_menu(turn.menu_role),
         )
     elif callback_data.action == "restart":
         await start_report(turn)

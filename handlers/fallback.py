@@ -25,18 +25,19 @@ async def unknown_command(message: Message) -> None:
     )
 
 
-async def stray_text(message: Message) -> None:
+async def stray_text(message: Message, menu_role: str) -> None:
     """Text outside any dialog."""
     await message.answer(
-        _("Please choose from the menu below, or send /help."), reply_markup=keyboards.main_menu()
+        _("Please choose from the menu below, or send /help."),
+        reply_markup=keyboards.main_menu(menu_role),
     )
 
 
-async def stray_media(message: Message) -> None:
+async def stray_media(message: Message, menu_role: str) -> None:
     """A photo, sticker, voice note or anything else outside a dialog."""
     await message.answer(
         _("To send a photo or a location with a report, tap “📝 Report an issue” first."),
-        reply_markup=keyboards.main_menu(),
+        reply_markup=keyboards.main_menu(menu_role),
     )
 
 

@@ -32,16 +32,19 @@ from services.reference import display_name
 from storage.models import IssueCategory, Station
 
 
-def main_menu() -> ReplyKeyboardMarkup:
-    """The resident's main menu."""
-    return ReplyKeyboardMarkup(
-        keyboard=[
+def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
+    """The main menu: a serving member's, or a resident's."""
+    if role == "member":
+        rows = [
+            [KeyboardButton(text=_(Buttons.LOG)), KeyboardButton(text=_(Buttons.PROGRESS))],
+            [KeyboardButton(text=_(Buttons.ACTIVITIES)), KeyboardButton(text=_(Buttons.HELP))],
+        ]
+    else:
+        rows = [
             [KeyboardButton(text=_(Buttons.REPORT)), KeyboardButton(text=_(Buttons.MY_ISSUES))],
             [KeyboardButton(text=_(Buttons.STATIONS)), KeyboardButton(text=_(Buttons.HELP))],
-        ],
-        resize_keyboard=True,
-        is_persistent=True,
-    )
+        ]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 
 
 def cancel_only() -> ReplyKeyboardMarkup:

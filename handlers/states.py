@@ -14,3 +14,17 @@ class ReportForm(StatesGroup):
     contact = State()
     phone = State()
     review = State()
+
+
+class ActivityForm(StatesGroup):
+    """A member logging (or editing) a liaison activity."""
+
+    kind = State()
+    date = State()
+    sector = State()
+    people = State()
+    paired = State()
+    place = State()
+    summary = State()
+    photos = State()
+    review = State()

@@ -7,7 +7,7 @@ import html
 
 from aiogram.utils.i18n import gettext as _
 
-from storage.enums import IssueEventKind, IssueStatus
+from storage.enums import IssueEventKind, IssueStatus, MemberGroup, MemberStatus
 from storage.models import IssueEvent
 
 
@@ -29,6 +29,9 @@ class Buttons:
     SHARE_LOCATION = N_("📍 Share location")
     SHARE_PHONE = N_("📱 Share my phone number")
     REMOVE_PHOTOS = N_("🗑 Remove the photos")
+    LOG = N_("🗓 Log an activity")
+    PROGRESS = N_("📊 My progress")
+    ACTIVITIES = N_("🗂 My activities")
 
 
 def status_label(status: str) -> str:
@@ -79,3 +82,30 @@ def shorten(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Escape user text for an HTML-formatted message (quotes need no escaping there)."""
     return html.escape(text, quote=False)
+
+
+def group_label(group: str) -> str:
+    """The name of a member assessment group."""
+    labels = {
+        MemberGroup.STANDING: _("Standing committee members"),
+        MemberGroup.LOCAL: _("Members living in the city"),
+        MemberGroup.NONLOCAL: _("Members living outside the city"),
+        MemberGroup.HKMO: _("Members living in Hong Kong or Macao"),
+    }
+    try:
+        return labels[MemberGroup(group)]
+    except ValueError:
+        return group
+
+
+def member_status_label(status: str) -> str:
+    """The name of a member's status."""
+    labels = {
+        MemberStatus.ACTIVE: _("active"),
+        MemberStatus.SUSPENDED: _("suspended"),
+        MemberStatus.LEFT: _("left"),
+    }
+    try:
+        return labels[MemberStatus(status)]
+    except ValueError:
+        return status

@@ -23,6 +23,7 @@ class Turn:
     state: FSMContext
     locale: str
     tz: dt.tzinfo
+    menu_role: str = "resident"
 
     async def say(self, text: str, **kwargs: Any) -> None:
         """Send a message to the chat."""
@@ -43,6 +44,12 @@ class TurnMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         if chat is not None and state is not None:
             data["turn"] = Turn(
-                data["bot"], chat.id, data["session"], state, data["locale"], data["tz"]
+                data["bot"],
+                chat.id,
+                data["session"],
+                state,
+                data["locale"],
+                data["tz"],
+                data.get("menu_role", "resident"),
             )
         return await handler(event, data)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.identities import touch_identity
+from storage.db import write_transaction
+from storage.enums import Role
 from storage.models import (
+    ChatIdentity,
     IssueCategory,
+    Member,
+    MemberBinding,
     Sector,
     SpecialCommittee,
     SpecialCommitteeSector,
@@ -20,6 +27,10 @@ from storage.models import (
 from storage.queries import table_of, upsert
 
 DEMO_DATA_PATH = Path(__file__).resolve().parent / "data" / "demo_data.json"
+DEMO_ROSTER_PATH = DEMO_DATA_PATH.parent / "members_sample.csv"
+# The web chat's demo member persona talks as this chat, linked to the first demo member.
+DEMO_MEMBER_CODE = "M001"
+DEMO_MEMBER_CHAT_ID = 900_000_000_001
 
 
 def read_demo_data(path: Path = DEMO_DATA_PATH) -> dict[str, Any]:
@@ -122,3 +133,41 @@ async def _load_special_committees(session: AsyncSession, data: dict[str, Any]) 
             assert sector_id is not None
             session.add(SpecialCommitteeSector(committee_id=committee_id, sector_id=sector_id))
     await session.flush()
+
+
+async def link_demo_member(
+    session: AsyncSession, *, channel: str, chat_id: int, now: dt.datetime
+) -> None:
+    """Link the demo persona's chat to the demo member (once; running it again changes nothing)."""
+    member = (
+        await session.execute(select(Member).where(col(Member.code) == DEMO_MEMBER_CODE))
+    ).scalar_one_or_none()
+    if member is None or member.id is None:
+        return
+    identity = await touch_identity(
+        session, channel=channel, chat_id=chat_id, chat_type="private", now=now
+    )
+    assert identity.id is not None
+    async with write_transaction(session):
+        bound = (
+            await session.execute(
+                select(MemberBinding).where(col(MemberBinding.identity_id) == identity.id)
+            )
+        ).scalar_one_or_none()
+        taken = (
+            await session.execute(
+                select(MemberBinding).where(
+                    col(MemberBinding.member_id) == member.id,
+                    col(MemberBinding.channel) == channel,
+                )
+            )
+        ).scalar_one_or_none()
+        if bound is None and taken is None:
+            session.add(
+                MemberBinding(
+                    member_id=member.id, channel=channel, identity_id=identity.id, bound_at=now
+                )
+            )
+        await session.execute(
+            update(ChatIdentity).where(col(ChatIdentity.id) == identity.id).values(role=Role.MEMBER)
+        )

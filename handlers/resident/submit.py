@@ -64,7 +64,7 @@ async def review_action(
     elif callback_data.action == "discard":
         await state.clear()
         await show_choice(callback, _("Report discarded."))
-        await turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu())
+        await turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu(turn.menu_role))
     elif callback_data.action in EDITS:
         await state.update_data(editing=True)
         await show_choice(callback, _("Editing your report…"))
@@ -115,7 +115,7 @@ async def _submit(
         "told here at every step. Expected answer by {due}.\n"
         "Follow it at any time under “📋 My issues”."
     ).format(number=issue.number, due=local_date(issue.due_at or now, turn.tz))
-    await turn.say(text, reply_markup=keyboards.main_menu())
+    await turn.say(text, reply_markup=keyboards.main_menu(turn.menu_role))
 
 
 async def _repair(turn: Turn, error: DomainError) -> None:

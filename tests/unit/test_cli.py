@@ -17,6 +17,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -25,9 +26,10 @@ def test_db_upgrade_seed_and_downgrade(env: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0001" in result.output
+    assert "database at revision 0002" in result.output
     result = runner.invoke(app, ["db", "seed"])
-    assert result.exit_code == 0 and "7 stations, 21 sectors, 11 issue_categories" in result.output
+    assert result.exit_code == 0
+    assert "7 stations, 21 sectors, 11 issue_categories, 7 special_committees" in result.output
     assert runner.invoke(app, ["db", "seed"]).output == result.output
     result = runner.invoke(app, ["db", "downgrade", "base"])
     assert result.exit_code == 0 and "revision None" in result.output
@@ -59,3 +61,61 @@ def test_help_lists_the_commands() -> None:
     result = CliRunner().invoke(app, ["--help"])
     for command in ("demo", "run", "db", "stations"):
         assert command in result.output
+
+
+def test_members_import_invite_list_unbind(env: Path) -> None:
+    from tests.support.members import SAMPLE_ROSTER
+
+    runner = CliRunner()
+    runner.invoke(app, ["db", "seed"])
+    result = runner.invoke(app, ["members", "import", str(SAMPLE_ROSTER)])
+    assert result.exit_code == 0, result.output
+    assert "8 created, 0 updated, 0 unchanged, 0 refused" in result.output
+    result = runner.invoke(app, ["members", "import", str(SAMPLE_ROSTER)])
+    assert "0 created, 0 updated, 8 unchanged, 0 refused" in result.output
+    result = runner.invoke(
+        app, ["members", "invite", "张建华", "--base-url", "https://chat.example.org"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "https://chat.example.org/?start=inv-" in result.output
+    assert "/bind " in result.output
+    result = runner.invoke(app, ["members", "invite", "nobody"])
+    assert result.exit_code == 1 and "no member matches" in result.output
+    result = runner.invoke(app, ["members", "list"])
+    assert "M001" in result.output and "education" in result.output
+    result = runner.invoke(app, ["members", "unbind", "M001"])
+    assert result.exit_code == 0 and "0 chat(s) unlinked" in result.output
+
+
+def test_members_import_reports_bad_rows(env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "seed"])
+    bad = env / "bad.csv"
+    bad.write_text("code,name,sector,group\nB1,甲,education,local\nB2,乙,nowhere,local\n")
+    result = runner.invoke(app, ["members", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "1 created" in result.output and "row 3: unknown sector 'nowhere'" in result.output
+    wrong = env / "roster.txt"
+    wrong.write_text("x")
+    assert runner.invoke(app, ["members", "import", str(wrong)]).exit_code == 2
+
+
+def test_report_quarter_prints_and_writes_xlsx(env: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.support.members import SAMPLE_ROSTER
+
+    runner = CliRunner()
+    runner.invoke(app, ["db", "seed"])
+    runner.invoke(app, ["members", "import", str(SAMPLE_ROSTER)])
+    result = runner.invoke(app, ["report", "quarter", "--year", "2026", "--quarter", "4"])
+    assert result.exit_code == 0, result.output
+    assert "0 of 8 active members met the quarter's minimum." in result.output
+    assert "M001 张建华" in result.output
+    book = load_workbook(env / "reports" / "minimums-2026-Q4.xlsx")
+    assert book.sheetnames == ["Members", "By sector", "By group"]
+    rows = list(book["Members"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Code", "Name", "Sector") and len(rows) == 9
+    assert (
+        runner.invoke(app, ["report", "quarter", "--year", "2026", "--quarter", "5"]).exit_code == 2
+    )

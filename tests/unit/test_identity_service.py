@@ -82,7 +82,13 @@ async def test_reference_data_loads_idempotently(db: Database) -> None:
         stations = await reference.list_stations(session)
         categories = await reference.list_categories(session)
         sectors = await reference.list_sectors(session)
-    assert counts == again == {"stations": 7, "sectors": 21, "issue_categories": 11}
+    assert counts == again
+    assert counts == {
+        "stations": 7,
+        "sectors": 21,
+        "issue_categories": 11,
+        "special_committees": 7,
+    }
     assert (len(stations), len(categories), len(sectors)) == (7, 11, 21)
     assert stations[0].code == "xq-jingde" and stations[0].address_en
 

@@ -1,0 +1,144 @@
+"""``liaison members``: import the roster, invite members to link their chats, unlink them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.cli_common import bot_username, deep_link, with_database
+from bot.settings import Settings
+from services.clock import SystemClock
+from services.errors import DomainError
+from services.invites import issue_invite, unbind
+from services.members import bindings_of, find_members
+from services.roster import ImportReport, import_roster
+from services.roster_files import read_rows
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Member, Sector
+
+members_app = typer.Typer(help="The roster of members.", no_args_is_help=True)
+
+
+@members_app.command("import")
+def members_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
+) -> None:
+    """Create or update members from a roster file; bad rows are listed, the rest imported."""
+    try:
+        rows = read_rows(file)
+    except DomainError as error:
+        typer.echo(f"cannot read {file.name}: use a .csv or .xlsx file ({error.code})", err=True)
+        raise typer.Exit(2) from error
+
+    async def go(db: Database) -> ImportReport:
+        await upgrade(db)
+        async with db.session() as session:
+            return await import_roster(session, rows, now=SystemClock().now())
+
+    report = with_database(go)
+    typer.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} refused"
+    )
+    for number, message in report.errors:
+        typer.echo(f"row {number}: {message}", err=True)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+async def _one_member(db: Database, query: str) -> Member:
+    async with db.session() as session:
+        found = list(await find_members(session, query))
+    if not found:
+        typer.echo(f"no member matches {query!r} (give an id, a roster code or a name)", err=True)
+        raise typer.Exit(1)
+    if len(found) > 1:
+        typer.echo(f"{len(found)} members match {query!r}; give the id:", err=True)
+        for member in found:
+            typer.echo(f"  {member.id}  {member.code}  {member.name}", err=True)
+        raise typer.Exit(1)
+    return found[0]
+
+
+@members_app.command("invite")
+def members_invite(
+    member: Annotated[str, typer.Argument(help="Member id, roster code or name.")],
+    username: Annotated[
+        str | None, typer.Option(help="Telegram bot username (asked from Telegram if unset).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Public web chat URL, used when there is no Telegram bot.")
+    ] = None,
+) -> None:
+    """Print a one-time code and link (valid 7 days) that links a chat to the member."""
+    settings = Settings()
+
+    async def go(db: Database) -> tuple[Member, str, str, str]:
+        await upgrade(db)
+        found = await _one_member(db, member)
+        assert found.id is not None
+        async with db.session() as session:
+            issued = await issue_invite(session, member_id=found.id, now=SystemClock().now())
+        name = username or await bot_username(settings)
+        link = deep_link(issued.payload, username=name, settings=settings, base_url=base_url)
+        expires = issued.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+        return found, issued.code, link, expires
+
+    found, code, link, expires = with_database(go)
+    typer.echo(f"member:  {found.id} {found.code} {found.name}")
+    typer.echo(f"code:    {code}   (or send /bind {code})")
+    typer.echo(f"link:    {link}")
+    typer.echo(
+        f"valid until {expires}; one use; earlier unused codes of this member no longer work"
+    )
+
+
+@members_app.command("unbind")
+def members_unbind(
+    member: Annotated[str, typer.Argument(help="Member id, roster code or name.")],
+    channel: Annotated[str | None, typer.Option(help="Only this channel: telegram or web.")] = None,
+) -> None:
+    """Unlink a member's chats (all, or one channel's)."""
+
+    async def go(db: Database) -> int:
+        found = await _one_member(db, member)
+        assert found.id is not None
+        async with db.session() as session:
+            return await unbind(session, member_id=found.id, channel=channel)
+
+    typer.echo(f"{with_database(go)} chat(s) unlinked")
+
+
+@members_app.command("list")
+def members_list() -> None:
+    """Every member with sector, group, status and linked channels."""
+
+    async def go(db: Database) -> list[str]:
+        await upgrade(db)
+        lines = []
+        async with db.session() as session:
+            rows = (
+                await session.execute(
+                    select(Member, Sector)
+                    .join(Sector, col(Sector.id) == col(Member.sector_id))
+                    .order_by(col(Member.code))
+                )
+            ).all()
+            for member, sector in rows:
+                assert member.id is not None
+                channels = ",".join(
+                    b.channel for b in await bindings_of(session, member_id=member.id)
+                )
+                lines.append(
+                    f"{member.id:>5}  {member.code:<8} {member.name:<8} {sector.code:<16} "
+                    f"{member.assessment_group:<9} {member.status:<10} {channels or '-'}"
+                )
+        return lines
+
+    for line in with_database(go):
+        typer.echo(line)

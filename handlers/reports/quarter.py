@@ -1,0 +1,122 @@
+"""The quarter's minimums report: a text summary and an XLSX workbook."""
+
+from __future__ import annotations
+
+import io
+
+from aiogram.utils.i18n import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from handlers.texts import group_label, member_status_label
+from services.calendar import Quarter
+from services.compliance import GroupTotals, MemberQuarterRow, totals_by
+from services.reference import display_name
+
+
+def quarter_summary(rows: list[MemberQuarterRow], quarter: Quarter, locale: str) -> str:
+    """Plain text: totals by group and by sector, then the members short of the minimum."""
+    active = [row for row in rows if row.status == "active"]
+    met = sum(row.quarter_met for row in active)
+    lines = [
+        _("Liaison minimums, {year} Q{number}").format(year=quarter.year, number=quarter.number),
+        _("{met} of {members} active members met the quarter's minimum.").format(
+            met=met, members=len(active)
+        ),
+        "",
+        _("By group:"),
+    ]
+    for group, totals in sorted(totals_by(rows, "group").items()):
+        lines.append(_line(group_label(group), totals))
+    lines += ["", _("By sector:")]
+    sectors = {row.sector.code: row.sector for row in rows}
+    for code, totals in sorted(totals_by(rows, "sector").items()):
+        lines.append(_line(display_name(sectors[code], locale), totals))
+    short = [row for row in active if not row.quarter_met]
+    if short:
+        lines += ["", _("Short of the minimum:")]
+        lines += [f"  {row.code} {row.name} ({display_name(row.sector, locale)})" for row in short]
+    return "\n".join(lines)
+
+
+def _line(name: str, totals: GroupTotals) -> str:
+    return _("  {name}: {met} of {members} met, {short} short").format(
+        name=name, met=totals.met, members=totals.members, short=totals.short
+    )
+
+
+def quarter_workbook(rows: list[MemberQuarterRow], quarter: Quarter, locale: str) -> bytes:
+    """Members, then totals by sector and by group, one sheet each."""
+    book = Workbook()
+    members = book.active
+    assert members is not None
+    members.title = _("Members")
+    header = [
+        _("Code"),
+        _("Name"),
+        _("Sector"),
+        _("Group"),
+        _("Status"),
+        _("Activities this quarter"),
+        _("Qualifying activities"),
+        _("Quarter minimum met"),
+        _("Person-times this quarter"),
+        _("Person-times this year"),
+        _("Person-times due by quarter end"),
+        _("On pace for the year"),
+        _("Six ones done"),
+    ]
+    yes, no = _("yes"), _("no")
+    members.append(header)
+    for row in rows:
+        members.append(
+            [
+                row.code,
+                row.name,
+                display_name(row.sector, locale),
+                group_label(row.group),
+                member_status_label(row.status),
+                row.quarter_activities,
+                row.qualifying,
+                yes if row.quarter_met else no,
+                row.quarter_person_times,
+                row.year_person_times,
+                row.year_expected,
+                yes if row.year_on_pace else no,
+                row.six_ones_done,
+            ]
+        )
+    sectors = {row.sector.code: row.sector for row in rows}
+    _totals_sheet(
+        book,
+        _("By sector"),
+        _("Sector"),
+        {display_name(sectors[c], locale): t for c, t in totals_by(rows, "sector").items()},
+    )
+    _totals_sheet(
+        book,
+        _("By group"),
+        _("Group"),
+        {group_label(g): t for g, t in totals_by(rows, "group").items()},
+    )
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+            width = max(len(str(value)) for value in column if value is not None)
+            sheet.column_dimensions[get_column_letter(index)].width = min(40, width + 4)
+    book.properties.title = _("Liaison minimums, {year} Q{number}").format(
+        year=quarter.year, number=quarter.number
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _totals_sheet(book: Workbook, title: str, label: str, totals: dict[str, GroupTotals]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append([label, _("Active members"), _("Met the minimum"), _("Short")])
+    for name, total in sorted(totals.items()):
+        sheet.append([name, total.members, total.met, total.short])
