@@ -128,3 +128,42 @@ async def test_station_qr_link_in_chinese_survives_a_reload(
     await expect(page.locator(".bubble.bot").filter(has_text="来自二维码")).to_have_count(1)
     await expect(page.locator(".bubble.bot").filter(has_text="类别：物业管理")).to_have_count(1)
     await context.close()
+
+
+async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_path: Path) -> None:
+    context = await browser.new_context(
+        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("persona").select_option("member")
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome, 张建华")
+
+    await tap_keyboard(page, "🗓 Log an activity")
+    await tap_inline(page, "Forum with sector group people")
+    await tap_inline(page, "Today")
+    await tap_inline(page, "My sector: Education")
+    await bot_says(page, "How many people did you reach")
+    await type_and_send(page, "15")
+    await tap_inline(page, "☐ 王丽")
+    await expect(page.locator(".inline-button", has_text="☑ 王丽")).to_be_visible()
+    await tap_inline(page, "✅ Done")
+    await tap_inline(page, "Jingde Street Community Liaison Station")
+    await type_and_send(page, "Forum with teachers on after-school care and homework load.")
+    await page.get_by_test_id("file-input").set_input_files(str(tiny_png(tmp_path / "forum.png")))
+    await bot_says(page, "Photo 1 of 5 added.")
+    await tap_keyboard(page, "✅ Done")
+    await bot_says(page, "Please check the activity")
+    review = page.locator(".bubble.bot").filter(has_text="Please check the activity").last
+    await expect(review).to_contain_text("Paired people: 王丽")
+    await expect(review).to_contain_text("People reached: 15")
+    await tap_inline(page, "✅ Save")
+    await bot_says(page, "This year: 15 of 40 person-times")
+
+    await tap_keyboard(page, "📊 My progress")
+    await bot_says(page, "Person-times: 15 of 40")
+    await bot_says(page, "• 王丽 — last contacted")
+    await context.close()

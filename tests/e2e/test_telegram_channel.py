@@ -188,3 +188,33 @@ async def test_forbidden_chat_does_not_break_the_bot(fake: FakeBotAPI, running: 
     await fake.wait_for_call("sendMessage", count=1, chat_id=CHAT + 1)
     user = TelegramUser(fake, CHAT)
     await user.say("/start", "Welcome")
+
+
+async def test_member_links_and_logs_over_telegram(fake: FakeBotAPI, running: Settings) -> None:
+    from services.invites import issue_invite
+    from storage.models import Activity
+    from tests.support.members import member_by_code
+
+    db = Database(running.database_url)
+    try:
+        member = await member_by_code(db, "M003")
+        assert member.id is not None
+        async with db.session() as session:
+            issued = await issue_invite(session, member_id=member.id, now=START)
+    finally:
+        await db.dispose()
+    user = TelegramUser(fake, CHAT + 7)
+    await user.say(f"/start {issued.payload}", "now linked to your member record")
+    review = await user.say(
+        "/log 2026-11-19 9 visited shop owners about street-market rents",
+        "Please check the activity",
+    )
+    await user.tap(review, "Save", "Saved. This quarter: 1 qualifying activities")
+    await user.say("📊 My progress", "Person-times: 9 of 40")
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            stored = (await session.execute(select(Activity))).scalar_one()
+    finally:
+        await db.dispose()
+    assert (stored.member_id, stored.people_count, stored.channel) == (member.id, 9, "telegram")
