@@ -41,6 +41,7 @@ format: install
 
 bench: install locales
 	$(BIN)/python bench/updates.py
+	$(BIN)/python bench/minimums.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
