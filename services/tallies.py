@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -67,18 +67,21 @@ async def refresh_tally(
 
 
 async def tallies_are_current(session: AsyncSession, *, year: int, rules: Rules) -> bool:
-    """Whether every tally of the year was counted under these rules."""
-    stale = (
-        await session.execute(
-            select(col(ActivityTally.member_id))
-            .where(
-                col(ActivityTally.year) == year,
-                col(ActivityTally.fingerprint) != rules.fingerprint,
-            )
-            .limit(1)
-        )
-    ).first()
-    return stale is None
+    """Whether every tally of the year was counted under these rules.
+
+    The lowest and the highest fingerprint of the year are two index look-ups; both equal
+    to the rules' own means every row is current.
+    """
+    in_year = col(ActivityTally.year) == year
+    lowest = (
+        await session.execute(select(func.min(ActivityTally.fingerprint)).where(in_year))
+    ).scalar_one()
+    if lowest is None:
+        return True
+    highest = (
+        await session.execute(select(func.max(ActivityTally.fingerprint)).where(in_year))
+    ).scalar_one()
+    return bool(lowest == highest == rules.fingerprint)
 
 
 async def rebuild_year(session: AsyncSession, *, year: int, rules: Rules) -> int:
@@ -107,15 +110,17 @@ async def rebuild_year(session: AsyncSession, *, year: int, rules: Rules) -> int
     for member_id, number, kind, count, people in rows:
         grouped[(member_id, number)].append((kind, int(count), int(people)))
     await session.execute(delete(ActivityTally).where(col(ActivityTally.year) == year))
-    session.add_all(
-        ActivityTally(
-            member_id=member_id,
-            year=year,
-            quarter=number,
-            fingerprint=rules.fingerprint,
+    rows_out = [
+        {
+            "member_id": member_id,
+            "year": year,
+            "quarter": number,
+            "fingerprint": rules.fingerprint,
             **tally_values(rules, counts),
-        )
+        }
         for (member_id, number), counts in grouped.items()
-    )
-    await session.flush()
-    return len(grouped)
+    ]
+    # Core, not ORM objects: a year of a large roster is tens of thousands of rows.
+    if rows_out:
+        await session.execute(insert(table_of(ActivityTally)), rows_out)
+    return len(rows_out)

@@ -51,6 +51,10 @@ class ActivityPairedPerson(SQLModel, table=True):
     """A paired person the activity reached."""
 
     __tablename__ = "activity_paired_person"
+    # "When was each paired person last reached" looks links up by person.
+    __table_args__ = (
+        Index("ix_activity_paired_person_person", "paired_person_id", "activity_id"),
+    )
 
     activity_id: int = Field(foreign_key="activity.id", primary_key=True, ondelete="CASCADE")
     paired_person_id: int = Field(
@@ -79,6 +83,7 @@ class ActivityTally(SQLModel, table=True):
     """
 
     __tablename__ = "activity_tally"
+    __table_args__ = (Index("ix_activity_tally_year_fingerprint", "year", "fingerprint"),)
 
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
     year: int = Field(primary_key=True)

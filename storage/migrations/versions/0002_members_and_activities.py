@@ -105,6 +105,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_activity_tally_member_id_member'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('member_id', 'year', 'quarter', name=op.f('pk_activity_tally'))
     )
+    with op.batch_alter_table('activity_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_tally_year_fingerprint', ['year', 'fingerprint'], unique=False)
     op.create_table('invite_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -158,6 +160,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['paired_person_id'], ['paired_person.id'], name=op.f('fk_activity_paired_person_paired_person_id_paired_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('activity_id', 'paired_person_id', name=op.f('pk_activity_paired_person'))
     )
+    with op.batch_alter_table('activity_paired_person', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_paired_person_person', ['paired_person_id', 'activity_id'], unique=False)
     op.create_table('activity_photo',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('activity_id', sa.Integer(), nullable=False),
@@ -202,6 +206,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_activity_photo_activity_id'))
 
     op.drop_table('activity_photo')
+    with op.batch_alter_table('activity_paired_person', schema=None) as batch_op:
+        batch_op.drop_index('ix_activity_paired_person_person')
+
     op.drop_table('activity_paired_person')
     op.drop_table('paired_person')
     op.drop_table('member_station')
@@ -210,6 +217,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invite_code_member_id'))
 
     op.drop_table('invite_code')
+    with op.batch_alter_table('activity_tally', schema=None) as batch_op:
+        batch_op.drop_index('ix_activity_tally_year_fingerprint')
+
     op.drop_table('activity_tally')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_member_date')
