@@ -52,9 +52,7 @@ class ActivityPairedPerson(SQLModel, table=True):
 
     __tablename__ = "activity_paired_person"
     # "When was each paired person last reached" looks links up by person.
-    __table_args__ = (
-        Index("ix_activity_paired_person_person", "paired_person_id", "activity_id"),
-    )
+    __table_args__ = (Index("ix_activity_paired_person_person", "paired_person_id", "activity_id"),)
 
     activity_id: int = Field(foreign_key="activity.id", primary_key=True, ondelete="CASCADE")
     paired_person_id: int = Field(
