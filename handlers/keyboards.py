@@ -11,7 +11,6 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import (
     CategoryPickCB,
@@ -26,6 +25,7 @@ from handlers.callbacks import (
     StationInfoCB,
     StationPickCB,
 )
+from handlers.grid import Grid
 from handlers.texts import Buttons, shorten, status_label
 from services.issues import IssueDetail, IssuePage
 from services.reference import display_name
@@ -68,7 +68,7 @@ def languages() -> InlineKeyboardMarkup:
 
 def resume_or_discard() -> InlineKeyboardMarkup:
     """For a resident who starts again while a draft is open."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(text=_("▶ Continue my report"), callback_data=ResumeCB(action="continue"))
     builder.button(text=_("🗑 Discard it and start over"), callback_data=ResumeCB(action="restart"))
     builder.adjust(1)
@@ -77,7 +77,7 @@ def resume_or_discard() -> InlineKeyboardMarkup:
 
 def station_choice(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
     """Every station, then "nearest to me"."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for station in stations:
         assert station.id is not None
         builder.button(
@@ -90,7 +90,7 @@ def station_choice(stations: Sequence[Station], locale: str) -> InlineKeyboardMa
 
 def nearest_choice(pairs: Sequence[tuple[Station, float]], locale: str) -> InlineKeyboardMarkup:
     """The nearest stations with their distance."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for station, km in pairs:
         assert station.id is not None
         label = _("{name} · {km:.1f} km").format(name=display_name(station, locale), km=km)
@@ -110,7 +110,7 @@ def share_location(*, skippable: bool) -> ReplyKeyboardMarkup:
 
 def category_choice(categories: Sequence[IssueCategory], locale: str) -> InlineKeyboardMarkup:
     """Every category, two a row."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for category in categories:
         assert category.id is not None
         builder.button(
@@ -131,7 +131,7 @@ def photo_step(*, has_photos: bool) -> ReplyKeyboardMarkup:
 
 def contact_choice() -> InlineKeyboardMarkup:
     """Anonymous, or leave a phone number."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(text=_("🙈 Stay anonymous"), callback_data=ContactCB(choice="anonymous"))
     builder.button(text=_("📱 Leave my phone number"), callback_data=ContactCB(choice="phone"))
     builder.adjust(1)
@@ -151,7 +151,7 @@ def share_phone() -> ReplyKeyboardMarkup:
 
 def review(draft: str) -> InlineKeyboardMarkup:
     """Edit any part, submit or discard."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     edits = [
         ("station", _("✏️ Station")),
         ("category", _("✏️ Category")),
@@ -170,7 +170,7 @@ def review(draft: str) -> InlineKeyboardMarkup:
 
 def issues_page(page: IssuePage, locale: str) -> InlineKeyboardMarkup:
     """One button a case, then paging."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for item in page.items:
         label = f"{item.number} · {status_label(item.status)} · " + shorten(
             display_name(item.category, locale), 16
@@ -202,7 +202,7 @@ def issues_page(page: IssuePage, locale: str) -> InlineKeyboardMarkup:
 def issue_detail(detail: IssueDetail, page: int) -> InlineKeyboardMarkup:
     """Photos (if any) and back to the list."""
     assert detail.issue.id is not None
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     if detail.photos:
         builder.button(
             text=_("📷 Photos ({count})").format(count=len(detail.photos)),
@@ -215,14 +215,14 @@ def issue_detail(detail: IssueDetail, page: int) -> InlineKeyboardMarkup:
 
 def report_first() -> InlineKeyboardMarkup:
     """For an empty list: a way to start."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(text=_(Buttons.REPORT), callback_data=MenuCB(action="report"))
     return builder.as_markup()
 
 
 def stations_directory(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
     """The stations directory."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for station in stations:
         assert station.id is not None
         builder.button(
@@ -236,7 +236,7 @@ def stations_directory(stations: Sequence[Station], locale: str) -> InlineKeyboa
 def station_actions(station: Station) -> InlineKeyboardMarkup:
     """Report at this station, see it on a map, back."""
     assert station.id is not None
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(
         text=_("📝 Report an issue here"),
         callback_data=StationInfoCB(action="report", id=station.id),

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import (
     ActivitiesPageCB,
@@ -20,6 +19,7 @@ from handlers.callbacks import (
     PlaceCB,
     SectorCB,
 )
+from handlers.grid import Grid
 from services.activities import ActivityPage
 from services.reference import display_name
 from services.rules import Rules
@@ -28,7 +28,7 @@ from storage.models import PairedPerson, Sector, Station
 
 def kinds(rules: Rules, locale: str) -> InlineKeyboardMarkup:
     """Every kind of activity of the year's rules."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for kind in rules.activity_kinds:
         builder.button(text=display_name(kind, locale), callback_data=KindCB(code=kind.code))
     builder.adjust(2)
@@ -57,7 +57,7 @@ def dates(today: dt.date) -> InlineKeyboardMarkup:
 def own_sector(sector: Sector, locale: str) -> InlineKeyboardMarkup:
     """The member's own sector, or the full list."""
     assert sector.id is not None
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(
         text=_("My sector: {name}").format(name=display_name(sector, locale)),
         callback_data=SectorCB(id=sector.id),
@@ -69,7 +69,7 @@ def own_sector(sector: Sector, locale: str) -> InlineKeyboardMarkup:
 
 def all_sectors(sectors: Sequence[Sector], locale: str) -> InlineKeyboardMarkup:
     """Every sector, two a row."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for sector in sectors:
         assert sector.id is not None
         builder.button(text=display_name(sector, locale), callback_data=SectorCB(id=sector.id))
@@ -79,7 +79,7 @@ def all_sectors(sectors: Sequence[Sector], locale: str) -> InlineKeyboardMarkup:
 
 def paired(people: Sequence[PairedPerson], chosen: set[int]) -> InlineKeyboardMarkup:
     """Tick the paired people the activity reached."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for person in people:
         assert person.id is not None
         mark = "☑" if person.id in chosen else "☐"
@@ -91,7 +91,7 @@ def paired(people: Sequence[PairedPerson], chosen: set[int]) -> InlineKeyboardMa
 
 def places(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
     """The stations the member serves at, and "no place"."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for station in stations:
         assert station.id is not None
         builder.button(text=display_name(station, locale), callback_data=PlaceCB(id=station.id))
@@ -102,7 +102,7 @@ def places(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
 
 def review(draft: str, *, editing_entry: bool) -> InlineKeyboardMarkup:
     """Edit any part, then save or discard."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     edits = [
         ("kind", _("✏️ Kind")),
         ("date", _("✏️ Date")),
@@ -124,7 +124,7 @@ def review(draft: str, *, editing_entry: bool) -> InlineKeyboardMarkup:
 
 def resume() -> InlineKeyboardMarkup:
     """For a member who starts again while an entry is open."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(text=_("▶ Continue the entry"), callback_data=ActResumeCB(action="continue"))
     builder.button(
         text=_("🗑 Discard it and start over"), callback_data=ActResumeCB(action="restart")
@@ -135,7 +135,7 @@ def resume() -> InlineKeyboardMarkup:
 
 def activities_page(page: ActivityPage, rules: Rules, locale: str) -> InlineKeyboardMarkup:
     """One button an activity, then paging."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     for activity in page.items:
         assert activity.id is not None
         kind = rules.kind(activity.kind)
@@ -169,7 +169,7 @@ def activities_page(page: ActivityPage, rules: Rules, locale: str) -> InlineKeyb
 
 def activity_actions(activity_id: int, page: int, *, can_change: bool) -> InlineKeyboardMarkup:
     """Edit and delete while the window is open; back to the list."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     if can_change:
         builder.button(
             text=_("✏️ Edit"), callback_data=ActivityCB(action="edit", id=activity_id, page=page)
@@ -185,7 +185,7 @@ def activity_actions(activity_id: int, page: int, *, can_change: bool) -> Inline
 
 def confirm_delete(activity_id: int, page: int) -> InlineKeyboardMarkup:
     """Ask before deleting."""
-    builder = InlineKeyboardBuilder()
+    builder = Grid()
     builder.button(
         text=_("🗑 Yes, delete it"),
         callback_data=ActivityCB(action="delete-confirmed", id=activity_id, page=page),
