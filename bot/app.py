@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiogram import Dispatcher, Router
@@ -35,6 +35,7 @@ class AppContext:
     i18n: I18n
     rulebook: RuleBook
     channels: dict[int, str] = field(default_factory=dict)
+    wake_delivery: Callable[[], None] = lambda: None
 
 
 def build_context(settings: Settings, db: Database, clock: Clock) -> AppContext:
@@ -71,6 +72,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["settings"] = ctx.settings
     dp["tz"] = ctx.settings.tz
     dp["rulebook"] = ctx.rulebook
+    dp["wake_delivery"] = lambda: ctx.wake_delivery()
     dp["channels"] = ctx.channels
     dp["app"] = ctx
     install_middlewares(

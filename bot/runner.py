@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from contextlib import suppress
 
+from aiogram import Bot
 from aiohttp import web
 
 from bot.app import AppContext, build_context, build_dispatcher
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
+from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
 from bot.scheduler import build_scheduler
 from bot.server import build_web_app
@@ -78,7 +81,15 @@ async def serve(
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()
-    scheduler = build_scheduler(ctx)
+    bots = {}
+    if webchat is not None:
+        bots["web"] = webchat.bot
+    if telegram is not None:
+        bots["telegram"] = telegram.bot
+    worker = build_worker(ctx, bots)
+    ctx.wake_delivery = worker.wake
+    delivering = asyncio.create_task(worker.run())
+    scheduler = build_scheduler(ctx, worker)
     scheduler.start()
     settle_heap()
     stop = stop or _stop_on_signals()
@@ -93,12 +104,33 @@ async def serve(
         if telegram is not None:
             await telegram.stop()
         scheduler.shutdown(wait=False)
+        await worker.stop()
+        await delivering
         if webchat is not None:
             await webchat.close()
         await runner.cleanup()
         await dp.storage.close()
         await dp.fsm.events_isolation.close()
         await db.dispose()
+
+
+def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
+    """The delivery loop for the channels that run."""
+    settings = ctx.settings
+    quiet_start, quiet_end = settings.quiet_range
+    return DeliveryWorker(
+        ctx.db,
+        ctx.clock,
+        bots,
+        DeliverySettings(
+            rates={"telegram": settings.delivery_rate, "web": 200.0},
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            tz=settings.tz,
+            files_dir=settings.files_dir,
+            lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
+        ),
+    )
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -7,6 +7,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
+from bot.delivery import DeliveryWorker
 from services.updates import prune_processed_updates
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,13 @@ async def prune_updates_job(ctx: AppContext) -> None:
         log.info("forgot %s old update ids", removed)
 
 
-def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
+def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler:
     """The scheduler with every periodic job of the bot."""
     scheduler = AsyncIOScheduler(timezone=ctx.settings.tz)
+    # Rows queued by other processes (the CLI, a second bot) are picked up within seconds.
+    scheduler.add_job(
+        worker.wake, "interval", seconds=5, id="delivery-tick", coalesce=True, max_instances=1
+    )
     scheduler.add_job(
         prune_updates_job,
         "interval",

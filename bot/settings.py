@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,18 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(
         default=8, ge=1, le=16, description="Updates handled at once; the rest wait their turn."
     )
+    delivery_rate: float = Field(
+        default=25.0,
+        gt=0,
+        le=1000,
+        description="Telegram messages a second the outbox sends (up to 1000 for paid broadcasts).",
+    )
+    quiet_hours: str = Field(
+        default="21:00-08:00", description="Non-urgent pushes wait until the end of these hours."
+    )
+    delivery_lease_seconds: int = Field(
+        default=120, ge=1, description="A message left 'sending' this long by a crash is retried."
+    )
     log_level: str = Field(default="INFO")
 
     @field_validator("timezone")
@@ -63,6 +76,25 @@ class Settings(BaseSettings):
         if value not in ("zh_CN", "en"):
             raise ValueError("default_locale must be zh_CN or en")
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours_range(cls, value: str) -> str:
+        start, _, end = value.partition("-")
+        dt.time.fromisoformat(start.strip())
+        dt.time.fromisoformat(end.strip())
+        return value
+
+    @property
+    def quiet_range(self) -> tuple[dt.time, dt.time]:
+        """Start and end of the quiet hours, local times."""
+        start, _, end = self.quiet_hours.partition("-")
+        return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+
+    @property
+    def files_dir(self) -> Path:
+        """Where files the bot keeps (meeting materials) are stored."""
+        return self.data_dir / "files"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -7,8 +7,10 @@ from storage.models.activities import (
     ActivityRevision,
     ActivityTally,
 )
+from storage.models.files import StoredFile
 from storage.models.identity import ChatIdentity, Resident
 from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent
+from storage.models.meetings import Meeting, MeetingInvitee
 from storage.models.members import (
     InviteCode,
     InviteFailure,
@@ -19,7 +21,9 @@ from storage.models.members import (
     SpecialCommittee,
     SpecialCommitteeSector,
 )
+from storage.models.outbox import OutboxMessage
 from storage.models.reference import IssueCategory, Sector, Station
+from storage.models.staff import Staff, StaffBinding
 from storage.models.system import FsmRecord, ProcessedUpdate
 
 __all__ = [
@@ -37,14 +41,20 @@ __all__ = [
     "IssueCategory",
     "IssueCounter",
     "IssueEvent",
+    "Meeting",
+    "MeetingInvitee",
     "Member",
     "MemberBinding",
     "MemberStation",
+    "OutboxMessage",
     "PairedPerson",
     "ProcessedUpdate",
     "Resident",
     "Sector",
     "SpecialCommittee",
     "SpecialCommitteeSector",
+    "Staff",
+    "StaffBinding",
     "Station",
+    "StoredFile",
 ]

@@ -40,6 +40,17 @@ class Issue(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     due_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    assignee_member_id: int | None = Field(
+        default=None, foreign_key="member.id", ondelete="SET NULL"
+    )
+    assigned_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    answered_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    rated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    rating: int | None = None
 
 
 class IssueEvent(SQLModel, table=True):

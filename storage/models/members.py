@@ -87,12 +87,15 @@ class MemberBinding(SQLModel, table=True):
 
 
 class InviteCode(SQLModel, table=True):
-    """A one-time code that links a chat to a member; only its hash is stored."""
+    """A one-time code that links a chat to a member or a staff member; only its hash is kept."""
 
     __tablename__ = "invite_code"
 
     id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    member_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="CASCADE"
+    )
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="CASCADE")
     code_hash: str = Field(max_length=64, unique=True)
     issued_by: str = Field(default="cli", max_length=60)
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

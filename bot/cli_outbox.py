@@ -1,0 +1,89 @@
+"""``liaison outbox``: how the outbox stands, and a delivery loop on its own."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.app import build_context
+from bot.cli_common import with_database
+from bot.runner import build_worker, configure_logging
+from bot.settings import Settings
+from services.clock import SystemClock
+from services.outbox import OutboxStats, stats
+from storage.db import Database
+from storage.migrate import upgrade
+
+outbox_app = typer.Typer(
+    help="The outbox of pushes. Without a subcommand: counts by state and the latest failures.",
+    invoke_without_command=True,
+)
+
+
+@outbox_app.callback()
+def outbox_status(ctx: typer.Context) -> None:
+    """Counts by state and the latest failures."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    async def go(db: Database) -> OutboxStats:
+        await upgrade(db)
+        async with db.session() as session:
+            return await stats(session)
+
+    result = with_database(go)
+    typer.echo("  ".join(f"{state}: {count}" for state, count in result.counts.items()))
+    if result.failures:
+        typer.echo("latest failures:")
+    for row in result.failures:
+        typer.echo(
+            f"  #{row.id} {row.state} {row.channel}:{row.chat_id} {row.kind or '-'} "
+            f"after {row.attempts} attempt(s): {row.last_error}"
+        )
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(
+    until_empty: Annotated[
+        bool, typer.Option(help="Stop once nothing is due instead of running on.")
+    ] = False,
+) -> None:
+    """Run the Telegram delivery loop alone (the bot's own process runs one too)."""
+    settings = Settings()
+    configure_logging(settings.log_level)
+    if settings.telegram_token is None:
+        typer.echo("LIAISON_TELEGRAM_TOKEN is not set: nothing to deliver to", err=True)
+        raise typer.Exit(2)
+    token = settings.telegram_token.get_secret_value()
+
+    async def go(db: Database) -> int:
+        await upgrade(db)
+        ctx = build_context(settings, db, SystemClock())
+        session = (
+            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+            if settings.telegram_api_url
+            else AiohttpSession()
+        )
+        bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        worker = build_worker(ctx, {"telegram": bot})
+        try:
+            if until_empty:
+                total = 0
+                while sent := await worker.run_once():
+                    total += sent
+                return total
+            await worker.run()
+            return worker.sent
+        finally:
+            await bot.session.close()
+
+    try:
+        sent = with_database(go)
+    except KeyboardInterrupt:  # pragma: no cover - interactive stop
+        raise typer.Exit(130) from None
+    typer.echo(f"{sent} sent")

@@ -1,0 +1,306 @@
+"""The delivery loop: sends due outbox messages through each channel's Bot, politely and once.
+
+A global pace per channel (Telegram allows about 30 messages a second in bulk), at most one
+message a second to the same chat, the whole channel paused on 429 for ``retry_after``,
+a chat marked blocked on 403 and never tried again, transient errors retried with backoff,
+and results written back in small batches so a crash repeats at most what was in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from services.clock import Clock
+from services.files import file_path, remember_telegram_id
+from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
+from storage.db import Database, write_transaction
+from storage.models import OutboxMessage, StoredFile
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (TelegramNetworkError, TelegramServerError, aiohttp.ClientError, TimeoutError)
+PER_CHAT_INTERVAL = 1.0
+FLUSH_EVERY = 0.05
+MAX_BACKOFF = 300.0
+
+
+class MissingFileError(LookupError):
+    """A message refers to a stored file that is gone."""
+
+
+class Pace:
+    """Evenly spaced slots at ``rate`` a second; ``pause`` holds every slot back."""
+
+    def __init__(self, rate: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / rate
+        self.monotonic = monotonic
+        self._next = 0.0
+        self.paused_until = 0.0
+
+    async def wait(self) -> None:
+        """Sleep until this caller's slot (and any pause) has come."""
+        while True:
+            now = self.monotonic()
+            slot = max(now, self._next, self.paused_until)
+            if slot <= now:
+                self._next = now + self.interval
+                return
+            if self.paused_until > now:
+                await asyncio.sleep(self.paused_until - now)
+                continue
+            self._next = slot + self.interval
+            await asyncio.sleep(slot - now)
+            if self.monotonic() >= self.paused_until:
+                return
+
+    def pause(self, seconds: float) -> None:
+        """Hold everything back for ``seconds`` (Telegram's ``retry_after``)."""
+        self.paused_until = max(self.paused_until, self.monotonic() + seconds)
+
+
+@dataclass
+class Lane:
+    """One channel: its Bot, its pace, the next free second of each chat."""
+
+    channel: str
+    bot: Bot
+    pace: Pace
+    chat_next: dict[int, float] = field(default_factory=dict)
+
+    def chat_slot(self, chat_id: int, now: float) -> float:
+        """Reserve the chat's next slot, one second after its previous one."""
+        slot = max(now, self.chat_next.get(chat_id, 0.0))
+        self.chat_next[chat_id] = slot + PER_CHAT_INTERVAL
+        if len(self.chat_next) > 100_000:
+            stale = [chat for chat, at in self.chat_next.items() if at < now]
+            for chat in stale:
+                del self.chat_next[chat]
+        return slot
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How fast and how hard to try."""
+
+    rates: dict[str, float]
+    quiet_start: dt.time
+    quiet_end: dt.time
+    tz: dt.tzinfo
+    files_dir: Path
+    lease: dt.timedelta = dt.timedelta(minutes=2)
+    batch: int = 200
+    in_flight: int = 400
+
+
+class DeliveryWorker:
+    """Claims due messages and sends them; ``wake`` it when new ones are queued."""
+
+    def __init__(
+        self, db: Database, clock: Clock, bots: dict[str, Bot], settings: DeliverySettings
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.lanes = {
+            channel: Lane(channel, bot, Pace(settings.rates.get(channel, 25.0)))
+            for channel, bot in bots.items()
+        }
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._results: list[Delivery] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.sent = 0
+
+    def wake(self) -> None:
+        """New messages may be due: look now rather than at the next tick."""
+        self._wake.set()
+
+    def quiet(self, now: dt.datetime) -> bool:
+        """Whether ``now`` falls in the committee's quiet hours."""
+        local = now.astimezone(self.settings.tz).time()
+        start, end = self.settings.quiet_start, self.settings.quiet_end
+        if start == end:
+            return False
+        return start <= local or local < end if start > end else start <= local < end
+
+    async def run(self) -> None:
+        """Deliver until stopped."""
+        flusher = asyncio.create_task(self._flush_forever())
+        try:
+            while not self._stopping.is_set():
+                claimed = await self.drain()
+                if claimed:
+                    continue
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await self.flush()
+
+    async def run_once(self) -> int:
+        """Send everything due now, wait for it, write the results; return how many."""
+        total = 0
+        while claimed := await self.drain():
+            total += claimed
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.flush()
+        return total
+
+    async def stop(self) -> None:
+        """Finish what is in flight, write the results, stop."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Claim what is due on every channel, up to the in-flight limit; return how many."""
+        claimed = 0
+        now = self.clock.now()
+        quiet = self.quiet(now)
+        for lane in self.lanes.values():
+            room = self.settings.in_flight - len(self._tasks)
+            if room <= 0:
+                await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+                room = self.settings.in_flight - len(self._tasks)
+            async with self.db.session() as session:
+                rows = await claim(
+                    session,
+                    channel=lane.channel,
+                    now=now,
+                    limit=min(room, self.settings.batch),
+                    quiet=quiet,
+                    lease=self.settings.lease,
+                )
+            for row in rows:
+                task = asyncio.create_task(self._deliver(lane, row))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            claimed += len(rows)
+        return claimed
+
+    async def _deliver(self, lane: Lane, row: OutboxMessage) -> None:
+        assert row.id is not None
+        slot = lane.chat_slot(row.chat_id, time.monotonic())
+        delay = slot - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await lane.pace.wait()
+        self._results.append(await self._send(lane, row))
+
+    async def _send(self, lane: Lane, row: OutboxMessage) -> Delivery:
+        assert row.id is not None
+        done = Delivery(row.id, row.identity_id, OutboxState.SENT)
+        try:
+            sent = await self._call(lane, row, Outgoing.loads(row.payload))
+        except TelegramRetryAfter as error:
+            lane.pace.pause(error.retry_after)
+            log.warning("%s: 429, pausing %ss", lane.channel, error.retry_after)
+            retry = self.clock.now() + dt.timedelta(seconds=error.retry_after)
+            return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
+        except TelegramForbiddenError as error:
+            return _with(done, OutboxState.BLOCKED, str(error))
+        except (TelegramBadRequest, MissingFileError) as error:
+            return _with(done, OutboxState.FAILED, str(error))
+        except TRANSIENT as error:
+            if row.attempts >= MAX_ATTEMPTS:
+                return _with(done, OutboxState.FAILED, f"gave up: {error}")
+            backoff = min(MAX_BACKOFF, 2.0**row.attempts)
+            retry = self.clock.now() + dt.timedelta(seconds=backoff)
+            return _with(done, OutboxState.PENDING, str(error), retry)
+        except TelegramAPIError as error:
+            return _with(done, OutboxState.FAILED, str(error))
+        self.sent += 1
+        return Delivery(row.id, row.identity_id, OutboxState.SENT, message_id=sent.message_id)
+
+    async def _call(self, lane: Lane, row: OutboxMessage, message: Outgoing) -> Message:
+        markup = _markup(message.buttons)
+        if message.document or message.photo:
+            key = message.document or message.photo
+            assert key is not None
+            attachment = await self._attachment(lane, key)
+            if message.photo:
+                return await lane.bot.send_photo(
+                    row.chat_id, attachment, caption=message.text or None, reply_markup=markup
+                )
+            sent = await lane.bot.send_document(
+                row.chat_id, attachment, caption=message.text or None, reply_markup=markup
+            )
+            fresh = isinstance(attachment, BufferedInputFile)
+            if lane.channel == "telegram" and sent.document and fresh:
+                async with self.db.session() as session, write_transaction(session):
+                    await remember_telegram_id(session, key=key, file_id=sent.document.file_id)
+            return sent
+        return await lane.bot.send_message(row.chat_id, message.text, reply_markup=markup)
+
+    async def _attachment(self, lane: Lane, key: str) -> str | BufferedInputFile:
+        async with self.db.session() as session:
+            stored = await session.get(StoredFile, key)
+        if stored is None:
+            raise MissingFileError(key)
+        if lane.channel == "telegram" and stored.telegram_file_id:
+            return stored.telegram_file_id
+        data = await asyncio.to_thread(file_path(self.settings.files_dir, key).read_bytes)
+        return BufferedInputFile(data, filename=stored.name)
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the results gathered so far."""
+        if not self._results:
+            return
+        batch, self._results = self._results, []
+        async with self.db.session() as session:
+            await record(session, batch, now=self.clock.now())
+
+
+def _with(
+    done: Delivery,
+    state: OutboxState,
+    error: str,
+    retry_at: dt.datetime | None = None,
+    *,
+    attempt: bool = True,
+) -> Delivery:
+    return Delivery(
+        done.outbox_id,
+        done.identity_id,
+        state,
+        error=error,
+        retry_at=retry_at,
+        counts_as_attempt=attempt,
+    )
+
+
+def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(**button) for button in row] for row in rows]
+    )

@@ -1,0 +1,68 @@
+"""Files the bot keeps (meeting materials): bytes on disk by hash, a row describing each."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import StoredFile
+from storage.queries import table_of, upsert
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def file_path(root: Path, key: str) -> Path:
+    """Where a stored file's bytes are."""
+    return root / key
+
+
+def store_bytes(root: Path, data: bytes) -> str:
+    """Write bytes once, named by their hash; return the key (blocking: run it in a thread)."""
+    key = hashlib.sha256(data).hexdigest()[:40]
+    root.mkdir(parents=True, exist_ok=True)
+    path = file_path(root, key)
+    if not path.exists():
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return key
+
+
+async def keep_file(
+    session: AsyncSession,
+    *,
+    root: Path,
+    data: bytes,
+    name: str,
+    mime_type: str,
+    now: dt.datetime,
+) -> str:
+    """Store bytes once (by content) and describe them in the caller's transaction."""
+    key = await asyncio.to_thread(store_bytes, root, data)
+    await upsert(
+        session,
+        table_of(StoredFile),
+        {
+            "key": key,
+            "name": Path(name).name[:120] or "file",
+            "mime_type": mime_type[:100],
+            "size": len(data),
+            "created_at": now,
+        },
+        conflict_columns=["key"],
+        update_columns=["name"],
+    )
+    return key
+
+
+async def remember_telegram_id(session: AsyncSession, *, key: str, file_id: str) -> None:
+    """Keep Telegram's id of an uploaded file, so the next message reuses it."""
+    await session.execute(
+        update(StoredFile).where(col(StoredFile.key) == key).values(telegram_file_id=file_id)
+    )

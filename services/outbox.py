@@ -1,0 +1,242 @@
+"""The outbox: queue a rendered message once (by dedupe key), claim due ones, record results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.db import write_transaction
+from storage.models import ChatIdentity, OutboxMessage
+from storage.queries import insert_ignore, table_of
+
+MAX_ATTEMPTS = 5
+LEASE = dt.timedelta(minutes=2)
+
+
+class OutboxState(StrEnum):
+    """Where a queued message stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered message: Telegram HTML, inline buttons, maybe a stored file to attach.
+
+    ``buttons`` are rows of ``{"text": ..., "callback_data": ...}`` or ``{"text", "url"}``.
+    ``document`` and ``photo`` are keys of stored files.
+    """
+
+    text: str
+    buttons: list[list[dict[str, str]]] = field(default_factory=list)
+    document: str | None = None
+    photo: str | None = None
+
+    def dumps(self) -> str:
+        """The JSON kept in the outbox row."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, payload: str) -> Outgoing:
+        """The message from an outbox row."""
+        return cls(**json.loads(payload))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a message goes: the identity, its channel and chat."""
+
+    identity_id: int
+    channel: str
+    chat_id: int
+
+    @classmethod
+    def of(cls, identity: ChatIdentity) -> Recipient:
+        """The recipient for a chat identity."""
+        assert identity.id is not None
+        return cls(identity.id, identity.channel, identity.chat_id)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one claimed message."""
+
+    outbox_id: int
+    identity_id: int
+    state: OutboxState
+    message_id: int | None = None
+    error: str | None = None
+    retry_at: dt.datetime | None = None
+    counts_as_attempt: bool = True
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    to: Recipient,
+    message: Outgoing,
+    dedupe_key: str,
+    now: dt.datetime,
+    due_at: dt.datetime | None = None,
+    urgent: bool = False,
+    priority: int = 1,
+    expires_at: dt.datetime | None = None,
+    kind: str = "",
+) -> bool:
+    """Queue a message inside the caller's transaction; False when the key was queued before."""
+    return await insert_ignore(
+        session,
+        table_of(OutboxMessage),
+        {
+            "identity_id": to.identity_id,
+            "channel": to.channel,
+            "chat_id": to.chat_id,
+            "kind": kind,
+            "payload": message.dumps(),
+            "dedupe_key": dedupe_key,
+            "priority": priority,
+            "urgent": urgent,
+            "due_at": due_at or now,
+            "expires_at": expires_at,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "created_at": now,
+        },
+        conflict_columns=["dedupe_key"],
+    )
+
+
+async def enqueue(session: AsyncSession, **kwargs: Any) -> bool:
+    """Queue a message in a transaction of its own (see :func:`add`)."""
+    async with write_transaction(session):
+        return await add(session, **kwargs)
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    channel: str,
+    now: dt.datetime,
+    limit: int,
+    quiet: bool,
+    lease: dt.timedelta = LEASE,
+) -> list[OutboxMessage]:
+    """Take due messages for sending: pending ones, and ones a crashed sender left behind.
+
+    During quiet hours only urgent messages are due. Messages past their expiry fail, and
+    messages to chats that blocked the bot are marked blocked, instead of being sent.
+    """
+    due = or_(
+        (col(OutboxMessage.state) == OutboxState.PENDING) & (col(OutboxMessage.due_at) <= now),
+        (col(OutboxMessage.state) == OutboxState.SENDING)
+        & (col(OutboxMessage.locked_until) < now),
+    )
+    stmt = (
+        select(OutboxMessage, col(ChatIdentity.blocked))
+        .join(ChatIdentity, col(ChatIdentity.id) == col(OutboxMessage.identity_id))
+        .where(col(OutboxMessage.channel) == channel, due)
+        .order_by(col(OutboxMessage.priority), col(OutboxMessage.due_at), col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if quiet:
+        stmt = stmt.where(col(OutboxMessage.urgent).is_(True))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=OutboxMessage, skip_locked=True)
+    claimed: list[OutboxMessage] = []
+    async with write_transaction(session):
+        for row, blocked in (await session.execute(stmt)).all():
+            if blocked:
+                row.state = OutboxState.BLOCKED
+                row.last_error = "the chat blocked the bot"
+            elif row.expires_at is not None and row.expires_at <= now:
+                row.state = OutboxState.FAILED
+                row.last_error = "expired before it could be sent"
+            else:
+                row.state = OutboxState.SENDING
+                row.locked_until = now + lease
+                row.attempts += 1
+                claimed.append(row)
+    return claimed
+
+
+async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.datetime) -> None:
+    """Write what happened to a batch of claimed messages, in one transaction."""
+    if not results:
+        return
+    async with write_transaction(session):
+        for result in results:
+            values: dict[str, Any] = {"state": result.state, "locked_until": None}
+            if result.state == OutboxState.SENT:
+                values.update(sent_message_id=result.message_id, sent_at=now, last_error=None)
+            else:
+                values["last_error"] = (result.error or "")[:500] or None
+            if result.retry_at is not None:
+                values["due_at"] = result.retry_at
+            if not result.counts_as_attempt:
+                values["attempts"] = OutboxMessage.attempts - 1
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id) == result.outbox_id,
+                    col(OutboxMessage.state) == OutboxState.SENDING,
+                )
+                .values(**values)
+            )
+        blocked = {r.identity_id for r in results if r.state == OutboxState.BLOCKED}
+        if blocked:
+            await session.execute(
+                update(ChatIdentity).where(col(ChatIdentity.id).in_(blocked)).values(blocked=True)
+            )
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    """Counts by state and the latest failures."""
+
+    counts: dict[str, int]
+    failures: list[OutboxMessage]
+
+
+async def stats(session: AsyncSession, *, failures: int = 10) -> OutboxStats:
+    """How the outbox stands."""
+    rows = (
+        await session.execute(
+            select(col(OutboxMessage.state), func.count()).group_by(col(OutboxMessage.state))
+        )
+    ).all()
+    counts: Counter[str] = Counter({state.value: 0 for state in OutboxState})
+    counts.update({state: int(n) for state, n in rows})
+    latest = (
+        await session.execute(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.state).in_([OutboxState.FAILED, OutboxState.BLOCKED]))
+            .order_by(col(OutboxMessage.id).desc())
+            .limit(failures)
+        )
+    ).scalars()
+    return OutboxStats(counts=dict(counts), failures=list(latest))
+
+
+async def next_due(session: AsyncSession, *, channel: str) -> dt.datetime | None:
+    """When the next pending message of a channel falls due, if any."""
+    return (
+        await session.execute(
+            select(func.min(OutboxMessage.due_at)).where(
+                col(OutboxMessage.channel) == channel,
+                col(OutboxMessage.state) == OutboxState.PENDING,
+            )
+        )
+    ).scalar_one_or_none()

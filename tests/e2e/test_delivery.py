@@ -1,0 +1,280 @@
+"""The delivery loop against the fake Bot API: pace, 429, 403, retries, quiet hours, leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select, update
+
+from bot.delivery import DeliverySettings, DeliveryWorker
+from services.clock import ManualClock
+from services.identities import touch_identity
+from services.outbox import Outgoing, OutboxState, Recipient, claim, enqueue
+from storage.db import Database
+from storage.models import ChatIdentity, OutboxMessage
+from tests.support.fake_bot_api import FakeBotAPI
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAYTIME = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+NIGHT = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # 22:00 in Shanghai
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def telegram(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+    bot = Bot("424242:delivery-test", session=session)
+    yield bot
+    await bot.session.close()
+
+
+def worker_for(
+    db: Database,
+    clock: ManualClock,
+    bot: Bot,
+    tmp_path: object,
+    rate: float = 500.0,
+    **extra: object,
+) -> DeliveryWorker:
+    settings = DeliverySettings(
+        rates={"telegram": rate},
+        quiet_start=dt.time(21, 0),
+        quiet_end=dt.time(8, 0),
+        tz=TZ,
+        files_dir=tmp_path,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+    return DeliveryWorker(db, clock, {"telegram": bot}, settings)
+
+
+async def recipients(db: Database, count: int, clock: ManualClock) -> list[Recipient]:
+    found = []
+    async with db.session() as session:
+        for chat in range(count):
+            identity = await touch_identity(
+                session,
+                channel="telegram",
+                chat_id=1000 + chat,
+                chat_type="private",
+                now=clock.now(),
+            )
+            found.append(Recipient.of(identity))
+    return found
+
+
+async def queue(db: Database, to: Recipient, key: str, clock: ManualClock, **extra: object) -> None:
+    async with db.session() as session:
+        await enqueue(
+            session,
+            to=to,
+            message=Outgoing(text=f"message {key}"),
+            dedupe_key=key,
+            now=clock.now(),
+            **extra,
+        )
+
+
+async def states(db: Database) -> dict[str, str]:
+    async with db.session() as session:
+        rows = (await session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.state))).all()
+    return dict(rows)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(DAYTIME)
+
+
+async def test_everything_due_is_sent_once_and_a_chat_gets_one_a_second(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    people = await recipients(sqlite_db, 5, clock)
+    for person in people:
+        for index in range(3):
+            await queue(sqlite_db, person, f"m:{person.chat_id}:{index}", clock)
+    await queue(sqlite_db, people[0], "m:1000:0", clock)  # the same key again: no new row
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    assert await worker.run_once() == 15
+    assert set((await states(sqlite_db)).values()) == {"sent"}
+    calls = fake.calls_of("sendMessage")
+    assert sorted(call.params["text"] for call in calls) == sorted(
+        f"message m:{p.chat_id}:{i}" for p in people for i in range(3)
+    )
+    for person in people:
+        times = [call.timestamp for call in calls if call.params["chat_id"] == person.chat_id]
+        assert all(
+            later - earlier >= 0.95 for earlier, later in zip(times, times[1:], strict=False)
+        )
+    assert await worker.run_once() == 0
+
+
+async def test_a_429_pauses_the_channel_and_the_message_goes_later(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "first", clock)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    await worker.run_once()
+    assert await states(sqlite_db) == {"first": "pending"}
+    assert worker.lanes["telegram"].pace.paused_until > 0
+    clock.advance(dt.timedelta(seconds=1))
+    await worker.run_once()
+    async with sqlite_db.session() as session:
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert row.state == "sent" and row.attempts == 1
+
+
+async def test_a_403_blocks_the_chat_for_good(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    blocked, fine = await recipients(sqlite_db, 2, clock)
+    fake.block_chat(blocked.chat_id)
+    await queue(sqlite_db, blocked, "a", clock)
+    await queue(sqlite_db, fine, "b", clock)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    await worker.run_once()
+    await queue(sqlite_db, blocked, "c", clock)
+    await worker.run_once()
+    assert await states(sqlite_db) == {"a": "blocked", "b": "sent", "c": "blocked"}
+    assert len(fake.calls_of("sendMessage")) == 2  # "c" was never tried
+    async with sqlite_db.session() as session:
+        identity = await session.get(ChatIdentity, blocked.identity_id)
+    assert identity is not None and identity.blocked
+
+
+async def test_transient_errors_retry_with_backoff(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "flaky", clock)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    fake.fail_next("sendMessage", status=500, count=1)
+    await worker.run_once()
+    assert (await states(sqlite_db))["flaky"] == "pending"
+    clock.advance(dt.timedelta(seconds=1))
+    assert await worker.run_once() == 0  # the first retry waits 2 s
+    clock.advance(dt.timedelta(seconds=1))
+    await worker.run_once()
+    assert (await states(sqlite_db))["flaky"] == "sent"
+
+
+async def test_transient_errors_give_up_after_five_attempts(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "doomed", clock)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    fake.fail_next("sendMessage", status=502, count=100)
+    for _ in range(8):
+        await worker.run_once()
+        clock.advance(dt.timedelta(minutes=10))
+    async with sqlite_db.session() as session:
+        doomed = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert doomed.state == "failed" and "gave up" in (doomed.last_error or "")
+    assert doomed.attempts == 5
+    assert len(fake.calls_of("sendMessage")) == 5
+
+
+async def test_bad_requests_fail_at_once(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    async with sqlite_db.session() as session:
+        await enqueue(
+            session,
+            to=person,
+            message=Outgoing(text="x" * 5000),
+            dedupe_key="long",
+            now=clock.now(),
+        )
+    await worker_for(sqlite_db, clock, telegram, tmp_path).run_once()
+    assert await states(sqlite_db) == {"long": "failed"}
+
+
+async def test_quiet_hours_hold_all_but_urgent(
+    sqlite_db: Database, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    clock = ManualClock(NIGHT)
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "notice", clock)
+    await queue(sqlite_db, person, "meeting-soon", clock, urgent=True)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    await worker.run_once()
+    assert await states(sqlite_db) == {"notice": "pending", "meeting-soon": "sent"}
+    clock.set(dt.datetime(2026, 11, 20, 23, 59, tzinfo=dt.UTC))  # 07:59 in Shanghai
+    await worker.run_once()
+    assert (await states(sqlite_db))["notice"] == "pending"
+    clock.advance(dt.timedelta(minutes=1))
+    await worker.run_once()
+    assert (await states(sqlite_db))["notice"] == "sent"
+
+
+async def test_expired_messages_are_not_sent(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "late", clock, expires_at=clock.now() - dt.timedelta(minutes=1))
+    await worker_for(sqlite_db, clock, telegram, tmp_path).run_once()
+    assert await states(sqlite_db) == {"late": "failed"}
+    assert fake.calls_of("sendMessage") == []
+
+
+async def test_a_message_left_sending_by_a_crash_is_sent_after_its_lease(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "orphan", clock)
+    async with sqlite_db.session() as session:
+        taken = await claim(session, channel="telegram", now=clock.now(), limit=10, quiet=False)
+    assert len(taken) == 1  # claimed by a sender that then died
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path, lease=dt.timedelta(seconds=30))
+    assert await worker.run_once() == 0
+    clock.advance(dt.timedelta(minutes=3))
+    assert await worker.run_once() == 1
+    assert await states(sqlite_db) == {"orphan": "sent"}
+
+
+async def test_two_workers_never_send_the_same_message(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    import asyncio
+
+    people = await recipients(sqlite_db, 40, clock)
+    for person in people:
+        await queue(sqlite_db, person, f"k{person.chat_id}", clock)
+    first = worker_for(sqlite_db, clock, telegram, tmp_path)
+    second = worker_for(sqlite_db, clock, telegram, tmp_path)
+    counts = await asyncio.gather(first.run_once(), second.run_once())
+    assert sum(counts) == 40
+    assert len(fake.calls_of("sendMessage")) == 40
+
+
+async def test_a_chat_that_writes_again_is_unblocked(
+    sqlite_db: Database, clock: ManualClock
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    async with sqlite_db.writing() as session:
+        await session.execute(update(ChatIdentity).values(blocked=True))
+    clock.advance(dt.timedelta(minutes=10))
+    async with sqlite_db.session() as session:
+        identity = await touch_identity(
+            session,
+            channel="telegram",
+            chat_id=person.chat_id,
+            chat_type="private",
+            now=clock.now(),
+        )
+    assert not identity.blocked
+    assert OutboxState.BLOCKED == "blocked"
