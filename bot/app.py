@@ -17,6 +17,7 @@ from bot.i18n import build_i18n
 from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
 from bot.settings import Settings
+from handlers.notifications import ChatNotifier
 from services.clock import Clock
 from services.rules import RuleBook
 from storage.db import Database
@@ -73,6 +74,8 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["tz"] = ctx.settings.tz
     dp["rulebook"] = ctx.rulebook
     dp["wake_delivery"] = lambda: ctx.wake_delivery()
+    dp["notifier"] = ChatNotifier(ctx.i18n, ctx.settings.tz)
+    dp["files_dir"] = ctx.settings.files_dir
     dp["channels"] = ctx.channels
     dp["app"] = ctx
     install_middlewares(

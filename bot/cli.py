@@ -12,6 +12,7 @@ from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
 from bot.cli_reports import report_app
+from bot.cli_staff import meetings_app, staff_app
 from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
 from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
@@ -29,6 +30,8 @@ app.add_typer(stations_app, name="stations")
 app.add_typer(members_app, name="members")
 app.add_typer(report_app, name="report")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(staff_app, name="staff")
+app.add_typer(meetings_app, name="meetings")
 
 
 def _settings(**overrides: object) -> Settings:

@@ -23,7 +23,9 @@ from services.clock import Clock, SystemClock
 from services.demo_data import (
     DEMO_MEMBER_CHAT_ID,
     DEMO_ROSTER_PATH,
+    DEMO_STAFF_CHAT_ID,
     link_demo_member,
+    link_demo_staff,
     load_reference_data,
     read_demo_data,
 )
@@ -50,12 +52,13 @@ async def seed_reference_data(db: Database) -> dict[str, int]:
 
 
 async def seed_demo_data(db: Database, clock: Clock | None = None) -> dict[str, int]:
-    """The reference data, the demo roster and the demo member persona's link; idempotent."""
+    """The reference data, the demo roster, and the demo personas' links; idempotent."""
     now = (clock or SystemClock()).now()
     counts = await seed_reference_data(db)
     async with db.session() as session:
         report = await import_roster(session, read_rows(DEMO_ROSTER_PATH), now=now)
         await link_demo_member(session, channel="web", chat_id=DEMO_MEMBER_CHAT_ID, now=now)
+        await link_demo_staff(session, channel="web", chat_id=DEMO_STAFF_CHAT_ID, now=now)
     counts["members"] = report.created + report.updated + report.unchanged
     return counts
 

@@ -8,6 +8,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
 from bot.delivery import DeliveryWorker
+from bot.planner import Planner
 from services.updates import prune_processed_updates
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,20 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
     # Rows queued by other processes (the CLI, a second bot) are picked up within seconds.
     scheduler.add_job(
         worker.wake, "interval", seconds=5, id="delivery-tick", coalesce=True, max_instances=1
+    )
+    planner = Planner(ctx)
+    scheduler.add_job(
+        planner.every_minute, "interval", minutes=1, id="planner", coalesce=True, max_instances=1
+    )
+    # Hourly rather than daily: a morning missed while the bot was down is caught up.
+    scheduler.add_job(
+        planner.quarter_checks,
+        "interval",
+        hours=1,
+        id="quarter-checks",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=ctx.clock.now(),
     )
     scheduler.add_job(
         prune_updates_job,

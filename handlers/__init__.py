@@ -9,18 +9,21 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import common, fallback, member, resident
+    from handlers import common, fallback, member, resident, staff
     from handlers.member.context import MemberMiddleware
+    from handlers.staff.context import StaffMiddleware
     from handlers.turn import TurnMiddleware
 
     root = Router(name="liaison")
     for observer in (root.message, root.callback_query):
         observer.outer_middleware(MemberMiddleware())
+        observer.outer_middleware(StaffMiddleware())
         observer.outer_middleware(TurnMiddleware())
     root.include_routers(
         member.binding_router(),
         common.setup(),
         member.setup(),
+        staff.setup(),
         fallback.unknown_commands(),
         resident.setup(),
         fallback.setup(),

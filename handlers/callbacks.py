@@ -133,4 +133,80 @@ class ActResumeCB(CallbackData, prefix="ax"):
     action: str
 
 
-MEMBER_CALLBACK_PREFIXES = frozenset({"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax"})
+class MeetingCB(CallbackData, prefix="mt"):
+    """A member's meeting: view, attend, ask for leave, calendar file, check in."""
+
+    action: str
+    id: int
+
+
+class MemberMenuCB(CallbackData, prefix="mm"):
+    """A member menu action from a reminder's button."""
+
+    action: str
+
+
+class AssigneeIssueCB(CallbackData, prefix="ai"):
+    """A case assigned to the member."""
+
+    action: str
+    id: int
+
+
+MEMBER_CALLBACK_PREFIXES = frozenset(
+    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "mt", "mm", "ai"}
+)
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+class LeaveCB(CallbackData, prefix="lv"):
+    """Approve or refuse a member's leave request."""
+
+    action: str
+    meeting: int
+    member: int
+
+
+class StaffMeetingCB(CallbackData, prefix="sm"):
+    """A meeting as staff see it: who answered what."""
+
+    action: str
+    id: int
+
+
+class StaffIssueCB(CallbackData, prefix="si"):
+    """A case as staff see it."""
+
+    action: str
+    id: int
+
+
+class StaffMenuCB(CallbackData, prefix="sx"):
+    """A staff action from a button: the quarter report, a new meeting."""
+
+    action: str
+
+
+class MeetingKindCB(CallbackData, prefix="mk"):
+    """The kind of the meeting being created."""
+
+    code: str
+
+
+class AudienceCB(CallbackData, prefix="mu"):
+    """Who is invited: a kind (all, sector, group, committee, member) and a value."""
+
+    kind: str
+    value: str = ""
+
+
+class MeetingReviewCB(CallbackData, prefix="mr"):
+    """Edit a part of the meeting draft, create it, or discard it."""
+
+    action: str
+    draft: str
+
+
+STAFF_CALLBACK_PREFIXES = frozenset({"lv", "sm", "si", "sx", "mk", "mu", "mr"})

@@ -33,11 +33,17 @@ from storage.models import IssueCategory, Station
 
 
 def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
-    """The main menu: a serving member's, or a resident's."""
+    """The main menu: a serving member's, a staff member's, or a resident's."""
     if role == "member":
         rows = [
             [KeyboardButton(text=_(Buttons.LOG)), KeyboardButton(text=_(Buttons.PROGRESS))],
-            [KeyboardButton(text=_(Buttons.ACTIVITIES)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.ACTIVITIES)), KeyboardButton(text=_(Buttons.MEETINGS))],
+            [KeyboardButton(text=_(Buttons.HELP))],
+        ]
+    elif role == "staff":
+        rows = [
+            [KeyboardButton(text=_(Buttons.NEW_MEETING)), KeyboardButton(text=_(Buttons.MEETINGS))],
+            [KeyboardButton(text=_(Buttons.QUARTER_REPORT)), KeyboardButton(text=_(Buttons.HELP))],
         ]
     else:
         rows = [

@@ -28,3 +28,25 @@ class ActivityForm(StatesGroup):
     summary = State()
     photos = State()
     review = State()
+
+
+class MeetingAnswer(StatesGroup):
+    """A member answering a meeting: the reason for leave, or the check-in code."""
+
+    leave_reason = State()
+    checkin_code = State()
+
+
+class MeetingForm(StatesGroup):
+    """Staff creating a meeting."""
+
+    kind = State()
+    title = State()
+    starts = State()
+    ends = State()
+    venue = State()
+    audience = State()
+    audience_value = State()
+    agenda = State()
+    materials = State()
+    review = State()

@@ -32,6 +32,9 @@ class Buttons:
     LOG = N_("🗓 Log an activity")
     PROGRESS = N_("📊 My progress")
     ACTIVITIES = N_("🗂 My activities")
+    MEETINGS = N_("📅 Meetings")
+    NEW_MEETING = N_("➕ New meeting")
+    QUARTER_REPORT = N_("📊 Quarter report")
 
 
 def status_label(status: str) -> str:

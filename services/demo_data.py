@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.identities import touch_identity
+from services.staff import add_staff, bind_staff
 from storage.db import write_transaction
-from storage.enums import Role
+from storage.enums import Role, StaffRole
 from storage.models import (
     ChatIdentity,
     IssueCategory,
@@ -22,6 +23,7 @@ from storage.models import (
     Sector,
     SpecialCommittee,
     SpecialCommitteeSector,
+    Staff,
     Station,
 )
 from storage.queries import table_of, upsert
@@ -31,6 +33,8 @@ DEMO_ROSTER_PATH = DEMO_DATA_PATH.parent / "members_sample.csv"
 # The web chat's demo member persona talks as this chat, linked to the first demo member.
 DEMO_MEMBER_CODE = "M001"
 DEMO_MEMBER_CHAT_ID = 900_000_000_001
+DEMO_STAFF_NAME = "王芳"
+DEMO_STAFF_CHAT_ID = 900_000_000_002
 
 
 def read_demo_data(path: Path = DEMO_DATA_PATH) -> dict[str, Any]:
@@ -171,3 +175,20 @@ async def link_demo_member(
         await session.execute(
             update(ChatIdentity).where(col(ChatIdentity.id) == identity.id).values(role=Role.MEMBER)
         )
+
+
+async def link_demo_staff(
+    session: AsyncSession, *, channel: str, chat_id: int, now: dt.datetime
+) -> None:
+    """The demo staff member and the demo persona's link to them (once)."""
+    staff = (
+        await session.execute(select(Staff).where(col(Staff.name) == DEMO_STAFF_NAME))
+    ).scalar_one_or_none()
+    if staff is None:
+        staff = await add_staff(session, name=DEMO_STAFF_NAME, role=StaffRole.ADMIN, now=now)
+    assert staff.id is not None
+    identity = await touch_identity(
+        session, channel=channel, chat_id=chat_id, chat_type="private", now=now
+    )
+    async with write_transaction(session):
+        await bind_staff(session, staff_id=staff.id, identity=identity, now=now)

@@ -12,9 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.errors import DomainError
+from services.members import member_of_identity
+from services.staff import bind_staff
 from storage.db import write_transaction
 from storage.enums import MemberStatus, Role
-from storage.models import ChatIdentity, InviteCode, InviteFailure, Member, MemberBinding
+from storage.models import (
+    ChatIdentity,
+    InviteCode,
+    InviteFailure,
+    Member,
+    MemberBinding,
+    Staff,
+)
 
 INVITE_PAYLOAD = "inv-"
 VALID_FOR = dt.timedelta(days=7)
@@ -31,7 +40,6 @@ class IssuedInvite:
     """A fresh code (shown once, never stored) and when it expires."""
 
     code: str
-    member_id: int
     expires_at: dt.datetime
 
     @property
@@ -47,35 +55,44 @@ def hash_code(code: str) -> str:
 
 
 async def issue_invite(
-    session: AsyncSession, *, member_id: int, now: dt.datetime, issued_by: str = "cli"
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    member_id: int | None = None,
+    staff_id: int | None = None,
+    issued_by: str = "cli",
 ) -> IssuedInvite:
-    """Create a code for a member; earlier unused codes of that member stop working."""
+    """Create a code for a member or a staff member; their earlier unused codes stop working."""
+    if (member_id is None) == (staff_id is None):
+        raise ValueError("an invitation is for one member or one staff member")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     async with write_transaction(session):
-        member = await session.get(Member, member_id)
-        if member is None:
-            raise DomainError("member_unknown")
-        await session.execute(
-            delete(InviteCode).where(
-                col(InviteCode.member_id) == member_id, col(InviteCode.used_at).is_(None)
-            )
-        )
+        if member_id is not None:
+            if await session.get(Member, member_id) is None:
+                raise DomainError("member_unknown")
+            owner = col(InviteCode.member_id) == member_id
+        else:
+            if await session.get(Staff, staff_id) is None:
+                raise DomainError("staff_unknown")
+            owner = col(InviteCode.staff_id) == staff_id
+        await session.execute(delete(InviteCode).where(owner, col(InviteCode.used_at).is_(None)))
         session.add(
             InviteCode(
                 member_id=member_id,
+                staff_id=staff_id,
                 code_hash=hash_code(code),
                 issued_by=issued_by,
                 created_at=now,
                 expires_at=now + VALID_FOR,
             )
         )
-    return IssuedInvite(code=code, member_id=member_id, expires_at=now + VALID_FOR)
+    return IssuedInvite(code=code, expires_at=now + VALID_FOR)
 
 
 async def redeem_invite(
     session: AsyncSession, *, identity: ChatIdentity, code: str, now: dt.datetime
-) -> Member:
-    """Link the chat to the code's member, or raise a DomainError saying why not.
+) -> Member | Staff:
+    """Link the chat to the code's member (or staff member), or raise a DomainError why not.
 
     Codes: ``locked`` (with ``until``), ``invalid``, ``expired``, ``used``, ``inactive``,
     ``chat_taken`` (this chat belongs to another member). Only wrong codes count towards
@@ -102,7 +119,37 @@ async def redeem_invite(
         raise DomainError("used")
     if invite.expires_at <= now:
         raise DomainError("expired")
+    if invite.staff_id is not None:
+        return await _bind_staff(session, identity=identity, invite=invite, now=now)
     return await _bind(session, identity=identity, invite=invite, now=now)
+
+
+async def _claim(
+    session: AsyncSession, invite: InviteCode, identity: ChatIdentity, now: dt.datetime
+) -> None:
+    """Mark the code used, once: a second redeemer racing this one finds it taken."""
+    claimed = await session.execute(
+        update(InviteCode)
+        .where(col(InviteCode.id) == invite.id, col(InviteCode.used_at).is_(None))
+        .values(used_at=now, used_by_identity_id=identity.id)
+    )
+    if not getattr(claimed, "rowcount", 0):
+        raise DomainError("used")
+
+
+async def _bind_staff(
+    session: AsyncSession, *, identity: ChatIdentity, invite: InviteCode, now: dt.datetime
+) -> Staff:
+    assert invite.staff_id is not None
+    async with write_transaction(session):
+        staff = await session.get(Staff, invite.staff_id)
+        if staff is None or not staff.active:
+            raise DomainError("inactive")
+        if await member_of_identity(session, identity_id=identity.id or 0) is not None:
+            raise DomainError("chat_taken")
+        await _claim(session, invite, identity, now)
+        await bind_staff(session, staff_id=invite.staff_id, identity=identity, now=now)
+    return staff
 
 
 async def _record_failure(
@@ -138,6 +185,7 @@ async def _bind(
 ) -> Member:
     assert identity.id is not None
     assert invite.id is not None
+    assert invite.member_id is not None
     async with write_transaction(session):
         member = await session.get(Member, invite.member_id)
         assert member is not None
@@ -151,13 +199,9 @@ async def _bind(
         ).scalar_one_or_none()
         if current is not None and current.member_id != member.id:
             raise DomainError("chat_taken")
-        claimed = await session.execute(
-            update(InviteCode)
-            .where(col(InviteCode.id) == invite.id, col(InviteCode.used_at).is_(None))
-            .values(used_at=now, used_by_identity_id=identity.id)
-        )
-        if not getattr(claimed, "rowcount", 0):
-            raise DomainError("used")
+        if identity.role == Role.STAFF:
+            raise DomainError("chat_taken")
+        await _claim(session, invite, identity, now)
         # A new code moves the member's chat on this channel (a new phone, say).
         previous = (
             await session.execute(

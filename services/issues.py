@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -207,12 +208,30 @@ async def get_resident_issue(
     session: AsyncSession, *, resident_id: int, issue_id: int
 ) -> IssueDetail | None:
     """One of the resident's own cases with its public timeline; None if not theirs."""
+    return await _detail(session, issue_id, col(Issue.resident_id) == resident_id, public_only=True)
+
+
+async def get_issue(
+    session: AsyncSession, *, issue_id: int, assignee_member_id: int | None = None
+) -> IssueDetail | None:
+    """A case with its whole timeline, for staff; or only if assigned to the given member."""
+    condition = (
+        col(Issue.assignee_member_id) == assignee_member_id
+        if assignee_member_id is not None
+        else col(Issue.id).is_not(None)
+    )
+    return await _detail(session, issue_id, condition, public_only=False)
+
+
+async def _detail(
+    session: AsyncSession, issue_id: int, condition: Any, *, public_only: bool
+) -> IssueDetail | None:
     row = (
         await session.execute(
             select(Issue, Station, IssueCategory)
             .join(Station, col(Station.id) == col(Issue.station_id))
             .join(IssueCategory, col(IssueCategory.id) == col(Issue.category_id))
-            .where(col(Issue.id) == issue_id, col(Issue.resident_id) == resident_id)
+            .where(col(Issue.id) == issue_id, condition)
         )
     ).first()
     if row is None:
@@ -225,12 +244,11 @@ async def get_resident_issue(
             .order_by(col(Attachment.position))
         )
     ).scalars()
+    events_stmt = select(IssueEvent).where(col(IssueEvent.issue_id) == issue_id)
+    if public_only:
+        events_stmt = events_stmt.where(col(IssueEvent.public).is_(True))
     events = (
-        await session.execute(
-            select(IssueEvent)
-            .where(col(IssueEvent.issue_id) == issue_id, col(IssueEvent.public).is_(True))
-            .order_by(col(IssueEvent.created_at), col(IssueEvent.id))
-        )
+        await session.execute(events_stmt.order_by(col(IssueEvent.created_at), col(IssueEvent.id)))
     ).scalars()
     return IssueDetail(
         issue=issue, station=station, category=category, photos=list(photos), events=list(events)

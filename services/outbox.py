@@ -141,8 +141,7 @@ async def claim(
     """
     due = or_(
         (col(OutboxMessage.state) == OutboxState.PENDING) & (col(OutboxMessage.due_at) <= now),
-        (col(OutboxMessage.state) == OutboxState.SENDING)
-        & (col(OutboxMessage.locked_until) < now),
+        (col(OutboxMessage.state) == OutboxState.SENDING) & (col(OutboxMessage.locked_until) < now),
     )
     stmt = (
         select(OutboxMessage, col(ChatIdentity.blocked))

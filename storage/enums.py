@@ -81,3 +81,28 @@ class ActivityAction(StrEnum):
     CREATED = "created"
     EDITED = "edited"
     DELETED = "deleted"
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do."""
+
+    ADMIN = "admin"
+    STATION = "station"
+
+
+class MeetingResponse(StrEnum):
+    """A member's answer to an invitation."""
+
+    PENDING = "pending"
+    ATTENDING = "attending"
+    LEAVE_REQUESTED = "leave_requested"
+    LEAVE_APPROVED = "leave_approved"
+    LEAVE_REFUSED = "leave_refused"
+
+
+class Attendance(StrEnum):
+    """How a member's invitation ended, once the meeting is over."""
+
+    ATTENDED = "attended"
+    EXCUSED = "excused"
+    ABSENT = "absent"

@@ -2,24 +2,50 @@
 
 from aiogram import Router
 
-from handlers.member import binding, gate, log_review, log_steps, menu, my_activities
+from handlers.member import (
+    binding,
+    cases,
+    gate,
+    log_review,
+    log_steps,
+    meetings,
+    menu,
+    my_activities,
+)
 from handlers.member.context import ActiveMember
 from handlers.member.log_flow import LogContextMiddleware
 
 
+def _members_only(name: str, *routers: Router) -> Router:
+    router = Router(name=name)
+    for observer in (router.message, router.callback_query):
+        observer.filter(ActiveMember())
+        observer.middleware(LogContextMiddleware())
+    router.include_routers(*routers)
+    return router
+
+
 def binding_router() -> Router:
-    """Linking a chat; comes before the generic /start."""
-    return binding.setup()
+    """Linking a chat, and the meeting check-in link; both come before the generic /start."""
+    router = Router(name="member-links")
+    router.include_routers(
+        binding.setup(),
+        _members_only("member-deep-links", meetings.deep_links()),
+        gate.deep_links(),
+    )
+    return router
 
 
 def setup() -> Router:
     """The member features behind the active-member filter, then the gate for everyone else."""
-    members_only = Router(name="member")
-    for observer in (members_only.message, members_only.callback_query):
-        observer.filter(ActiveMember())
-        observer.middleware(LogContextMiddleware())
-    members_only.include_routers(
-        menu.setup(), log_review.setup(), log_steps.setup(), my_activities.setup()
+    members_only = _members_only(
+        "member",
+        menu.setup(),
+        meetings.setup(),
+        log_review.setup(),
+        log_steps.setup(),
+        my_activities.setup(),
+        cases.setup(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

@@ -18,7 +18,7 @@ from services.errors import DomainError
 from services.invites import INVITE_PAYLOAD, redeem_invite
 from services.members import load_profile
 from services.reference import display_name
-from storage.models import ChatIdentity
+from storage.models import ChatIdentity, Staff
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,16 @@ async def redeem(
     except DomainError as error:
         log.info("chat %s: invitation refused (%s)", message.chat.id, error.code)
         await message.answer(refusal(error, tz))
+        return
+    if isinstance(member, Staff):
+        log.info("chat %s linked to staff %s", message.chat.id, member.id)
+        await message.answer(
+            _(
+                "✅ This chat is now linked to the staff account of <b>{name}</b>.\n"
+                "Set up meetings, decide leave requests and read reports from the menu below."
+            ).format(name=escape(member.name)),
+            reply_markup=keyboards.main_menu("staff"),
+        )
         return
     assert member.id is not None
     profile = await load_profile(session, member_id=member.id)

@@ -16,7 +16,7 @@ from handlers.texts import Buttons
 from services.members import MemberProfile
 
 log = logging.getLogger(__name__)
-MEMBER_COMMANDS = ("log", "progress", "activities")
+MEMBER_COMMANDS = ("log", "progress", "activities", "meetings", "checkin")
 
 
 def refusal(member: MemberProfile | None) -> str:
@@ -59,4 +59,14 @@ def setup() -> Router:
     for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES):
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_member_callback))
+    return router
+
+
+def deep_links() -> Router:
+    """A meeting's check-in QR code opened by someone who is not an active member."""
+    from handlers.member.meetings import CHECKIN_LINK
+
+    router = Router(name="member-gate-links")
+    router.message.filter(~ActiveMember())
+    router.message.register(refuse_message, CHECKIN_LINK)
     return router

@@ -31,3 +31,30 @@ async def member(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser
     sent = await user.send(f"/start inv-{await invitation(roster)}")
     assert "now linked to your member record" in user.texts(sent)[0]
     return user
+
+
+@pytest.fixture
+async def office(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
+    """王芳, staff, her Telegram chat linked by the CLI."""
+    from services.identities import touch_identity
+    from services.staff import add_staff, bind_staff
+    from storage.db import write_transaction
+
+    user = ChatUser(dispatcher, bot, user_id=8001)
+    async with roster.session() as session:
+        staff = await add_staff(session, name="王芳", now=NOW)
+        identity = await touch_identity(
+            session, channel="telegram", chat_id=8001, chat_type="private", now=NOW
+        )
+        async with write_transaction(session):
+            await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=NOW)
+    return user
+
+
+@pytest.fixture
+async def second_member(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
+    """李文静 (M002)."""
+    user = ChatUser(dispatcher, bot, user_id=7002)
+    sent = await user.send(f"/start inv-{await invitation(roster, 'M002')}")
+    assert "now linked" in user.texts(sent)[0]
+    return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from sqlalchemy import select, update
 from bot.delivery import DeliverySettings, DeliveryWorker
 from services.clock import ManualClock
 from services.identities import touch_identity
-from services.outbox import Outgoing, OutboxState, Recipient, claim, enqueue
+from services.outbox import OutboxState, Outgoing, Recipient, claim, enqueue
 from storage.db import Database
 from storage.models import ChatIdentity, OutboxMessage
 from tests.support.fake_bot_api import FakeBotAPI
@@ -113,9 +114,7 @@ async def test_everything_due_is_sent_once_and_a_chat_gets_one_a_second(
     )
     for person in people:
         times = [call.timestamp for call in calls if call.params["chat_id"] == person.chat_id]
-        assert all(
-            later - earlier >= 0.95 for earlier, later in zip(times, times[1:], strict=False)
-        )
+        assert all(later - earlier >= 0.95 for earlier, later in itertools.pairwise(times))
     assert await worker.run_once() == 0
 
 

@@ -21,7 +21,7 @@ from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
 from bot.settings import Settings
 from handlers.texts import N_
-from services.demo_data import DEMO_MEMBER_CHAT_ID
+from services.demo_data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
 from services.identities import locale_from_language_code
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,10 @@ class WebChat:
         ctx.channels[self.bot.id] = "web"
         self.personas: list[Persona] = [Persona(key="resident", label=N_("Resident"))]
         if ctx.settings.demo:
-            self.personas.append(
-                Persona(key="member", label=N_("Member (demo)"), chat_id=DEMO_MEMBER_CHAT_ID)
-            )
+            self.personas += [
+                Persona(key="member", label=N_("Member (demo)"), chat_id=DEMO_MEMBER_CHAT_ID),
+                Persona(key="staff", label=N_("Staff (demo)"), chat_id=DEMO_STAFF_CHAT_ID),
+            ]
 
     def chat_for(self, cookie_chat_id: int, persona_key: str | None) -> tuple[int, Persona]:
         """The chat a page talks as: its own, or in demo mode a chosen persona's."""

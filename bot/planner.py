@@ -1,0 +1,57 @@
+"""The reminder planner: periodic jobs that queue what is due, then wake the delivery loop."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.app import AppContext
+from handlers.notifications import ChatNotifier
+from services.meetings import close_ended
+from services.reminders import (
+    ReminderSettings,
+    issue_reminders,
+    meeting_reminders,
+    minimum_reminders,
+    queue_dues,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Planner:
+    """Plans reminders from what the database says now; safe to run twice or in two processes."""
+
+    def __init__(self, ctx: AppContext, settings: ReminderSettings | None = None) -> None:
+        self.ctx = ctx
+        self.settings = settings or ReminderSettings()
+        self.notifier = ChatNotifier(ctx.i18n, ctx.settings.tz)
+
+    async def every_minute(self) -> int:
+        """Meeting and case reminders, and attendance of meetings that just ended."""
+        now = self.ctx.clock.now()
+        async with self.ctx.db.session() as session:
+            closed = await close_ended(session, now=now, notifier=self.notifier)
+            dues = await meeting_reminders(session, now=now, settings=self.settings)
+            dues += await issue_reminders(session, now=now, settings=self.settings)
+            queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
+        if queued or closed:
+            log.info("planned %s reminders, closed %s meetings", queued, closed)
+            self.ctx.wake_delivery()
+        return queued
+
+    async def quarter_checks(self) -> int:
+        """The minimums: members short this quarter, pace warnings, staff's quarter summary."""
+        now = self.ctx.clock.now()
+        async with self.ctx.db.session() as session:
+            dues = await minimum_reminders(
+                session,
+                now=now,
+                tz=self.ctx.settings.tz,
+                rulebook=self.ctx.rulebook,
+                settings=self.settings,
+            )
+            queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
+        if queued:
+            log.info("planned %s minimum reminders", queued)
+            self.ctx.wake_delivery()
+        return queued

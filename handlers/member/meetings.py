@@ -1,0 +1,343 @@
+"""A member's meetings: upcoming ones, answering, asking for leave, the calendar file, check-in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers import keyboards
+from handlers.callbacks import MeetingCB, MemberMenuCB
+from handlers.filters import ButtonText
+from handlers.grid import Grid
+from handlers.member.log_flow import LogContext, open_entry
+from handlers.member.progress import show_progress
+from handlers.messaging import replace_or_send
+from handlers.notifications import ChatNotifier
+from handlers.states import MeetingAnswer
+from handlers.texts import Buttons, escape, local_time
+from services.errors import DomainError
+from services.meetings import (
+    CHECKIN_OPENS,
+    check_in,
+    ics,
+    meeting_kind,
+    member_meeting,
+    respond,
+    upcoming_for_member,
+)
+from services.reference import display_name
+from storage.enums import MeetingResponse
+from storage.models import Meeting, MeetingInvitee
+
+log_ = logging.getLogger(__name__)
+CHECKIN_PAYLOAD = "mt-"
+
+
+def response_label(response: str) -> str:
+    """A member's answer, as they read it."""
+    labels = {
+        MeetingResponse.PENDING: _("not answered yet"),
+        MeetingResponse.ATTENDING: _("attending"),
+        MeetingResponse.LEAVE_REQUESTED: _("leave requested"),
+        MeetingResponse.LEAVE_APPROVED: _("leave approved"),
+        MeetingResponse.LEAVE_REFUSED: _("leave not approved"),
+    }
+    try:
+        return labels[MeetingResponse(response)]
+    except ValueError:
+        return response
+
+
+def refusal(error: DomainError) -> str:
+    """Why a meeting action was refused."""
+    messages = {
+        "not_invited": _("You are not invited to this meeting."),
+        "cancelled": _("This meeting was cancelled."),
+        "started": _("The meeting has started; answers can no longer be changed."),
+        "reason_length": _("Please give a reason in a few words (at most 500 characters)."),
+        "checkin_closed": _(
+            "Check-in is open from an hour before the meeting until its end; it is not open now."
+        ),
+        "checkin_wrong": _("That code is not right. Please check the code shown at the venue."),
+        "checkin_locked": _(
+            "Too many wrong codes. Please ask the staff at the venue to check you in."
+        ),
+        "checkin_unknown": _("This check-in code is not known."),
+    }
+    return messages.get(error.code, _("This could not be done."))
+
+
+def render_meeting(meeting: Meeting, invitee: MeetingInvitee, log: LogContext) -> str:
+    """The meeting as the member sees it, with their answer."""
+    kind = meeting_kind(meeting.kind)
+    tz = log.turn.tz
+    lines = [
+        f"<b>{escape(meeting.title)}</b>",
+        _("Kind: {value}").format(
+            value=escape(display_name(kind, log.turn.locale)) if kind else "-"
+        ),
+        _("When: {value}").format(
+            value=f"{local_time(meeting.starts_at, tz)} – {local_time(meeting.ends_at, tz)}"
+        ),
+        _("Venue: {value}").format(value=escape(meeting.venue)),
+        _("Your answer: {value}").format(value=response_label(invitee.response)),
+    ]
+    if invitee.checked_in_at is not None:
+        lines.append(_("Checked in at {time}.").format(time=local_time(invitee.checked_in_at, tz)))
+    if meeting.agenda:
+        lines += [_("Agenda:"), f"<blockquote>{escape(meeting.agenda)}</blockquote>"]
+    return "\n".join(lines)
+
+
+def meeting_buttons(
+    meeting: Meeting, invitee: MeetingInvitee, log: LogContext
+) -> InlineKeyboardMarkup:
+    """Attend or ask for leave before the start; the calendar; check-in when it is open."""
+    assert meeting.id is not None
+    grid = Grid()
+    if log.now < meeting.starts_at:
+        if invitee.response != MeetingResponse.ATTENDING:
+            grid.button(
+                text=_("✅ I will attend"), callback_data=MeetingCB(action="attend", id=meeting.id)
+            )
+        if invitee.response not in (
+            MeetingResponse.LEAVE_REQUESTED,
+            MeetingResponse.LEAVE_APPROVED,
+        ):
+            grid.button(
+                text=_("🙋 Ask for leave"), callback_data=MeetingCB(action="leave", id=meeting.id)
+            )
+    if (
+        meeting.starts_at - CHECKIN_OPENS <= log.now <= meeting.ends_at
+        and invitee.checked_in_at is None
+    ):
+        grid.button(text=_("📍 Check in"), callback_data=MeetingCB(action="checkin", id=meeting.id))
+    grid.button(
+        text=_("📅 Add to my calendar"), callback_data=MeetingCB(action="ics", id=meeting.id)
+    )
+    grid.adjust(2, 1)
+    return grid.as_markup()
+
+
+async def show_meetings(message: Message, log: LogContext) -> None:
+    """The member's upcoming meetings."""
+    upcoming = await upcoming_for_member(log.session, member_id=log.member.id, now=log.now)
+    if not upcoming:
+        await message.answer(_("You have no upcoming meetings."))
+        return
+    grid = Grid()
+    for meeting, invitee in upcoming:
+        assert meeting.id is not None
+        label = (
+            f"{local_time(meeting.starts_at, log.turn.tz)} · {meeting.title} · "
+            + response_label(invitee.response)
+        )
+        grid.button(text=label[:60], callback_data=MeetingCB(action="view", id=meeting.id))
+    grid.adjust(1)
+    await message.answer(_("<b>Your upcoming meetings</b>"), reply_markup=grid.as_markup())
+
+
+async def meetings_command(message: Message, log: LogContext) -> None:
+    """The meetings button or /meetings."""
+    await show_meetings(message, log)
+
+
+async def meeting_action(
+    callback: CallbackQuery,
+    callback_data: MeetingCB,
+    bot: Bot,
+    log: LogContext,
+    notifier: ChatNotifier,
+) -> None:
+    """View, attend, ask for leave, get the calendar file, check in; only one's own."""
+    found = await member_meeting(log.session, member_id=log.member.id, meeting_id=callback_data.id)
+    if found is None or callback_data.action not in ("view", "attend", "leave", "ics", "checkin"):
+        log_.warning(
+            "chat %s: meeting %s (%s) refused",
+            callback.from_user.id,
+            callback_data.id,
+            callback_data.action,
+        )
+        await callback.answer(_("This meeting is not available."), show_alert=True)
+        return
+    meeting, invitee = found
+    action = callback_data.action
+    if action == "ics":
+        await callback.answer()
+        data = ics(meeting).encode()
+        await bot.send_document(
+            callback.from_user.id,
+            BufferedInputFile(data, filename=f"meeting-{meeting.id}.ics"),
+            caption=_("Open the file to add {title} to your calendar.").format(
+                title=escape(meeting.title)
+            ),
+        )
+        return
+    if action == "leave":
+        if log.now >= meeting.starts_at:
+            await callback.answer(refusal(DomainError("started")), show_alert=True)
+            return
+        await callback.answer()
+        await log.state.set_state(MeetingAnswer.leave_reason)
+        await log.state.update_data(meeting_id=meeting.id)
+        await log.turn.say(
+            _("Why can't you attend {title}? Your reason goes to the committee office.").format(
+                title=escape(meeting.title)
+            ),
+            reply_markup=keyboards.cancel_only(),
+        )
+        return
+    if action == "checkin":
+        await callback.answer()
+        await log.state.set_state(MeetingAnswer.checkin_code)
+        await log.turn.say(
+            _("Please type the 6-digit code shown at the venue."),
+            reply_markup=keyboards.cancel_only(),
+        )
+        return
+    if action == "attend":
+        try:
+            invitee = await respond(
+                log.session,
+                meeting_id=meeting.id or 0,
+                member_id=log.member.id,
+                attend=True,
+                now=log.now,
+                notifier=notifier,
+            )
+        except DomainError as error:
+            await callback.answer(refusal(error), show_alert=True)
+            return
+        await callback.answer(_("Noted: you will attend."))
+    else:
+        await callback.answer()
+    await replace_or_send(
+        callback, bot, render_meeting(meeting, invitee, log), meeting_buttons(meeting, invitee, log)
+    )
+
+
+async def leave_reason_typed(
+    message: Message,
+    log: LogContext,
+    notifier: ChatNotifier,
+    wake_delivery: Callable[[], None],
+) -> None:
+    """The reason for leave: the request goes to staff."""
+    assert message.text is not None
+    meeting_id = int((await log.state.get_data()).get("meeting_id") or 0)
+    try:
+        await respond(
+            log.session,
+            meeting_id=meeting_id,
+            member_id=log.member.id,
+            attend=False,
+            reason=message.text,
+            now=log.now,
+            notifier=notifier,
+        )
+    except DomainError as error:
+        await message.answer(refusal(error))
+        if error.code != "reason_length":
+            await log.state.clear()
+        return
+    await log.state.clear()
+    wake_delivery()
+    await message.answer(
+        _("Your leave request was sent to the committee office. You will be told their decision."),
+        reply_markup=keyboards.main_menu("member"),
+    )
+
+
+async def checkin_code_typed(message: Message, log: LogContext) -> None:
+    """The check-in code typed after the button."""
+    assert message.text is not None
+    await _check_in(message, log, code=message.text.strip())
+
+
+async def checkin_command(message: Message, command: CommandObject, log: LogContext) -> None:
+    """``/checkin 123456``."""
+    if not command.args:
+        await log.state.set_state(MeetingAnswer.checkin_code)
+        await message.answer(
+            _("Please type the 6-digit code shown at the venue."),
+            reply_markup=keyboards.cancel_only(),
+        )
+        return
+    await _check_in(message, log, code=command.args.strip())
+
+
+async def checkin_link(message: Message, command: CommandObject, log: LogContext) -> None:
+    """The meeting's QR code at the venue."""
+    token = (command.args or "")[len(CHECKIN_PAYLOAD) :]
+    await _check_in(message, log, token=token)
+
+
+async def _check_in(
+    message: Message, log: LogContext, *, code: str | None = None, token: str | None = None
+) -> None:
+    try:
+        meeting = await check_in(
+            log.session, member_id=log.member.id, now=log.now, code=code, token=token
+        )
+    except DomainError as error:
+        log_.info("chat %s: check-in refused (%s)", message.chat.id, error.code)
+        await message.answer(refusal(error))
+        if error.code != "checkin_wrong":
+            await log.state.clear()
+        return
+    await log.state.clear()
+    await message.answer(
+        _("✅ You are checked in at {title}. Welcome!").format(title=escape(meeting.title)),
+        reply_markup=keyboards.main_menu("member"),
+    )
+
+
+async def text_expected(message: Message) -> None:
+    """A sticker or a photo where a reason or a code is expected."""
+    await message.answer(_("Please answer with text, or “✖ Cancel”."))
+
+
+async def menu_button(
+    callback: CallbackQuery, callback_data: MemberMenuCB, log: LogContext
+) -> None:
+    """A button on a reminder: log an activity, my progress, my meetings."""
+    await callback.answer()
+    if callback_data.action == "log":
+        await open_entry(log)
+    elif callback_data.action == "progress" and isinstance(callback.message, Message):
+        await show_progress(callback.message, log)
+    elif callback_data.action == "meetings" and isinstance(callback.message, Message):
+        await show_meetings(callback.message, log)
+    else:
+        log_.warning("chat %s sent menu action %r", callback.from_user.id, callback_data.action)
+        await log.turn.say(_("This button is not valid."))
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="member-meetings")
+    router.message.register(meetings_command, Command("meetings"))
+    router.message.register(meetings_command, ButtonText(Buttons.MEETINGS))
+    router.message.register(checkin_command, Command("checkin"))
+    router.callback_query.register(meeting_action, MeetingCB.filter())
+    router.callback_query.register(menu_button, MemberMenuCB.filter())
+    router.message.register(leave_reason_typed, MeetingAnswer.leave_reason, F.text)
+    router.message.register(checkin_code_typed, MeetingAnswer.checkin_code, F.text)
+    router.message.register(text_expected, MeetingAnswer.leave_reason)
+    router.message.register(text_expected, MeetingAnswer.checkin_code)
+    return router
+
+
+CHECKIN_LINK = CommandStart(deep_link=True, magic=F.args.startswith(CHECKIN_PAYLOAD))
+
+
+def deep_links() -> Router:
+    """The meeting QR code, for members (the gate answers anyone else)."""
+    router = Router(name="member-meeting-links")
+    router.message.register(checkin_link, CHECKIN_LINK)
+    return router

@@ -1,0 +1,192 @@
+"""Staff and meetings: the list, who answered what, the check-in QR, leave decisions."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+
+import segno
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlmodel import col
+
+from handlers.callbacks import LeaveCB, StaffMeetingCB
+from handlers.filters import ButtonText
+from handlers.grid import Grid
+from handlers.member.meetings import CHECKIN_PAYLOAD, response_label
+from handlers.messaging import replace_or_send
+from handlers.notifications import ChatNotifier
+from handlers.staff.desk import Desk
+from handlers.texts import Buttons, escape, local_time
+from services.errors import DomainError
+from services.meetings import decide_leave
+from storage.enums import MeetingResponse
+from storage.models import Meeting, MeetingInvitee, Member
+
+log = logging.getLogger(__name__)
+
+
+async def list_meetings(message: Message, desk: Desk) -> None:
+    """Meetings that have not ended, soonest first."""
+    upcoming = (
+        await desk.session.execute(
+            select(Meeting)
+            .where(col(Meeting.ends_at) > desk.now, col(Meeting.cancelled_at).is_(None))
+            .order_by(col(Meeting.starts_at))
+            .limit(20)
+        )
+    ).scalars()
+    grid = Grid()
+    for meeting in upcoming:
+        assert meeting.id is not None
+        label = f"{local_time(meeting.starts_at, desk.turn.tz)} · {meeting.title}"
+        grid.button(text=label[:60], callback_data=StaffMeetingCB(action="view", id=meeting.id))
+    grid.adjust(1)
+    markup = grid.as_markup()
+    if not markup.inline_keyboard:
+        await message.answer(_("No upcoming meetings. Use “➕ New meeting” to set one up."))
+        return
+    await message.answer(_("<b>Upcoming meetings</b>"), reply_markup=markup)
+
+
+def checkin_link(meeting: Meeting, username: str | None, channel: str) -> str:
+    """The meeting's QR deep link: Telegram's, or the web chat's."""
+    payload = f"{CHECKIN_PAYLOAD}{meeting.checkin_token}"
+    if channel == "telegram" and username:
+        return f"https://t.me/{username}?start={payload}"
+    return f"/?start={payload}"
+
+
+async def render_meeting(desk: Desk, meeting: Meeting, bot: Bot, channel: str) -> str:
+    """The meeting for staff: answers, leave requests, the check-in code and link."""
+    rows = (
+        await desk.session.execute(
+            select(MeetingInvitee, Member)
+            .join(Member, col(Member.id) == col(MeetingInvitee.member_id))
+            .where(col(MeetingInvitee.meeting_id) == meeting.id)
+            .order_by(col(Member.code))
+        )
+    ).all()
+    by_response: dict[str, list[str]] = {}
+    checked_in = 0
+    for invitee, member in rows:
+        by_response.setdefault(invitee.response, []).append(member.name)
+        checked_in += invitee.checked_in_at is not None
+    tz = desk.turn.tz
+    me = await bot.me()
+    lines = [
+        f"<b>{escape(meeting.title)}</b>",
+        _("When: {value}").format(
+            value=f"{local_time(meeting.starts_at, tz)} – {local_time(meeting.ends_at, tz)}"
+        ),
+        _("Venue: {value}").format(value=escape(meeting.venue)),
+        _("Invited: {count}; checked in: {checked}").format(count=len(rows), checked=checked_in),
+        "",
+    ]
+    for response in MeetingResponse:
+        names = by_response.get(response, [])
+        if names:
+            lines.append(f"{response_label(response)} ({len(names)}): {escape('、'.join(names))}")
+    lines += [
+        "",
+        _("Check-in code: <code>{code}</code>").format(code=meeting.checkin_code),
+        _("Check-in link: {link}").format(link=checkin_link(meeting, me.username, channel)),
+    ]
+    return "\n".join(lines)
+
+
+def meeting_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
+    """The check-in QR code."""
+    assert meeting.id is not None
+    grid = Grid()
+    grid.button(
+        text=_("🖨 Check-in QR code"), callback_data=StaffMeetingCB(action="qr", id=meeting.id)
+    )
+    return grid.as_markup()
+
+
+async def meeting_chosen(
+    callback: CallbackQuery, callback_data: StaffMeetingCB, bot: Bot, desk: Desk, channel: str
+) -> None:
+    """View a meeting, or send its check-in QR code."""
+    meeting = await desk.session.get(Meeting, callback_data.id)
+    if meeting is None or callback_data.action not in ("view", "qr"):
+        log.warning("chat %s: staff meeting %s refused", callback.from_user.id, callback_data.id)
+        await callback.answer(_("This meeting is not available."), show_alert=True)
+        return
+    await callback.answer()
+    if callback_data.action == "qr":
+        me = await bot.me()
+        buffer = io.BytesIO()
+        link = checkin_link(meeting, me.username, channel)
+        segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+        await bot.send_photo(
+            callback.from_user.id,
+            BufferedInputFile(buffer.getvalue(), filename=f"checkin-{meeting.id}.png"),
+            caption=_("Check-in for {title}: members scan this at the venue.").format(
+                title=escape(meeting.title)
+            ),
+        )
+        return
+    await replace_or_send(
+        callback, bot, await render_meeting(desk, meeting, bot, channel), meeting_buttons(meeting)
+    )
+
+
+async def leave_decided(
+    callback: CallbackQuery,
+    callback_data: LeaveCB,
+    bot: Bot,
+    desk: Desk,
+    notifier: ChatNotifier,
+    wake_delivery: Callable[[], None],
+) -> None:
+    """Approve or refuse a leave request; the member is told."""
+    if callback_data.action not in ("approve", "refuse"):
+        log.warning("chat %s sent leave action %r", callback.from_user.id, callback_data.action)
+        await callback.answer(_("This button is not valid."))
+        return
+    assert desk.staff.id is not None
+    try:
+        await decide_leave(
+            desk.session,
+            meeting_id=callback_data.meeting,
+            member_id=callback_data.member,
+            staff_id=desk.staff.id,
+            approve=callback_data.action == "approve",
+            now=desk.now,
+            notifier=notifier,
+        )
+    except DomainError as error:
+        text = (
+            _("This request was already decided.")
+            if error.code == "not_requested"
+            else _("This leave request is not available.")
+        )
+        log.info("chat %s: leave decision refused (%s)", callback.from_user.id, error.code)
+        await callback.answer(text, show_alert=True)
+        return
+    wake_delivery()
+    decided = (
+        _("Approved by {name}.") if callback_data.action == "approve" else _("Refused by {name}.")
+    )
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        original = callback.message.html_text if callback.message.text else ""
+        await callback.message.edit_text(
+            f"{original}\n\n{decided.format(name=escape(desk.staff.name))}"
+        )
+
+
+def setup() -> Router:
+    """The handlers of this module, on a fresh router."""
+    router = Router(name="staff-meetings")
+    router.message.register(list_meetings, ButtonText(Buttons.MEETINGS))
+    router.message.register(list_meetings, Command("meetings"))
+    router.callback_query.register(meeting_chosen, StaffMeetingCB.filter())
+    router.callback_query.register(leave_decided, LeaveCB.filter())
+    return router

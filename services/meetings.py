@@ -1,0 +1,479 @@
+"""Meetings: invitations, answers and leave, check-in at the venue, attendance afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.demo_data import read_demo_data
+from services.errors import DomainError
+from services.notices import Notifier
+from services.outbox import Recipient, add
+from services.staff import staff_recipients
+from storage.db import write_transaction
+from storage.enums import Attendance, MeetingResponse, MemberStatus
+from storage.models import (
+    ChatIdentity,
+    Meeting,
+    MeetingInvitee,
+    Member,
+    MemberBinding,
+    Sector,
+    SpecialCommittee,
+)
+
+CHECKIN_OPENS = dt.timedelta(hours=1)
+URGENT_WITHIN = dt.timedelta(hours=3)
+CHECKIN_FAILURES_ALLOWED = 5
+TITLE_MAX = 200
+VENUE_MAX = 200
+AGENDA_MAX = 2000
+REASON_MAX = 500
+AUDIENCE_KINDS = ("all", "sector", "group", "committee", "member")
+
+
+@dataclass(frozen=True)
+class MeetingKind:
+    """A kind of meeting, named in both languages."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+MEETING_KINDS: tuple[MeetingKind, ...] = tuple(
+    MeetingKind(**kind) for kind in read_demo_data()["meeting_kinds"]
+)
+
+
+def meeting_kind(code: str) -> MeetingKind | None:
+    """A meeting kind by code."""
+    return next((kind for kind in MEETING_KINDS if kind.code == code), None)
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    """What staff enter for a meeting; ``audience`` is a list like ``["sector:education"]``."""
+
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str
+    audience: Sequence[str]
+    agenda: str = ""
+    materials_file: str | None = None
+    materials_name: str | None = None
+
+
+def check_audience(specs: Sequence[str]) -> list[tuple[str, str]]:
+    """Parse ``all``, ``sector:<code>``, ``group:<code>``, ``committee:<code>``, ``member:<id>``."""
+    parsed = []
+    for spec in specs:
+        kind, _, value = spec.strip().partition(":")
+        if kind not in AUDIENCE_KINDS or (kind != "all" and not value):
+            raise DomainError("audience_invalid", spec=spec)
+        parsed.append((kind, value.strip()))
+    if not parsed:
+        raise DomainError("audience_empty")
+    return parsed
+
+
+async def audience_members(session: AsyncSession, specs: Sequence[str]) -> list[int]:
+    """The active members an audience names, each once, in roster order."""
+    chosen: set[int] = set()
+    members = list(
+        (
+            await session.execute(select(Member).where(col(Member.status) == MemberStatus.ACTIVE))
+        ).scalars()
+    )
+    sectors = {s.code: s.id for s in (await session.execute(select(Sector))).scalars()}
+    committees = {c.code: c.id for c in (await session.execute(select(SpecialCommittee))).scalars()}
+    for kind, value in check_audience(specs):
+        if kind == "sector" and value not in sectors:
+            raise DomainError("audience_unknown", spec=f"{kind}:{value}")
+        if kind == "committee" and value not in committees:
+            raise DomainError("audience_unknown", spec=f"{kind}:{value}")
+        for member in members:
+            if (
+                kind == "all"
+                or (kind == "sector" and member.sector_id == sectors[value])
+                or (kind == "group" and member.assessment_group == value)
+                or (kind == "committee" and member.special_committee_id == committees[value])
+                or (kind == "member" and value in (member.code, str(member.id)))
+            ):
+                assert member.id is not None
+                chosen.add(member.id)
+    return sorted(chosen)
+
+
+async def member_chats(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[ChatIdentity]]:
+    """The linked chats of each member (a member may have Telegram and the web chat)."""
+    rows = (
+        await session.execute(
+            select(col(MemberBinding.member_id), ChatIdentity)
+            .join(ChatIdentity, col(ChatIdentity.id) == col(MemberBinding.identity_id))
+            .where(col(MemberBinding.member_id).in_(list(member_ids)))
+        )
+    ).all()
+    chats: dict[int, list[ChatIdentity]] = {member_id: [] for member_id in member_ids}
+    for member_id, identity in rows:
+        chats[member_id].append(identity)
+    return chats
+
+
+def _check(data: MeetingInput, now: dt.datetime) -> None:
+    if meeting_kind(data.kind) is None:
+        raise DomainError("kind_unknown")
+    if not data.title.strip() or len(data.title) > TITLE_MAX:
+        raise DomainError("title_length", maximum=TITLE_MAX)
+    if not data.venue.strip() or len(data.venue) > VENUE_MAX:
+        raise DomainError("venue_length", maximum=VENUE_MAX)
+    if len(data.agenda) > AGENDA_MAX:
+        raise DomainError("agenda_length", maximum=AGENDA_MAX)
+    if data.starts_at <= now:
+        raise DomainError("starts_in_past")
+    if data.ends_at <= data.starts_at:
+        raise DomainError("ends_before_start")
+
+
+async def create_meeting(
+    session: AsyncSession,
+    *,
+    data: MeetingInput,
+    staff_id: int | None,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Meeting:
+    """Store a meeting, invite its audience and queue the invitations, in one transaction."""
+    _check(data, now)
+    member_ids = await audience_members(session, data.audience)
+    if not member_ids:
+        raise DomainError("audience_nobody")
+    async with write_transaction(session):
+        meeting = Meeting(
+            kind=data.kind,
+            title=data.title.strip(),
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            venue=data.venue.strip(),
+            agenda=data.agenda.strip(),
+            audience=" ".join(data.audience)[:400],
+            materials_file=data.materials_file,
+            materials_name=data.materials_name,
+            checkin_code=f"{secrets.randbelow(10**6):06d}",
+            checkin_token=secrets.token_urlsafe(12),
+            created_by_staff_id=staff_id,
+            created_at=now,
+        )
+        session.add(meeting)
+        await session.flush()
+        assert meeting.id is not None
+        session.add_all(MeetingInvitee(meeting_id=meeting.id, member_id=m) for m in member_ids)
+        urgent = meeting.starts_at - now <= URGENT_WITHIN
+        for member_id, chats in (await member_chats(session, member_ids)).items():
+            for identity in chats:
+                await _queue_invitation(
+                    session, meeting, member_id, identity, now, notifier, urgent=urgent
+                )
+    return meeting
+
+
+async def _queue_invitation(
+    session: AsyncSession,
+    meeting: Meeting,
+    member_id: int,
+    identity: ChatIdentity,
+    now: dt.datetime,
+    notifier: Notifier,
+    *,
+    urgent: bool,
+) -> None:
+    to = Recipient.of(identity)
+    await add(
+        session,
+        to=to,
+        message=notifier.render("meeting-invitation", identity, meeting=meeting),
+        dedupe_key=f"meeting:{meeting.id}:invite:{to.identity_id}",
+        now=now,
+        urgent=urgent,
+        expires_at=meeting.starts_at,
+        kind="meeting-invitation",
+    )
+    if meeting.materials_file:
+        await add(
+            session,
+            to=to,
+            message=notifier.render("meeting-materials", identity, meeting=meeting),
+            dedupe_key=f"meeting:{meeting.id}:materials:{to.identity_id}",
+            now=now,
+            urgent=urgent,
+            priority=2,
+            kind="meeting-materials",
+        )
+
+
+async def member_meeting(
+    session: AsyncSession, *, member_id: int, meeting_id: int
+) -> tuple[Meeting, MeetingInvitee] | None:
+    """A meeting the member is invited to, with their invitation; None otherwise."""
+    row = (
+        await session.execute(
+            select(Meeting, MeetingInvitee)
+            .join(MeetingInvitee, col(MeetingInvitee.meeting_id) == col(Meeting.id))
+            .where(col(Meeting.id) == meeting_id, col(MeetingInvitee.member_id) == member_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def upcoming_for_member(
+    session: AsyncSession, *, member_id: int, now: dt.datetime
+) -> list[tuple[Meeting, MeetingInvitee]]:
+    """The member's meetings that have not ended, soonest first."""
+    rows = (
+        await session.execute(
+            select(Meeting, MeetingInvitee)
+            .join(MeetingInvitee, col(MeetingInvitee.meeting_id) == col(Meeting.id))
+            .where(
+                col(MeetingInvitee.member_id) == member_id,
+                col(Meeting.ends_at) > now,
+                col(Meeting.cancelled_at).is_(None),
+            )
+            .order_by(col(Meeting.starts_at))
+        )
+    ).all()
+    return [(meeting, invitee) for meeting, invitee in rows]
+
+
+async def respond(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    member_id: int,
+    attend: bool,
+    reason: str = "",
+    now: dt.datetime,
+    notifier: Notifier,
+) -> MeetingInvitee:
+    """Attend, or ask for leave with a reason (staff are asked to decide); until the start."""
+    found = await member_meeting(session, member_id=member_id, meeting_id=meeting_id)
+    if found is None:
+        raise DomainError("not_invited")
+    meeting, _ = found
+    if meeting.cancelled_at is not None:
+        raise DomainError("cancelled")
+    if now >= meeting.starts_at:
+        raise DomainError("started")
+    reason = " ".join(reason.split())
+    if not attend and not 2 <= len(reason) <= REASON_MAX:
+        raise DomainError("reason_length", maximum=REASON_MAX)
+    async with write_transaction(session):
+        found = await member_meeting(session, member_id=member_id, meeting_id=meeting_id)
+        assert found is not None
+        meeting, invitee = found
+        invitee.response = MeetingResponse.ATTENDING if attend else MeetingResponse.LEAVE_REQUESTED
+        invitee.leave_reason = None if attend else reason
+        invitee.leave_decided_by_staff_id = None
+        invitee.responded_at = now
+        await session.flush()
+        if not attend:
+            member = await session.get(Member, member_id)
+            stamp = int(now.timestamp())
+            for _staff, to, identity in await staff_recipients(session):
+                await add(
+                    session,
+                    to=to,
+                    message=notifier.render(
+                        "leave-request", identity, meeting=meeting, member=member, reason=reason
+                    ),
+                    dedupe_key=f"meeting:{meeting_id}:leave:{member_id}:{stamp}:{to.identity_id}",
+                    now=now,
+                    kind="leave-request",
+                )
+    return invitee
+
+
+async def decide_leave(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    member_id: int,
+    staff_id: int,
+    approve: bool,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> MeetingInvitee:
+    """Approve or refuse a pending leave request; the member is told."""
+    async with write_transaction(session):
+        found = await member_meeting(session, member_id=member_id, meeting_id=meeting_id)
+        if found is None:
+            raise DomainError("not_invited")
+        meeting, invitee = found
+        if invitee.response != MeetingResponse.LEAVE_REQUESTED:
+            raise DomainError("not_requested")
+        invitee.response = (
+            MeetingResponse.LEAVE_APPROVED if approve else MeetingResponse.LEAVE_REFUSED
+        )
+        invitee.leave_decided_by_staff_id = staff_id
+        await session.flush()
+        chats = (await member_chats(session, [member_id]))[member_id]
+        stamp = int(now.timestamp())
+        for identity in chats:
+            to = Recipient.of(identity)
+            await add(
+                session,
+                to=to,
+                message=notifier.render(
+                    "leave-decision", identity, meeting=meeting, approved=approve
+                ),
+                dedupe_key=f"meeting:{meeting_id}:decision:{member_id}:{stamp}:{to.identity_id}",
+                now=now,
+                urgent=True,
+                kind="leave-decision",
+            )
+    return invitee
+
+
+async def check_in(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    now: dt.datetime,
+    code: str | None = None,
+    token: str | None = None,
+) -> Meeting:
+    """Record a member's arrival, by the meeting's 6-digit code or its QR token.
+
+    Open from an hour before the start until the end. Wrong codes are counted per
+    invitation; after five, that invitation can no longer check in by code.
+    """
+    if token is not None:
+        stmt = select(Meeting).where(col(Meeting.checkin_token) == token)
+        meeting = (await session.execute(stmt)).scalar_one_or_none()
+        if meeting is None:
+            raise DomainError("checkin_unknown")
+        candidates = [meeting]
+    else:
+        candidates = [
+            meeting
+            for meeting, _ in await upcoming_for_member(session, member_id=member_id, now=now)
+            if meeting.starts_at - CHECKIN_OPENS <= now <= meeting.ends_at
+        ]
+        if not candidates:
+            raise DomainError("checkin_closed")
+    async with write_transaction(session):
+        for meeting in candidates:
+            assert meeting.id is not None
+            found = await member_meeting(session, member_id=member_id, meeting_id=meeting.id)
+            if found is None:
+                if token is not None:
+                    raise DomainError("not_invited")
+                continue
+            _, invitee = found
+            if not meeting.starts_at - CHECKIN_OPENS <= now <= meeting.ends_at:
+                raise DomainError("checkin_closed")
+            if token is None and invitee.checkin_failures >= CHECKIN_FAILURES_ALLOWED:
+                raise DomainError("checkin_locked")
+            if token is not None or secrets.compare_digest(meeting.checkin_code, code or ""):
+                if invitee.checked_in_at is None:
+                    invitee.checked_in_at = now
+                return meeting
+        for meeting in candidates:
+            assert meeting.id is not None
+            found = await member_meeting(session, member_id=member_id, meeting_id=meeting.id)
+            if found is not None:
+                found[1].checkin_failures += 1
+    raise DomainError("checkin_wrong")
+
+
+def attendance_of(invitee: MeetingInvitee) -> Attendance:
+    """How an invitation ends: there, excused, or absent."""
+    if invitee.checked_in_at is not None:
+        return Attendance.ATTENDED
+    if invitee.response == MeetingResponse.LEAVE_APPROVED:
+        return Attendance.EXCUSED
+    return Attendance.ABSENT
+
+
+async def close_ended(session: AsyncSession, *, now: dt.datetime, notifier: Notifier) -> int:
+    """Record attendance of meetings that ended, and send staff a summary; return how many."""
+    ended = (
+        await session.execute(
+            select(Meeting).where(
+                col(Meeting.ends_at) <= now,
+                col(Meeting.closed_at).is_(None),
+                col(Meeting.cancelled_at).is_(None),
+            )
+        )
+    ).scalars()
+    closed = 0
+    for meeting in list(ended):
+        async with write_transaction(session):
+            invitees = (
+                await session.execute(
+                    select(MeetingInvitee, Member)
+                    .join(Member, col(Member.id) == col(MeetingInvitee.member_id))
+                    .where(col(MeetingInvitee.meeting_id) == meeting.id)
+                    .order_by(col(Member.code))
+                )
+            ).all()
+            counts = dict.fromkeys(Attendance, 0)
+            absent = []
+            for invitee, member in invitees:
+                outcome = attendance_of(invitee)
+                invitee.attendance = outcome
+                counts[outcome] += 1
+                if outcome == Attendance.ABSENT:
+                    absent.append(member.name)
+            meeting.closed_at = now
+            for _staff, to, identity in await staff_recipients(session):
+                await add(
+                    session,
+                    to=to,
+                    message=notifier.render(
+                        "meeting-summary", identity, meeting=meeting, counts=counts, absent=absent
+                    ),
+                    dedupe_key=f"meeting:{meeting.id}:summary:{to.identity_id}",
+                    now=now,
+                    kind="meeting-summary",
+                )
+        closed += 1
+    return closed
+
+
+def ics(meeting: Meeting, *, domain: str = "liaison-bot") -> str:
+    """The meeting as an iCalendar file, times in UTC."""
+
+    def stamp(moment: dt.datetime) -> str:
+        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def text(value: str) -> str:
+        return (
+            value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//liaison-bot//meetings//EN",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.id}@{domain}",
+        f"DTSTAMP:{stamp(meeting.created_at)}",
+        f"DTSTART:{stamp(meeting.starts_at)}",
+        f"DTEND:{stamp(meeting.ends_at)}",
+        f"SUMMARY:{text(meeting.title)}",
+        f"LOCATION:{text(meeting.venue)}",
+        f"DESCRIPTION:{text(meeting.agenda)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,26 @@
+"""Unit fixtures: the sample roster with three linked members and a linked staff member."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.identities import touch_identity
+from services.staff import add_staff, bind_staff
+from storage.db import Database, write_transaction
+from tests.support.members import NOW, import_sample
+from tests.unit.test_invites import identity, invite, redeem
+
+
+@pytest.fixture
+async def roster(db: Database) -> Database:
+    await import_sample(db)
+    for chat, code in ((1, "M001"), (2, "M002"), (3, "M003")):
+        assert await redeem(db, await identity(db, chat), await invite(db, code)) == code
+    async with db.session() as session:
+        staff = await add_staff(session, name="王芳", now=NOW)
+        office = await touch_identity(
+            session, channel="telegram", chat_id=99, chat_type="private", now=NOW
+        )
+        async with write_transaction(session):
+            await bind_staff(session, staff_id=staff.id or 0, identity=office, now=NOW)
+    return db
