@@ -6,12 +6,12 @@ import logging
 
 from bot.app import AppContext
 from handlers.notifications import ChatNotifier
-from services.meetings import close_ended
+from services.attendance import close_ended
+from services.duty_reminders import minimum_reminders
 from services.reminders import (
     ReminderSettings,
     issue_reminders,
     meeting_reminders,
-    minimum_reminders,
     queue_dues,
 )
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -35,7 +34,6 @@ SUMMARY_MIN = 10
 SUMMARY_MAX = 1000
 PLACE_MAX = 100
 MAX_PHOTOS = 5
-PAGE_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -52,28 +50,6 @@ class ActivityInput:
     photos: Sequence[PhotoRef] = ()
     paired_person_ids: Sequence[int] = ()
     channel: str = "telegram"
-
-
-@dataclass(frozen=True)
-class ActivityDetail:
-    """An activity with what is shown around it."""
-
-    activity: Activity
-    sector: Sector
-    station: Station | None
-    photos: list[ActivityPhoto] = field(default_factory=list)
-    paired: list[PairedPerson] = field(default_factory=list)
-    revisions: list[ActivityRevision] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ActivityPage:
-    """A page of a member's activities, latest first."""
-
-    items: list[Activity]
-    total: int
-    page: int
-    pages: int
 
 
 def earliest_date(today: dt.date) -> dt.date:
@@ -332,70 +308,3 @@ async def delete_activity(
         await refresh_tally(
             session, member_id=member_id, quarter=Quarter.of(activity.occurred_on), rules=rules
         )
-
-
-async def list_activities(
-    session: AsyncSession, *, member_id: int, page: int = 0, page_size: int = PAGE_SIZE
-) -> ActivityPage:
-    """A page of the member's activities, latest first."""
-    alive = (col(Activity.member_id) == member_id, col(Activity.deleted_at).is_(None))
-    total = (
-        await session.execute(select(func.count()).select_from(Activity).where(*alive))
-    ).scalar_one()
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(page, 0), pages - 1)
-    items = (
-        await session.execute(
-            select(Activity)
-            .where(*alive)
-            .order_by(col(Activity.occurred_on).desc(), col(Activity.id).desc())
-            .offset(page * page_size)
-            .limit(page_size)
-        )
-    ).scalars()
-    return ActivityPage(items=list(items), total=total, page=page, pages=pages)
-
-
-async def get_activity(
-    session: AsyncSession, *, member_id: int, activity_id: int
-) -> ActivityDetail | None:
-    """One of the member's own activities with its photos, paired people and history."""
-    activity = await session.get(Activity, activity_id)
-    if activity is None or activity.member_id != member_id or activity.deleted_at is not None:
-        return None
-    sector = await session.get(Sector, activity.sector_id)
-    assert sector is not None
-    station = await session.get(Station, activity.station_id) if activity.station_id else None
-    photos = (
-        await session.execute(
-            select(ActivityPhoto)
-            .where(col(ActivityPhoto.activity_id) == activity_id)
-            .order_by(col(ActivityPhoto.position))
-        )
-    ).scalars()
-    paired = (
-        await session.execute(
-            select(PairedPerson)
-            .join(
-                ActivityPairedPerson,
-                col(ActivityPairedPerson.paired_person_id) == col(PairedPerson.id),
-            )
-            .where(col(ActivityPairedPerson.activity_id) == activity_id)
-            .order_by(col(PairedPerson.position))
-        )
-    ).scalars()
-    revisions = (
-        await session.execute(
-            select(ActivityRevision)
-            .where(col(ActivityRevision.activity_id) == activity_id)
-            .order_by(col(ActivityRevision.at), col(ActivityRevision.id))
-        )
-    ).scalars()
-    return ActivityDetail(
-        activity=activity,
-        sector=sector,
-        station=station,
-        photos=list(photos),
-        paired=list(paired),
-        revisions=list(revisions),
-    )

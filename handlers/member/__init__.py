@@ -5,8 +5,10 @@ from aiogram import Router
 from handlers.member import (
     binding,
     cases,
+    checkin,
     gate,
     log_review,
+    log_shortcut,
     log_steps,
     meetings,
     menu,
@@ -30,7 +32,7 @@ def binding_router() -> Router:
     router = Router(name="member-links")
     router.include_routers(
         binding.setup(),
-        _members_only("member-deep-links", meetings.deep_links()),
+        _members_only("member-deep-links", checkin.deep_links()),
         gate.deep_links(),
     )
     return router
@@ -42,6 +44,8 @@ def setup() -> Router:
         "member",
         menu.setup(),
         meetings.setup(),
+        checkin.setup(),
+        log_shortcut.setup(),
         log_review.setup(),
         log_steps.setup(),
         my_activities.setup(),

@@ -64,7 +64,7 @@ def setup() -> Router:
 
 def deep_links() -> Router:
     """A meeting's check-in QR code opened by someone who is not an active member."""
-    from handlers.member.meetings import CHECKIN_LINK
+    from handlers.member.checkin import CHECKIN_LINK
 
     router = Router(name="member-gate-links")
     router.message.filter(~ActiveMember())

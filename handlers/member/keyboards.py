@@ -20,7 +20,7 @@ from handlers.callbacks import (
     SectorCB,
 )
 from handlers.grid import Grid
-from services.activities import ActivityPage
+from services.activity_queries import ActivityPage
 from services.reference import display_name
 from services.rules import Rules
 from storage.models import PairedPerson, Sector, Station

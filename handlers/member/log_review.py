@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -26,12 +24,10 @@ from handlers.member.log_flow import (
     ask_place,
     ask_sector,
     ask_summary,
-    open_entry,
     show_review,
 )
 from handlers.member.log_steps import date_error
 from handlers.messaging import show_choice
-from handlers.parsing import parse_count, parse_day
 from handlers.states import ActivityForm
 from handlers.texts import Buttons
 from services import activities
@@ -232,79 +228,9 @@ async def review_expected(message: Message) -> None:
     await message.answer(_("Please use the buttons above to edit, save or discard the entry."))
 
 
-# --- the /log shortcut -----------------------------------------------------------------------
-
-
-def usage() -> str:
-    """How to write the shortcut."""
-    return _(
-        "Write it like this:\n"
-        "<code>/log 2026-11-20 12 forum with teachers on after-school care</code>\n"
-        "(the date, the number of people, then what happened). For everything else, use "
-        "“🗓 Log an activity”."
-    )
-
-
-async def shortcut(message: Message, command: CommandObject, log: LogContext) -> None:
-    """``/log <date> <people> <summary>``: a draft with the year's default kind, to confirm.
-
-    ``/log`` alone opens the full dialog.
-    """
-    if not command.args:
-        await open_entry(log)
-        return
-    parts = command.args.split(maxsplit=2)
-    if len(parts) < 3:
-        await message.answer(usage())
-        return
-    day = parse_day(parts[0], log.today)
-    people = parse_count(parts[1])
-    if day is None or people is None:
-        await message.answer(usage())
-        return
-    try:
-        activities.check_date(day, log.today)
-        activities.check_people(people)
-        summary = activities.check_summary(parts[2])
-    except DomainError as error:
-        await message.answer(_shortcut_error(error))
-        return
-    await log.state.clear()
-    await log.state.update_data(
-        draft=secrets.token_hex(8),
-        kind=log.rules.default_kind,
-        day=day.isoformat(),
-        sector_id=log.member.sector.id,
-        people=people,
-        paired=[],
-        place="",
-        station_id=None,
-        summary=summary,
-        photos=[],
-    )
-    await show_review(log)
-
-
-def _shortcut_error(error: DomainError) -> str:
-    if error.code in ("date_future", "date_too_old"):
-        return date_error(error)
-    if error.code == "people_range":
-        return _("Please give a number of people from {minimum} to {maximum}.").format(
-            **error.params
-        )
-    if error.code == "summary_too_long":
-        return _("The summary is too long: {length} characters, at most {maximum}.").format(
-            **error.params
-        )
-    return _("The summary is too short: {length} characters, at least {minimum}.").format(
-        **error.params
-    )
-
-
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="member-log-review")
-    router.message.register(shortcut, Command("log"))
     router.callback_query.register(review_action, ActReviewCB.filter())
     router.message.register(photo_received, ActivityForm.photos, F.photo)
     router.message.register(photos_done, ActivityForm.photos, ButtonText(Buttons.DONE))

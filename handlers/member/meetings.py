@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -20,22 +20,14 @@ from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.states import MeetingAnswer
 from handlers.texts import Buttons, escape, local_time
+from services.attendance import respond
 from services.errors import DomainError
-from services.meetings import (
-    CHECKIN_OPENS,
-    check_in,
-    ics,
-    meeting_kind,
-    member_meeting,
-    respond,
-    upcoming_for_member,
-)
+from services.meetings import CHECKIN_OPENS, ics, meeting_kind, member_meeting, upcoming_for_member
 from services.reference import display_name
 from storage.enums import MeetingResponse
 from storage.models import Meeting, MeetingInvitee
 
 log_ = logging.getLogger(__name__)
-CHECKIN_PAYLOAD = "mt-"
 
 
 def response_label(response: str) -> str:
@@ -253,50 +245,6 @@ async def leave_reason_typed(
     )
 
 
-async def checkin_code_typed(message: Message, log: LogContext) -> None:
-    """The check-in code typed after the button."""
-    assert message.text is not None
-    await _check_in(message, log, code=message.text.strip())
-
-
-async def checkin_command(message: Message, command: CommandObject, log: LogContext) -> None:
-    """``/checkin 123456``."""
-    if not command.args:
-        await log.state.set_state(MeetingAnswer.checkin_code)
-        await message.answer(
-            _("Please type the 6-digit code shown at the venue."),
-            reply_markup=keyboards.cancel_only(),
-        )
-        return
-    await _check_in(message, log, code=command.args.strip())
-
-
-async def checkin_link(message: Message, command: CommandObject, log: LogContext) -> None:
-    """The meeting's QR code at the venue."""
-    token = (command.args or "")[len(CHECKIN_PAYLOAD) :]
-    await _check_in(message, log, token=token)
-
-
-async def _check_in(
-    message: Message, log: LogContext, *, code: str | None = None, token: str | None = None
-) -> None:
-    try:
-        meeting = await check_in(
-            log.session, member_id=log.member.id, now=log.now, code=code, token=token
-        )
-    except DomainError as error:
-        log_.info("chat %s: check-in refused (%s)", message.chat.id, error.code)
-        await message.answer(refusal(error))
-        if error.code != "checkin_wrong":
-            await log.state.clear()
-        return
-    await log.state.clear()
-    await message.answer(
-        _("✅ You are checked in at {title}. Welcome!").format(title=escape(meeting.title)),
-        reply_markup=keyboards.main_menu("member"),
-    )
-
-
 async def text_expected(message: Message) -> None:
     """A sticker or a photo where a reason or a code is expected."""
     await message.answer(_("Please answer with text, or “✖ Cancel”."))
@@ -323,21 +271,8 @@ def setup() -> Router:
     router = Router(name="member-meetings")
     router.message.register(meetings_command, Command("meetings"))
     router.message.register(meetings_command, ButtonText(Buttons.MEETINGS))
-    router.message.register(checkin_command, Command("checkin"))
     router.callback_query.register(meeting_action, MeetingCB.filter())
     router.callback_query.register(menu_button, MemberMenuCB.filter())
     router.message.register(leave_reason_typed, MeetingAnswer.leave_reason, F.text)
-    router.message.register(checkin_code_typed, MeetingAnswer.checkin_code, F.text)
     router.message.register(text_expected, MeetingAnswer.leave_reason)
-    router.message.register(text_expected, MeetingAnswer.checkin_code)
-    return router
-
-
-CHECKIN_LINK = CommandStart(deep_link=True, magic=F.args.startswith(CHECKIN_PAYLOAD))
-
-
-def deep_links() -> Router:
-    """The meeting QR code, for members (the gate answers anyone else)."""
-    router = Router(name="member-meeting-links")
-    router.message.register(checkin_link, CHECKIN_LINK)
     return router

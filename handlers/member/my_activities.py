@@ -14,14 +14,8 @@ from handlers.member import keyboards as member_keyboards
 from handlers.member.log_flow import LogContext, show_review
 from handlers.messaging import replace_or_send
 from handlers.texts import escape, local_time
-from services.activities import (
-    ActivityDetail,
-    ActivityPage,
-    can_change,
-    delete_activity,
-    get_activity,
-    list_activities,
-)
+from services.activities import can_change, delete_activity
+from services.activity_queries import ActivityDetail, ActivityPage, get_activity, list_activities
 from services.errors import DomainError, NotFoundError
 from services.reference import display_name
 from services.rules import RuleBook

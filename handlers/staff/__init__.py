@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers.staff import cases, gate, meeting_form, meetings, reports
+from handlers.staff import cases, gate, meeting_audience, meeting_form, meetings, reports
 from handlers.staff.context import ActiveStaff
 from handlers.staff.desk import DeskMiddleware
 
@@ -14,7 +14,11 @@ def setup() -> Router:
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
     staff_only.include_routers(
-        meeting_form.setup(), meetings.setup(), cases.setup(), reports.setup()
+        meeting_audience.setup(),
+        meeting_form.setup(),
+        meetings.setup(),
+        cases.setup(),
+        reports.setup(),
     )
     router = Router(name="staff-desk")
     router.include_routers(staff_only, gate.setup())

@@ -17,13 +17,14 @@ from sqlmodel import col
 from handlers.callbacks import LeaveCB, StaffMeetingCB
 from handlers.filters import ButtonText
 from handlers.grid import Grid
-from handlers.member.meetings import CHECKIN_PAYLOAD, response_label
+from handlers.member.checkin import CHECKIN_PAYLOAD
+from handlers.member.meetings import response_label
 from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.staff.desk import Desk
 from handlers.texts import Buttons, escape, local_time
+from services.attendance import decide_leave
 from services.errors import DomainError
-from services.meetings import decide_leave
 from storage.enums import MeetingResponse
 from storage.models import Meeting, MeetingInvitee, Member
 

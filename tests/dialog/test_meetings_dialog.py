@@ -190,3 +190,32 @@ async def test_member_meeting_list_answers_and_reminder_buttons(
     sent = await member.press("mm:log")
     assert "Step 1 of 8" in member.texts(sent)[-1]
     assert "This button is not valid." in member.texts(await member.press("mm:dance"))
+
+
+async def test_inviting_a_sector_or_named_members(
+    office: ChatUser, member: ChatUser, roster: Database
+) -> None:
+    await office.send("/newmeeting")
+    await office.press(office.button("Sector consultation"))
+    await office.send("Teachers' workload")
+    await office.send(START_LOCAL)
+    await office.send("16:00")
+    await office.send("Station hall")
+    await office.press(office.button("By sector"))
+    sent = await office.press(office.button("Education"))
+    assert "Invited: Education (1 members)" in office.texts(sent)[0]
+    await office.send("The new homework rules")
+    sent = await office.send("⏭ Skip")
+    assert "Agenda:" in office.texts(sent)[-1]
+    await office.press(office.button("Invited"))
+    await office.press(office.button("Named members"))
+    sent = await office.send("M002, nobody")
+    assert "Not found or not unique: nobody" in office.texts(sent)[0]
+    sent = await office.send("M002, 王志强")
+    assert "Invited: 李文静、王志强 (2 members)" in office.texts(sent)[-1]
+    assert "This meeting was already created or discarded." in answer(
+        await office.press("mr:create:0000000000000000")
+    )
+    await office.press(office.button("Invited"))
+    assert answer(await office.press("mu:committee:nowhere")) == "This button is not valid."
+    assert answer(await office.press("mu:everyone:")) == "This button is not valid."

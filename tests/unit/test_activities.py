@@ -14,10 +14,9 @@ from services.activities import (
     check_date,
     delete_activity,
     edit_activity,
-    get_activity,
-    list_activities,
     log_activity,
 )
+from services.activity_queries import get_activity, list_activities
 from services.calendar import Quarter, local_today
 from services.compliance import quarter_compliance, totals_by
 from services.errors import DomainError, NotFoundError

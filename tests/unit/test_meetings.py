@@ -6,18 +6,9 @@ import datetime as dt
 
 import pytest
 
+from services.attendance import check_in, close_ended, decide_leave, respond
 from services.errors import DomainError
-from services.meetings import (
-    MeetingInput,
-    audience_members,
-    check_in,
-    close_ended,
-    create_meeting,
-    decide_leave,
-    ics,
-    member_meeting,
-    respond,
-)
+from services.meetings import MeetingInput, audience_members, create_meeting, ics, member_meeting
 from storage.db import Database
 from storage.models import Meeting
 from tests.support.members import NOW, member_by_code

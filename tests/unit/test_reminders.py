@@ -11,9 +11,10 @@ from sqlalchemy import update
 from bot.app import AppContext, build_context
 from bot.planner import Planner
 from bot.settings import Settings
+from services.attendance import respond
 from services.calendar import Quarter
 from services.clock import ManualClock
-from services.meetings import MeetingInput, create_meeting, respond
+from services.meetings import MeetingInput, create_meeting
 from storage.db import Database
 from storage.models import Issue, Meeting, OutboxMessage
 from tests.support.members import NOW, member_by_code

@@ -1,0 +1,1 @@
+"""Notices the bot pushes on its own, one module per subject."""
