@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import AppContext
 from bot.delivery import DeliveryWorker
 from bot.planner import Planner
+from services.clock import SystemClock
 from services.updates import prune_processed_updates
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
         id="quarter-checks",
         coalesce=True,
         max_instances=1,
-        next_run_time=ctx.clock.now(),
+        # APScheduler keeps wall-clock time, whatever clock the domain reads.
+        next_run_time=SystemClock().now(),
     )
     scheduler.add_job(
         prune_updates_job,

@@ -218,3 +218,55 @@ async def test_member_links_and_logs_over_telegram(fake: FakeBotAPI, running: Se
     finally:
         await db.dispose()
     assert (stored.member_id, stored.people_count, stored.channel) == (member.id, 9, "telegram")
+
+
+async def test_invitation_is_delivered_and_answered_over_telegram(
+    fake: FakeBotAPI, running: Settings
+) -> None:
+    import datetime as dt
+
+    from services.invites import issue_invite
+    from services.meetings import MeetingInput, create_meeting
+    from storage.models import MeetingInvitee
+    from tests.support.members import member_by_code
+    from tests.support.notices import notifier
+
+    db = Database(running.database_url)
+    try:
+        member = await member_by_code(db, "M005")
+        async with db.session() as session:
+            issued = await issue_invite(session, member_id=member.id or 0, now=START)
+    finally:
+        await db.dispose()
+    user = TelegramUser(fake, CHAT + 9)
+    await user.say(f"/start {issued.payload}", "now linked")
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            data = MeetingInput(
+                kind="standing",
+                title="Standing committee, December",
+                starts_at=START + dt.timedelta(days=2),
+                ends_at=START + dt.timedelta(days=2, hours=2),
+                venue="Committee hall",
+                audience=["group:standing"],
+            )
+            await create_meeting(session, data=data, staff_id=None, now=START, notifier=notifier())
+    finally:
+        await db.dispose()
+    # The runner's delivery loop picks the invitation up within its tick.
+    invitation = await user.expect("Standing committee, December", timeout=15)
+    fake.user_callback(user.chat_id, button(invitation, "I will attend"), invitation["message_id"])
+
+    def edited() -> bool:
+        current = fake.message(user.chat_id, invitation["message_id"]) or {}
+        return "Your answer: attending" in str(current.get("text"))
+
+    await fake.wait_for(edited, timeout=10, what="the invitation edited with the answer")
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            answers = (await session.execute(select(MeetingInvitee.response))).scalars().all()
+    finally:
+        await db.dispose()
+    assert "attending" in answers
