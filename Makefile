@@ -42,6 +42,7 @@ format: install
 bench: install locales
 	$(BIN)/python bench/updates.py
 	$(BIN)/python bench/minimums.py
+	$(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
