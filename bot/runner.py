@@ -43,6 +43,8 @@ def configure_logging(level: str) -> None:
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # Every tick of the periodic jobs would otherwise be two lines of log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 async def seed_reference_data(db: Database) -> dict[str, int]:
