@@ -13,8 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -29,6 +28,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.pacing import Lane, Pace
 from services.clock import Clock
 from services.files import file_path, remember_telegram_id
 from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
@@ -38,63 +38,13 @@ from storage.models import OutboxMessage, StoredFile
 log = logging.getLogger(__name__)
 
 TRANSIENT = (TelegramNetworkError, TelegramServerError, aiohttp.ClientError, TimeoutError)
-PER_CHAT_INTERVAL = 1.0
 FLUSH_EVERY = 0.05
 MAX_BACKOFF = 300.0
+FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
 
 
 class MissingFileError(LookupError):
     """A message refers to a stored file that is gone."""
-
-
-class Pace:
-    """Evenly spaced slots at ``rate`` a second; ``pause`` holds every slot back."""
-
-    def __init__(self, rate: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / rate
-        self.monotonic = monotonic
-        self._next = 0.0
-        self.paused_until = 0.0
-
-    async def wait(self) -> None:
-        """Sleep until this caller's slot (and any pause) has come."""
-        while True:
-            now = self.monotonic()
-            slot = max(now, self._next, self.paused_until)
-            if slot <= now:
-                self._next = now + self.interval
-                return
-            if self.paused_until > now:
-                await asyncio.sleep(self.paused_until - now)
-                continue
-            self._next = slot + self.interval
-            await asyncio.sleep(slot - now)
-            if self.monotonic() >= self.paused_until:
-                return
-
-    def pause(self, seconds: float) -> None:
-        """Hold everything back for ``seconds`` (Telegram's ``retry_after``)."""
-        self.paused_until = max(self.paused_until, self.monotonic() + seconds)
-
-
-@dataclass
-class Lane:
-    """One channel: its Bot, its pace, the next free second of each chat."""
-
-    channel: str
-    bot: Bot
-    pace: Pace
-    chat_next: dict[int, float] = field(default_factory=dict)
-
-    def chat_slot(self, chat_id: int, now: float) -> float:
-        """Reserve the chat's next slot, one second after its previous one."""
-        slot = max(now, self.chat_next.get(chat_id, 0.0))
-        self.chat_next[chat_id] = slot + PER_CHAT_INTERVAL
-        if len(self.chat_next) > 100_000:
-            stale = [chat for chat, at in self.chat_next.items() if at < now]
-            for chat in stale:
-                del self.chat_next[chat]
-        return slot
 
 
 @dataclass(frozen=True)
@@ -120,12 +70,15 @@ class DeliveryWorker:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.lanes = {
-            channel: Lane(channel, bot, Pace(settings.rates.get(channel, 25.0)))
-            for channel, bot in bots.items()
-        }
+        lease = settings.lease.total_seconds()
+        self.lanes: dict[str, Lane] = {}
+        for channel, bot in bots.items():
+            rate = settings.rates.get(channel, 25.0)
+            cap = max(1, min(settings.in_flight, int(rate * lease / 2)))
+            self.lanes[channel] = Lane(channel, bot, Pace(rate), cap=cap)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._sending_done = asyncio.Event()
         self._results: list[Delivery] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self.sent = 0
@@ -144,7 +97,8 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         """Deliver until stopped."""
-        flusher = asyncio.create_task(self._flush_forever())
+        self._sending_done.clear()
+        flusher = asyncio.create_task(self._flush_until(self._sending_done))
         try:
             while not self._stopping.is_set():
                 claimed = await self.drain()
@@ -154,21 +108,24 @@ class DeliveryWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=1.0)
         finally:
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
-            await self.flush()
+            await self._finish(flusher)
 
     async def run_once(self) -> int:
         """Send everything due now, wait for it, write the results; return how many."""
         total = 0
-        while claimed := await self.drain():
-            total += claimed
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.flush()
+        self._sending_done.clear()
+        flusher = asyncio.create_task(self._flush_until(self._sending_done))
+        try:
+            while True:
+                claimed = await self.drain()
+                total += claimed
+                if claimed:
+                    continue
+                if not self._tasks:
+                    break
+                await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await self._finish(flusher)
         return total
 
     async def stop(self) -> None:
@@ -176,26 +133,41 @@ class DeliveryWorker:
         self._stopping.set()
         self._wake.set()
 
+    async def _finish(self, flusher: asyncio.Task[None]) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._sending_done.set()
+        await flusher
+        for pause in FINAL_FLUSH_PAUSES:
+            await self.flush()
+            if not self._results:
+                return
+            await asyncio.sleep(pause)
+        # Rows left "sending" are sent again once their lease runs out: at least once, still.
+        log.error("%d delivery results were not written", len(self._results))
+
     async def drain(self) -> int:
-        """Claim what is due on every channel, up to the in-flight limit; return how many."""
+        """Claim what is due on every lane with room to spare; return how many."""
         claimed = 0
         now = self.clock.now()
         quiet = self.quiet(now)
         for lane in self.lanes.values():
-            room = self.settings.in_flight - len(self._tasks)
+            room = min(lane.room, self.settings.in_flight - len(self._tasks), self.settings.batch)
             if room <= 0:
-                await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
-                room = self.settings.in_flight - len(self._tasks)
+                continue
             async with self.db.session() as session:
                 rows = await claim(
                     session,
                     channel=lane.channel,
                     now=now,
-                    limit=min(room, self.settings.batch),
+                    limit=room,
                     quiet=quiet,
                     lease=self.settings.lease,
+                    exclude=lane.in_flight,
                 )
             for row in rows:
+                assert row.id is not None
+                lane.in_flight.add(row.id)
                 task = asyncio.create_task(self._deliver(lane, row))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
@@ -204,12 +176,19 @@ class DeliveryWorker:
 
     async def _deliver(self, lane: Lane, row: OutboxMessage) -> None:
         assert row.id is not None
-        slot = lane.chat_slot(row.chat_id, time.monotonic())
-        delay = slot - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await lane.pace.wait()
-        self._results.append(await self._send(lane, row))
+        try:
+            slot = lane.chat_slot(row.chat_id, time.monotonic())
+            delay = slot - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await lane.pace.wait()
+            result = await self._send(lane, row)
+            self._results.append(result)
+        finally:
+            lane.in_flight.discard(row.id)
+            # Claim again once half the lane is free, not for every single message.
+            if len(lane.in_flight) <= lane.cap // 2:
+                self._wake.set()
 
     async def _send(self, lane: Lane, row: OutboxMessage) -> Delivery:
         assert row.id is not None
@@ -233,6 +212,10 @@ class DeliveryWorker:
             return _with(done, OutboxState.PENDING, str(error), retry)
         except TelegramAPIError as error:
             return _with(done, OutboxState.FAILED, str(error))
+        except Exception as error:
+            # A message that cannot even be built would fail the same way on every retry.
+            log.exception("outbox message %s could not be sent", row.id)
+            return _with(done, OutboxState.FAILED, f"{type(error).__name__}: {error}")
         self.sent += 1
         return Delivery(row.id, row.identity_id, OutboxState.SENT, message_id=sent.message_id)
 
@@ -266,18 +249,27 @@ class DeliveryWorker:
         data = await asyncio.to_thread(file_path(self.settings.files_dir, key).read_bytes)
         return BufferedInputFile(data, filename=stored.name)
 
-    async def _flush_forever(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_EVERY)
+    async def _flush_until(self, done: asyncio.Event) -> None:
+        # Stopped by an event, never cancelled: a write cut short would leave results unwritten.
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=FLUSH_EVERY)
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the results gathered so far."""
+        """Write the results gathered so far; keep them for the next try if that fails."""
         if not self._results:
             return
         batch, self._results = self._results, []
-        async with self.db.session() as session:
-            await record(session, batch, now=self.clock.now())
+        try:
+            async with self.db.session() as session:
+                await record(session, batch, now=self.clock.now())
+        except Exception:
+            log.exception("could not record %d delivery results; will retry", len(batch))
+            self._results[:0] = batch
+        except BaseException:
+            self._results[:0] = batch  # writing them again is harmless: only "sending" rows
+            raise
 
 
 def _with(
@@ -302,5 +294,7 @@ def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(**button) for button in row] for row in rows]
+        inline_keyboard=[
+            [InlineKeyboardButton.model_validate(button) for button in row] for row in rows
+        ]
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -133,11 +133,13 @@ async def claim(
     limit: int,
     quiet: bool,
     lease: dt.timedelta = LEASE,
+    exclude: Collection[int] = (),
 ) -> list[OutboxMessage]:
     """Take due messages for sending: pending ones, and ones a crashed sender left behind.
 
     During quiet hours only urgent messages are due. Messages past their expiry fail, and
     messages to chats that blocked the bot are marked blocked, instead of being sent.
+    ``exclude`` names messages the caller is still sending itself, whatever their lease says.
     """
     due = or_(
         (col(OutboxMessage.state) == OutboxState.PENDING) & (col(OutboxMessage.due_at) <= now),
@@ -152,6 +154,8 @@ async def claim(
     )
     if quiet:
         stmt = stmt.where(col(OutboxMessage.urgent).is_(True))
+    if exclude:
+        stmt = stmt.where(col(OutboxMessage.id).not_in(list(exclude)))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=OutboxMessage, skip_locked=True)
     claimed: list[OutboxMessage] = []
@@ -172,27 +176,45 @@ async def claim(
 
 
 async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.datetime) -> None:
-    """Write what happened to a batch of claimed messages, in one transaction."""
+    """Write what happened to a batch of claimed messages, in one transaction.
+
+    Only rows still marked sending are touched: a result that arrives after another sender
+    took the message over does not overwrite what that sender wrote.
+    """
     if not results:
         return
+    table = table_of(OutboxMessage)
+    still_sending = table.c.state == OutboxState.SENDING
+    sent = [r for r in results if r.state == OutboxState.SENT]
     async with write_transaction(session):
+        if sent:
+            # One executemany for the common case keeps the writer lock short.
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("outbox_id"), still_sending)
+                .values(
+                    state=OutboxState.SENT,
+                    sent_message_id=bindparam("message_id"),
+                    sent_at=now,
+                    last_error=None,
+                    locked_until=None,
+                ),
+                [{"outbox_id": r.outbox_id, "message_id": r.message_id} for r in sent],
+            )
         for result in results:
-            values: dict[str, Any] = {"state": result.state, "locked_until": None}
             if result.state == OutboxState.SENT:
-                values.update(sent_message_id=result.message_id, sent_at=now, last_error=None)
-            else:
-                values["last_error"] = (result.error or "")[:500] or None
+                continue
+            values: dict[str, Any] = {
+                "state": result.state,
+                "locked_until": None,
+                "last_error": (result.error or "")[:500] or None,
+            }
             if result.retry_at is not None:
                 values["due_at"] = result.retry_at
             if not result.counts_as_attempt:
-                values["attempts"] = OutboxMessage.attempts - 1
+                values["attempts"] = table.c.attempts - 1
             await session.execute(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.id) == result.outbox_id,
-                    col(OutboxMessage.state) == OutboxState.SENDING,
-                )
-                .values(**values)
+                update(table).where(table.c.id == result.outbox_id, still_sending).values(**values)
             )
         blocked = {r.identity_id for r in results if r.state == OutboxState.BLOCKED}
         if blocked:

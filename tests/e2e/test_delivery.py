@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from collections.abc import AsyncIterator
@@ -12,11 +13,14 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+import bot.delivery as bot_delivery
 from bot.delivery import DeliverySettings, DeliveryWorker
 from services.clock import ManualClock
 from services.identities import touch_identity
-from services.outbox import OutboxState, Outgoing, Recipient, claim, enqueue
+from services.outbox import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
 from storage.db import Database
 from storage.models import ChatIdentity, OutboxMessage
 from tests.support.fake_bot_api import FakeBotAPI
@@ -248,8 +252,6 @@ async def test_a_message_left_sending_by_a_crash_is_sent_after_its_lease(
 async def test_two_workers_never_send_the_same_message(
     sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
 ) -> None:
-    import asyncio
-
     people = await recipients(sqlite_db, 40, clock)
     for person in people:
         await queue(sqlite_db, person, f"k{person.chat_id}", clock)
@@ -277,3 +279,79 @@ async def test_a_chat_that_writes_again_is_unblocked(
         )
     assert not identity.blocked
     assert OutboxState.BLOCKED == "blocked"
+
+
+async def test_a_sender_never_claims_again_what_it_is_still_sending(
+    sqlite_db: Database, clock: ManualClock
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "slow", clock)
+    lease = dt.timedelta(seconds=2)
+    async with sqlite_db.session() as session:
+        [row] = await claim(
+            session, channel="telegram", now=clock.now(), limit=10, quiet=False, lease=lease
+        )
+    clock.advance(dt.timedelta(seconds=3))  # the lease ran out while it waited for its slot
+    assert row.id is not None
+    async with sqlite_db.session() as session:
+        mine = await claim(
+            session, channel="telegram", now=clock.now(), limit=10, quiet=False, exclude={row.id}
+        )
+        assert mine == []
+        theirs = await claim(session, channel="telegram", now=clock.now(), limit=10, quiet=False)
+    assert [taken.id for taken in theirs] == [row.id]  # another sender may take it over
+
+
+async def test_a_lane_holds_no_more_than_it_can_send_within_half_a_lease(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    people = await recipients(sqlite_db, 30, clock)
+    for person in people:
+        await queue(sqlite_db, person, f"q{person.chat_id}", clock)
+    worker = worker_for(
+        sqlite_db, clock, telegram, tmp_path, rate=40.0, lease=dt.timedelta(seconds=0.5)
+    )
+    lane = worker.lanes["telegram"]
+    assert lane.cap == 10
+    seen: list[int] = []
+
+    async def watch() -> None:
+        while True:
+            seen.append(len(lane.in_flight))
+            await asyncio.sleep(0.005)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        assert await worker.run_once() == 30
+    finally:
+        watcher.cancel()
+    assert max(seen) <= 10
+    assert set((await states(sqlite_db)).values()) == {"sent"}
+    assert len(fake.calls_of("sendMessage")) == 30
+
+
+async def test_results_that_could_not_be_written_are_written_later(
+    sqlite_db: Database,
+    clock: ManualClock,
+    telegram: Bot,
+    fake: FakeBotAPI,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    people = await recipients(sqlite_db, 3, clock)
+    for person in people:
+        await queue(sqlite_db, person, f"r{person.chat_id}", clock)
+    attempts: list[int] = []
+
+    async def flaky_record(session: AsyncSession, results: list[Delivery], *, now: dt.datetime):
+        attempts.append(len(results))
+        if len(attempts) == 1:
+            raise OperationalError("UPDATE outbox_message", {}, Exception("database is locked"))
+        await record(session, results, now=now)
+
+    monkeypatch.setattr(bot_delivery, "record", flaky_record)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    assert await worker.run_once() == 3
+    assert len(attempts) >= 2 and sum(attempts[1:]) == 3
+    assert set((await states(sqlite_db)).values()) == {"sent"}
+    assert len(fake.calls_of("sendMessage")) == 3
