@@ -11,6 +11,7 @@ def get_routers() -> list[Router]:
     """
     from handlers import common, fallback, member, resident, staff
     from handlers.member.context import MemberMiddleware
+    from handlers.resident import privacy
     from handlers.staff.context import StaffMiddleware
     from handlers.turn import TurnMiddleware
 
@@ -22,6 +23,7 @@ def get_routers() -> list[Router]:
     root.include_routers(
         member.binding_router(),
         common.setup(),
+        privacy.setup(),
         member.setup(),
         staff.setup(),
         fallback.unknown_commands(),

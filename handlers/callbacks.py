@@ -209,4 +209,12 @@ class MeetingReviewCB(CallbackData, prefix="mr"):
     draft: str
 
 
-STAFF_CALLBACK_PREFIXES = frozenset({"lv", "sm", "si", "sx", "mk", "mu", "mr"})
+# Prefixes of staff buttons defined in their own modules: broadcasts (b*), reports (rp, rq),
+# the case queue and case actions (q*), social-conditions reports (cr), extensions (ex).
+STAFF_CALLBACK_PREFIXES = frozenset(
+    {"lv", "sm", "si", "sx", "mk", "mu", "mr"}
+    | {"ba", "bb", "bc", "bd", "be", "bf"}
+    | {"rp", "rq"}
+    | {"qa", "qb", "qc", "qd", "qe", "qf", "qg", "qh"}
+    | {"cr", "ex"}
+)

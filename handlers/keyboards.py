@@ -42,8 +42,9 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
         ]
     elif role == "staff":
         rows = [
+            [KeyboardButton(text=_(Buttons.CASE_QUEUE)), KeyboardButton(text=_(Buttons.BROADCAST))],
             [KeyboardButton(text=_(Buttons.NEW_MEETING)), KeyboardButton(text=_(Buttons.MEETINGS))],
-            [KeyboardButton(text=_(Buttons.QUARTER_REPORT)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.REPORTS)), KeyboardButton(text=_(Buttons.HELP))],
         ]
     else:
         rows = [

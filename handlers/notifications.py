@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram.utils.i18n import I18n
 
+from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.meetings import MeetingNotices
@@ -18,7 +19,7 @@ from services.outbox import Outgoing
 from storage.models import ChatIdentity
 
 
-class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices):
+class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, BroadcastNotices):
     """Renders every kind of notice; services call it through ``services.notices.Notifier``."""
 
     def __init__(self, i18n: I18n, tz: dt.tzinfo) -> None:
@@ -41,6 +42,9 @@ class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices):
             "issue-overdue": self.issue_overdue,
             "issue-overdue-staff": self.issue_overdue_staff,
         }
+        for mixin in type(self).__mro__:
+            for kind, method in vars(mixin).get("KINDS", {}).items():
+                self._kinds[kind] = getattr(self, method)
 
     def render(self, kind: str, identity: ChatIdentity, **data: Any) -> Outgoing:
         """The notice in the recipient's language (their choice, else the committee's)."""

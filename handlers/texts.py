@@ -35,6 +35,10 @@ class Buttons:
     MEETINGS = N_("📅 Meetings")
     NEW_MEETING = N_("➕ New meeting")
     QUARTER_REPORT = N_("📊 Quarter report")
+    CASE_QUEUE = N_("📥 Case queue")
+    BROADCAST = N_("📣 Broadcast")
+    REPORTS = N_("📈 Reports")
+    ASSIGNED_CASES = N_("📨 Assigned cases")
 
 
 def status_label(status: str) -> str:

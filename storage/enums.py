@@ -46,6 +46,12 @@ class IssueEventKind(StrEnum):
     STATUS = "status"
     REPLY = "reply"
     NOTE = "note"
+    ASSIGNED = "assigned"
+    DUE = "due"
+    EXTENSION = "extension"
+    HANDED_BACK = "handed_back"
+    RATED = "rated"
+    DUPLICATE = "duplicate"
 
 
 class ActorKind(StrEnum):
@@ -106,3 +112,46 @@ class Attendance(StrEnum):
     ATTENDED = "attended"
     EXCUSED = "excused"
     ABSENT = "absent"
+
+
+class AudienceKind(StrEnum):
+    """Who a broadcast goes to."""
+
+    MEMBERS = "members"
+    SECTOR = "sector"
+    GROUP = "group"
+    COMMITTEE = "committee"
+    MEETING = "meeting"
+    STATION = "station"
+    DEPARTMENTS = "departments"
+    EVERYONE = "everyone"
+
+
+class BroadcastState(StrEnum):
+    """Where a broadcast stands."""
+
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ReportState(StrEnum):
+    """Where a social-conditions report stands."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class ExtensionDecision(StrEnum):
+    """Staff's answer to a request for more time."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class ActivitySource(StrEnum):
+    """Who recorded an activity: the member, or the office (an accepted report)."""
+
+    MEMBER = "member"
+    OFFICE = "office"

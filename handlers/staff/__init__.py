@@ -2,7 +2,16 @@
 
 from aiogram import Router
 
-from handlers.staff import cases, gate, meeting_audience, meeting_form, meetings, reports
+from handlers.staff import (
+    broadcasts,
+    cases,
+    gate,
+    meeting_audience,
+    meeting_form,
+    meetings,
+    reports,
+    stats,
+)
 from handlers.staff.context import ActiveStaff
 from handlers.staff.desk import DeskMiddleware
 
@@ -19,6 +28,8 @@ def setup() -> Router:
         meetings.setup(),
         cases.setup(),
         reports.setup(),
+        stats.setup(),
+        broadcasts.setup(),
     )
     router = Router(name="staff-desk")
     router.include_routers(staff_only, gate.setup())

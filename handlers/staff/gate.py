@@ -46,7 +46,14 @@ def setup() -> Router:
     router.message.filter(~ActiveStaff())
     router.callback_query.filter(~ActiveStaff())
     router.message.register(refuse_message, Command(*STAFF_COMMANDS))
-    for label in (Buttons.NEW_MEETING, Buttons.QUARTER_REPORT):
+    staff_labels = (
+        Buttons.NEW_MEETING,
+        Buttons.QUARTER_REPORT,
+        Buttons.CASE_QUEUE,
+        Buttons.BROADCAST,
+        Buttons.REPORTS,
+    )
+    for label in staff_labels:
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_staff_callback))
     return router

@@ -7,6 +7,15 @@ from storage.models.activities import (
     ActivityRevision,
     ActivityTally,
 )
+from storage.models.audit import AuditEntry
+from storage.models.broadcasts import Broadcast, StationSubscription
+from storage.models.casework import (
+    CannedReply,
+    ConditionsReport,
+    ConditionsReportIssue,
+    IssueExtension,
+)
+from storage.models.departments import Department, DepartmentBinding
 from storage.models.files import StoredFile
 from storage.models.identity import ChatIdentity, Resident
 from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent
@@ -23,7 +32,7 @@ from storage.models.members import (
 )
 from storage.models.outbox import OutboxMessage
 from storage.models.reference import IssueCategory, Sector, Station
-from storage.models.staff import Staff, StaffBinding
+from storage.models.staff import Staff, StaffBinding, StaffStation
 from storage.models.system import FsmRecord, ProcessedUpdate
 
 __all__ = [
@@ -33,7 +42,14 @@ __all__ = [
     "ActivityRevision",
     "ActivityTally",
     "Attachment",
+    "AuditEntry",
+    "Broadcast",
+    "CannedReply",
     "ChatIdentity",
+    "ConditionsReport",
+    "ConditionsReportIssue",
+    "Department",
+    "DepartmentBinding",
     "FsmRecord",
     "InviteCode",
     "InviteFailure",
@@ -41,6 +57,7 @@ __all__ = [
     "IssueCategory",
     "IssueCounter",
     "IssueEvent",
+    "IssueExtension",
     "Meeting",
     "MeetingInvitee",
     "Member",
@@ -55,6 +72,8 @@ __all__ = [
     "SpecialCommitteeSector",
     "Staff",
     "StaffBinding",
+    "StaffStation",
     "Station",
+    "StationSubscription",
     "StoredFile",
 ]

@@ -27,6 +27,7 @@ class Activity(SQLModel, table=True):
     station_id: int | None = Field(default=None, foreign_key="station.id")
     summary: str = Field(sa_column=Column(Text, nullable=False))
     channel: str = Field(default="telegram", max_length=20)
+    source: str = Field(default="member", max_length=20)
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     deleted_at: dt.datetime | None = Field(

@@ -19,6 +19,10 @@ class Issue(SQLModel, table=True):
         Index("ix_issue_resident_created", "resident_id", "created_at"),
         Index("ix_issue_status_created", "status", "created_at"),
         Index("ix_issue_station_created", "station_id", "created_at"),
+        Index("ix_issue_station_status_created", "station_id", "status", "created_at"),
+        Index("ix_issue_assignee_member_status", "assignee_member_id", "status"),
+        Index("ix_issue_assignee_department_status", "assignee_department_id", "status"),
+        Index("ix_issue_duplicate_of", "duplicate_of_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -46,9 +50,17 @@ class Issue(SQLModel, table=True):
     assigned_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    assignee_department_id: int | None = Field(
+        default=None, foreign_key="department.id", ondelete="SET NULL"
+    )
+    duplicate_of_id: int | None = Field(default=None, foreign_key="issue.id", ondelete="SET NULL")
     answered_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    resolved_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    solved: bool | None = None
     rated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     rating: int | None = None
 
@@ -64,6 +76,8 @@ class IssueEvent(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     kind: str = Field(max_length=20)
     actor: str = Field(default="system", max_length=20)
+    actor_id: int | None = None
+    actor_name: str | None = Field(default=None, max_length=160)
     public: bool = True
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str | None = Field(default=None, max_length=20)

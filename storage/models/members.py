@@ -96,6 +96,7 @@ class InviteCode(SQLModel, table=True):
         default=None, foreign_key="member.id", index=True, ondelete="CASCADE"
     )
     staff_id: int | None = Field(default=None, foreign_key="staff.id", ondelete="CASCADE")
+    department_id: int | None = Field(default=None, foreign_key="department.id", ondelete="CASCADE")
     code_hash: str = Field(max_length=64, unique=True)
     issued_by: str = Field(default="cli", max_length=60)
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -22,6 +22,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_state_due", "state", "due_at"),
         Index("ix_outbox_identity", "identity_id"),
+        Index("ix_outbox_broadcast_state", "broadcast_id", "state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -29,6 +30,7 @@ class OutboxMessage(SQLModel, table=True):
     channel: str = Field(max_length=20)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     kind: str = Field(default="", max_length=40)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", ondelete="CASCADE")
     payload: str = Field(sa_column=Column(Text, nullable=False))
     dedupe_key: str = Field(max_length=200, unique=True)
     priority: int = 1

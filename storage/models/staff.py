@@ -23,6 +23,15 @@ class Staff(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class StaffStation(SQLModel, table=True):
+    """A station whose cases and residents a station staff member looks after."""
+
+    __tablename__ = "staff_station"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
+    station_id: int = Field(foreign_key="station.id", primary_key=True, ondelete="CASCADE")
+
+
 class StaffBinding(SQLModel, table=True):
     """A chat of a staff member; a chat belongs to one staff member."""
 
