@@ -57,6 +57,9 @@ class Issue(SQLModel, table=True):
     answered_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    last_reply_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
     resolved_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )

@@ -174,6 +174,7 @@ def upgrade() -> None:
     with op.batch_alter_table('issue', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assignee_department_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('duplicate_of_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('last_reply_at', storage.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('resolved_at', storage.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('solved', sa.Boolean(), nullable=True))
         batch_op.create_index('ix_issue_assignee_department_status', ['assignee_department_id', 'status'], unique=False)
@@ -215,6 +216,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_issue_assignee_department_status')
         batch_op.drop_column('solved')
         batch_op.drop_column('resolved_at')
+        batch_op.drop_column('last_reply_at')
         batch_op.drop_column('duplicate_of_id')
         batch_op.drop_column('assignee_department_id')
 
