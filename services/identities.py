@@ -56,10 +56,19 @@ async def touch_identity(
     chat_id: int,
     chat_type: str,
     now: dt.datetime,
+    client_locale: str | None = None,
 ) -> ChatIdentity:
-    """Return the chat's identity, creating it on first contact and noting when it was seen."""
+    """Return the chat's identity, creating it on first contact and noting when it was seen.
+
+    ``client_locale`` (the language of the person's app) is remembered, so that what the bot
+    sends on its own speaks their language even before they choose one.
+    """
     identity = await find_identity(session, channel=channel, chat_id=chat_id)
-    if identity is not None and now - identity.last_seen_at < LAST_SEEN_RESOLUTION:
+    fresh = identity is not None and now - identity.last_seen_at < LAST_SEEN_RESOLUTION
+    known = identity is not None and (
+        client_locale is None or identity.client_locale == client_locale
+    )
+    if identity is not None and fresh and known:
         return identity
     async with write_transaction(session):
         identity = await find_identity(session, channel=channel, chat_id=chat_id)
@@ -69,6 +78,7 @@ async def touch_identity(
                 chat_id=chat_id,
                 chat_type=chat_type,
                 role=Role.RESIDENT,
+                client_locale=client_locale,
                 created_at=now,
                 last_seen_at=now,
             )
@@ -76,6 +86,8 @@ async def touch_identity(
         else:
             identity.last_seen_at = now
             identity.blocked = False
+            if client_locale is not None:
+                identity.client_locale = client_locale
         await session.flush()
     return identity
 

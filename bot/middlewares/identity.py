@@ -10,7 +10,7 @@ from aiogram.types import Chat, TelegramObject, User
 
 from bot.settings import Settings
 from services.clock import Clock
-from services.identities import effective_locale, touch_identity
+from services.identities import effective_locale, locale_from_language_code, touch_identity
 
 
 class IdentityMiddleware(BaseMiddleware):
@@ -38,6 +38,7 @@ class IdentityMiddleware(BaseMiddleware):
                 chat_id=chat.id,
                 chat_type=chat.type,
                 now=clock.now(),
+                client_locale=locale_from_language_code(user.language_code if user else None),
             )
         # End the read transaction: the connection goes back to the pool instead of waiting
         # through the handlers' network calls.

@@ -22,6 +22,7 @@ class ChatIdentity(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     chat_type: str = Field(default="private", max_length=20)
     locale: str | None = Field(default=None, max_length=10)
+    client_locale: str | None = Field(default=None, max_length=10)
     role: str = Field(default="resident", max_length=20)
     blocked: bool = False
     group_notice_sent: bool = False

@@ -167,6 +167,9 @@ def upgrade() -> None:
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default='member'))
 
+    with op.batch_alter_table('chat_identity', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('client_locale', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
+
     with op.batch_alter_table('invite_code', schema=None) as batch_op:
         batch_op.add_column(sa.Column('department_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_invite_code_department_id_department'), 'department', ['department_id'], ['id'], ondelete='CASCADE')
@@ -223,6 +226,9 @@ def downgrade() -> None:
     with op.batch_alter_table('invite_code', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_invite_code_department_id_department'), type_='foreignkey')
         batch_op.drop_column('department_id')
+
+    with op.batch_alter_table('chat_identity', schema=None) as batch_op:
+        batch_op.drop_column('client_locale')
 
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_column('source')
