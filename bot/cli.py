@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_desk import audit_list, departments_app
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
 from bot.cli_reports import report_app
@@ -32,6 +33,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(staff_app, name="staff")
 app.add_typer(meetings_app, name="meetings")
+app.add_typer(departments_app, name="departments")
+app.command("audit")(audit_list)
 
 
 def _settings(**overrides: object) -> Settings:

@@ -18,6 +18,7 @@ from services.errors import DomainError
 from services.identities import touch_identity
 from services.invites import issue_invite
 from services.meetings import MEETING_KINDS, MeetingInput, create_meeting
+from services.reference import get_station_by_code
 from services.staff import add_staff, bind_staff, list_staff
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
@@ -32,6 +33,10 @@ meetings_app = typer.Typer(help="Meetings.", no_args_is_help=True)
 def staff_add(
     name: Annotated[str, typer.Argument(help="The staff member's name.")],
     role: Annotated[str, typer.Option(help="admin or station.")] = StaffRole.ADMIN,
+    station: Annotated[
+        list[str] | None,
+        typer.Option(help="Station code a station staff member looks after (repeatable)."),
+    ] = None,
     telegram: Annotated[
         int | None, typer.Option(help="Their Telegram chat id: link it now, no invitation.")
     ] = None,
@@ -44,8 +49,16 @@ def staff_add(
     async def go(db: Database) -> tuple[int, str | None]:
         await upgrade(db)
         now = SystemClock().now()
+        if role == StaffRole.STATION and not station:
+            raise DomainError("stations_missing")
         async with db.session() as session:
-            staff = await add_staff(session, name=name, role=role, now=now)
+            station_ids = []
+            for code in station or []:
+                found = await get_station_by_code(session, code)
+                if found is None or found.id is None:
+                    raise DomainError("station_unknown", code=code)
+                station_ids.append(found.id)
+            staff = await add_staff(session, name=name, role=role, now=now, station_ids=station_ids)
             assert staff.id is not None
             if telegram is not None:
                 identity = await touch_identity(
@@ -66,10 +79,43 @@ def staff_add(
     try:
         staff_id, invitation = with_database(go)
     except DomainError as error:
-        typer.echo(f"not added: {error.code}", err=True)
+        detail = f" {error.params['code']}" if "code" in error.params else ""
+        typer.echo(f"not added: {error.code}{detail}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"staff #{staff_id} {name} ({role}) added")
     typer.echo(invitation or f"linked to Telegram chat {telegram}")
+
+
+@staff_app.command("invite")
+def staff_invite(
+    staff_id: Annotated[
+        int, typer.Argument(help="The staff member's number (liaison staff list).")
+    ],
+    username: Annotated[str | None, typer.Option(help="Telegram bot username.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Public web chat URL.")] = None,
+) -> None:
+    """A new invitation for a staff member's chat (their earlier unused one stops working)."""
+    settings = Settings()
+
+    async def go(db: Database) -> str:
+        await upgrade(db)
+        async with db.session() as session:
+            issued = await issue_invite(
+                session, staff_id=staff_id, now=SystemClock().now(), issued_by="cli"
+            )
+        link = deep_link(
+            issued.payload,
+            username=username or await bot_username(settings),
+            settings=settings,
+            base_url=base_url,
+        )
+        return f"code: {issued.code}   link: {link}   (valid 7 days, one use)"
+
+    try:
+        typer.echo(with_database(go))
+    except DomainError as error:
+        typer.echo(f"no invitation: {error.code}", err=True)
+        raise typer.Exit(1) from error
 
 
 @staff_app.command("list")

@@ -16,10 +16,17 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
+from bot.i18n import build_i18n
 from bot.scheduler import build_scheduler
 from bot.server import build_web_app
 from bot.settings import Settings
+from handlers.notifications import ChatNotifier
 from services.clock import Clock, SystemClock
+from services.demo_cases import (
+    DEMO_DEPARTMENT_CHAT_ID,
+    link_demo_department,
+    seed_demo_cases,
+)
 from services.demo_data import (
     DEMO_MEMBER_CHAT_ID,
     DEMO_ROSTER_PATH,
@@ -53,14 +60,22 @@ async def seed_reference_data(db: Database) -> dict[str, int]:
         return await load_reference_data(session, read_demo_data())
 
 
-async def seed_demo_data(db: Database, clock: Clock | None = None) -> dict[str, int]:
-    """The reference data, the demo roster, and the demo personas' links; idempotent."""
+async def seed_demo_data(
+    db: Database, clock: Clock | None = None, settings: Settings | None = None
+) -> dict[str, int]:
+    """The reference data, the demo roster, the personas' links and cases; idempotent."""
+    settings = settings or Settings()
     now = (clock or SystemClock()).now()
     counts = await seed_reference_data(db)
+    notifier = ChatNotifier(build_i18n(settings.default_locale), settings.tz)
     async with db.session() as session:
         report = await import_roster(session, read_rows(DEMO_ROSTER_PATH), now=now)
         await link_demo_member(session, channel="web", chat_id=DEMO_MEMBER_CHAT_ID, now=now)
         await link_demo_staff(session, channel="web", chat_id=DEMO_STAFF_CHAT_ID, now=now)
+        await link_demo_department(session, channel="web", chat_id=DEMO_DEPARTMENT_CHAT_ID, now=now)
+        counts["cases"] = await seed_demo_cases(
+            session, channel="web", now=now, tz=settings.tz, notifier=notifier
+        )
     counts["members"] = report.created + report.updated + report.unchanged
     return counts
 
@@ -76,7 +91,7 @@ async def serve(
     db = Database(settings.database_url)
     await upgrade(db)
     if seed_demo:
-        counts = await seed_demo_data(db, clock)
+        counts = await seed_demo_data(db, clock, settings)
         log.info("demo data loaded: %s", counts)
     ctx: AppContext = build_context(settings, db, clock or SystemClock())
     dp = build_dispatcher(ctx)

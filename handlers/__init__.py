@@ -9,7 +9,8 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import common, fallback, member, resident, staff
+    from handlers import assignee, common, fallback, member, resident, staff
+    from handlers.assignee.context import DepartmentMiddleware
     from handlers.member.context import MemberMiddleware
     from handlers.resident import privacy
     from handlers.staff.context import StaffMiddleware
@@ -19,11 +20,13 @@ def get_routers() -> list[Router]:
     for observer in (root.message, root.callback_query):
         observer.outer_middleware(MemberMiddleware())
         observer.outer_middleware(StaffMiddleware())
+        observer.outer_middleware(DepartmentMiddleware())
         observer.outer_middleware(TurnMiddleware())
     root.include_routers(
         member.binding_router(),
         common.setup(),
         privacy.setup(),
+        assignee.setup(),
         member.setup(),
         staff.setup(),
         fallback.unknown_commands(),

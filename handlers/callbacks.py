@@ -153,8 +153,10 @@ class AssigneeIssueCB(CallbackData, prefix="ai"):
     id: int
 
 
+# Members and department handlers share the assignee buttons ("ai", "ay", "az", "af").
 MEMBER_CALLBACK_PREFIXES = frozenset(
-    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "mt", "mm", "ai"}
+    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "mt", "mm"}
+    | {"ai", "ay", "az", "ae", "af"}
 )
 
 
@@ -211,6 +213,8 @@ class MeetingReviewCB(CallbackData, prefix="mr"):
 
 # Prefixes of staff buttons defined in their own modules: broadcasts (b*), reports (rp, rq),
 # the case queue and case actions (q*), social-conditions reports (cr), extensions (ex).
+
+
 STAFF_CALLBACK_PREFIXES = frozenset(
     {"lv", "sm", "si", "sx", "mk", "mu", "mr"}
     | {"ba", "bb", "bc", "bd", "be", "bf"}

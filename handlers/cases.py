@@ -1,4 +1,4 @@
-"""A case rendered for the people who handle it: staff and the assigned member."""
+"""A case rendered for the people who handle it: staff and the assignee."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ import datetime as dt
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import escape, event_label, local_date, local_time, status_label
+from handlers.texts import escape, local_date, local_time, status_label
+from handlers.timeline import event_line, fit
 from services.issues import IssueDetail
 from services.reference import display_name
+from storage.models import IssueExtension
+
+CARD_LIMIT = 4000
+# With the longest description, one timeline line of this size still fits in a message.
+BODY_LIMIT = 600
 
 
-def render_case(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
-    """The whole case, with internal notes; the phone only when the resident consented."""
+def render_case(
+    detail: IssueDetail,
+    locale: str,
+    tz: dt.tzinfo,
+    *,
+    extension: IssueExtension | None = None,
+) -> str:
+    """The whole case with internal lines; the phone only when the resident consented.
+
+    Long timelines keep their latest lines: a message holds 4,096 characters at most.
+    """
     issue = detail.issue
     lines = [
         _("<b>Case {number}</b>").format(number=issue.number),
@@ -21,8 +36,12 @@ def render_case(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
         _("Category: {name}").format(name=escape(display_name(detail.category, locale))),
         _("Submitted: {when}").format(when=local_time(issue.created_at, tz)),
     ]
+    if detail.assignee_name:
+        lines.append(_("Assigned to: {name}").format(name=escape(detail.assignee_name)))
     if issue.due_at is not None:
         lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
+    if detail.original is not None:
+        lines.append(_("Merged with case {number}").format(number=detail.original.number))
     if issue.contact_phone and issue.contact_consent_at is not None:
         lines.append(_("Contact (with consent): {phone}").format(phone=escape(issue.contact_phone)))
     else:
@@ -33,13 +52,15 @@ def render_case(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
         )
     if detail.photos:
         lines.append(_("Photos: {value}").format(value=len(detail.photos)))
-    lines += ["", _("Description:"), f"<blockquote>{escape(issue.description)}</blockquote>"]
-    lines += ["", _("<b>Timeline</b>")]
-    for event in detail.events:
-        line = f"{local_time(event.created_at, tz)} · {event_label(event)}"
-        if not event.public:
-            line += " " + _("(internal)")
-        if event.body:
-            line += f"\n<blockquote>{escape(event.body)}</blockquote>"
-        lines.append(line)
-    return "\n".join(lines)
+    if extension is not None:
+        lines.append(
+            _("⏳ More time asked: {days} days. Reason: {reason}").format(
+                days=extension.days, reason=escape(extension.reason)
+            )
+        )
+    quoted = f"<blockquote>{escape(issue.description)}</blockquote>"
+    head = [*lines, "", _("Description:"), quoted, "", _("<b>Timeline</b>")]
+    timeline = [
+        event_line(event, tz, internal=True, body_limit=BODY_LIMIT) for event in detail.events
+    ]
+    return fit(head, timeline, CARD_LIMIT)

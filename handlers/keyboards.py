@@ -25,10 +25,12 @@ from handlers.callbacks import (
     StationInfoCB,
     StationPickCB,
 )
+from handlers.case_callbacks import RateCB
 from handlers.grid import Grid
 from handlers.texts import Buttons, shorten, status_label
 from services.issues import IssueDetail, IssuePage
 from services.reference import display_name
+from storage.enums import IssueStatus
 from storage.models import IssueCategory, Station
 
 
@@ -38,6 +40,14 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
         rows = [
             [KeyboardButton(text=_(Buttons.LOG)), KeyboardButton(text=_(Buttons.PROGRESS))],
             [KeyboardButton(text=_(Buttons.ACTIVITIES)), KeyboardButton(text=_(Buttons.MEETINGS))],
+            [
+                KeyboardButton(text=_(Buttons.ASSIGNED_CASES)),
+                KeyboardButton(text=_(Buttons.HELP)),
+            ],
+        ]
+    elif role == "department":
+        rows = [
+            [KeyboardButton(text=_(Buttons.ASSIGNED_CASES))],
             [KeyboardButton(text=_(Buttons.HELP))],
         ]
     elif role == "staff":
@@ -207,9 +217,13 @@ def issues_page(page: IssuePage, locale: str) -> InlineKeyboardMarkup:
 
 
 def issue_detail(detail: IssueDetail, page: int) -> InlineKeyboardMarkup:
-    """Photos (if any) and back to the list."""
-    assert detail.issue.id is not None
+    """Rate the answer (when it waits for a rating), photos (if any), back to the list."""
+    issue = detail.issue
+    assert issue.id is not None
     builder = Grid()
+    ratable = issue.status in (IssueStatus.ANSWERED, IssueStatus.RESOLVED)
+    if ratable and issue.last_reply_at is not None and issue.rated_at is None:
+        builder.button(text=_("⭐ Rate the answer"), callback_data=RateCB(id=issue.id))
     if detail.photos:
         builder.button(
             text=_("📷 Photos ({count})").format(count=len(detail.photos)),

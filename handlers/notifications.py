@@ -13,13 +13,14 @@ from aiogram.utils.i18n import I18n
 
 from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.cases import CaseNotices
+from handlers.notices.casework import CaseworkNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.meetings import MeetingNotices
 from services.outbox import Outgoing
 from storage.models import ChatIdentity
 
 
-class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, BroadcastNotices):
+class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, CaseworkNotices, BroadcastNotices):
     """Renders every kind of notice; services call it through ``services.notices.Notifier``."""
 
     def __init__(self, i18n: I18n, tz: dt.tzinfo) -> None:
@@ -48,6 +49,6 @@ class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, BroadcastNotices):
 
     def render(self, kind: str, identity: ChatIdentity, **data: Any) -> Outgoing:
         """The notice in the recipient's language (their choice, else the committee's)."""
-        locale = identity.locale or self.i18n.default_locale
+        locale = identity.locale or identity.client_locale or self.i18n.default_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             return self._kinds[kind](locale=locale, **data)

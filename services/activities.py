@@ -17,7 +17,7 @@ from services.issues import PhotoRef
 from services.rules import RuleBook, Rules
 from services.tallies import refresh_tally
 from storage.db import write_transaction
-from storage.enums import ActivityAction
+from storage.enums import ActivityAction, ActivitySource
 from storage.models import (
     Activity,
     ActivityPairedPerson,
@@ -225,6 +225,9 @@ async def _own_activity(session: AsyncSession, member_id: int, activity_id: int)
     activity = await session.get(Activity, activity_id)
     if activity is None or activity.member_id != member_id or activity.deleted_at is not None:
         raise NotFoundError("activity")
+    if activity.source != ActivitySource.MEMBER:
+        # The office recorded it (an accepted report): only the office may change it.
+        raise DomainError("recorded_by_office")
     return activity
 
 

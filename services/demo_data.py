@@ -11,12 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.canned import upsert_canned
+from services.clock import SystemClock
 from services.identities import touch_identity
 from services.staff import add_staff, bind_staff
 from storage.db import write_transaction
 from storage.enums import Role, StaffRole
 from storage.models import (
     ChatIdentity,
+    Department,
     IssueCategory,
     Member,
     MemberBinding,
@@ -43,8 +46,13 @@ def read_demo_data(path: Path = DEMO_DATA_PATH) -> dict[str, Any]:
     return loaded
 
 
-async def load_reference_data(session: AsyncSession, data: dict[str, Any]) -> dict[str, int]:
-    """Upsert stations, sectors and issue categories by code; return how many of each."""
+async def load_reference_data(
+    session: AsyncSession, data: dict[str, Any], *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Upsert stations, sectors, categories, committees, departments and canned replies by code.
+
+    Returns how many of each the data holds.
+    """
     for order, item in enumerate(data["stations"]):
         await upsert(
             session,
@@ -97,11 +105,31 @@ async def load_reference_data(session: AsyncSession, data: dict[str, Any]) -> di
             update_columns=["name_zh", "name_en", "due_days", "sort_order"],
         )
     await _load_special_committees(session, data)
+    stamp = now or SystemClock().now()
+    for order, item in enumerate(data["departments"]):
+        await upsert(
+            session,
+            table_of(Department),
+            {
+                "code": item["code"],
+                "name_zh": item["name_zh"],
+                "name_en": item["name_en"],
+                "active": True,
+                "sort_order": order,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+            conflict_columns=["code"],
+            update_columns=["name_zh", "name_en", "sort_order"],
+        )
+    canned = await upsert_canned(session)
     return {
         "stations": len(data["stations"]),
         "sectors": len(data["sectors"]),
         "issue_categories": len(data["issue_categories"]),
         "special_committees": len(data["special_committees"]),
+        "departments": len(data["departments"]),
+        "canned_replies": canned,
     }
 
 

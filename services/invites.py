@@ -1,4 +1,7 @@
-"""Invitation codes that link a chat to a member: one use, seven days, stored hashed."""
+"""Invitation codes that link a chat to a member, a staff member or a department's handler.
+
+One use, seven days, stored hashed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.departments import bind_department
 from services.errors import DomainError
 from services.members import member_of_identity
 from services.staff import bind_staff
@@ -18,6 +22,7 @@ from storage.db import write_transaction
 from storage.enums import MemberStatus, Role
 from storage.models import (
     ChatIdentity,
+    Department,
     InviteCode,
     InviteFailure,
     Member,
@@ -60,26 +65,40 @@ async def issue_invite(
     now: dt.datetime,
     member_id: int | None = None,
     staff_id: int | None = None,
+    department_id: int | None = None,
     issued_by: str = "cli",
 ) -> IssuedInvite:
-    """Create a code for a member or a staff member; their earlier unused codes stop working."""
-    if (member_id is None) == (staff_id is None):
-        raise ValueError("an invitation is for one member or one staff member")
+    """Create a code for a member, a staff member or a department's handler.
+
+    Earlier unused codes of a member or staff member stop working; a department may hand
+    out several codes at once, one for each of its handlers.
+    """
+    if sum(owner is not None for owner in (member_id, staff_id, department_id)) != 1:
+        raise ValueError("an invitation is for one member, staff member or department")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     async with write_transaction(session):
         if member_id is not None:
             if await session.get(Member, member_id) is None:
                 raise DomainError("member_unknown")
             owner = col(InviteCode.member_id) == member_id
-        else:
+        elif staff_id is not None:
             if await session.get(Staff, staff_id) is None:
                 raise DomainError("staff_unknown")
             owner = col(InviteCode.staff_id) == staff_id
-        await session.execute(delete(InviteCode).where(owner, col(InviteCode.used_at).is_(None)))
+        else:
+            department = await session.get(Department, department_id)
+            if department is None or not department.active:
+                raise DomainError("department_unknown")
+            owner = None
+        if owner is not None:
+            await session.execute(
+                delete(InviteCode).where(owner, col(InviteCode.used_at).is_(None))
+            )
         session.add(
             InviteCode(
                 member_id=member_id,
                 staff_id=staff_id,
+                department_id=department_id,
                 code_hash=hash_code(code),
                 issued_by=issued_by,
                 created_at=now,
@@ -91,8 +110,8 @@ async def issue_invite(
 
 async def redeem_invite(
     session: AsyncSession, *, identity: ChatIdentity, code: str, now: dt.datetime
-) -> Member | Staff:
-    """Link the chat to the code's member (or staff member), or raise a DomainError why not.
+) -> Member | Staff | Department:
+    """Link the chat to the code's member, staff member or department, or say why not.
 
     Codes: ``locked`` (with ``until``), ``invalid``, ``expired``, ``used``, ``inactive``,
     ``chat_taken`` (this chat belongs to another member). Only wrong codes count towards
@@ -121,6 +140,8 @@ async def redeem_invite(
         raise DomainError("expired")
     if invite.staff_id is not None:
         return await _bind_staff(session, identity=identity, invite=invite, now=now)
+    if invite.department_id is not None:
+        return await _bind_department(session, identity=identity, invite=invite, now=now)
     return await _bind(session, identity=identity, invite=invite, now=now)
 
 
@@ -147,9 +168,26 @@ async def _bind_staff(
             raise DomainError("inactive")
         if await member_of_identity(session, identity_id=identity.id or 0) is not None:
             raise DomainError("chat_taken")
+        if identity.role == Role.DEPARTMENT:
+            raise DomainError("chat_taken")
         await _claim(session, invite, identity, now)
         await bind_staff(session, staff_id=invite.staff_id, identity=identity, now=now)
     return staff
+
+
+async def _bind_department(
+    session: AsyncSession, *, identity: ChatIdentity, invite: InviteCode, now: dt.datetime
+) -> Department:
+    assert invite.department_id is not None
+    async with write_transaction(session):
+        department = await session.get(Department, invite.department_id)
+        if department is None or not department.active:
+            raise DomainError("inactive")
+        await _claim(session, invite, identity, now)
+        await bind_department(
+            session, department_id=invite.department_id, identity=identity, now=now
+        )
+    return department
 
 
 async def _record_failure(
@@ -199,7 +237,7 @@ async def _bind(
         ).scalar_one_or_none()
         if current is not None and current.member_id != member.id:
             raise DomainError("chat_taken")
-        if identity.role == Role.STAFF:
+        if identity.role in (Role.STAFF, Role.DEPARTMENT):
             raise DomainError("chat_taken")
         await _claim(session, invite, identity, now)
         # A new code moves the member's chat on this channel (a new phone, say).

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -17,7 +17,16 @@ from services.errors import DomainError
 from services.reference import get_category, get_station
 from storage.db import write_transaction
 from storage.enums import ActorKind, IssueEventKind, IssueStatus
-from storage.models import Attachment, Issue, IssueCategory, IssueCounter, IssueEvent, Station
+from storage.models import (
+    Attachment,
+    Department,
+    Issue,
+    IssueCategory,
+    IssueCounter,
+    IssueEvent,
+    Member,
+    Station,
+)
 from storage.queries import insert_returning_counter
 
 PAGE_SIZE = 5
@@ -81,6 +90,8 @@ class IssueDetail:
     category: IssueCategory
     photos: list[Attachment] = field(default_factory=list)
     events: list[IssueEvent] = field(default_factory=list)
+    assignee_name: str | None = None
+    original: Issue | None = None
 
 
 def format_number(year: int, seq: int) -> str:
@@ -212,15 +223,25 @@ async def get_resident_issue(
 
 
 async def get_issue(
-    session: AsyncSession, *, issue_id: int, assignee_member_id: int | None = None
+    session: AsyncSession,
+    *,
+    issue_id: int,
+    assignee_member_id: int | None = None,
+    assignee_department_id: int | None = None,
+    condition: Any = None,
 ) -> IssueDetail | None:
-    """A case with its whole timeline, for staff; or only if assigned to the given member."""
-    condition = (
-        col(Issue.assignee_member_id) == assignee_member_id
-        if assignee_member_id is not None
-        else col(Issue.id).is_not(None)
-    )
-    return await _detail(session, issue_id, condition, public_only=False)
+    """A case with its whole timeline, for staff or for its assignee.
+
+    ``condition`` limits it to a staff member's scope; the assignee ids to what is assigned.
+    """
+    where: list[Any] = [col(Issue.id).is_not(None)]
+    if assignee_member_id is not None:
+        where.append(col(Issue.assignee_member_id) == assignee_member_id)
+    if assignee_department_id is not None:
+        where.append(col(Issue.assignee_department_id) == assignee_department_id)
+    if condition is not None:
+        where.append(condition)
+    return await _detail(session, issue_id, and_(*where), public_only=False)
 
 
 async def _detail(
@@ -250,6 +271,31 @@ async def _detail(
     events = (
         await session.execute(events_stmt.order_by(col(IssueEvent.created_at), col(IssueEvent.id)))
     ).scalars()
-    return IssueDetail(
-        issue=issue, station=station, category=category, photos=list(photos), events=list(events)
+    assignee_name = None
+    if issue.assignee_member_id is not None:
+        member = await session.get(Member, issue.assignee_member_id)
+        assignee_name = member.name if member is not None else None
+    elif issue.assignee_department_id is not None:
+        department = await session.get(Department, issue.assignee_department_id)
+        assignee_name = department.name_zh if department is not None else None
+    original = (
+        await session.get(Issue, issue.duplicate_of_id)
+        if issue.duplicate_of_id is not None
+        else None
     )
+    return IssueDetail(
+        issue=issue,
+        station=station,
+        category=category,
+        photos=list(photos),
+        events=list(events),
+        assignee_name=assignee_name,
+        original=original,
+    )
+
+
+async def followed_case(session: AsyncSession, *, detail: IssueDetail) -> IssueDetail | None:
+    """For a case merged into another, that other case as its resident may see it."""
+    if detail.original is None or detail.original.id is None:
+        return None
+    return await _detail(session, detail.original.id, col(Issue.id).is_not(None), public_only=True)

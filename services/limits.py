@@ -14,6 +14,13 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 _PHONE_RE = re.compile(r"^\+?\d{6,15}$")
+# Control characters other than newline and tab would garble the message they end up in.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text people typed, trimmed and without control characters."""
+    return _CONTROL_RE.sub("", text).strip()
 
 
 def check_description(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -99,3 +99,35 @@ async def bindings_of(session: AsyncSession, *, member_id: int) -> Sequence[Memb
     """The chats a member is linked to."""
     stmt = select(MemberBinding).where(col(MemberBinding.member_id) == member_id)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def assignable_members(
+    session: AsyncSession,
+    *,
+    station_id: int | None = None,
+    search: str | None = None,
+    page: int = 0,
+    page_size: int = 8,
+) -> tuple[list[Member], int]:
+    """Active members to give a case to, a page of them and how many there are.
+
+    ``station_id`` keeps those serving at a station; ``search`` those whose name or roster
+    code contains it.
+    """
+    stmt = select(Member).where(col(Member.status) == MemberStatus.ACTIVE)
+    if station_id is not None:
+        stmt = stmt.join(MemberStation, col(MemberStation.member_id) == col(Member.id)).where(
+            col(MemberStation.station_id) == station_id
+        )
+    if search:
+        pattern = f"%{search.strip()}%"
+        stmt = stmt.where(or_(col(Member.name).like(pattern), col(Member.code).like(pattern)))
+    total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    rows = (
+        await session.execute(
+            stmt.order_by(col(Member.code), col(Member.id))
+            .offset(max(page, 0) * page_size)
+            .limit(page_size)
+        )
+    ).scalars()
+    return list(rows), int(total)

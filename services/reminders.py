@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.case_audience import assignee_chats, staff_chats_for_station
 from services.meetings import URGENT_WITHIN, member_chats
 from services.notices import Notifier
 from services.outbox import Recipient, add
@@ -32,8 +33,6 @@ from storage.models import (
     OutboxMessage,
     Resident,
 )
-
-STILL_OPEN = (IssueStatus.NEW, IssueStatus.ACCEPTED, IssueStatus.ASSIGNED, IssueStatus.REOPENED)
 
 
 @dataclass(frozen=True)
@@ -179,88 +178,95 @@ async def meeting_reminders(
 async def issue_reminders(
     session: AsyncSession, *, now: dt.datetime, settings: ReminderSettings
 ) -> list[Due]:
-    """Unassigned cases to staff, rating requests to residents, overdue cases to assignees."""
+    """Unassigned cases to staff, rating requests to residents, overdue cases to assignees.
+
+    Keys carry the moment they count from (the latest reply, the current due date), so a
+    case answered again or given a new due date is reminded about again, and only then.
+    """
     dues: list[Due] = []
-    unassigned = list(
-        (
-            await session.execute(
-                select(Issue).where(
-                    col(Issue.status).in_([IssueStatus.NEW, IssueStatus.ACCEPTED]),
-                    col(Issue.assignee_member_id).is_(None),
-                    col(Issue.created_at) <= now - settings.unassigned_after,
+    unassigned = (
+        await session.execute(
+            select(Issue).where(
+                col(Issue.status).in_([IssueStatus.NEW, IssueStatus.ACCEPTED]),
+                col(Issue.assignee_member_id).is_(None),
+                col(Issue.assignee_department_id).is_(None),
+                col(Issue.created_at) <= now - settings.unassigned_after,
+            )
+        )
+    ).scalars()
+    staff_of: dict[int, list[ChatIdentity]] = {}
+
+    async def staff_chats(station_id: int) -> list[ChatIdentity]:
+        if station_id not in staff_of:
+            staff_of[station_id] = await staff_chats_for_station(session, station_id)
+        return staff_of[station_id]
+
+    for issue in list(unassigned):
+        for identity in await staff_chats(issue.station_id):
+            dues.append(
+                Due(
+                    key=f"issue:{issue.id}:unassigned:{identity.id}",
+                    kind="issue-unassigned",
+                    identity=identity,
+                    data={"issue": issue},
                 )
             )
-        ).scalars()
-    )
-    if unassigned:
-        for _staff, _to, identity in await staff_recipients(session):
-            for issue in unassigned:
-                dues.append(
-                    Due(
-                        key=f"issue:{issue.id}:unassigned:{identity.id}",
-                        kind="issue-unassigned",
-                        identity=identity,
-                        data={"issue": issue},
-                    )
-                )
     answered = (
         await session.execute(
             select(Issue, ChatIdentity)
             .join(Resident, col(Resident.id) == col(Issue.resident_id))
             .join(ChatIdentity, col(ChatIdentity.id) == col(Resident.identity_id))
             .where(
-                col(Issue.status) == IssueStatus.ANSWERED,
+                col(Issue.status).in_([IssueStatus.ANSWERED, IssueStatus.RESOLVED]),
                 col(Issue.rated_at).is_(None),
-                col(Issue.answered_at).is_not(None),
-                col(Issue.answered_at) <= now - min(settings.rate_after),
+                col(Issue.last_reply_at).is_not(None),
+                col(Issue.last_reply_at) <= now - min(settings.rate_after),
+                col(Issue.last_reply_at) > now - max(settings.rate_after) - settings.summary_valid,
             )
         )
     ).all()
     for issue, identity in answered:
-        assert issue.answered_at is not None
-        after = latest_after(issue.answered_at, settings.rate_after, now)
+        assert issue.last_reply_at is not None
+        after = latest_after(issue.last_reply_at, settings.rate_after, now)
         assert after is not None
+        stamp = int(issue.last_reply_at.timestamp())
         dues.append(
             Due(
-                key=f"issue:{issue.id}:rate-{label(after)}",
+                key=f"issue:{issue.id}:rate-{label(after)}:{stamp}",
                 kind="issue-rate",
                 identity=identity,
                 data={"issue": issue},
             )
         )
-    overdue = list(
-        (
-            await session.execute(
-                select(Issue).where(
-                    col(Issue.status).in_(list(STILL_OPEN)),
-                    col(Issue.answered_at).is_(None),
+    overdue = (
+        await session.execute(
+            select(Issue).where(
+                col(Issue.status).in_([IssueStatus.ASSIGNED, IssueStatus.REOPENED]),
+                col(Issue.due_at) < now,
+                or_(
                     col(Issue.assignee_member_id).is_not(None),
-                    col(Issue.due_at) < now,
-                )
+                    col(Issue.assignee_department_id).is_not(None),
+                ),
             )
-        ).scalars()
-    )
-    chats = await member_chats(
-        session, sorted({i.assignee_member_id for i in overdue if i.assignee_member_id})
-    )
-    staff = await staff_recipients(session) if overdue else []
-    for issue in overdue:
-        assert issue.assignee_member_id is not None
+        )
+    ).scalars()
+    for issue in list(overdue):
         assert issue.due_at is not None
-        for identity in chats.get(issue.assignee_member_id, []):
+        stamp = int(issue.due_at.timestamp())
+        for identity in await assignee_chats(session, issue):
             dues.append(
                 Due(
-                    key=f"issue:{issue.id}:overdue:{identity.id}",
+                    key=f"issue:{issue.id}:overdue:{stamp}:{identity.id}",
                     kind="issue-overdue",
                     identity=identity,
                     data={"issue": issue},
                 )
             )
         if issue.due_at + settings.overdue_staff_after < now:
-            for _staff, _to, identity in staff:
+            for identity in await staff_chats(issue.station_id):
                 dues.append(
                     Due(
-                        key=f"issue:{issue.id}:overdue-staff:{identity.id}",
+                        key=f"issue:{issue.id}:overdue-staff:{stamp}:{identity.id}",
                         kind="issue-overdue-staff",
                         identity=identity,
                         data={"issue": issue},

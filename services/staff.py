@@ -9,26 +9,45 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor, audit
 from services.errors import DomainError
 from services.outbox import Recipient
 from storage.db import write_transaction
 from storage.enums import Role, StaffRole
-from storage.models import ChatIdentity, Staff, StaffBinding
+from storage.models import ChatIdentity, Staff, StaffBinding, StaffStation
 
 
 async def add_staff(
-    session: AsyncSession, *, name: str, role: str = StaffRole.ADMIN, now: dt.datetime
+    session: AsyncSession,
+    *,
+    name: str,
+    role: str = StaffRole.ADMIN,
+    now: dt.datetime,
+    station_ids: Sequence[int] = (),
+    actor: Actor | None = None,
 ) -> Staff:
-    """Create a staff member."""
+    """Create a staff member; station staff look after the stations given."""
     if role not in set(StaffRole):
         raise DomainError("role_unknown")
     name = " ".join(name.split())
     if not 1 <= len(name) <= 60:
         raise DomainError("name_length")
+    stations = sorted(set(station_ids))
     async with write_transaction(session):
         staff = Staff(name=name, role=role, active=True, created_at=now)
         session.add(staff)
         await session.flush()
+        assert staff.id is not None
+        session.add_all(StaffStation(staff_id=staff.id, station_id=s) for s in stations)
+        audit(
+            session,
+            actor=actor or Actor.cli(),
+            action="staff.add",
+            object_kind="staff",
+            object_id=staff.id,
+            after={"name": name, "role": role, "stations": stations},
+            now=now,
+        )
     return staff
 
 

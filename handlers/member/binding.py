@@ -18,7 +18,7 @@ from services.errors import DomainError
 from services.invites import INVITE_PAYLOAD, redeem_invite
 from services.members import load_profile
 from services.reference import display_name
-from storage.models import ChatIdentity, Staff
+from storage.models import ChatIdentity, Department, Staff
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def refusal(error: DomainError, tz: dt.tzinfo) -> str:
         "expired": _("This invitation has expired. Ask the committee office for a new one."),
         "used": _("This invitation was already used. Ask the committee office for a new one."),
         "inactive": _("This membership is not active, so the chat cannot be linked."),
-        "chat_taken": _("This chat is already linked to another member."),
+        "chat_taken": _("This chat is already linked to another member, staff or department."),
     }
     return messages.get(error.code, _("This invitation could not be used."))
 
@@ -57,6 +57,17 @@ async def redeem(
     except DomainError as error:
         log.info("chat %s: invitation refused (%s)", message.chat.id, error.code)
         await message.answer(refusal(error, tz))
+        return
+    if isinstance(member, Department):
+        log.info("chat %s linked to department %s", message.chat.id, member.id)
+        await message.answer(
+            _(
+                "✅ This chat is now linked to <b>{name}</b>.\n"
+                "Cases the committee office assigns to your department appear under "
+                "“Assigned cases”; answer the residents from there."
+            ).format(name=escape(display_name(member, locale))),
+            reply_markup=keyboards.main_menu("department"),
+        )
         return
     if isinstance(member, Staff):
         log.info("chat %s linked to staff %s", message.chat.id, member.id)

@@ -16,7 +16,7 @@ from handlers.texts import Buttons
 from services.members import MemberProfile
 
 log = logging.getLogger(__name__)
-MEMBER_COMMANDS = ("log", "progress", "activities", "meetings", "checkin")
+MEMBER_COMMANDS = ("log", "progress", "activities", "meetings", "checkin", "cases")
 
 
 def refusal(member: MemberProfile | None) -> str:
@@ -56,7 +56,7 @@ def setup() -> Router:
     router.message.filter(~ActiveMember())
     router.callback_query.filter(~ActiveMember())
     router.message.register(refuse_message, Command(*MEMBER_COMMANDS))
-    for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES):
+    for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES, Buttons.ASSIGNED_CASES):
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_member_callback))
     return router

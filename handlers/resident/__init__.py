@@ -4,6 +4,7 @@ from aiogram import Router
 
 from handlers.resident import (
     my_issues,
+    rating,
     report_contact,
     report_details,
     report_place,
@@ -21,6 +22,7 @@ def setup() -> Router:
         report_details.setup(),
         report_contact.setup(),
         my_issues.setup(),
+        rating.setup(),
         stations.setup(),
     )
     return router

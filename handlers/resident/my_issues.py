@@ -14,13 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import IssueCB, IssuesPageCB
 from handlers.messaging import replace_or_send
-from handlers.texts import escape, event_label, local_date, local_time, status_label
+from handlers.texts import escape, local_date, local_time, status_label
+from handlers.timeline import event_line, fit
 from services.identities import find_resident
-from services.issues import IssueDetail, IssuePage, get_resident_issue, list_resident_issues
+from services.issues import (
+    IssueDetail,
+    IssuePage,
+    followed_case,
+    get_resident_issue,
+    list_resident_issues,
+)
 from services.reference import display_name
+from storage.enums import IssueEventKind
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
+# A message holds 4,096 characters: the description (2,000 at most) and the lines must fit.
+BODY_LIMIT = 500
 
 
 async def _page(session: AsyncSession, identity: ChatIdentity, page: int) -> IssuePage | None:
@@ -69,7 +79,9 @@ async def page_chosen(
     await replace_or_send(callback, bot, text, markup)
 
 
-def render_detail(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
+def render_detail(
+    detail: IssueDetail, locale: str, tz: dt.tzinfo, followed: IssueDetail | None = None
+) -> str:
     """A case as its resident sees it; their own text is escaped."""
     issue = detail.issue
     lines = [
@@ -91,12 +103,28 @@ def render_detail(detail: IssueDetail, locale: str, tz: dt.tzinfo) -> str:
         lines.append(_("Contact: {value}").format(value=_("anonymous")))
     lines += ["", _("Description:"), f"<blockquote>{escape(issue.description)}</blockquote>"]
     lines += ["", _("<b>Timeline</b>")]
-    for event in detail.events:
-        line = f"{local_time(event.created_at, tz)} · {event_label(event)}"
-        if event.body:
-            line += f"\n<blockquote>{escape(event.body)}</blockquote>"
-        lines.append(line)
-    return "\n".join(lines)
+    timeline = [event_line(event, tz, body_limit=BODY_LIMIT) for event in detail.events]
+    if followed is not None:
+        timeline += ["", *followed_lines(followed, tz)]
+    return fit(lines, timeline)
+
+
+def followed_lines(followed: IssueDetail, tz: dt.tzinfo) -> list[str]:
+    """The case a merged case follows: its status, due date and public timeline."""
+    issue = followed.issue
+    lines = [
+        _("<b>Case {number}</b>, which your case follows").format(number=issue.number),
+        _("Status: {status}").format(status=status_label(issue.status)),
+    ]
+    if issue.due_at is not None:
+        lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
+    # Its own resident's report stays theirs: only the answers are shared.
+    lines += [
+        event_line(event, tz, body_limit=BODY_LIMIT)
+        for event in followed.events
+        if event.kind != IssueEventKind.SUBMITTED
+    ]
+    return lines
 
 
 async def issue_chosen(
@@ -134,10 +162,11 @@ async def issue_chosen(
                 log.warning("photo %s of case %s: %s", photo.id, detail.issue.id, error)
                 await bot.send_message(callback.from_user.id, _("A photo could not be shown."))
         return
+    followed = await followed_case(session, detail=detail)
     await replace_or_send(
         callback,
         bot,
-        render_detail(detail, locale, tz),
+        render_detail(detail, locale, tz, followed),
         keyboards.issue_detail(detail, callback_data.page),
     )
 

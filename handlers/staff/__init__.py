@@ -1,14 +1,18 @@
-"""The staff desk: meetings and leave, cases from notices, the quarter report."""
+"""The staff desk: the case queue and casework, meetings and leave, broadcasts, reports."""
 
 from aiogram import Router
 
 from handlers.staff import (
     broadcasts,
+    case_assign,
+    case_text,
     cases,
+    decisions,
     gate,
     meeting_audience,
     meeting_form,
     meetings,
+    queue,
     reports,
     stats,
 )
@@ -26,10 +30,15 @@ def setup() -> Router:
         meeting_audience.setup(),
         meeting_form.setup(),
         meetings.setup(),
+        queue.setup(),
         cases.setup(),
+        decisions.setup(),
         reports.setup(),
         stats.setup(),
         broadcasts.setup(),
+        # Typed steps last: a menu button pressed in the middle must reach its handler.
+        case_assign.setup(),
+        case_text.setup(),
     )
     router = Router(name="staff-desk")
     router.include_routers(staff_only, gate.setup())

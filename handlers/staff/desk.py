@@ -14,8 +14,10 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.turn import Turn
+from services.audit import Actor
 from services.calendar import local_today
 from services.clock import Clock
+from services.scope import StaffScope, scope_of
 from storage.models import Staff
 
 
@@ -28,6 +30,7 @@ class Desk:
     now: dt.datetime
     today: dt.date
     files_dir: Path
+    scope: StaffScope
 
     @property
     def state(self) -> FSMContext:
@@ -38,6 +41,11 @@ class Desk:
     def session(self) -> AsyncSession:
         """The update's database session."""
         return self.turn.session
+
+    @property
+    def actor(self) -> Actor:
+        """The staff member as the author of what they do."""
+        return Actor.staff(self.staff)
 
 
 class DeskMiddleware(BaseMiddleware):
@@ -55,5 +63,7 @@ class DeskMiddleware(BaseMiddleware):
         if staff is not None and turn is not None:
             clock: Clock = data["clock"]
             now = clock.now()
-            data["desk"] = Desk(turn, staff, now, local_today(now, turn.tz), data["files_dir"])
+            scope = await scope_of(turn.session, staff)
+            today = local_today(now, turn.tz)
+            data["desk"] = Desk(turn, staff, now, today, data["files_dir"], scope)
         return await handler(event, data)

@@ -15,7 +15,7 @@ from handlers.staff.context import ActiveStaff
 from handlers.texts import Buttons
 
 log = logging.getLogger(__name__)
-STAFF_COMMANDS = ("newmeeting",)
+STAFF_COMMANDS = ("newmeeting", "queue")
 
 
 def refusal() -> str:

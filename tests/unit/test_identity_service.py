@@ -88,6 +88,8 @@ async def test_reference_data_loads_idempotently(db: Database) -> None:
         "sectors": 21,
         "issue_categories": 11,
         "special_committees": 7,
+        "departments": 8,
+        "canned_replies": 4,
     }
     assert (len(stations), len(categories), len(sectors)) == (7, 11, 21)
     assert stations[0].code == "xq-jingde" and stations[0].address_en

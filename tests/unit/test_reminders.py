@@ -181,14 +181,19 @@ async def test_issue_reminders(roster: Database, tmp_path: Path, db: Database) -
     answered = NOW + dt.timedelta(days=1)
     async with roster.writing() as session:
         await session.execute(
-            update(Issue).values(status="answered", answered_at=answered, assignee_member_id=m1)
+            update(Issue).values(
+                status="answered",
+                answered_at=answered,
+                last_reply_at=answered,
+                assignee_member_id=m1,
+            )
         )
     for day, expected in ((2, 0), (3, 1), (4, 0), (7, 1), (30, 0)):
         clock.set(answered + dt.timedelta(days=day))
         assert await planner.every_minute() == expected, day
     assert await keys(roster, "issue-rate") == [
-        f"issue:{issue.id}:rate-3d",
-        f"issue:{issue.id}:rate-7d",
+        f"issue:{issue.id}:rate-3d:{int(answered.timestamp())}",
+        f"issue:{issue.id}:rate-7d:{int(answered.timestamp())}",
     ]
     async with roster.writing() as session:
         await session.execute(update(Issue).values(status="assigned", answered_at=None))

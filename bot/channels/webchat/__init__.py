@@ -21,6 +21,7 @@ from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
 from bot.settings import Settings
 from handlers.texts import N_
+from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
 from services.demo_data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
 from services.identities import locale_from_language_code
 
@@ -64,6 +65,11 @@ class WebChat:
             self.personas += [
                 Persona(key="member", label=N_("Member (demo)"), chat_id=DEMO_MEMBER_CHAT_ID),
                 Persona(key="staff", label=N_("Staff (demo)"), chat_id=DEMO_STAFF_CHAT_ID),
+                Persona(
+                    key="department",
+                    label=N_("Department (demo)"),
+                    chat_id=DEMO_DEPARTMENT_CHAT_ID,
+                ),
             ]
 
     def chat_for(self, cookie_chat_id: int, persona_key: str | None) -> tuple[int, Persona]:

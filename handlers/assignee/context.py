@@ -1,0 +1,74 @@
+"""Who answers cases from a chat: a serving member, or a department's handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.filters import Filter
+from aiogram.types import TelegramObject
+
+from services.case_common import Assignee
+from services.departments import department_of_identity
+from services.members import MemberProfile
+from storage.enums import Role
+from storage.models import ChatIdentity, Department
+
+DEPARTMENT_MENU = "department"
+
+
+class DepartmentMiddleware(BaseMiddleware):
+    """Puts ``department`` (or None) in the data, and the department menu for its handlers."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Load the department of a handler's chat; other chats cost nothing."""
+        identity: ChatIdentity | None = data.get("identity")
+        department = None
+        if identity is not None and identity.role == Role.DEPARTMENT and identity.id is not None:
+            department = await department_of_identity(data["session"], identity_id=identity.id)
+        data["department"] = department
+        if department is not None:
+            data["menu_role"] = DEPARTMENT_MENU
+        return await handler(event, data)
+
+
+def assignee_of(member: MemberProfile | None, department: Department | None) -> Assignee | None:
+    """The assignee a chat acts as, if any."""
+    if member is not None and member.active:
+        return Assignee("member", member.id, member.member.name)
+    if department is not None and department.id is not None:
+        return Assignee("department", department.id, department.name_zh)
+    return None
+
+
+class AssigneeMiddleware(BaseMiddleware):
+    """Puts ``assignee`` in the data of handlers behind :class:`IsAssignee`."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Resolve the assignee from the member or department already loaded."""
+        data["assignee"] = assignee_of(data.get("member"), data.get("department"))
+        return await handler(event, data)
+
+
+class IsAssignee(Filter):
+    """Passes for a serving member's chat or a department handler's chat."""
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        member: MemberProfile | None = None,
+        department: Department | None = None,
+    ) -> bool:
+        """Whether cases can be assigned to whoever writes."""
+        return assignee_of(member, department) is not None

@@ -1,0 +1,69 @@
+"""What every staff action on a case shares: the scope check, the status check, the audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.audit import Actor, audit, changes
+from services.case_common import lock_issue
+from services.errors import DomainError
+from services.scope import StaffScope
+from storage.enums import IssueStatus
+from storage.models import Issue
+
+OPEN_FOR_STAFF = frozenset(
+    {IssueStatus.NEW, IssueStatus.ACCEPTED, IssueStatus.ASSIGNED, IssueStatus.REOPENED}
+)
+
+
+def snapshot(issue: Issue) -> dict[str, Any]:
+    """The fields staff actions change, for the audit log."""
+    return {
+        "status": issue.status,
+        "assignee_member_id": issue.assignee_member_id,
+        "assignee_department_id": issue.assignee_department_id,
+        "due_at": issue.due_at.isoformat() if issue.due_at else None,
+        "duplicate_of_id": issue.duplicate_of_id,
+    }
+
+
+async def staff_case(session: AsyncSession, issue_id: int, scope: StaffScope) -> Issue:
+    """The case, locked, if it is within the scope; unknown otherwise."""
+    issue = await lock_issue(session, issue_id)
+    if not scope.covers(issue.station_id):
+        # Out of scope reads the same as unknown: no hint that the case exists.
+        raise DomainError("issue_unknown")
+    return issue
+
+
+def audit_change(
+    session: AsyncSession,
+    issue: Issue,
+    before: dict[str, Any],
+    *,
+    actor: Actor,
+    action: str,
+    now: dt.datetime,
+    **extra: Any,
+) -> None:
+    """An audit entry with the fields the action changed."""
+    old, new = changes(before, snapshot(issue))
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        object_kind="issue",
+        object_id=issue.number,
+        before=old,
+        after={**new, **extra},
+        now=now,
+    )
+
+
+def require_status(issue: Issue, allowed: frozenset[str]) -> None:
+    """Refuse an action the case's status does not allow."""
+    if issue.status not in allowed:
+        raise DomainError("wrong_status", status=issue.status)

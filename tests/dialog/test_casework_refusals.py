@@ -1,0 +1,235 @@
+"""Casework buttons pressed where they do not belong: forged, stale or out of scope."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery
+
+from handlers.callbacks import StaffIssueCB
+from handlers.case_callbacks import (
+    AssignedPageCB,
+    AssigneeReplyCB,
+    AssignPickCB,
+    CannedCB,
+    CaseActionCB,
+    ConditionsReportCB,
+    DueCB,
+    ExtensionCB,
+    MoreTimeCB,
+    QueueCB,
+    RateCB,
+    ReplySendCB,
+    ReportDraftCB,
+)
+from services.invites import issue_invite
+from storage.db import Database
+from tests.dialog.test_casework_dialog import issue_id_of
+from tests.support.cases import department_assignee, reload
+from tests.support.chat import ChatUser
+from tests.support.flows import submit_report
+from tests.support.members import NOW
+from tests.support.notices import button_data, outbox
+
+
+def alert(sent: list[object]) -> str:
+    answers = [r for r in sent if isinstance(r, AnswerCallbackQuery)]
+    return str(answers[-1].text) if answers else ""
+
+
+async def assign_to_second_member(office: ChatUser, number: str) -> None:
+    await office.send("📥 Case queue")
+    await office.press(office.button("All stations"))
+    await office.press(office.button(number))
+    await office.press(office.button("Assign"))
+    await office.press(office.button("A member"))
+    await office.press(office.button("李文静"))
+    await office.press(office.button("Default"))
+
+
+async def test_residents_and_members_cannot_press_staff_buttons(
+    resident: ChatUser, member: ChatUser, office: ChatUser, roster: Database
+) -> None:
+    number = await submit_report(resident)
+    issue_id = await issue_id_of(roster, number)
+    staff_buttons = [
+        StaffIssueCB(action="view", id=issue_id),
+        CaseActionCB(action="accept", id=issue_id),
+        CaseActionCB(action="reject", id=issue_id),
+        AssignPickCB(issue=issue_id, kind="m", target=1),
+        DueCB(issue=issue_id, kind="m", target=1, days=-1),
+        CannedCB(issue=issue_id, id=1),
+        ReplySendCB(action="send", draft="x"),
+        QueueCB(),
+        ExtensionCB(action="grant", id=1),
+        ConditionsReportCB(action="list"),
+    ]
+    for user in (resident, member):
+        for data in staff_buttons:
+            sent = await user.press(data.pack())
+            assert alert(sent) == "This is for the committee office's staff.", data
+    sent = await resident.send("📥 Case queue")
+    assert "committee office's staff" in resident.texts(sent)[0]
+    assert (await reload(roster, issue_id)).status == "new"
+
+
+async def test_forged_staff_buttons_are_refused(
+    resident: ChatUser, office: ChatUser, roster: Database
+) -> None:
+    number = await submit_report(resident)
+    issue_id = await issue_id_of(roster, number)
+    refusals = [
+        (CaseActionCB(action="accept", id=99999), "This case is not available."),
+        (CaseActionCB(action="reply", id=99999), "This case is not available."),
+        (StaffIssueCB(action="delete", id=issue_id), "This case is not available."),
+        (AssignPickCB(issue=issue_id, kind="m", target=99999), ""),
+        (
+            DueCB(issue=issue_id, kind="m", target=99999, days=-1),
+            "That member or department cannot take cases now.",
+        ),
+        (DueCB(issue=issue_id, kind="m", target=1, days=5), "This button is not valid."),
+        (DueCB(issue=issue_id, kind="z", target=1, days=-1), "This button is not valid."),
+        (CannedCB(issue=issue_id, id=1), "This button is no longer active."),
+        (ReplySendCB(action="send", draft="stale"), "This button is no longer active."),
+        (ExtensionCB(action="grant", id=99999), "This request is not available."),
+        (ConditionsReportCB(action="view", id=99999), "This report is not available."),
+        (QueueCB(station=99999), "This station is not available."),
+    ]
+    for data, expected in refusals:
+        sent = await office.press(data.pack())
+        if expected:
+            assert alert(sent) == expected, data
+    assert (await reload(roster, issue_id)).status == "new"
+    assert await outbox(roster) == []
+
+
+async def test_station_staff_cannot_reach_other_stations(
+    resident: ChatUser,
+    dispatcher,
+    bot,
+    roster: Database,  # type: ignore[no-untyped-def]
+) -> None:
+    from services.identities import touch_identity
+    from services.reference import get_station_by_code
+    from services.staff import add_staff, bind_staff
+    from storage.db import write_transaction
+
+    number = await submit_report(resident)  # at Bei'an
+    issue_id = await issue_id_of(roster, number)
+    local = ChatUser(dispatcher, bot, user_id=8101)
+    async with roster.session() as session:
+        station = await get_station_by_code(session, "xq-jingde")
+        assert station is not None and station.id is not None
+        staff = await add_staff(
+            session, name="敬德站", role="station", now=NOW, station_ids=[station.id]
+        )
+        identity = await touch_identity(
+            session, channel="telegram", chat_id=8101, chat_type="private", now=NOW
+        )
+        async with write_transaction(session):
+            await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=NOW)
+    sent = await local.send("📥 Case queue")
+    assert "nothing waits for a decision" in local.texts(sent)[0]
+    for data in (
+        StaffIssueCB(action="view", id=issue_id),
+        CaseActionCB(action="accept", id=issue_id),
+        CaseActionCB(action="note", id=issue_id),
+        AssignPickCB(issue=issue_id, kind="m"),
+    ):
+        sent = await local.press(data.pack())
+        assert alert(sent) == "This case is not available.", data
+    sent = await local.press(DueCB(issue=issue_id, kind="m", target=1, days=-1).pack())
+    assert alert(sent) == "This case is not available."
+    assert (await reload(roster, issue_id)).status == "new"
+
+
+async def test_assignees_cannot_reach_what_is_not_theirs(
+    resident: ChatUser,
+    office: ChatUser,
+    member: ChatUser,
+    second_member: ChatUser,
+    roster: Database,
+) -> None:
+    number = await submit_report(resident)
+    issue_id = await issue_id_of(roster, number)
+    await assign_to_second_member(office, number)
+    for data in (
+        f"ai:view:{issue_id}",
+        f"ai:reply:{issue_id}",
+        f"ai:handback:{issue_id}",
+        f"ai:photos:{issue_id}",
+    ):
+        sent = await member.press(data)
+        assert alert(sent) == "This case is not available.", data
+    sent = await member.press(MoreTimeCB(id=issue_id, days=7).pack())
+    assert alert(sent) == "This button is no longer active."
+    sent = await member.press(ReportDraftCB(action="start").pack())
+    assert alert(sent) == "No case is assigned to you to write from."
+    sent = await second_member.press(ReportDraftCB(action="start").pack())
+    draft = second_member.button(number).split(":")[-1]
+    sent = await second_member.press(ReportDraftCB(action="toggle", id=99999, draft=draft).pack())
+    assert alert(sent) == "This case is not available."
+    sent = await second_member.press(AssigneeReplyCB(action="send", draft="stale").pack())
+    assert alert(sent) == "This button is no longer active."
+    sent = await resident.press(AssignedPageCB(page=0).pack())
+    assert "committee members" in alert(sent)
+    sent = await resident.press(f"ai:view:{issue_id}")
+    assert "committee members" in alert(sent)
+
+
+async def test_ratings_only_on_ones_own_answered_case(
+    resident: ChatUser, other_resident: ChatUser, roster: Database
+) -> None:
+    number = await submit_report(resident)
+    issue_id = await issue_id_of(roster, number)
+    sent = await other_resident.press(RateCB(id=issue_id, stars=5, solved="y").pack())
+    assert alert(sent) == "This case is not available."
+    sent = await resident.press(RateCB(id=issue_id, stars=5, solved="y").pack())
+    assert alert(sent) == "This case has no answer to rate yet."
+    sent = await resident.press(RateCB(id=issue_id, stars=9).pack())
+    assert alert(sent) == "This button is not valid."
+    assert (await reload(roster, issue_id)).rating is None
+
+
+@pytest.mark.parametrize("channel_user", [9301])
+async def test_a_department_handler_links_and_answers(
+    resident: ChatUser,
+    office: ChatUser,
+    roster: Database,
+    dispatcher,  # type: ignore[no-untyped-def]
+    bot,  # type: ignore[no-untyped-def]
+    channel_user: int,
+) -> None:
+    department = await department_assignee(roster)
+    async with roster.session() as session:
+        code = (await issue_invite(session, department_id=department.id, now=NOW)).code
+    handler = ChatUser(dispatcher, bot, user_id=channel_user)
+    sent = await handler.send(f"/start inv-{code}")
+    assert "now linked to" in handler.texts(sent)[0]
+    number = await submit_report(resident)
+    await office.send("📥 Case queue")
+    await office.press(office.button("All stations"))
+    await office.press(office.button(number))
+    await office.press(office.button("Assign"))
+    await office.press(office.button("A department"))
+    await office.press(office.button("Housing and Urban-Rural"))
+    await office.press(office.button("Default"))
+    [assigned] = await outbox(roster, "case-assigned")
+    assert assigned.chat_id == channel_user
+    sent = await handler.send("📨 Assigned cases")
+    assert "1 waiting for your answer" in handler.texts(sent)[0]
+    await handler.press(button_data(assigned, "Open the case"))
+    await handler.press(handler.button("Ask for more time"))
+    await handler.press(handler.button("+7 days"))
+    sent = await handler.send("Waiting for the maintenance contract.")
+    assert "sent to staff" in " ".join(handler.texts(sent))
+    [request] = await outbox(roster, "case-extension-request")
+    sent = await office.press(button_data(request, "Grant"))
+    assert alert(sent) == "More time granted."
+    await handler.press(button_data(assigned, "Open the case"))
+    await handler.press(handler.button("Reply to the resident"))
+    await handler.send("The lift was repaired on Monday.")
+    await handler.press(handler.button("Send to the resident"))
+    [reply] = await outbox(roster, "case-reply")
+    assert reply.chat_id == resident.user.id
+    sent = await handler.send("🗓 Log an activity")
+    assert "committee members" in handler.texts(sent)[0]

@@ -1,0 +1,34 @@
+"""The demo data: every persona has something to do, and loading it twice adds nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.runner import seed_demo_data
+from bot.settings import Settings
+from services.clock import ManualClock
+from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
+from services.departments import department_of_identity
+from services.identities import find_identity
+from storage.db import Database
+from storage.models import Issue
+from tests.conftest import START
+from tests.support.notices import outbox
+
+
+async def test_demo_cases_and_personas(sqlite_db: Database, settings: Settings) -> None:
+    clock = ManualClock(START)
+    counts = await seed_demo_data(sqlite_db, clock, settings)
+    again = await seed_demo_data(sqlite_db, clock, settings)
+    assert counts["cases"] == 3 and again["cases"] == 0
+    async with sqlite_db.session() as session:
+        statuses = (
+            await session.execute(select(Issue.status, func.count()).group_by(Issue.status))
+        ).all()
+        identity = await find_identity(session, channel="web", chat_id=DEMO_DEPARTMENT_CHAT_ID)
+        assert identity is not None and identity.id is not None
+        department = await department_of_identity(session, identity_id=identity.id)
+    assert dict(statuses) == {"new": 1, "assigned": 2}
+    assert department is not None and department.code == "housing"
+    assigned = await outbox(sqlite_db, "case-assigned")
+    assert sorted(row.chat_id for row in assigned) == [900_000_000_001, DEMO_DEPARTMENT_CHAT_ID]
