@@ -56,6 +56,8 @@ def help_text() -> str:
         "/start – main menu\n"
         "/report – report an issue\n"
         "/myissues – my issues\n"
+        "/mydata – a copy of everything stored about me\n"
+        "/forget – erase my data\n"
         "/stations – liaison stations\n"
         "/language – 中文 / English\n"
         "/cancel – stop the report you are writing\n\n"
@@ -179,6 +181,8 @@ async def cancel(message: Message, state: FSMContext, menu_role: str) -> None:
         text = _("Your report was discarded; nothing was sent.")
     elif await in_entry(state):
         text = _("Your activity entry was discarded; nothing was saved.")
+    elif await state.get_state() is not None:
+        text = _("Cancelled; nothing was changed.")
     else:
         text = _("There is nothing to cancel.")
     await state.clear()

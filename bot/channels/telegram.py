@@ -26,6 +26,8 @@ def bot_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("Main menu")),
         BotCommand(command="report", description=_("Report an issue")),
         BotCommand(command="myissues", description=_("My issues")),
+        BotCommand(command="mydata", description=_("A copy of my data")),
+        BotCommand(command="forget", description=_("Erase my data")),
         BotCommand(command="stations", description=_("Liaison stations")),
         BotCommand(command="language", description=_("中文 / English")),
         BotCommand(command="help", description=_("Help")),

@@ -1,10 +1,257 @@
-"""A resident's own data: /mydata sends everything stored about them, /forget erases it."""
+"""A resident's own data: /mydata sends everything stored about them, /forget erases it.
+
+/forget asks first; its buttons carry a one-time nonce kept in the dialog state, so a stale,
+replayed or forged confirmation erases nothing. Erasing runs in one transaction (see
+:mod:`services.privacy_forget`); then the dialog state goes through the FSM storage (its
+in-memory copy included) and a channel that remembers chats itself (the web chat's history
+and uploads) is told to forget this one. Nothing runs after the handler that writes a row for
+the chat: the identity is touched and the update recorded before it, and the update record
+holds no chat id.
+"""
 
 from __future__ import annotations
 
-from aiogram import Router
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Collection
+from typing import Any, Protocol, runtime_checkable
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import KeyBuilder
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers import keyboards
+from handlers.messaging import show_choice
+from handlers.resident.flow import ask_again, in_report
+from handlers.resident.privacy_texts import (
+    PrivacyCB,
+    confirm_keyboard,
+    forget_question,
+    not_a_resident_text,
+)
+from handlers.turn import Turn
+from services.clock import Clock
+from services.errors import DomainError
+from services.issues import IssueDraft, PhotoRef
+from services.privacy import (
+    export_resident_data,
+    forget_resident,
+    holds_only_the_chat,
+    linked_account,
+)
+from storage.models import ChatIdentity
+
+log = logging.getLogger(__name__)
+
+NONCE_KEY = "privacy_nonce"
+ACTIONS = frozenset({"erase", "keep"})
+
+
+@runtime_checkable
+class ChatMemory(Protocol):
+    """A channel session that keeps chats itself (the web chat: history and files)."""
+
+    def chat_files(self, chat_id: int) -> set[str]:
+        """The channel's files the chat was shown."""
+        ...
+
+    async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
+        """Forget the chat and delete the given files."""
+        ...
+
+
+async def _draft(state: FSMContext, channel: str) -> IssueDraft | None:
+    """The report this chat is writing, if any, read from the dialog state."""
+    if not await in_report(state):
+        return None
+    data: dict[str, Any] = await state.get_data()
+    photos = [
+        PhotoRef(file_id=str(photo["file_id"]))
+        for photo in data.get("photos") or []
+        if isinstance(photo, dict) and photo.get("file_id")
+    ]
+    location = data.get("location")
+    located = isinstance(location, dict)
+    return IssueDraft(
+        station_id=int(data.get("station_id") or 0),
+        category_id=int(data.get("category_id") or 0),
+        description=str(data.get("description") or ""),
+        photos=photos,
+        latitude=float(location["latitude"]) if located else None,
+        longitude=float(location["longitude"]) if located else None,
+        contact_phone=str(data["phone"]) if data.get("phone") else None,
+        channel=channel,
+    )
+
+
+async def _back_to_draft(turn: Turn) -> None:
+    if await in_report(turn.state):
+        await turn.say(_("Your unfinished report is kept. Let's go on:"))
+        await ask_again(turn)
+
+
+async def my_data(
+    message: Message,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    state: FSMContext,
+    clock: Clock,
+    locale: str,
+    channel: str,
+    turn: Turn,
+) -> None:
+    """Send everything stored about this chat's person as a JSON file."""
+    assert identity.id is not None
+    now = clock.now()
+    data = await export_resident_data(
+        session,
+        identity_id=identity.id,
+        now=now,
+        locale=locale,
+        draft=await _draft(state, channel),
+    )
+    if holds_only_the_chat(data):
+        caption = _(
+            "Nothing is stored about you beyond this chat itself: its channel, language and "
+            "when it was first and last seen. Here it is."
+        )
+    else:
+        caption = _(
+            "Everything stored about you here: this chat, your cases with their timelines, "
+            "photos, subscriptions, an unfinished report and the messages queued to you. "
+            "/forget erases it."
+        )
+    if await linked_account(session, identity_id=identity.id) is not None:
+        caption += "\n\n" + _(
+            "Your records as a member, staff member or department are kept by the committee "
+            "office; please ask the office for them."
+        )
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    name = f"mydata-{now:%Y%m%d-%H%M%S}.json"
+    await message.answer_document(BufferedInputFile(body, filename=name), caption=caption)
+    await _back_to_draft(turn)
+
+
+async def forget_command(
+    message: Message,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    """Explain what erasing removes and what stays, and ask to confirm."""
+    assert identity.id is not None
+    if await linked_account(session, identity_id=identity.id) is not None:
+        await message.answer(not_a_resident_text())
+        return
+    data = await export_resident_data(session, identity_id=identity.id, now=clock.now())
+    nonce = secrets.token_urlsafe(9)
+    await state.update_data({NONCE_KEY: nonce})
+    await message.answer(forget_question(len(data["cases"])), reply_markup=confirm_keyboard(nonce))
+
+
+async def _drop_nonce(state: FSMContext) -> None:
+    data = await state.get_data()
+    if data.pop(NONCE_KEY, None) is not None:
+        await state.set_data(data)
+
+
+def _dialog_keys(state: FSMContext) -> list[str]:
+    """The dialog-state rows of this chat, as the database-backed storage names them."""
+    builder = getattr(state.storage, "key_builder", None)
+    return [builder.build(state.key)] if isinstance(builder, KeyBuilder) else []
+
+
+async def forget_chosen(
+    callback: CallbackQuery,
+    callback_data: PrivacyCB,
+    bot: Bot,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    state: FSMContext,
+    clock: Clock,
+    channel: str,
+    turn: Turn,
+) -> None:
+    """Erase or keep, for the question just asked only; anything else is refused."""
+    expected = (await state.get_data()).get(NONCE_KEY)
+    if callback_data.action not in ACTIONS:
+        log.warning("chat %s sent privacy action %r", callback.from_user.id, callback_data.action)
+        await callback.answer(_("This button is not valid."), show_alert=True)
+        return
+    given = callback_data.nonce.encode()
+    if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given):
+        log.info("chat %s pressed a stale or forged erase button", callback.from_user.id)
+        await callback.answer(
+            _("This question is no longer open, so nothing was erased. Send /forget to ask again."),
+            show_alert=True,
+        )
+        return
+    if callback_data.action == "keep":
+        await _drop_nonce(state)
+        await show_choice(callback, _("Nothing was erased; your data is kept."))
+        await _back_to_draft(turn)
+        return
+    await _erase(callback, bot, session, identity, state, clock, channel)
+
+
+async def _erase(
+    callback: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    state: FSMContext,
+    clock: Clock,
+    channel: str,
+) -> None:
+    assert identity.id is not None
+    chat_id = identity.chat_id
+    memory = bot.session if isinstance(bot.session, ChatMemory) else None
+    candidates: set[str] = set()
+    if memory is not None:
+        draft = await _draft(state, channel)
+        candidates = memory.chat_files(chat_id)
+        candidates |= {photo.file_id for photo in draft.photos} if draft else set()
+    try:
+        result = await forget_resident(
+            session,
+            identity_id=identity.id,
+            now=clock.now(),
+            dialog_keys=_dialog_keys(state),
+            media_candidates=candidates,
+        )
+    except DomainError as error:
+        if error.code != "not_a_resident":
+            raise
+        await _drop_nonce(state)
+        await callback.answer(not_a_resident_text(), show_alert=True)
+        return
+    # The rows are gone already; this clears the storage's own copy (or Redis).
+    await state.clear()
+    log.info("a resident's data was erased: %s", result.removed)
+    await show_choice(callback, _("Your data was erased."))
+    if memory is not None:
+        await memory.forget_chat(chat_id, result.media_keys)
+    await bot.send_message(
+        chat_id,
+        _(
+            "Everything stored about you here was erased; your cases stay only as anonymous "
+            "records. If you write again, you start afresh as a new resident."
+        ),
+        reply_markup=keyboards.main_menu("resident"),
+    )
 
 
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
-    return Router(name="resident-privacy")
+    router = Router(name="resident-privacy")
+    router.message.register(my_data, Command("mydata"))
+    router.message.register(forget_command, Command("forget"))
+    router.callback_query.register(forget_chosen, PrivacyCB.filter())
+    return router

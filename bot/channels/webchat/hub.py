@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,29 @@ class WebChatHub:
                 return True
         return False
 
+    def files_of(self, chat_id: int) -> set[str]:
+        """The web files a chat's history shows: its uploads and what the bot sent it."""
+        room = self._rooms.get(chat_id)
+        return _files_in(room.history) if room is not None else set()
+
+    def files_elsewhere(self, chat_id: int) -> set[str]:
+        """The web files the histories of every other chat show."""
+        return {
+            file_id
+            for other, room in self._rooms.items()
+            if other != chat_id
+            for file_id in _files_in(room.history)
+        }
+
+    async def clear(self, chat_id: int) -> None:
+        """Forget a chat's history and pending callbacks; its open pages are redrawn empty."""
+        room = self._rooms.get(chat_id)
+        if room is not None:
+            room.history.clear()
+        for callback_id in [key for key, owner in self._callbacks.items() if owner == chat_id]:
+            del self._callbacks[callback_id]
+        await self.push(chat_id, {"type": "history", "events": []})
+
     async def push(self, chat_id: int, event: dict[str, Any]) -> None:
         """Send an event to every open page of the chat."""
         room = self._rooms.get(chat_id)
@@ -131,3 +155,14 @@ class WebChatHub:
             except ConnectionError as error:
                 log.debug("web chat %s: socket gone: %s", chat_id, error)
                 room.sockets.discard(socket)
+
+
+def _files_in(history: Iterable[dict[str, Any]]) -> set[str]:
+    """The file ids behind the photo and document links of history entries."""
+    found = set()
+    for event in history:
+        for key in ("photo", "document"):
+            content = event.get(key)
+            if isinstance(content, dict) and isinstance(content.get("url"), str):
+                found.add(content["url"].split("?", 1)[0].rsplit("/", 1)[-1])
+    return found

@@ -130,6 +130,15 @@ class MediaStore:
         paths = self._paths(file_id)
         return paths[0] if paths is not None and paths[0].exists() else None
 
+    def delete(self, file_id: str) -> bool:
+        """Remove a file and its description from disk; whether it was there."""
+        paths = self._paths(file_id)
+        if paths is None or not paths[1].exists():
+            return False
+        for path in paths:
+            path.unlink(missing_ok=True)
+        return True
+
     def token(self, file_id: str, chat_id: int) -> str:
         """A signature that lets one chat fetch one file."""
         message = f"{file_id}:{chat_id}".encode()

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
 from typing import Any, cast
 
 from aiogram import Bot
@@ -87,6 +87,17 @@ class WebChatSession(BaseSession):
             result = await renderer(bot, method)
         content = json.dumps({"ok": True, "result": result})
         return cast(TelegramType, self.check_response(bot, method, 200, content).result)
+
+    def chat_files(self, chat_id: int) -> set[str]:
+        """The web files a chat was shown, as candidates for erasing with the chat."""
+        return self.hub.files_of(chat_id)
+
+    async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
+        """Erase a chat's history and the given files, unless another chat still shows one."""
+        keep = self.hub.files_elsewhere(chat_id)
+        await self.hub.clear(chat_id)
+        for file_id in set(file_ids) - keep:
+            await asyncio.to_thread(self.media.delete, file_id)
 
     async def close(self) -> None:
         """Nothing to close: the pages belong to the web server."""
