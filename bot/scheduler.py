@@ -7,6 +7,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
+from bot.broadcast_monitor import EVERY_SECONDS, BroadcastMonitor
 from bot.delivery import DeliveryWorker
 from bot.planner import Planner
 from services.clock import SystemClock
@@ -44,6 +45,15 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
         max_instances=1,
         # APScheduler keeps wall-clock time, whatever clock the domain reads.
         next_run_time=SystemClock().now(),
+    )
+    monitor = BroadcastMonitor.for_worker(ctx, worker)
+    scheduler.add_job(
+        monitor.tick,
+        "interval",
+        seconds=EVERY_SECONDS,
+        id="broadcast-monitor",
+        coalesce=True,
+        max_instances=1,
     )
     scheduler.add_job(
         prune_updates_job,

@@ -10,12 +10,13 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.db import write_transaction
-from storage.models import ChatIdentity, OutboxMessage
+from storage.enums import BroadcastState
+from storage.models import Broadcast, ChatIdentity, OutboxMessage
 from storage.queries import insert_ignore, table_of
 
 MAX_ATTEMPTS = 5
@@ -157,6 +158,12 @@ async def claim(
         stmt = stmt.where(col(OutboxMessage.urgent).is_(True))
     if exclude:
         stmt = stmt.where(col(OutboxMessage.id).not_in(list(exclude)))
+    # A row a failed attempt put back after its broadcast was cancelled stays unsent.
+    cancelled = exists().where(
+        col(Broadcast.id) == col(OutboxMessage.broadcast_id),
+        col(Broadcast.state) == BroadcastState.CANCELLED,
+    )
+    stmt = stmt.where(or_(col(OutboxMessage.broadcast_id).is_(None), ~cancelled))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=OutboxMessage, skip_locked=True)
     claimed: list[OutboxMessage] = []
