@@ -43,6 +43,7 @@ bench: install locales
 	$(BIN)/python bench/updates.py
 	$(BIN)/python bench/minimums.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,22 +1,61 @@
-"""``liaison report``: reports for offices that prefer files."""
+"""``liaison report``: the staff reports for offices that prefer files.
+
+``report quarter`` is the quarter's minimums; ``report issues`` every case report (counts by
+station, category and status, answer times, satisfaction) in one workbook and one chart.
+Both print the summary the chat shows and write XLSX, and PNG when ``--chart`` is given.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
+from sqlmodel import col
 
 from bot.cli_common import translated, with_database
 from bot.settings import Settings
-from handlers.reports.quarter import quarter_summary, quarter_workbook
-from services.calendar import Quarter
+from handlers.reports.common import period_slug, reach_label
+from handlers.reports.issues import cases_summary, satisfaction_summary, timings_summary
+from handlers.reports.issues_charts import issues_chart
+from handlers.reports.issues_xlsx import issues_workbook
+from handlers.reports.quarter import quarter_chart, quarter_summary, quarter_workbook
+from services.calendar import Quarter, local_today
+from services.clock import SystemClock
 from services.compliance import MemberQuarterRow, quarter_compliance
+from services.errors import DomainError
+from services.issue_stats import CaseCounts, Period, Reach, case_counts
+from services.issue_stats_rating import Satisfaction, satisfaction
+from services.issue_stats_times import Timings, timings
 from services.rules import RuleBook
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.models import Station
 
 report_app = typer.Typer(help="Reports, printed and written as XLSX.", no_args_is_help=True)
+
+LocaleOption = Annotated[
+    str | None,
+    typer.Option(help="Language of the files and the summary: zh_CN or en (default: the bot's)."),
+]
+ChartOption = Annotated[Path | None, typer.Option(help="Also draw the report as this PNG file.")]
+
+
+def _settings(locale: str | None) -> Settings:
+    settings = Settings()
+    if locale is None:
+        return settings
+    if locale not in ("zh_CN", "en"):
+        raise typer.BadParameter("zh_CN or en", param_hint="--locale")
+    return settings.model_copy(update={"default_locale": locale})
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 @report_app.command("quarter")
@@ -27,9 +66,11 @@ def report_quarter(
         Path | None,
         typer.Option(help="XLSX file to write (default: reports/minimums-<year>-Q<n>.xlsx)."),
     ] = None,
+    chart: ChartOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Each member's figures for a quarter and whether they met the minimums."""
-    settings = Settings()
+    settings = _settings(locale)
     period = Quarter(year, quarter)
     rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
 
@@ -40,9 +81,113 @@ def report_quarter(
 
     rows = with_database(go)
     target = out or Path("reports") / f"minimums-{year}-Q{quarter}.xlsx"
-    with translated(settings) as locale:
-        typer.echo(quarter_summary(rows, period, locale))
-        data = quarter_workbook(rows, period, locale)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    with translated(settings) as language:
+        typer.echo(quarter_summary(rows, period, language))
+        data = quarter_workbook(rows, period, language)
+        picture = quarter_chart(rows, period, language) if chart else None
+    _write(target, data)
     typer.echo(f"\n{len(rows)} members written to {target}")
+    if chart and picture:
+        _write(chart, picture)
+        typer.echo(f"Chart written to {chart}")
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        message = f"{value!r} is not a date like 2026-10-01"
+        raise typer.BadParameter(message, param_hint=option) from None
+
+
+def _period(first: str | None, last: str | None, settings: Settings) -> Period:
+    start, end = _day(first, "--from"), _day(last, "--to")
+    if start is None and end is None:
+        return Period.of_quarter(Quarter.of(local_today(SystemClock().now(), settings.tz)))
+    if start is None or end is None:
+        raise typer.BadParameter("give both --from and --to, or neither", param_hint="--from")
+    try:
+        return Period.of_days(start, end)
+    except DomainError:
+        raise typer.BadParameter("--to is before --from", param_hint="--to") from None
+
+
+@dataclass(frozen=True)
+class IssueFigures:
+    """Everything ``report issues`` counted."""
+
+    counts: CaseCounts
+    times: Timings
+    rated: Satisfaction
+    station: Station | None
+
+
+@report_app.command("issues")
+def report_issues(
+    first: Annotated[
+        str | None,
+        typer.Option("--from", help="First day, e.g. 2026-10-01 (default: this quarter)."),
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="Last day, included, e.g. 2026-12-31.")
+    ] = None,
+    station: Annotated[
+        str | None, typer.Option(help="Only this station (its code, e.g. xq-jingde).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="XLSX file to write (default: reports/issues-<period>.xlsx)."),
+    ] = None,
+    chart: ChartOption = None,
+    locale: LocaleOption = None,
+) -> None:
+    """Cases received in a period: by station, category and status, answer times, ratings."""
+    settings = _settings(locale)
+    period = _period(first, last, settings)
+    now = SystemClock().now()
+
+    async def go(db: Database) -> IssueFigures | None:
+        await upgrade(db)
+        async with db.session() as session:
+            chosen = None
+            if station is not None:
+                stmt = select(Station).where(col(Station.code) == station)
+                chosen = (await session.execute(stmt)).scalar_one_or_none()
+                if chosen is None:
+                    return None
+            reach = Reach(period, settings.tz, station_id=chosen.id if chosen else None)
+            return IssueFigures(
+                counts=await case_counts(session, reach=reach),
+                times=await timings(session, reach=reach, now=now),
+                rated=await satisfaction(session, reach=reach),
+                station=chosen,
+            )
+
+    figures = with_database(go)
+    if figures is None:
+        raise typer.BadParameter(f"no station has the code {station!r}", param_hint="--station")
+    target = out or Path("reports") / f"issues-{period_slug(period)}.xlsx"
+    with translated(settings) as language:
+        stations = [figures.station] if figures.station else []
+        where = reach_label(stations, every=True, one=bool(stations), locale=language)
+        for text in (
+            cases_summary(figures.counts, period, where, language),
+            timings_summary(figures.times, period, where, language),
+            satisfaction_summary(figures.rated, period, where, language),
+        ):
+            typer.echo(f"{text}\n")
+        data = issues_workbook(
+            figures.counts, figures.times, figures.rated, period, where, language
+        )
+        picture = (
+            issues_chart(figures.counts, figures.times, figures.rated, period, language)
+            if chart
+            else None
+        )
+    _write(target, data)
+    typer.echo(f"{figures.counts.total} cases written to {target}")
+    if chart and picture:
+        _write(chart, picture)
+        typer.echo(f"Chart written to {chart}")

@@ -9,14 +9,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from handlers.reports.common import chart_language
 from handlers.texts import group_label, member_status_label
 from services.calendar import Quarter
+from services.charts import Chart, Panel, Series, render_png
 from services.compliance import GroupTotals, MemberQuarterRow, totals_by
+from services.issue_stats_minimums import short_of_minimum
 from services.reference import display_name
+from storage.enums import MemberGroup
 
 
-def quarter_summary(rows: list[MemberQuarterRow], quarter: Quarter, locale: str) -> str:
-    """Plain text: totals by group and by sector, then the members short of the minimum."""
+def quarter_summary(
+    rows: list[MemberQuarterRow], quarter: Quarter, locale: str, *, limit: int | None = None
+) -> str:
+    """Plain text: totals by group and by sector, then the members short of the minimum.
+
+    ``limit`` caps the list of members short (the workbook has them all).
+    """
     active = [row for row in rows if row.status == "active"]
     met = sum(row.quarter_met for row in active)
     lines = [
@@ -33,11 +42,49 @@ def quarter_summary(rows: list[MemberQuarterRow], quarter: Quarter, locale: str)
     sectors = {row.sector.code: row.sector for row in rows}
     for code, totals in sorted(totals_by(rows, "sector").items()):
         lines.append(_line(display_name(sectors[code], locale), totals))
-    short = [row for row in active if not row.quarter_met]
+    short = short_of_minimum(rows)
     if short:
-        lines += ["", _("Short of the minimum:")]
-        lines += [f"  {row.code} {row.name} ({display_name(row.sector, locale)})" for row in short]
+        lines += ["", _("Short of the minimum ({count}):").format(count=len(short))]
+        shown = short if limit is None else short[:limit]
+        lines += [f"  {row.code} {row.name} ({display_name(row.sector, locale)})" for row in shown]
+        if len(shown) < len(short):
+            lines.append(
+                _("  …and {more} more (every member is in the spreadsheet).").format(
+                    more=len(short) - len(shown)
+                )
+            )
     return "\n".join(lines)
+
+
+def quarter_chart(rows: list[MemberQuarterRow], quarter: Quarter, locale: str) -> bytes:
+    """Active members who met the minimum and who are short, by group and by sector."""
+    with chart_language(locale) as drawn:
+        order = {group.value: index for index, group in enumerate(MemberGroup)}
+        groups = sorted(totals_by(rows, "group").items(), key=lambda item: order.get(item[0], 9))
+        sectors = {row.sector.code: row.sector for row in rows}
+        by_sector = sorted(
+            totals_by(rows, "sector").items(), key=lambda item: sectors[item[0]].sort_order
+        )
+
+        def panel(title: str, names: list[str], totals: list[GroupTotals]) -> Panel:
+            met = Series(_("Met the minimum"), [t.met for t in totals])
+            short = Series(_("Short"), [t.short for t in totals])
+            return Panel(title, names, [met, short], stacked=True)
+
+        chart = Chart(
+            _("Liaison minimums, {year} Q{number}").format(
+                year=quarter.year, number=quarter.number
+            ),
+            [
+                panel(_("By group"), [group_label(g) for g, _t in groups], [t for _g, t in groups]),
+                panel(
+                    _("By sector"),
+                    [display_name(sectors[code], drawn) for code, _t in by_sector],
+                    [t for _c, t in by_sector],
+                ),
+            ],
+        )
+    return render_png(chart)
 
 
 def _line(name: str, totals: GroupTotals) -> str:

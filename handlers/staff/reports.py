@@ -1,36 +1,62 @@
-"""The quarter's minimums report in the chat: a summary and the XLSX file."""
+"""The quarter's minimums report in the chat: summary, chart, XLSX, and a remind-all button."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import partial
+
 from aiogram import Bot, F, Router
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import StaffMenuCB
 from handlers.filters import ButtonText
-from handlers.reports.quarter import quarter_summary, quarter_workbook
+from handlers.notifications import ChatNotifier
+from handlers.reports.quarter import quarter_chart, quarter_summary, quarter_workbook
 from handlers.staff.desk import Desk
-from handlers.texts import Buttons, escape
+from handlers.staff.stats_buttons import RemindShortCB
+from handlers.staff.stats_reports import send_files, summary_html
+from handlers.texts import Buttons
 from services.calendar import Quarter
 from services.compliance import quarter_compliance
+from services.issue_stats_minimums import remind_short_members, short_of_minimum
 from services.rules import RuleBook
+from storage.enums import StaffRole
+
+log = logging.getLogger(__name__)
+SHORT_LISTED = 40
 
 
-async def send_quarter_report(bot: Bot, desk: Desk, rulebook: RuleBook) -> None:
-    """This quarter's report as text and as a spreadsheet."""
-    quarter = Quarter.of(desk.today)
+async def send_quarter_report(
+    bot: Bot, desk: Desk, rulebook: RuleBook, *, quarter: Quarter | None = None
+) -> None:
+    """A quarter's report (this one by default) as text, chart and spreadsheet.
+
+    Admins get a button under this quarter's summary to remind every member short of it.
+    """
+    current = Quarter.of(desk.today)
+    quarter = quarter or current
     rows = await quarter_compliance(
         desk.session, quarter=quarter, rules=rulebook.for_year(quarter.year)
     )
     locale = desk.turn.locale
-    summary = quarter_summary(rows, quarter, locale)
-    await desk.turn.say(f"<pre>{escape(summary[:3900])}</pre>")
-    await bot.send_document(
-        desk.turn.chat_id,
-        BufferedInputFile(
-            quarter_workbook(rows, quarter, locale),
-            filename=f"minimums-{quarter.year}-Q{quarter.number}.xlsx",
-        ),
+    summary = quarter_summary(rows, quarter, locale, limit=SHORT_LISTED)
+    short = short_of_minimum(rows)
+    markup = None
+    if short and quarter == current and desk.staff.role == StaffRole.ADMIN:
+        remind = InlineKeyboardButton(
+            text=_("🔔 Remind all {count} of them").format(count=len(short)),
+            callback_data=RemindShortCB.of(quarter).pack(),
+        )
+        markup = InlineKeyboardMarkup(inline_keyboard=[[remind]])
+    await desk.turn.say(summary_html(summary), reply_markup=markup)
+    await send_files(
+        bot,
+        desk,
+        name=f"minimums-{quarter.year}-Q{quarter.number}",
+        draw=partial(quarter_chart, rows, quarter, locale),
+        spreadsheet=quarter_workbook(rows, quarter, locale),
         caption=_("Every member's figures for {year} Q{number}.").format(
             year=quarter.year, number=quarter.number
         ),
@@ -48,9 +74,61 @@ async def report_button(callback: CallbackQuery, bot: Bot, desk: Desk, rulebook:
     await send_quarter_report(bot, desk, rulebook)
 
 
+async def remind_pressed(
+    callback: CallbackQuery,
+    callback_data: RemindShortCB,
+    desk: Desk,
+    rulebook: RuleBook,
+    notifier: ChatNotifier,
+    wake_delivery: Callable[[], None],
+) -> None:
+    """Queue the minimum reminder for every member short this quarter; say how many."""
+    quarter = Quarter.of(desk.today)
+    if (callback_data.year, callback_data.quarter) != (quarter.year, quarter.number):
+        log.warning("chat %s: reminder for %r refused", callback.from_user.id, callback.data)
+        await callback.answer(_("This button is for a quarter that has ended."), show_alert=True)
+        return
+    if desk.staff.role != StaffRole.ADMIN:
+        log.warning("chat %s: station staff pressed remind-all", callback.from_user.id)
+        await callback.answer(_("Only the office's administrators can remind every member."))
+        return
+    result = await remind_short_members(
+        desk.session,
+        quarter=quarter,
+        rules=rulebook.for_year(quarter.year),
+        today=desk.today,
+        now=desk.now,
+        tz=desk.turn.tz,
+        notifier=notifier,
+    )
+    if result.reminded:
+        wake_delivery()
+    await callback.answer()
+    if not result.short:
+        lines = [_("Every active member has met this quarter's minimum.")]
+    elif result.reminded:
+        lines = [
+            _(
+                "Reminders queued for {reminded} of the {short} members short of the minimum."
+            ).format(reminded=result.reminded, short=result.short)
+        ]
+    elif result.short > result.no_chat:
+        lines = [_("Nothing new to queue: they were already reminded today.")]
+    else:
+        lines = []
+    if result.no_chat:
+        lines.append(
+            _("{count} of them have no linked chat and cannot be reminded here.").format(
+                count=result.no_chat
+            )
+        )
+    await desk.turn.say("\n".join(lines))
+
+
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="staff-reports")
     router.message.register(report_command, ButtonText(Buttons.QUARTER_REPORT))
     router.callback_query.register(report_button, StaffMenuCB.filter(F.action == "report"))
+    router.callback_query.register(remind_pressed, RemindShortCB.filter())
     return router

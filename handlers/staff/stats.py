@@ -1,10 +1,112 @@
-"""Staff reports in the chat: minimums, cases by station, category and status, timings."""
+"""Staff reports in the chat: minimums, cases by station, category and status, timings.
+
+The 📈 Reports button opens a menu: a period (this quarter, last quarter, this year), a
+station within the staff member's reach, and the reports. Every press is checked again: the
+action and period must be ones the menu offers, and the station one within reach.
+"""
 
 from __future__ import annotations
 
-from aiogram import Router
+import logging
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.filters import ButtonText
+from handlers.messaging import replace_or_send
+from handlers.reports.common import heading, reach_label
+from handlers.staff import stats_reports
+from handlers.staff.desk import Desk
+from handlers.staff.reports import send_quarter_report
+from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, valid_choice
+from handlers.texts import Buttons, escape
+from services.issue_stats import Reach, named_period, stations_in_reach
+from services.rules import RuleBook
+from services.scope import StaffScope, scope_of
+from storage.models import Station
+
+log = logging.getLogger(__name__)
+
+
+async def _reach(desk: Desk, data: ReportCB) -> tuple[Reach, StaffScope] | None:
+    """The reach a press asks for, or None when its station is unknown or out of scope."""
+    scope = await scope_of(desk.session, desk.staff)
+    station_id = data.station or None
+    if station_id is not None:
+        station = await desk.session.get(Station, station_id)
+        if station is None or not scope.covers(station_id):
+            return None
+    period = named_period(data.period, desk.today)
+    return Reach(period=period, tz=desk.turn.tz, scope=scope, station_id=station_id), scope
+
+
+async def _menu_text(desk: Desk, reach: Reach, scope: StaffScope) -> tuple[str, bool]:
+    """The menu's text, and whether there is more than one station to choose from."""
+    everywhere = Reach(period=reach.period, tz=reach.tz, scope=scope)
+    in_reach = [s for s in await stations_in_reach(desk.session, everywhere) if s.active]
+    shown = await stations_in_reach(desk.session, reach)
+    label = reach_label(
+        shown, every=scope.admin, one=reach.station_id is not None, locale=desk.turn.locale
+    )
+    lines = [
+        f"<b>{escape(heading(_('Reports'), reach.period))}</b>",
+        escape(label),
+        _("Each report comes as a summary, a chart and a spreadsheet."),
+    ]
+    return "\n".join(lines), len(in_reach) > 1
+
+
+async def open_menu(message: Message, desk: Desk) -> None:
+    """The 📈 Reports button: the menu for this quarter and every station within reach."""
+    data = ReportCB(action="menu")
+    found = await _reach(desk, data)
+    assert found is not None
+    text, many = await _menu_text(desk, *found)
+    await message.answer(text, reply_markup=reports_menu(data.period, 0, many_stations=many))
+
+
+async def refuse(callback: CallbackQuery, why: str) -> None:
+    """A forged or stale press: logged, and the staff member told."""
+    log.warning("chat %s: report button %r refused (%s)", callback.from_user.id, callback.data, why)
+    await callback.answer(_("This button is not valid."), show_alert=True)
+
+
+async def menu_pressed(
+    callback: CallbackQuery, callback_data: ReportCB, bot: Bot, desk: Desk, rulebook: RuleBook
+) -> None:
+    """Change the period or the station, pick a station, or send a report."""
+    if not valid_choice(callback_data):
+        await refuse(callback, "unknown action or period")
+        return
+    found = await _reach(desk, callback_data)
+    if found is None:
+        await refuse(callback, "station unknown or out of scope")
+        return
+    reach, scope = found
+    action = callback_data.action
+    if action == "menu":
+        await callback.answer()
+        text, many = await _menu_text(desk, reach, scope)
+        markup = reports_menu(callback_data.period, callback_data.station, many_stations=many)
+        await replace_or_send(callback, bot, text, markup)
+    elif action == "stations":
+        await callback.answer()
+        stations = await stations_in_reach(desk.session, Reach(reach.period, reach.tz, scope))
+        active = [station for station in stations if station.active]
+        markup = stations_menu(callback_data.period, active, desk.turn.locale)
+        await replace_or_send(callback, bot, _("Which station?"), markup)
+    elif action == "minimums":
+        await callback.answer()
+        await send_quarter_report(bot, desk, rulebook, quarter=reach.period.quarter)
+    else:
+        await callback.answer()
+        await stats_reports.send_report(action, bot, desk, reach)
 
 
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
-    return Router(name="staff-stats")
+    router = Router(name="staff-stats")
+    router.message.register(open_menu, ButtonText(Buttons.REPORTS))
+    router.callback_query.register(menu_pressed, ReportCB.filter())
+    return router
