@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import AssigneeIssueCB
 from handlers.case_callbacks import AssignedPageCB, ReportDraftCB
+from handlers.case_views import send_case_media
 from handlers.cases import render_case
 from handlers.filters import ButtonText
 from handlers.grid import Grid
@@ -151,28 +151,10 @@ async def case_view(
         await refuse(callback, callback_data.id)
         return
     await callback.answer()
-    issue = detail.issue
-    if callback_data.action == "map":
-        if issue.latitude is not None and issue.longitude is not None:
-            await bot.send_location(turn.chat_id, issue.latitude, issue.longitude)
-        return
-    if callback_data.action == "photos":
-        elsewhere = 0
-        for photo in detail.photos:
-            if photo.channel != identity.channel:
-                elsewhere += 1
-                continue
-            try:
-                await bot.send_photo(turn.chat_id, photo.file_id)
-            except TelegramAPIError as error:
-                log.warning("photo %s of case %s: %s", photo.id, issue.id, error)
-                elsewhere += 1
-        if elsewhere:
-            await turn.say(
-                _("{count} photo(s) can only be shown in the chat they were sent from.").format(
-                    count=elsewhere
-                )
-            )
+    if callback_data.action in ("photos", "map"):
+        await send_case_media(
+            bot, turn, detail, what=callback_data.action, channel=identity.channel
+        )
         return
     shown = await card(turn.session, turn, assignee, callback_data.id)
     assert shown is not None

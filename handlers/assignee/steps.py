@@ -18,11 +18,11 @@ from handlers import keyboards
 from handlers.assignee.cases import card, refuse
 from handlers.callbacks import AssigneeIssueCB
 from handlers.case_callbacks import AssigneeReplyCB, MoreTimeCB
+from handlers.case_views import reply_preview
 from handlers.grid import Grid
 from handlers.messaging import show_choice
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
-from handlers.texts import escape
 from handlers.turn import Turn
 from services import case_assignee
 from services.case_answers import add_note
@@ -191,18 +191,8 @@ async def reply_typed(message: Message, turn: Turn) -> None:
     data = await turn.state.get_data()
     await turn.state.set_state(AssigneeInput.confirm)
     await turn.state.update_data(reply=text)
-    grid = Grid()
-    draft = str(data["draft"])
-    grid.button(
-        text=_("📤 Send to the resident"), callback_data=AssigneeReplyCB(action="send", draft=draft)
-    )
-    grid.button(text=_("✏ Rewrite"), callback_data=AssigneeReplyCB(action="edit", draft=draft))
-    grid.button(text=_("✖ Drop"), callback_data=AssigneeReplyCB(action="drop", draft=draft))
-    grid.adjust(1, 2)
-    await message.answer(
-        _("The resident will read:\n<blockquote>{text}</blockquote>").format(text=escape(text)),
-        reply_markup=grid.as_markup(),
-    )
+    preview, markup = reply_preview(text, str(data["draft"]), AssigneeReplyCB)
+    await message.answer(preview, reply_markup=markup)
 
 
 async def reply_decided(

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import keyboards
 from handlers.case_callbacks import CannedCB, CaseActionCB, ReplySendCB
+from handlers.case_views import reply_preview
 from handlers.grid import Grid
 from handlers.messaging import show_choice
 from handlers.notifications import ChatNotifier
@@ -174,18 +175,8 @@ async def show_reply(desk: Desk, text: str) -> None:
     data = await desk.state.get_data()
     await desk.state.set_state(CaseInput.confirm)
     await desk.state.update_data(reply=text)
-    grid = Grid()
-    draft = data["draft"]
-    grid.button(
-        text=_("📤 Send to the resident"), callback_data=ReplySendCB(action="send", draft=draft)
-    )
-    grid.button(text=_("✏ Rewrite"), callback_data=ReplySendCB(action="edit", draft=draft))
-    grid.button(text=_("✖ Drop"), callback_data=ReplySendCB(action="drop", draft=draft))
-    grid.adjust(1, 2)
-    await desk.turn.say(
-        _("The resident will read:\n<blockquote>{text}</blockquote>").format(text=escape(text)),
-        reply_markup=grid.as_markup(),
-    )
+    preview, markup = reply_preview(text, str(data["draft"]), ReplySendCB)
+    await desk.turn.say(preview, reply_markup=markup)
 
 
 async def reply_typed(message: Message, desk: Desk) -> None:

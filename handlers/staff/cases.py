@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import StaffIssueCB
 from handlers.case_callbacks import CaseActionCB, ExtensionCB, QueueCB
+from handlers.case_views import send_case_media
 from handlers.cases import render_case
 from handlers.grid import Grid
 from handlers.messaging import replace_or_send
@@ -154,29 +154,9 @@ async def media_action(
         await refuse(callback, callback_data.id)
         return
     await callback.answer()
-    chat = desk.turn.chat_id
-    issue = detail.issue
-    if callback_data.action == "map":
-        if issue.latitude is not None and issue.longitude is not None:
-            await bot.send_location(chat, issue.latitude, issue.longitude)
-        return
-    # A photo's file id is only good on the channel it came from.
-    elsewhere = 0
-    for photo in detail.photos:
-        if photo.channel != identity.channel:
-            elsewhere += 1
-            continue
-        try:
-            await bot.send_photo(chat, photo.file_id)
-        except TelegramAPIError as error:
-            log.warning("photo %s of case %s: %s", photo.id, issue.id, error)
-            elsewhere += 1
-    if elsewhere:
-        await desk.turn.say(
-            _("{count} photo(s) can only be shown in the chat they were sent from.").format(
-                count=elsewhere
-            )
-        )
+    await send_case_media(
+        bot, desk.turn, detail, what=callback_data.action, channel=identity.channel
+    )
 
 
 def setup() -> Router:

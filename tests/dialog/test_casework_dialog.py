@@ -133,3 +133,28 @@ async def test_reject_duplicate_and_note_by_typing(
     view = other_resident.texts(sent)[0]
     assert "which your case follows" in view and "matter for the courts" in view
     assert "Called the estate office" not in view
+
+
+async def test_staff_and_assignee_see_photos_and_place(
+    resident: ChatUser, office: ChatUser, second_member: ChatUser, roster: Database
+) -> None:
+    from aiogram.methods import SendLocation, SendPhoto
+
+    number = await submit_report(resident, photos=2, location=(39.91, 116.40))
+    await office.send("📥 Case queue")
+    await office.press(office.button("All stations"))
+    sent = await office.press(office.button(number))
+    assert "Photos: 2" in office.texts(sent)[0]
+    sent = await office.press(office.button("Photos"))
+    assert [r.photo for r in sent if isinstance(r, SendPhoto)] == ["photo-0", "photo-1"]
+    sent = await office.press(office.button("Map"))
+    [place] = [r for r in sent if isinstance(r, SendLocation)]
+    assert (place.latitude, place.longitude) == (39.91, 116.40)
+    await office.press(office.button("Assign"))
+    await office.press(office.button("A member"))
+    await office.press(office.button("李文静"))
+    await office.press(office.button("Default"))
+    [assigned] = await outbox(roster, "case-assigned")
+    await second_member.press(button_data(assigned, "Open the case"))
+    sent = await second_member.press(second_member.button("Photos"))
+    assert len([r for r in sent if isinstance(r, SendPhoto)]) == 2
