@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
 from handlers.filters import ButtonText
+from handlers.help_texts import desk_help_text, help_text, member_help_text, welcome_text
 from handlers.member import keyboards as member_keyboards
 from handlers.member.log_flow import in_entry
 from handlers.resident.flow import ask_again, in_report, open_report, start_report
@@ -30,40 +31,6 @@ from storage.models import ChatIdentity
 log = logging.getLogger(__name__)
 
 STATION_PAYLOAD = "st-"
-
-
-def welcome_text() -> str:
-    """The greeting of a first contact or a /start."""
-    return _(
-        "Welcome to the CPPCC liaison desk.\n\n"
-        "Tell us about problems of daily life in your community: the liaison stations "
-        "pass them to the committee members and departments who can act. "
-        "Every case gets an answer, and you can follow it here.\n\n"
-        "Choose from the menu below."
-    )
-
-
-def help_text() -> str:
-    """What the bot does and how to use it."""
-    return _(
-        "<b>How this works</b>\n"
-        "📝 <b>Report an issue</b>: choose a liaison station and a category, describe the "
-        "problem, add up to 3 photos and the location if you like, then check and send. "
-        "You get a case number.\n"
-        "📋 <b>My issues</b>: your cases, where each one stands, and the answers.\n"
-        "📍 <b>Liaison stations</b>: where to find them, and a shortcut to report there.\n\n"
-        "<b>Commands</b>\n"
-        "/start – main menu\n"
-        "/report – report an issue\n"
-        "/myissues – my issues\n"
-        "/mydata – a copy of everything stored about me\n"
-        "/forget – erase my data\n"
-        "/stations – liaison stations\n"
-        "/language – 中文 / English\n"
-        "/cancel – stop the report you are writing\n\n"
-        "<b>Privacy</b>: you may report anonymously. If you leave a phone number, only the "
-        "staff and the person handling your case see it."
-    )
 
 
 async def start_at_station(
@@ -117,29 +84,14 @@ async def start(
         )
 
 
-def member_help_text() -> str:
-    """What a member can do."""
-    return _(
-        "<b>For members</b>\n"
-        "🗓 <b>Log an activity</b>: kind, date, sector, people reached, paired people, place, "
-        "a summary and photos; you can check it before saving, and change or delete it for "
-        "seven days.\n"
-        "📊 <b>My progress</b>: this quarter and this year against the minimums, the six ones, "
-        "and when you last reached each of your paired people.\n"
-        "🗂 <b>My activities</b>: everything you logged, with its history.\n\n"
-        "<b>Shortcut</b>: <code>/log 2026-11-20 12 forum with teachers</code> logs a visit "
-        "to your own sector's people (date, people, what happened) after you confirm.\n"
-        "/progress – my progress\n"
-        "/activities – my activities\n"
-        "/report – report an issue as a resident"
-    )
-
-
 async def help_command(message: Message, turn: Turn, member: MemberProfile | None = None) -> None:
     """Explain the bot (and the member features to a member)."""
     await message.answer(help_text())
     if member is not None and member.active:
         await message.answer(member_help_text())
+    desk = desk_help_text(turn.menu_role)
+    if desk is not None:
+        await message.answer(desk)
     await _back_to_draft(turn)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor, audit
 from services.errors import DomainError
 from services.meetings import (
     CHECKIN_FAILURES_ALLOWED,
@@ -83,6 +84,7 @@ async def decide_leave(
     approve: bool,
     now: dt.datetime,
     notifier: Notifier,
+    actor: Actor | None = None,
 ) -> MeetingInvitee:
     """Approve or refuse a pending leave request; the member is told."""
     async with write_transaction(session):
@@ -97,6 +99,16 @@ async def decide_leave(
         )
         invitee.leave_decided_by_staff_id = staff_id
         await session.flush()
+        audit(
+            session,
+            actor=actor or Actor("staff", staff_id),
+            action="meeting.leave",
+            object_kind="meeting",
+            object_id=meeting_id,
+            before={"member_id": member_id, "response": MeetingResponse.LEAVE_REQUESTED},
+            after={"member_id": member_id, "response": invitee.response},
+            now=now,
+        )
         chats = (await member_chats(session, [member_id]))[member_id]
         stamp = int(now.timestamp())
         for identity in chats:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.audit import Actor, audit
 from services.calendar import Quarter
 from services.compliance import MemberQuarterRow, quarter_compliance
 from services.meetings import member_chats
@@ -54,6 +55,7 @@ async def remind_short_members(
     now: dt.datetime,
     tz: dt.tzinfo,
     notifier: Notifier,
+    actor: Actor | None = None,
 ) -> RemindResult:
     """Queue the ``minimum-short`` notice to every chat of every member short this quarter.
 
@@ -85,5 +87,15 @@ async def remind_short_members(
                 kind=KIND,
             ):
                 reminded.add(row.member_id)
+        if actor is not None:
+            audit(
+                session,
+                actor=actor,
+                action="minimums.remind",
+                object_kind="quarter",
+                object_id=f"{quarter.year}-Q{quarter.number}",
+                after={"short": len(short), "reminded": len(reminded)},
+                now=now,
+            )
     no_chat = sum(1 for row in short if not chats.get(row.member_id))
     return RemindResult(short=len(short), reminded=len(reminded), no_chat=no_chat)

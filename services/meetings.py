@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor, audit
 from services.demo_data import read_demo_data
 from services.errors import DomainError
 from services.notices import Notifier
@@ -151,6 +152,7 @@ async def create_meeting(
     staff_id: int | None,
     now: dt.datetime,
     notifier: Notifier,
+    actor: Actor | None = None,
 ) -> Meeting:
     """Store a meeting, invite its audience and queue the invitations, in one transaction."""
     _check(data, now)
@@ -183,6 +185,22 @@ async def create_meeting(
                 await _queue_invitation(
                     session, meeting, member_id, identity, now, notifier, urgent=urgent
                 )
+        audit(
+            session,
+            actor=actor or Actor.cli(),
+            action="meeting.create",
+            object_kind="meeting",
+            object_id=meeting.id,
+            after={
+                "kind": meeting.kind,
+                "title": meeting.title,
+                "starts_at": meeting.starts_at.isoformat(),
+                "venue": meeting.venue,
+                "audience": meeting.audience,
+                "invited": len(member_ids),
+            },
+            now=now,
+        )
     return meeting
 
 

@@ -227,7 +227,12 @@ async def review_action(
     )
     try:
         meeting = await meetings.create_meeting(
-            desk.session, data=draft, staff_id=desk.staff.id, now=desk.now, notifier=notifier
+            desk.session,
+            data=draft,
+            staff_id=desk.staff.id,
+            now=desk.now,
+            notifier=notifier,
+            actor=desk.actor,
         )
     except DomainError as error:
         await callback.answer()

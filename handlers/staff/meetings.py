@@ -161,6 +161,7 @@ async def leave_decided(
             approve=callback_data.action == "approve",
             now=desk.now,
             notifier=notifier,
+            actor=desk.actor,
         )
     except DomainError as error:
         text = (

@@ -100,6 +100,7 @@ async def remind_pressed(
         now=desk.now,
         tz=desk.turn.tz,
         notifier=notifier,
+        actor=desk.actor,
     )
     if result.reminded:
         wake_delivery()

@@ -233,3 +233,7 @@ async def test_a_department_handler_links_and_answers(
     assert reply.chat_id == resident.user.id
     sent = await handler.send("🗓 Log an activity")
     assert "committee members" in handler.texts(sent)[0]
+    sent = await handler.send("/help")
+    assert any("For departments" in text for text in handler.texts(sent))
+    sent = await office.send("/help")
+    assert any("For staff" in text for text in office.texts(sent))

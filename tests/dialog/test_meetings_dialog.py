@@ -219,3 +219,25 @@ async def test_inviting_a_sector_or_named_members(
     await office.press(office.button("Invited"))
     assert answer(await office.press("mu:committee:nowhere")) == "This button is not valid."
     assert answer(await office.press("mu:everyone:")) == "This button is not valid."
+
+
+async def test_staff_meeting_actions_are_audited(
+    office: ChatUser, second_member: ChatUser, roster: Database
+) -> None:
+    from services.audit import list_entries
+
+    await set_up_meeting(office)
+    [invitation] = [
+        row for row in await outbox(roster, "meeting-invitation") if row.chat_id == 7002
+    ]
+    await second_member.press(button_data(invitation, "Ask for leave"))
+    await second_member.send("Travelling")
+    [request] = await outbox(roster, "leave-request")
+    await office.press(button_data(request, "Refuse"))
+    async with roster.session() as session:
+        entries = await list_entries(session, object_kind="meeting")
+    assert [(e.action, e.actor_name) for e in entries] == [
+        ("meeting.leave", "王芳"),
+        ("meeting.create", "王芳"),
+    ]
+    assert '"response": "leave_refused"' in (entries[0].after or "")

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import select
 
 from bot.channels.telegram import bot_commands
-from handlers.common import help_text
+from handlers.help_texts import help_text
 from handlers.resident.privacy import PrivacyCB
 from services.clock import ManualClock
 from storage.db import Database

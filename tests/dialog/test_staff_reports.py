@@ -196,6 +196,11 @@ async def test_remind_every_member_short_of_the_minimum(
     assert sorted(row.chat_id for row in rows) == [7001, 7002]
     assert all(row.dedupe_key.startswith("minimum:2026 Q4:staff-2026-11-20:") for row in rows)
     assert woken == [1]
+    from services.audit import list_entries
+
+    async with roster.session() as session:
+        [entry] = await list_entries(session, action="minimums.remind")
+    assert entry.object_id == "2026-Q4" and '"reminded": 2' in (entry.after or "")
 
     sent = await office.press(remind)
     assert "Nothing new to queue" in message(sent)
