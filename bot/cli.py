@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.cli_categories import categories_app
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_desk import audit_list, departments_app
 from bot.cli_members import members_app
@@ -34,6 +35,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(staff_app, name="staff")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(departments_app, name="departments")
+app.add_typer(categories_app, name="categories")
 app.command("audit")(audit_list)
 
 

@@ -13,6 +13,7 @@ from bot.app import build_context
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.settings import Settings
 from handlers.notifications import ChatNotifier
+from services.audit import Actor
 from services.clock import SystemClock
 from services.errors import DomainError
 from services.identities import touch_identity
@@ -56,7 +57,7 @@ def staff_add(
             for code in station or []:
                 found = await get_station_by_code(session, code)
                 if found is None or found.id is None:
-                    raise DomainError("station_unknown", code=code)
+                    raise DomainError("station_unknown", station=code)
                 station_ids.append(found.id)
             staff = await add_staff(session, name=name, role=role, now=now, station_ids=station_ids)
             assert staff.id is not None
@@ -65,7 +66,9 @@ def staff_add(
                     session, channel="telegram", chat_id=telegram, chat_type="private", now=now
                 )
                 async with write_transaction(session):
-                    await bind_staff(session, staff_id=staff.id, identity=identity, now=now)
+                    await bind_staff(
+                        session, staff_id=staff.id, identity=identity, now=now, actor=Actor.cli()
+                    )
                 return staff.id, None
             issued = await issue_invite(session, staff_id=staff.id, now=now)
         link = deep_link(
@@ -79,7 +82,7 @@ def staff_add(
     try:
         staff_id, invitation = with_database(go)
     except DomainError as error:
-        detail = f" {error.params['code']}" if "code" in error.params else ""
+        detail = f" {error.params['station']}" if "station" in error.params else ""
         typer.echo(f"not added: {error.code}{detail}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"staff #{staff_id} {name} ({role}) added")

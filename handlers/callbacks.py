@@ -217,8 +217,8 @@ class MeetingReviewCB(CallbackData, prefix="mr"):
 
 STAFF_CALLBACK_PREFIXES = frozenset(
     {"lv", "sm", "si", "sx", "mk", "mu", "mr"}
-    | {"ba", "bb", "bc", "bd", "be", "bf"}
+    | {"ba", "bb", "bc"}
     | {"rp", "rq"}
-    | {"qa", "qb", "qc", "qd", "qe", "qf", "qg", "qh"}
+    | {"qa", "qb", "qc", "qd", "qe", "qf"}
     | {"cr", "ex"}
 )

@@ -70,7 +70,7 @@ class AssignPickCB(CallbackData, prefix="qc"):
 
 
 class DueCB(CallbackData, prefix="qd"):
-    """The due date of an assignment, in days from now (0: type a date)."""
+    """The due date of an assignment, in days from now (-1: the category's default)."""
 
     issue: int
     kind: str

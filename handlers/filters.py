@@ -30,3 +30,23 @@ class ButtonText(Filter):
     async def __call__(self, message: Message, i18n: I18n, **_: Any) -> bool:
         """Whether the message text is this button's label."""
         return message.text is not None and message.text.strip() in self._labels(i18n)
+
+
+class MenuLabel(Filter):
+    """Matches the label of any main-menu button, in any supported language.
+
+    Typed steps that come before a menu's own handler use ``~MenuLabel()`` so a tap on the menu
+    opens that item instead of being taken for the text the step waits for.
+    """
+
+    def __init__(self) -> None:
+        from handlers.texts import MENU_BUTTONS
+
+        self._filters = [ButtonText(msgid) for msgid in MENU_BUTTONS]
+
+    async def __call__(self, message: Message, i18n: I18n, **_: Any) -> bool:
+        """Whether the message text is a main-menu label."""
+        for button in self._filters:
+            if await button(message, i18n):
+                return True
+        return False

@@ -76,6 +76,18 @@ def desk_help_text(menu_role: str) -> str | None:
             "/queue – the case queue\n"
             "/newmeeting – set up a meeting"
         )
+    if menu_role == "station-staff":
+        return _(
+            "<b>For station staff</b>\n"
+            "📥 <b>Case queue</b>: new and reopened cases of your stations, oldest first; open "
+            "one to accept, assign (with a due date), reply, decline, merge a duplicate, add a "
+            "note or resolve it. Every action is recorded.\n"
+            "📣 <b>Broadcast</b>: a notice to the residents who follow your stations.\n"
+            "📈 <b>Reports</b>: your stations' cases, answer times and satisfaction, with charts "
+            "and spreadsheets.\n"
+            "Meetings and members' leave are run by the office's administrators.\n"
+            "/queue – the case queue"
+        )
     if menu_role == "department":
         return _(
             "<b>For departments</b>\n"

@@ -35,7 +35,7 @@ from storage.models import IssueCategory, Station
 
 
 def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
-    """The main menu: a serving member's, a staff member's, or a resident's."""
+    """The main menu of a member, an administrator, station staff, a department or a resident."""
     if role == "member":
         rows = [
             [KeyboardButton(text=_(Buttons.LOG)), KeyboardButton(text=_(Buttons.PROGRESS))],
@@ -54,6 +54,11 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
         rows = [
             [KeyboardButton(text=_(Buttons.CASE_QUEUE)), KeyboardButton(text=_(Buttons.BROADCAST))],
             [KeyboardButton(text=_(Buttons.NEW_MEETING)), KeyboardButton(text=_(Buttons.MEETINGS))],
+            [KeyboardButton(text=_(Buttons.REPORTS)), KeyboardButton(text=_(Buttons.HELP))],
+        ]
+    elif role == "station-staff":
+        rows = [
+            [KeyboardButton(text=_(Buttons.CASE_QUEUE)), KeyboardButton(text=_(Buttons.BROADCAST))],
             [KeyboardButton(text=_(Buttons.REPORTS)), KeyboardButton(text=_(Buttons.HELP))],
         ]
     else:

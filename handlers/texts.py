@@ -41,6 +41,24 @@ class Buttons:
     ASSIGNED_CASES = N_("📨 Assigned cases")
 
 
+# Every label of a main menu (see keyboards.main_menu), of any role.
+MENU_BUTTONS = (
+    Buttons.REPORT,
+    Buttons.MY_ISSUES,
+    Buttons.STATIONS,
+    Buttons.HELP,
+    Buttons.LOG,
+    Buttons.PROGRESS,
+    Buttons.ACTIVITIES,
+    Buttons.MEETINGS,
+    Buttons.NEW_MEETING,
+    Buttons.CASE_QUEUE,
+    Buttons.BROADCAST,
+    Buttons.REPORTS,
+    Buttons.ASSIGNED_CASES,
+)
+
+
 def status_label(status: str) -> str:
     """The resident-facing name of a case status."""
     labels = {

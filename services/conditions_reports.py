@@ -114,23 +114,28 @@ async def submit_report(
 
 
 def _in_scope(scope: StaffScope) -> Any:
+    """Reports all of whose cases are at the scope's stations.
+
+    A report drawing on cases of several stations' staff is decided by an administrator: station
+    staff would otherwise read, and judge, other stations' cases.
+    """
     if scope.admin:
         return None
-    linked = (
+    elsewhere = (
         select(col(ConditionsReportIssue.report_id))
         .join(Issue, col(Issue.id) == col(ConditionsReportIssue.issue_id))
         .where(
             col(ConditionsReportIssue.report_id) == col(ConditionsReport.id),
-            col(Issue.station_id).in_(sorted(scope.station_ids)),
+            col(Issue.station_id).not_in(sorted(scope.station_ids)),
         )
     )
-    return exists(linked)
+    return ~exists(elsewhere)
 
 
 async def list_reports(
     session: AsyncSession, *, scope: StaffScope, state: str = ReportState.SUBMITTED, limit: int = 20
 ) -> list[ReportView]:
-    """Reports in ``state`` that touch the scope's stations, oldest first."""
+    """Reports in ``state`` within the scope (see ``_in_scope``), oldest first."""
     stmt = (
         select(ConditionsReport, Member)
         .join(Member, col(Member.id) == col(ConditionsReport.member_id))
@@ -178,14 +183,14 @@ async def _view(session: AsyncSession, report: ConditionsReport, member: Member)
 async def get_report(
     session: AsyncSession, *, report_id: int, scope: StaffScope
 ) -> ReportView | None:
-    """One report, if it touches the scope's stations."""
+    """One report, if all its cases are at the scope's stations."""
     report = await session.get(ConditionsReport, report_id)
     if report is None:
         return None
     member = await session.get(Member, report.member_id)
     assert member is not None
     view = await _view(session, report, member)
-    if not scope.admin and not set(view.station_ids) & scope.station_ids:
+    if not scope.admin and not set(view.station_ids) <= scope.station_ids:
         return None
     return view
 

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor
 from services.canned import upsert_canned
 from services.clock import SystemClock
 from services.identities import touch_identity
@@ -102,7 +103,8 @@ async def load_reference_data(
                 "sort_order": order,
             },
             conflict_columns=["code"],
-            update_columns=["name_zh", "name_en", "due_days", "sort_order"],
+            # The due days are the office's to change (liaison categories due): kept on reseed.
+            update_columns=["name_zh", "name_en", "sort_order"],
         )
     await _load_special_committees(session, data)
     stamp = now or SystemClock().now()
@@ -219,4 +221,6 @@ async def link_demo_staff(
         session, channel=channel, chat_id=chat_id, chat_type="private", now=now
     )
     async with write_transaction(session):
-        await bind_staff(session, staff_id=staff.id, identity=identity, now=now)
+        await bind_staff(
+            session, staff_id=staff.id, identity=identity, now=now, actor=Actor.cli("demo")
+        )

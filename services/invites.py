@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor, audit
 from services.departments import bind_department
 from services.errors import DomainError
 from services.members import member_of_identity
@@ -85,6 +86,15 @@ async def issue_invite(
             if await session.get(Staff, staff_id) is None:
                 raise DomainError("staff_unknown")
             owner = col(InviteCode.staff_id) == staff_id
+            # A staff code grants the desk to whoever uses it: who issued it is on record.
+            audit(
+                session,
+                actor=Actor.cli(issued_by),
+                action="staff.invite",
+                object_kind="staff",
+                object_id=staff_id,
+                now=now,
+            )
         else:
             department = await session.get(Department, department_id)
             if department is None or not department.active:
@@ -171,7 +181,13 @@ async def _bind_staff(
         if identity.role == Role.DEPARTMENT:
             raise DomainError("chat_taken")
         await _claim(session, invite, identity, now)
-        await bind_staff(session, staff_id=invite.staff_id, identity=identity, now=now)
+        await bind_staff(
+            session,
+            staff_id=invite.staff_id,
+            identity=identity,
+            now=now,
+            actor=Actor("invite", invite.id, "invite code"),
+        )
     return staff
 
 

@@ -3,14 +3,15 @@
 The committee must keep a record of every case and its answer (件件有回音), so a case is not
 deleted: it loses its link to the resident, the phone number and its consent, the location,
 the draft token and the photos, and keeps its number, station, category, description, dates,
-status, rating and timeline. The phone number is also cut out of the texts that stay.
+status, rating and timeline. The phone number, and any mobile number the resident typed into
+their own words, is also cut out of the texts that stay (see ``privacy_redact``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlmodel import col
 
 from services.audit import Actor, audit
 from services.errors import DomainError
+from services.privacy_redact import mobiles_in, redact, redact_desk_texts
 from storage.db import write_transaction
 from storage.enums import ActorKind, Channel, Role
 from storage.models import (
@@ -39,7 +41,6 @@ from storage.models import (
     StationSubscription,
 )
 
-REDACTED = "[removed]"
 # Keys that would carry personal data in the JSON of an audit entry about a case.
 PERSONAL_KEYS = frozenset(
     {"contact_phone", "phone", "latitude", "longitude", "location", "resident_id", "file_id"}
@@ -74,15 +75,6 @@ async def linked_account(session: AsyncSession, *, identity_id: int) -> str | No
 
 def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def redact(text: str, phones: Iterable[str]) -> str:
-    """The text with every given phone number (with or without +86) cut out."""
-    for phone in phones:
-        for variant in {phone, phone.removeprefix("+86")}:
-            if len(variant) >= 6:
-                text = text.replace(variant, REDACTED)
-    return text
 
 
 def _scrub_json(text: str | None, phones: Collection[str]) -> str | None:
@@ -174,6 +166,14 @@ async def _anonymise_cases(
         return set()
     ids = [issue.id for issue in issues if issue.id is not None]
     phones = {issue.contact_phone for issue in issues if issue.contact_phone}
+    # A number the resident typed into their own words is theirs too, consent or not.
+    own_lines = await session.execute(
+        select(col(IssueEvent.body)).where(
+            col(IssueEvent.issue_id).in_(ids), col(IssueEvent.actor) == ActorKind.RESIDENT
+        )
+    )
+    for text in [*(issue.description for issue in issues), *own_lines.scalars()]:
+        phones |= mobiles_in(text)
     web_photos = set(
         (
             await session.execute(
@@ -209,6 +209,7 @@ async def _anonymise_cases(
     )
     if phones:
         await _redact_timeline(session, ids, phones)
+        await redact_desk_texts(session, ids, phones)
     await _scrub_audit(session, ids, [issue.number for issue in issues], phones)
     return web_photos
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Protocol
@@ -9,9 +10,13 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from services.audit import Actor, audit
+from services.errors import DomainError
 from storage.models import IssueCategory, Sector, Station
 
 EARTH_RADIUS_KM = 6371.0
+MIN_DUE_DAYS = 1
+MAX_DUE_DAYS = 90
 
 
 class Named(Protocol):
@@ -84,6 +89,36 @@ async def get_category(session: AsyncSession, category_id: int) -> IssueCategory
     """An active category by id, or None."""
     category = await session.get(IssueCategory, category_id)
     return category if category is not None and category.active else None
+
+
+async def set_due_days(
+    session: AsyncSession, *, code: str, days: int, actor: Actor, now: dt.datetime
+) -> tuple[int, int]:
+    """Change a category's default time for an answer; returns (before, after). Audited.
+
+    The caller holds the write transaction. Seeding never overwrites the value set here.
+    """
+    if not MIN_DUE_DAYS <= days <= MAX_DUE_DAYS:
+        raise DomainError("due_days_range")
+    category = (
+        await session.execute(select(IssueCategory).where(col(IssueCategory.code) == code))
+    ).scalar_one_or_none()
+    if category is None:
+        raise DomainError("unknown_category")
+    before = category.due_days
+    category.due_days = days
+    session.add(category)
+    audit(
+        session,
+        actor=actor,
+        action="category.due_days",
+        object_kind="category",
+        object_id=code,
+        before={"due_days": before},
+        after={"due_days": days},
+        now=now,
+    )
+    return before, days
 
 
 async def list_sectors(session: AsyncSession) -> Sequence[Sector]:

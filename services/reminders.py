@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,16 +23,18 @@ from services.notices import Notifier
 from services.outbox import Recipient, add
 from services.staff import staff_recipients
 from storage.db import write_transaction
-from storage.enums import IssueStatus, MeetingResponse
+from storage.enums import IssueEventKind, IssueStatus, MeetingResponse
 from storage.models import (
     ChatIdentity,
     Issue,
+    IssueEvent,
     Meeting,
     MeetingInvitee,
     Member,
     OutboxMessage,
     Resident,
 )
+from storage.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -184,16 +186,31 @@ async def issue_reminders(
     case answered again or given a new due date is reminded about again, and only then.
     """
     dues: list[Due] = []
+    # A case waits for an assignee from its report, or from its latest hand-back or reopening.
+    returned = (
+        select(func.max(IssueEvent.created_at))
+        .where(
+            col(IssueEvent.issue_id) == col(Issue.id),
+            or_(
+                col(IssueEvent.kind) == IssueEventKind.HANDED_BACK,
+                col(IssueEvent.to_status) == IssueStatus.REOPENED,
+            ),
+        )
+        .scalar_subquery()
+    )
+    waiting_since = type_coerce(func.coalesce(returned, col(Issue.created_at)), UTCDateTime)
     unassigned = (
         await session.execute(
-            select(Issue).where(
-                col(Issue.status).in_([IssueStatus.NEW, IssueStatus.ACCEPTED]),
+            select(Issue, waiting_since).where(
+                col(Issue.status).in_(
+                    [IssueStatus.NEW, IssueStatus.ACCEPTED, IssueStatus.REOPENED]
+                ),
                 col(Issue.assignee_member_id).is_(None),
                 col(Issue.assignee_department_id).is_(None),
-                col(Issue.created_at) <= now - settings.unassigned_after,
+                waiting_since <= now - settings.unassigned_after,
             )
         )
-    ).scalars()
+    ).all()
     staff_of: dict[int, list[ChatIdentity]] = {}
 
     async def staff_chats(station_id: int) -> list[ChatIdentity]:
@@ -201,11 +218,12 @@ async def issue_reminders(
             staff_of[station_id] = await staff_chats_for_station(session, station_id)
         return staff_of[station_id]
 
-    for issue in list(unassigned):
+    for issue, since in unassigned:
+        stamp = int(since.timestamp())
         for identity in await staff_chats(issue.station_id):
             dues.append(
                 Due(
-                    key=f"issue:{issue.id}:unassigned:{identity.id}",
+                    key=f"issue:{issue.id}:unassigned:{stamp}:{identity.id}",
                     kind="issue-unassigned",
                     identity=identity,
                     data={"issue": issue},

@@ -52,9 +52,17 @@ async def add_staff(
 
 
 async def bind_staff(
-    session: AsyncSession, *, staff_id: int, identity: ChatIdentity, now: dt.datetime
+    session: AsyncSession,
+    *,
+    staff_id: int,
+    identity: ChatIdentity,
+    now: dt.datetime,
+    actor: Actor | None = None,
 ) -> None:
-    """Link a chat to a staff member (inside the caller's transaction)."""
+    """Link a chat to a staff member (inside the caller's transaction); a new link is audited.
+
+    Without an ``actor`` the link was made at the command line.
+    """
     assert identity.id is not None
     current = (
         await session.execute(
@@ -68,6 +76,15 @@ async def bind_staff(
             StaffBinding(
                 staff_id=staff_id, channel=identity.channel, identity_id=identity.id, bound_at=now
             )
+        )
+        audit(
+            session,
+            actor=actor or Actor.cli(),
+            action="staff.bind",
+            object_kind="staff",
+            object_id=staff_id,
+            after={"channel": identity.channel, "identity": identity.id},
+            now=now,
         )
     await session.execute(
         update(ChatIdentity).where(col(ChatIdentity.id) == identity.id).values(role=Role.STAFF)

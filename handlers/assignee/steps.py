@@ -19,6 +19,7 @@ from handlers.assignee.cases import card, refuse
 from handlers.callbacks import AssigneeIssueCB
 from handlers.case_callbacks import AssigneeReplyCB, MoreTimeCB
 from handlers.case_views import reply_preview
+from handlers.filters import MenuLabel
 from handlers.grid import Grid
 from handlers.messaging import show_choice
 from handlers.notifications import ChatNotifier
@@ -251,6 +252,8 @@ async def buttons_expected(message: Message) -> None:
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="assignee-steps")
+    # Members' menu buttons are handled after this router: a tap on one is never the text.
+    router.message.filter(~MenuLabel())
     router.callback_query.register(
         ask, AssigneeIssueCB.filter(F.action.in_({"reply", "more", "handback", "note"}))
     )

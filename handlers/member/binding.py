@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
+from handlers.staff.context import STAFF_MENU, staff_menu
 from handlers.texts import escape, local_time
 from services.clock import Clock
 from services.errors import DomainError
@@ -71,12 +72,21 @@ async def redeem(
         return
     if isinstance(member, Staff):
         log.info("chat %s linked to staff %s", message.chat.id, member.id)
+        menu = staff_menu(member)
+        if menu == STAFF_MENU:
+            what = _("Set up meetings, decide leave requests and read reports from the menu below.")
+        else:
+            what = _(
+                "Handle your stations' cases, send notices to their residents and read reports "
+                "from the menu below."
+            )
         await message.answer(
-            _(
-                "✅ This chat is now linked to the staff account of <b>{name}</b>.\n"
-                "Set up meetings, decide leave requests and read reports from the menu below."
-            ).format(name=escape(member.name)),
-            reply_markup=keyboards.main_menu("staff"),
+            _("✅ This chat is now linked to the staff account of <b>{name}</b>.").format(
+                name=escape(member.name)
+            )
+            + "\n"
+            + what,
+            reply_markup=keyboards.main_menu(menu),
         )
         return
     assert member.id is not None

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers.callbacks import MEMBER_CALLBACK_PREFIXES
 from handlers.filters import ButtonText
 from handlers.member.context import ActiveMember
+from handlers.staff.context import ActiveStaff
 from handlers.texts import Buttons
 from services.members import MemberProfile
 
@@ -55,7 +56,9 @@ def setup() -> Router:
     # An active member's stale button falls through to the generic "no longer active".
     router.message.filter(~ActiveMember())
     router.callback_query.filter(~ActiveMember())
-    router.message.register(refuse_message, Command(*MEMBER_COMMANDS))
+    router.message.register(refuse_message, Command(*(set(MEMBER_COMMANDS) - {"meetings"})))
+    # Staff have a /meetings of their own, further on.
+    router.message.register(refuse_message, Command("meetings"), ~ActiveStaff())
     for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES, Buttons.ASSIGNED_CASES):
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_member_callback))

@@ -12,11 +12,12 @@ from handlers.staff import (
     meeting_audience,
     meeting_form,
     meetings,
+    meetings_gate,
     queue,
     reports,
     stats,
 )
-from handlers.staff.context import ActiveStaff
+from handlers.staff.context import ActiveStaff, AdminStaff
 from handlers.staff.desk import DeskMiddleware
 
 
@@ -26,16 +27,25 @@ def setup() -> Router:
     for observer in (staff_only.message, staff_only.callback_query):
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
+    admins_only = Router(name="staff-admin")
+    admins_only.message.filter(AdminStaff())
+    admins_only.callback_query.filter(AdminStaff())
+    admins_only.include_routers(meeting_form.entry(), meetings.setup())
+    # The form's typed steps come after every menu button of the desk, which must win.
+    meeting_steps = Router(name="staff-admin-meeting-steps")
+    meeting_steps.message.filter(AdminStaff())
+    meeting_steps.callback_query.filter(AdminStaff())
+    meeting_steps.include_routers(meeting_audience.setup(), meeting_form.steps())
     staff_only.include_routers(
-        meeting_audience.setup(),
-        meeting_form.setup(),
-        meetings.setup(),
+        admins_only,
+        meetings_gate.setup(),
         queue.setup(),
         cases.setup(),
         decisions.setup(),
         reports.setup(),
         stats.setup(),
         broadcasts.setup(),
+        meeting_steps,
         # Typed steps last: a menu button pressed in the middle must reach its handler.
         case_assign.setup(),
         case_text.setup(),

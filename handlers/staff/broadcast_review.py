@@ -94,7 +94,7 @@ async def _launch(
     when = local_time(broadcast.send_at, tz)
     await desk.turn.say(
         text.format(number=broadcast.id, count=broadcast.recipients, when=when),
-        reply_markup=keyboards.main_menu("staff"),
+        reply_markup=keyboards.main_menu(desk.turn.menu_role),
     )
     start, end = settings.quiet_range
     held_until = quiet_until(broadcast.send_at, tz=tz, start=start, end=end)
@@ -134,7 +134,9 @@ async def review_action(
     if action == "discard":
         await desk.state.clear()
         await show_choice(callback, _("Broadcast discarded."))
-        await desk.turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu("staff"))
+        await desk.turn.say(
+            _("Nothing was sent."), reply_markup=keyboards.main_menu(desk.turn.menu_role)
+        )
     elif action in EDITS:
         await desk.state.update_data(editing=True)
         await show_choice(callback, _("Editing the broadcast…"))

@@ -243,7 +243,7 @@ async def due_chosen(
         _("Assigned; answer due {date}.").format(date=local_date(issue.due_at, desk.turn.tz))
     )
     await show_case(callback, bot, desk, callback_data.issue)
-    await desk.turn.say(_("Done."), reply_markup=keyboards.main_menu("staff"))
+    await desk.turn.say(_("Done."), reply_markup=keyboards.main_menu(desk.turn.menu_role))
 
 
 def setup() -> Router:

@@ -101,7 +101,7 @@ async def _case_id(desk: Desk) -> int:
 async def _done(desk: Desk, text: str, issue_id: int, wake: Callable[[], None]) -> None:
     await desk.state.clear()
     wake()
-    await desk.turn.say(text, reply_markup=keyboards.main_menu("staff"))
+    await desk.turn.say(text, reply_markup=keyboards.main_menu(desk.turn.menu_role))
     await send_case(desk, issue_id)
 
 
@@ -240,7 +240,9 @@ async def reply_decided(
     if callback_data.action != "send":
         await show_choice(callback, _("The answer was dropped; nothing was sent."))
         await desk.state.clear()
-        await desk.turn.say(_("Back to the menu."), reply_markup=keyboards.main_menu("staff"))
+        await desk.turn.say(
+            _("Back to the menu."), reply_markup=keyboards.main_menu(desk.turn.menu_role)
+        )
         return
     try:
         await case_answers.staff_reply(

@@ -10,10 +10,16 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
 from services.staff import staff_of_identity
-from storage.enums import Role
+from storage.enums import Role, StaffRole
 from storage.models import ChatIdentity, Staff
 
 STAFF_MENU = "staff"
+STATION_STAFF_MENU = "station-staff"
+
+
+def staff_menu(staff: Staff) -> str:
+    """The menu of a staff member: station staff have no meetings in theirs."""
+    return STAFF_MENU if staff.role == StaffRole.ADMIN else STATION_STAFF_MENU
 
 
 class StaffMiddleware(BaseMiddleware):
@@ -32,7 +38,7 @@ class StaffMiddleware(BaseMiddleware):
             staff = await staff_of_identity(data["session"], identity_id=identity.id)
         data["staff"] = staff
         if staff is not None:
-            data["menu_role"] = STAFF_MENU
+            data["menu_role"] = staff_menu(staff)
         return await handler(event, data)
 
 
@@ -42,3 +48,11 @@ class ActiveStaff(Filter):
     async def __call__(self, event: TelegramObject, staff: Staff | None = None) -> bool:
         """Whether the update comes from a staff chat."""
         return staff is not None
+
+
+class AdminStaff(Filter):
+    """Passes for a chat of an active administrator."""
+
+    async def __call__(self, event: TelegramObject, staff: Staff | None = None) -> bool:
+        """Whether the update comes from an administrator's chat."""
+        return staff is not None and staff.role == StaffRole.ADMIN

@@ -201,7 +201,9 @@ async def review_action(
     if callback_data.action == "discard":
         await desk.state.clear()
         await show_choice(callback, _("Meeting discarded."))
-        await desk.turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu("staff"))
+        await desk.turn.say(
+            _("Nothing was sent."), reply_markup=keyboards.main_menu(desk.turn.menu_role)
+        )
         return
     if callback_data.action in EDITS:
         await desk.state.update_data(editing=True)
@@ -251,18 +253,24 @@ async def review_action(
             "✅ <b>{title}</b> is set up and the invitations are on their way.\n"
             "Check-in code: <code>{code}</code>"
         ).format(title=escape(meeting.title), code=meeting.checkin_code),
-        reply_markup=keyboards.main_menu("staff"),
+        reply_markup=keyboards.main_menu(desk.turn.menu_role),
     )
 
 
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="staff-meeting-form")
+def entry() -> Router:
+    """The ways into the form, on a fresh router: tried before the other staff features."""
+    router = Router(name="staff-meeting-form-entry")
     router.message.register(new_meeting, ButtonText(Buttons.NEW_MEETING))
     router.message.register(new_meeting, Command("newmeeting"))
     router.callback_query.register(
         new_meeting_button, StaffMenuCB.filter(F.action == "new-meeting")
     )
+    return router
+
+
+def steps() -> Router:
+    """The form's steps, on a fresh router: tried after every menu button of the desk."""
+    router = Router(name="staff-meeting-form-steps")
     router.callback_query.register(review_action, MeetingReviewCB.filter())
     router.callback_query.register(kind_picked, MeetingForm.kind, MeetingKindCB.filter())
     router.message.register(buttons_expected, MeetingForm.kind)

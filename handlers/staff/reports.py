@@ -63,13 +63,26 @@ async def send_quarter_report(
     )
 
 
+def members_refusal() -> str:
+    """Why station staff do not read members' figures."""
+    return _("Members' figures are for the committee office's administrators.")
+
+
 async def report_command(message: Message, bot: Bot, desk: Desk, rulebook: RuleBook) -> None:
     """The menu button."""
+    if not desk.scope.admin:
+        log.info("chat %s: quarter report refused to station staff", message.chat.id)
+        await message.answer(members_refusal())
+        return
     await send_quarter_report(bot, desk, rulebook)
 
 
 async def report_button(callback: CallbackQuery, bot: Bot, desk: Desk, rulebook: RuleBook) -> None:
     """The button on the quarter summary notice."""
+    if not desk.scope.admin:
+        log.warning("chat %s: quarter report button refused", callback.from_user.id)
+        await callback.answer(members_refusal(), show_alert=True)
+        return
     await callback.answer()
     await send_quarter_report(bot, desk, rulebook)
 

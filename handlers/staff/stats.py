@@ -18,7 +18,7 @@ from handlers.messaging import replace_or_send
 from handlers.reports.common import heading, reach_label
 from handlers.staff import stats_reports
 from handlers.staff.desk import Desk
-from handlers.staff.reports import send_quarter_report
+from handlers.staff.reports import members_refusal, send_quarter_report
 from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, valid_choice
 from handlers.texts import Buttons, escape
 from services.issue_stats import Reach, named_period, stations_in_reach
@@ -63,13 +63,20 @@ async def open_menu(message: Message, desk: Desk) -> None:
     found = await _reach(desk, data)
     assert found is not None
     text, many = await _menu_text(desk, *found)
-    await message.answer(text, reply_markup=reports_menu(data.period, 0, many_stations=many))
+    markup = reports_menu(data.period, 0, many_stations=many, members=desk.scope.admin)
+    await message.answer(text, reply_markup=markup)
 
 
 async def refuse(callback: CallbackQuery, why: str) -> None:
     """A forged or stale press: logged, and the staff member told."""
     log.warning("chat %s: report button %r refused (%s)", callback.from_user.id, callback.data, why)
     await callback.answer(_("This button is not valid."), show_alert=True)
+
+
+async def refuse_members(callback: CallbackQuery) -> None:
+    """Members' figures asked for by station staff."""
+    log.warning("chat %s: members' report %r refused", callback.from_user.id, callback.data)
+    await callback.answer(members_refusal(), show_alert=True)
 
 
 async def menu_pressed(
@@ -88,7 +95,9 @@ async def menu_pressed(
     if action == "menu":
         await callback.answer()
         text, many = await _menu_text(desk, reach, scope)
-        markup = reports_menu(callback_data.period, callback_data.station, many_stations=many)
+        markup = reports_menu(
+            callback_data.period, callback_data.station, many_stations=many, members=scope.admin
+        )
         await replace_or_send(callback, bot, text, markup)
     elif action == "stations":
         await callback.answer()
@@ -97,6 +106,9 @@ async def menu_pressed(
         markup = stations_menu(callback_data.period, active, desk.turn.locale)
         await replace_or_send(callback, bot, _("Which station?"), markup)
     elif action == "minimums":
+        if not scope.admin:
+            await refuse_members(callback)
+            return
         await callback.answer()
         await send_quarter_report(bot, desk, rulebook, quarter=reach.period.quarter)
     else:

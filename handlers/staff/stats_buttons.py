@@ -50,8 +50,13 @@ class RemindShortCB(CallbackData, prefix="rq"):
         return cls(year=quarter.year, quarter=quarter.number)
 
 
-def reports_menu(period: str, station: int, *, many_stations: bool) -> InlineKeyboardMarkup:
-    """The period choice, the station choice, then one button per report."""
+def reports_menu(
+    period: str, station: int, *, many_stations: bool, members: bool = True
+) -> InlineKeyboardMarkup:
+    """The period choice, the station choice, then one button per report.
+
+    ``members`` offers the quarter minimums, which only administrators read.
+    """
     grid = Grid()
     periods = [
         InlineKeyboardButton(
@@ -65,6 +70,8 @@ def reports_menu(period: str, station: int, *, many_stations: bool) -> InlineKey
         choose = ReportCB(action="stations", period=period, station=station)
         grid.row(InlineKeyboardButton(text=_("🏢 Choose a station"), callback_data=choose.pack()))
     for report in REPORTS:
+        if report == "minimums" and not members:
+            continue
         data = ReportCB(action=report, period=period, station=station)
         grid.button(text=_(REPORT_LABELS[report]), callback_data=data)
     grid.adjust(1)

@@ -241,3 +241,12 @@ async def test_staff_meeting_actions_are_audited(
         ("meeting.create", "王芳"),
     ]
     assert '"response": "leave_refused"' in (entries[0].after or "")
+
+
+async def test_staff_reach_their_meetings_list_by_command(office: ChatUser) -> None:
+    sent = await office.send("/meetings")
+    assert "No upcoming meetings" in office.texts(sent)[0]
+    await set_up_meeting(office)
+    sent = await office.send("/meetings")
+    assert "Upcoming meetings" in office.texts(sent)[0]
+    assert office.button("Elderly care in old neighbourhoods")

@@ -161,9 +161,15 @@ async def test_station_staff_see_only_their_stations(
         assert not [r for r in sent if isinstance(r, SendMessage | SendPhoto | SendDocument)]
     assert "out of scope" in caplog.text
 
-    sent = await beian_staff.press(beian_staff.button("Quarter minimums"))
-    assert "Short of the minimum (8)" in message(sent)
-    assert not any("Remind" in text for text, _d in beian_staff.inline_buttons())
+    # Members' figures are the administrators' business: no button, and a forged one refused.
+    assert not any("Quarter minimums" in text for text, _d in beian_staff.inline_buttons())
+    for forged in ("rp:minimums:quarter:0", "sx:report"):
+        sent = await beian_staff.press(forged)
+        assert "Members' figures are for the committee office's administrators" in alert(sent)
+        assert not [r for r in sent if isinstance(r, SendMessage | SendPhoto | SendDocument)]
+    sent = await beian_staff.send("📊 Quarter report")
+    assert "Members' figures are for" in beian_staff.texts(sent)[0]
+    assert not [r for r in sent if isinstance(r, SendPhoto | SendDocument)]
     sent = await beian_staff.press("rq:2026:4")
     assert "Only the office's administrators" in alert(sent)
     assert await outbox(roster, "minimum-short") == []
