@@ -1,7 +1,13 @@
 """Outer middlewares on every update, in the order they run.
 
-concurrency cap -> session -> private chats only -> flood -> replayed updates -> identity
--> language. The cheap, memory-only checks come before the first database write.
+concurrency cap -> session -> private chats only -> replayed updates -> flood -> identity
+-> language.
+
+The replay check comes before the flood check so that an update Telegram delivers again (a
+webhook retry, a restart before the offset was confirmed) is dropped without counting toward
+the chat's limit: the resident sent it once, and a burst of redeliveries must not silence them.
+Its claim is one small insert; the flood check still stops a flooding chat before the identity
+and the handlers do any real work.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ def install_middlewares(
     dp.update.outer_middleware(ConcurrencyLimitMiddleware(max_concurrent_updates))
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(PrivateChatOnlyMiddleware(i18n))
-    dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit))
     dp.update.outer_middleware(ReplayGuardMiddleware())
+    dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit))
     dp.update.outer_middleware(IdentityMiddleware())
     dp.update.outer_middleware(LocaleMiddleware(i18n))

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers import keyboards
 from handlers.resident.review import render_review
 from handlers.states import ReportForm
+from handlers.texts import escape
 from handlers.turn import Turn
 from services import limits
 from services.reference import display_name, get_station, list_categories, list_stations
@@ -42,7 +43,7 @@ async def start_report(turn: Turn, *, station_id: int | None = None) -> None:
             await turn.state.update_data(station_id=station_id)
             await turn.say(
                 _("Station: <b>{name}</b> (from the QR code).").format(
-                    name=display_name(station, turn.locale)
+                    name=escape(display_name(station, turn.locale))
                 )
             )
             await ask_category(turn)

@@ -102,12 +102,20 @@ async def photo_received(message: Message, state: FSMContext) -> None:
 
 
 async def document_received(message: Message, state: FSMContext) -> None:
-    """An image sent as a file counts as a photo; any other file does not."""
+    """An image sent as a file counts as a photo; any other file does not.
+
+    A GIF arrives as a document too (Telegram fills both fields), so it is refused here.
+    """
     document = message.document
     assert document is not None
     if document.mime_type not in limits.PHOTO_TYPES:
+        # Name the button the keyboard really shows: "Done" only once a photo was added.
+        has_photos = bool((await state.get_data()).get("photos"))
         await message.answer(
-            _("Only photos can be attached (JPEG, PNG or WebP). Send a photo or press “✅ Done”.")
+            _(
+                "Only photos can be attached (JPEG, PNG or WebP). Send a photo or press “{button}”."
+            ).format(button=_(Buttons.DONE if has_photos else Buttons.SKIP)),
+            reply_markup=keyboards.photo_step(has_photos=has_photos),
         )
         return
     if document.file_size and document.file_size > limits.PHOTO_MAX_BYTES:

@@ -15,6 +15,7 @@ from handlers.callbacks import CategoryPickCB, NearestCB, StationPickCB
 from handlers.messaging import show_choice
 from handlers.resident.flow import advance
 from handlers.states import ReportForm
+from handlers.texts import escape
 from handlers.turn import Turn
 from services.reference import display_name, get_category, get_station, nearest_stations
 
@@ -38,8 +39,9 @@ async def station_picked(
         await callback.answer(_("This station is not available. Please choose another one."))
         return
     await state.update_data(station_id=station.id)
+    # Names come from the reference data, which staff edit: never trusted as HTML.
     await show_choice(
-        callback, _("Station: <b>{name}</b>").format(name=display_name(station, locale))
+        callback, _("Station: <b>{name}</b>").format(name=escape(display_name(station, locale)))
     )
     await advance(turn)
 
@@ -94,7 +96,8 @@ async def category_picked(
         return
     await state.update_data(category_id=category.id)
     await show_choice(
-        callback, _("Category: <b>{name}</b>").format(name=display_name(category, locale))
+        callback,
+        _("Category: <b>{name}</b>").format(name=escape(display_name(category, locale))),
     )
     await advance(turn)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -57,6 +57,13 @@ async def review_action(
         await state.get_state() != ReportForm.review.state
         or data.get("draft") != callback_data.draft
     ):
+        # A press after submitting or discarding is ordinary, hence info; a forged draft token
+        # looks the same from here, so the data is logged for whoever looks into it.
+        log.info(
+            "chat %s pressed review button %r of a draft not under review",
+            callback.from_user.id,
+            callback.data,
+        )
         await callback.answer(_("This report was already sent or discarded."), show_alert=True)
         return
     if callback_data.action == "submit":
@@ -70,7 +77,7 @@ async def review_action(
         await show_choice(callback, _("Editing your report…"))
         await EDITS[callback_data.action](turn)
     else:
-        log.warning("chat %s sent review action %r", callback.from_user.id, callback_data.action)
+        log.warning("chat %s sent review action %r", callback.from_user.id, callback.data)
         await callback.answer(_("This button is not valid."))
 
 
@@ -133,7 +140,10 @@ async def _repair(turn: Turn, error: DomainError) -> None:
 
 
 async def review_expected(message: Message) -> None:
-    """Input while the review is on screen."""
+    """Any input while the review is on screen: text, media, a file or a voice note.
+
+    The draft stays as it is; the review's own buttons are the only way on.
+    """
     await message.answer(_("Please use the buttons above to edit, submit or discard your report."))
 
 
@@ -141,7 +151,7 @@ def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="report-review")
     router.callback_query.register(review_action, ReviewCB.filter())
-    router.message.register(
-        review_expected, ReportForm.review, F.text | F.photo | F.sticker | F.location | F.contact
-    )
+    # No content filter: whatever arrives at the review is answered here, never by the
+    # fallback, which knows nothing of an open report.
+    router.message.register(review_expected, ReportForm.review)
     return router

@@ -144,3 +144,101 @@ async def test_page_numbers_out_of_range_are_clamped(resident: ChatUser) -> None
     assert "1 in all" in resident.texts(sent)[0]
     sent = await resident.press("ip:-3")
     assert "1 in all" in resident.texts(sent)[0]
+
+
+# --- the report's own buttons: refused, logged, and nothing changes ---------------------------
+
+
+async def count_issues(user: ChatUser) -> int:
+    async with user.dp["db"].session() as session:
+        return int((await session.execute(select(func.count()).select_from(Issue))).scalar_one())
+
+
+def logged(caplog: pytest.LogCaptureFixture, user: ChatUser, *parts: str) -> bool:
+    """Whether one record names the chat and every part of the button's data."""
+    return any(
+        str(user.chat.id) in record.getMessage()
+        and all(part in record.getMessage() for part in parts)
+        for record in caplog.records
+    )
+
+
+async def press_and_expect(
+    user: ChatUser, caplog: pytest.LogCaptureFixture, data: str, answer: str, *logged_parts: str
+) -> None:
+    """Press a button that must be refused with ``answer`` and logged; the draft stays put."""
+    before = await draft_of(user)
+    issues = await count_issues(user)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        sent = await user.press(data)
+    assert refusal(sent) == answer
+    assert logged(caplog, user, *logged_parts), [r.getMessage() for r in caplog.records]
+    assert await draft_of(user) == before
+    assert await count_issues(user) == issues
+    # Only the refusal: no message, no edited question, no keyboard.
+    assert all(isinstance(request, AnswerCallbackQuery) for request in sent), sent
+
+
+STALE = "This button is no longer active. Please use the menu."
+
+
+async def test_forged_and_stale_review_buttons_are_logged(
+    resident: ChatUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    await write_report_until_review(resident)
+    _state, data = await draft_of(resident)
+    gone = "This report was already sent or discarded."
+    forged = ReviewCB(action="submit", draft="0123456789abcdef").pack()
+    await press_and_expect(resident, caplog, forged, gone, forged)
+    unknown = ReviewCB(action="publish", draft=str(data["draft"])).pack()
+    await press_and_expect(resident, caplog, unknown, "This button is not valid.", unknown)
+    await press_and_expect(resident, caplog, "rv:submit", STALE, "rv:submit")  # unparsable
+    submit = resident.button("Submit")
+    await resident.press(submit)
+    assert await count_issues(resident) == 1
+    await press_and_expect(resident, caplog, submit, gone, submit)
+    discard = ReviewCB(action="discard", draft=str(data["draft"])).pack()
+    await press_and_expect(resident, caplog, discard, gone, discard)
+
+
+async def test_forged_and_stale_station_buttons_are_logged(
+    resident: ChatUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    await resident.send("/report")
+    unavailable = "This station is not available. Please choose another one."
+    await press_and_expect(resident, caplog, "stp:999", unavailable, "999")
+    await press_and_expect(resident, caplog, "stp:x", STALE, "stp:x")
+    await resident.press(resident.button("Bei'an"))
+    await press_and_expect(resident, caplog, "stp:1", STALE, "stp:1")
+    await press_and_expect(resident, caplog, "near", STALE, "near")
+
+
+async def test_forged_and_stale_category_buttons_are_logged(
+    resident: ChatUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    await resident.send("/report")
+    await press_and_expect(resident, caplog, "cat:1", STALE, "cat:1")  # still choosing a station
+    await resident.press(resident.button("Bei'an"))
+    unavailable = "This category is not available. Please choose another one."
+    await press_and_expect(resident, caplog, "cat:12345", unavailable, "12345")
+    await resident.press(resident.button("Parking"))
+    await press_and_expect(resident, caplog, "cat:1", STALE, "cat:1")
+
+
+async def test_forged_and_stale_contact_buttons_are_logged(
+    resident: ChatUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    await resident.send("/report")
+    await resident.press(resident.button("Bei'an"))
+    await resident.press(resident.button("Parking"))
+    await resident.send("Cars block the fire lane at gate 3 every night after 8 pm.")
+    await resident.send("⏭ Skip")
+    await press_and_expect(resident, caplog, "ct:anonymous", STALE, "ct:anonymous")
+    await resident.send("⏭ Skip")
+    await press_and_expect(
+        resident, caplog, "ct:carrier-pigeon", "This button is not valid.", "carrier-pigeon"
+    )
+    await resident.press(resident.button("anonymous"))
+    assert (await draft_of(resident))[0] == ReportForm.review.state
+    await press_and_expect(resident, caplog, "ct:phone", STALE, "ct:phone")

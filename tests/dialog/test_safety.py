@@ -91,3 +91,28 @@ async def test_replayed_submit_creates_one_case(resident: ChatUser) -> None:
     # Another press of the same button (a different update) is refused, not a second case.
     sent = await resident.press(submit)
     assert not any("case number" in text for text in resident.texts(sent))
+
+
+async def test_replayed_updates_do_not_count_toward_the_flood_limit(resident: ChatUser) -> None:
+    update = Update(
+        update_id=515151,
+        message=Message(
+            message_id=1,
+            date=dt.datetime.now(dt.UTC),
+            chat=resident.chat,
+            from_user=resident.user,
+            text="hello?",
+        ),
+    )
+    assert len(await resident.feed(update)) == 1
+    # A burst of redeliveries (a webhook retrying, a restart): silent, and not counted.
+    for _ in range(30):
+        assert await resident.feed(update) == []
+    # So the resident still has the rest of the 20 a minute: the first message plus 19 more.
+    for index in range(19):
+        sent = await resident.send(f"message number {index}")
+        assert not any("very fast" in text for text in resident.texts(sent)), index
+    sent = await resident.send("one too many")
+    assert resident.texts(sent) == [
+        "You are sending messages very fast. Please wait a minute, then go on."
+    ]
