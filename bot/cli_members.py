@@ -18,6 +18,7 @@ from services.members import bindings_of, find_members
 from services.roster import ImportReport, import_roster
 from services.roster_files import read_rows
 from storage.db import Database
+from storage.enums import Channel
 from storage.migrate import upgrade
 from storage.models import Member, Sector
 
@@ -104,8 +105,15 @@ def members_unbind(
     channel: Annotated[str | None, typer.Option(help="Only this channel: telegram or web.")] = None,
 ) -> None:
     """Unlink a member's chats (all, or one channel's)."""
+    channels = [item.value for item in Channel]
+    if channel is not None and channel not in channels:
+        # Unchecked, a misspelt channel matched no chat and read as "0 chat(s) unlinked".
+        raise typer.BadParameter(
+            f"{channel!r} is not a channel; use {' or '.join(channels)}", param_hint="--channel"
+        )
 
     async def go(db: Database) -> int:
+        await upgrade(db)
         found = await _one_member(db, member)
         assert found.id is not None
         async with db.session() as session:

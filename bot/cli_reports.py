@@ -1,8 +1,9 @@
 """``liaison report``: the staff reports for offices that prefer files.
 
-``report quarter`` is the quarter's minimums; ``report issues`` every case report (counts by
-station, category and status, answer times, satisfaction) in one workbook and one chart.
-Both print the summary the chat shows and write XLSX, and PNG when ``--chart`` is given.
+``report quarter`` is the quarter's minimums, with every member's figures and the version of
+the rules that counted them; ``report issues`` every case report (counts by station, category
+and status, answer times, satisfaction) in one workbook and one chart. Both print the summary
+the chat shows and write XLSX, and PNG when ``--chart`` is given.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from handlers.reports.common import period_slug, reach_label
 from handlers.reports.issues import cases_summary, satisfaction_summary, timings_summary
 from handlers.reports.issues_charts import issues_chart
 from handlers.reports.issues_xlsx import issues_workbook
-from handlers.reports.quarter import quarter_chart, quarter_summary, quarter_workbook
+from handlers.reports.quarter import (
+    member_figures,
+    quarter_chart,
+    quarter_summary,
+    quarter_workbook,
+)
 from services.calendar import Quarter, local_today
 from services.clock import SystemClock
 from services.compliance import MemberQuarterRow, quarter_compliance
@@ -73,17 +79,19 @@ def report_quarter(
     settings = _settings(locale)
     period = Quarter(year, quarter)
     rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    rules = rulebook.for_year(year)
 
     async def go(db: Database) -> list[MemberQuarterRow]:
         await upgrade(db)
         async with db.session() as session:
-            return await quarter_compliance(session, quarter=period, rules=rulebook.for_year(year))
+            return await quarter_compliance(session, quarter=period, rules=rules)
 
     rows = with_database(go)
     target = out or Path("reports") / f"minimums-{year}-Q{quarter}.xlsx"
     with translated(settings) as language:
-        typer.echo(quarter_summary(rows, period, language))
-        data = quarter_workbook(rows, period, language)
+        typer.echo(quarter_summary(rows, period, language, rules=rules))
+        typer.echo("\n" + member_figures(rows, rules, language))
+        data = quarter_workbook(rows, period, language, rules=rules)
         picture = quarter_chart(rows, period, language) if chart else None
     _write(target, data)
     typer.echo(f"\n{len(rows)} members written to {target}")

@@ -155,7 +155,7 @@ class AssigneeIssueCB(CallbackData, prefix="ai"):
 
 # Members and department handlers share the assignee buttons ("ai", "ay", "az", "af").
 MEMBER_CALLBACK_PREFIXES = frozenset(
-    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "mt", "mm"}
+    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "aj", "mt", "mm"}
     | {"ai", "ay", "az", "ae", "af"}
 )
 

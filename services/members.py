@@ -54,7 +54,7 @@ async def member_of_identity(session: AsyncSession, *, identity_id: int) -> Memb
 
 
 async def load_profile(session: AsyncSession, *, member_id: int) -> MemberProfile | None:
-    """A member with sector, committee, stations and paired people; None if unknown."""
+    """A member with sector, committee, stations and listed paired people; None if unknown."""
     row = (
         await session.execute(
             select(Member, Sector, SpecialCommittee)
@@ -79,7 +79,8 @@ async def load_profile(session: AsyncSession, *, member_id: int) -> MemberProfil
     paired = (
         await session.execute(
             select(PairedPerson)
-            .where(col(PairedPerson.member_id) == member_id)
+            # Only the people the roster lists now can be ticked on a new entry.
+            .where(col(PairedPerson.member_id) == member_id, col(PairedPerson.retired_at).is_(None))
             .order_by(col(PairedPerson.position))
         )
     ).scalars()

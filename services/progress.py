@@ -127,7 +127,8 @@ async def _paired_contacts(session: AsyncSession, member_id: int) -> list[Paired
                 (col(Activity.id) == col(ActivityPairedPerson.activity_id))
                 & col(Activity.deleted_at).is_(None),
             )
-            .where(col(PairedPerson.member_id) == member_id)
+            # Retired people keep their history for the record, not for the member's card.
+            .where(col(PairedPerson.member_id) == member_id, col(PairedPerson.retired_at).is_(None))
             .group_by(col(PairedPerson.id))
             .order_by(col(PairedPerson.position))
         )

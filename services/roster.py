@@ -41,6 +41,20 @@ _PAIRED = re.compile(r"^(?P<name>[^(（|]+?)\s*(?:[(（](?P<aff>[^)）]*)[)）]|
 
 
 @dataclass(frozen=True)
+class PairedEntry:
+    """A paired person as the roster lists them: column (1 to 4), name, affiliation."""
+
+    position: int
+    name: str
+    affiliation: str
+
+
+def name_key(name: str) -> str:
+    """A name with its whitespace normalised, so "王 丽" and "王  丽" are one person."""
+    return " ".join(name.split())
+
+
+@dataclass(frozen=True)
 class RosterRecord:
     """A valid row, resolved to ids."""
 
@@ -52,7 +66,7 @@ class RosterRecord:
     status: str
     term: str
     station_ids: tuple[int, ...]
-    paired: tuple[tuple[str, str], ...]
+    paired: tuple[PairedEntry, ...]
 
 
 @dataclass
@@ -116,15 +130,15 @@ def parse_row(row: dict[str, str], lookup: _Lookup) -> RosterRecord:
             raise ValueError(f"unknown station {station_code!r}")
         station_ids.append(station_id)
     paired = []
-    for column in PAIRED_COLUMNS:
-        value = row.get(column, "")
+    for position, column in enumerate(PAIRED_COLUMNS, start=1):
+        value = row.get(column, "").strip()
         if not value:
             continue
         match = _PAIRED.match(value)
         if match is None or len(match["name"]) > 60:
             raise ValueError(f"{column}: write a name, optionally with (affiliation)")
         affiliation = (match["aff"] or match["aff2"] or "").strip()[:120]
-        paired.append((match["name"].strip(), affiliation))
+        paired.append(PairedEntry(position, name_key(match["name"]), affiliation))
     return RosterRecord(
         code=code,
         name=name,
@@ -202,7 +216,7 @@ async def _apply(session: AsyncSession, record: RosterRecord, now: dt.datetime) 
         outcome = "updated"
     assert member.id is not None
     stations_changed = await _sync_stations(session, member.id, record.station_ids)
-    paired_changed = await _sync_paired(session, member.id, record.paired)
+    paired_changed = await _sync_paired(session, member.id, record.paired, now)
     if outcome == "unchanged" and (stations_changed or paired_changed):
         outcome = "updated"
     if outcome == "updated":
@@ -229,32 +243,71 @@ async def _sync_stations(session: AsyncSession, member_id: int, wanted: tuple[in
 
 
 async def _sync_paired(
-    session: AsyncSession, member_id: int, wanted: tuple[tuple[str, str], ...]
+    session: AsyncSession, member_id: int, wanted: tuple[PairedEntry, ...], now: dt.datetime
 ) -> bool:
-    """Paired people keep their rows (and their contact history) while names stay."""
-    current = {
-        person.position: person
-        for person in (
+    """Match the listed people to the member's by name; retire those no longer listed.
+
+    A person keeps their row, and so the activities that reached them, whichever column they
+    move to; a new name is a new person, never an old row renamed. Someone listed again after
+    being retired comes back with their history. Nothing is deleted.
+    """
+    people = list(
+        (
             await session.execute(
-                select(PairedPerson).where(col(PairedPerson.member_id) == member_id)
+                select(PairedPerson)
+                .where(col(PairedPerson.member_id) == member_id)
+                .order_by(col(PairedPerson.id))
             )
         ).scalars()
-    }
-    changed = False
-    for position, (name, affiliation) in enumerate(wanted, start=1):
-        person = current.pop(position, None)
-        if person is None:
-            session.add(
-                PairedPerson(
-                    member_id=member_id, position=position, name=name, affiliation=affiliation
-                )
-            )
+    )
+    # Listed people first, then the most recently retired, so a name matches the row shown.
+    people.sort(key=lambda p: (p.retired_at is not None, -(p.retired_at or now).timestamp()))
+    by_name: dict[str, list[PairedPerson]] = {}
+    for person in people:
+        by_name.setdefault(name_key(person.name), []).append(person)
+    plan: list[tuple[PairedPerson, PairedEntry]] = []
+    new: list[PairedEntry] = []
+    for entry in wanted:
+        candidates = by_name.get(name_key(entry.name))
+        if candidates:
+            # Two people of one name: the affiliation tells them apart.
+            same = [p for p in candidates if p.affiliation == entry.affiliation]
+            person = (same or candidates)[0]
+            candidates.remove(person)
+            plan.append((person, entry))
+        else:
+            new.append(entry)
+    matched = {id(person) for person, _entry in plan}
+    leaving = [p for p in people if id(p) not in matched and p.retired_at is None]
+    moving = [person for person, entry in plan if person.position != entry.position]
+    changed = bool(new or leaving or moving)
+    # Slots are unique per member: vacate every slot that changes hands before filling any.
+    for person in [*leaving, *moving]:
+        assert person.id is not None
+        person.position = -person.id
+    for person in leaving:
+        person.retired_at = now
+    if leaving or moving:
+        await session.flush()
+    for person, entry in plan:
+        fields = {
+            "position": entry.position,
+            "name": entry.name,
+            "affiliation": entry.affiliation,
+            "retired_at": None,
+        }
+        if any(getattr(person, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(person, key, value)
             changed = True
-        elif (person.name, person.affiliation) != (name, affiliation):
-            person.name, person.affiliation = name, affiliation
-            changed = True
-    for person in current.values():
-        await session.delete(person)
-        changed = True
+    session.add_all(
+        PairedPerson(
+            member_id=member_id,
+            position=entry.position,
+            name=entry.name,
+            affiliation=entry.affiliation,
+        )
+        for entry in new
+    )
     await session.flush()
     return changed

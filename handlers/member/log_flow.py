@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ReplyKeyboardRemove, TelegramObject
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
+from handlers.callbacks import ActResumeCB
+from handlers.grid import Grid
 from handlers.member import keyboards as member_keyboards
 from handlers.states import ActivityForm
 from handlers.texts import escape
@@ -99,6 +102,25 @@ async def open_entry(log: LogContext) -> None:
         )
         return
     await start_entry(log)
+
+
+async def offer_open_entry(log: LogContext, *, discard_text: str, discard: CallbackData) -> bool:
+    """Whether an unsaved entry is open; if so, offer to continue it or to discard it.
+
+    Anything that would replace the draft asks first, as the menu button does: "continue"
+    goes back to the open entry, ``discard`` (labelled ``discard_text``) is the caller's own
+    button that throws the entry away and goes on with what the member asked for.
+    """
+    if not await in_entry(log.state):
+        return False
+    buttons = Grid()
+    buttons.button(text=_("▶ Continue the entry"), callback_data=ActResumeCB(action="continue"))
+    buttons.button(text=discard_text, callback_data=discard)
+    buttons.adjust(1)
+    await log.turn.say(
+        _("You have an activity entry that is not saved yet."), reply_markup=buttons.as_markup()
+    )
+    return True
 
 
 async def ask_kind(log: LogContext) -> None:

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import ActivitiesPageCB, ActivityCB
 from handlers.member import keyboards as member_keyboards
-from handlers.member.log_flow import LogContext, show_review
+from handlers.member.log_flow import LogContext, in_entry, offer_open_entry, show_review
 from handlers.messaging import replace_or_send
 from handlers.texts import escape, local_time
 from services.activities import can_change, delete_activity
@@ -90,9 +90,12 @@ async def activity_chosen(
     log: LogContext,
     rulebook: RuleBook,
 ) -> None:
-    """View, edit or delete one of my entries; anything not mine is refused."""
+    """View, edit or delete one of my entries; anything not mine is refused.
+
+    ``replace`` is "edit" confirmed over an unsaved entry: the entry is discarded first.
+    """
     detail = await get_activity(log.session, member_id=log.member.id, activity_id=callback_data.id)
-    actions = ("view", "edit", "delete", "delete-confirmed")
+    actions = ("view", "edit", "replace", "delete", "delete-confirmed")
     if detail is None or callback_data.action not in actions:
         log_.warning(
             "chat %s asked for activity %s (%s): not theirs or unknown",
@@ -131,7 +134,7 @@ async def activity_chosen(
         await _delete(callback, bot, log, rulebook, activity.id)
     else:
         await callback.answer()
-        await _edit(log, detail)
+        await _edit(log, detail, callback_data, replace=callback_data.action == "replace")
 
 
 async def _delete(
@@ -154,9 +157,22 @@ async def _delete(
     await replace_or_send(callback, bot, page_text(page), markup)
 
 
-async def _edit(log: LogContext, detail: ActivityDetail) -> None:
-    """Open the entry as a draft at its review; saving writes a new line of history."""
+async def _edit(
+    log: LogContext, detail: ActivityDetail, chosen: ActivityCB, *, replace: bool
+) -> None:
+    """Open the entry as a draft at its review; saving writes a new line of history.
+
+    An unsaved entry already open is kept unless the member confirmed (``replace``).
+    """
     activity = detail.activity
+    if not replace and await offer_open_entry(
+        log,
+        discard_text=_("🗑 Discard it and edit this entry"),
+        discard=ActivityCB(action="replace", id=chosen.id, page=chosen.page),
+    ):
+        return
+    if replace and await in_entry(log.state):
+        await log.turn.say(_("Entry discarded."))
     await log.state.clear()
     await log.state.update_data(
         draft=secrets.token_hex(8),

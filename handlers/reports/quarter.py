@@ -1,4 +1,4 @@
-"""The quarter's minimums report: a text summary and an XLSX workbook."""
+"""The quarter's minimums report: a text summary, every member's figures, an XLSX workbook."""
 
 from __future__ import annotations
 
@@ -16,20 +16,38 @@ from services.charts import Chart, Panel, Series, render_png
 from services.compliance import GroupTotals, MemberQuarterRow, totals_by
 from services.issue_stats_minimums import short_of_minimum
 from services.reference import display_name
-from storage.enums import MemberGroup
+from services.rules import Rules
+from storage.enums import MemberGroup, MemberStatus
+
+
+def rules_line(rules: Rules) -> str:
+    """Which rules counted the figures, so a report can be traced to its rules file."""
+    return _("Counted under the {year} rules, version {version}.").format(
+        year=rules.year, version=rules.version
+    )
 
 
 def quarter_summary(
-    rows: list[MemberQuarterRow], quarter: Quarter, locale: str, *, limit: int | None = None
+    rows: list[MemberQuarterRow],
+    quarter: Quarter,
+    locale: str,
+    *,
+    limit: int | None = None,
+    rules: Rules | None = None,
 ) -> str:
     """Plain text: totals by group and by sector, then the members short of the minimum.
 
-    ``limit`` caps the list of members short (the workbook has them all).
+    ``limit`` caps the list of members short (the workbook has them all). With ``rules``,
+    the summary says which rules version counted it.
     """
     active = [row for row in rows if row.status == "active"]
     met = sum(row.quarter_met for row in active)
     lines = [
         _("Liaison minimums, {year} Q{number}").format(year=quarter.year, number=quarter.number),
+    ]
+    if rules is not None:
+        lines.append(rules_line(rules))
+    lines += [
         _("{met} of {members} active members met the quarter's minimum.").format(
             met=met, members=len(active)
         ),
@@ -53,6 +71,48 @@ def quarter_summary(
                     more=len(short) - len(shown)
                 )
             )
+    return "\n".join(lines)
+
+
+def member_figures(rows: list[MemberQuarterRow], rules: Rules, locale: str) -> str:
+    """Plain text: every member's figures, under their sector and, within it, their group.
+
+    Sectors come in their reference order, groups in ranking order, members by code.
+    """
+    order = {group.value: index for index, group in enumerate(MemberGroup)}
+    ranked = sorted(
+        rows, key=lambda row: (row.sector.sort_order, order.get(row.group, 9), row.code)
+    )
+    lines = [_("Members by sector and group:")]
+    sector, group = None, None
+    for row in ranked:
+        if row.sector.code != sector:
+            sector, group = row.sector.code, None
+            lines += ["", display_name(row.sector, locale)]
+        if row.group != group:
+            group = row.group
+            lines.append(f"  {group_label(row.group)}")
+        if row.status != MemberStatus.ACTIVE:
+            # Only active members are held to the minimums; say why this one is not.
+            verdict = member_status_label(row.status)
+        else:
+            verdict = _("Met the minimum") if row.quarter_met else _("Short")
+        figures = _(
+            "{code} {name}: {activities} activities this quarter ({qualifying} qualifying), "
+            "{people} of {minimum} person-times this year, six ones {done} of {six} done — "
+            "{verdict}"
+        ).format(
+            code=row.code,
+            name=row.name,
+            activities=row.quarter_activities,
+            qualifying=row.qualifying,
+            people=row.year_person_times,
+            minimum=row.year_minimum,
+            done=row.six_ones_done,
+            six=len(rules.six_ones),
+            verdict=verdict,
+        )
+        lines.append(f"    {figures}")
     return "\n".join(lines)
 
 
@@ -93,8 +153,13 @@ def _line(name: str, totals: GroupTotals) -> str:
     )
 
 
-def quarter_workbook(rows: list[MemberQuarterRow], quarter: Quarter, locale: str) -> bytes:
-    """Members, then totals by sector and by group, one sheet each."""
+def quarter_workbook(
+    rows: list[MemberQuarterRow], quarter: Quarter, locale: str, *, rules: Rules | None = None
+) -> bytes:
+    """Members, then totals by sector and by group, one sheet each.
+
+    With ``rules``, every member's row and the file's description name the rules version.
+    """
     book = Workbook()
     members = book.active
     assert members is not None
@@ -114,6 +179,10 @@ def quarter_workbook(rows: list[MemberQuarterRow], quarter: Quarter, locale: str
         _("On pace for the year"),
         _("Six ones done"),
     ]
+    # A column, not a line above the header: the sheet stays one table to sort and filter.
+    version = [rules.version] if rules is not None else []
+    if rules is not None:
+        header.append(_("Rules version"))
     yes, no = _("yes"), _("no")
     members.append(header)
     for row in rows:
@@ -132,6 +201,7 @@ def quarter_workbook(rows: list[MemberQuarterRow], quarter: Quarter, locale: str
                 row.year_expected,
                 yes if row.year_on_pace else no,
                 row.six_ones_done,
+                *version,
             ]
         )
     sectors = {row.sector.code: row.sector for row in rows}
@@ -157,6 +227,8 @@ def quarter_workbook(rows: list[MemberQuarterRow], quarter: Quarter, locale: str
     book.properties.title = _("Liaison minimums, {year} Q{number}").format(
         year=quarter.year, number=quarter.number
     )
+    if rules is not None:
+        book.properties.description = rules_line(rules)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -37,11 +37,10 @@ async def send_quarter_report(
     """
     current = Quarter.of(desk.today)
     quarter = quarter or current
-    rows = await quarter_compliance(
-        desk.session, quarter=quarter, rules=rulebook.for_year(quarter.year)
-    )
+    rules = rulebook.for_year(quarter.year)
+    rows = await quarter_compliance(desk.session, quarter=quarter, rules=rules)
     locale = desk.turn.locale
-    summary = quarter_summary(rows, quarter, locale, limit=SHORT_LISTED)
+    summary = quarter_summary(rows, quarter, locale, limit=SHORT_LISTED, rules=rules)
     short = short_of_minimum(rows)
     markup = None
     if short and quarter == current and desk.staff.role == StaffRole.ADMIN:
@@ -56,7 +55,7 @@ async def send_quarter_report(
         desk,
         name=f"minimums-{quarter.year}-Q{quarter.number}",
         draw=partial(quarter_chart, rows, quarter, locale),
-        spreadsheet=quarter_workbook(rows, quarter, locale),
+        spreadsheet=quarter_workbook(rows, quarter, locale, rules=rules),
         caption=_("Every member's figures for {year} Q{number}.").format(
             year=quarter.year, number=quarter.number
         ),

@@ -61,7 +61,14 @@ class MemberStation(SQLModel, table=True):
 
 
 class PairedPerson(SQLModel, table=True):
-    """One of the sector-group people a member is paired with (挂钩结对)."""
+    """One of the sector-group people a member is paired with (挂钩结对).
+
+    A person is one row for good, matched by name on every roster import, so the activities
+    that reached them stay theirs. ``position`` is their column on the roster (1 to 4). Once
+    the roster no longer lists them they are retired: ``retired_at`` is set and the row is kept
+    with its history, hidden from progress and from new entries. A retired person gives up the
+    slot: ``position`` becomes minus the row's id, which no listed person can hold.
+    """
 
     __tablename__ = "paired_person"
     __table_args__ = (UniqueConstraint("member_id", "position", name="uq_paired_person_slot"),)
@@ -71,6 +78,14 @@ class PairedPerson(SQLModel, table=True):
     position: int
     name: str = Field(max_length=60)
     affiliation: str = Field(default="", max_length=120)
+    retired_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+
+    @property
+    def retired(self) -> bool:
+        """Whether the roster no longer lists this person."""
+        return self.retired_at is not None
 
 
 class MemberBinding(SQLModel, table=True):

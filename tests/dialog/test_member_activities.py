@@ -75,7 +75,7 @@ async def test_progress_card(member: ChatUser) -> None:
         "✅ Liaison activities this quarter: 1 (minimum 1)",
         "Person-times: 12 of 40",
         "⬜ Attend a plenary session",
-        "✅ Take part in a sector activity",
+        "⬜ Take part in a sector activity",  # a forum is not the sector activity
         "• 王丽 — last contacted 2026-11-19",
         "• 刘强 — not contacted yet",
         "2026-11-19 · Forum with sector group people · 12 people",

@@ -170,6 +170,12 @@ async def test_what_counts_towards_what(db: Database, member_id: int) -> None:
     assert result.quarter_activities == 1 and result.quarter_met
     assert result.year_person_times == 12
     done = {item.code for item, finished in result.six_ones if finished}
+    # A liaison forum is a liaison activity, not the sector activity of the six ones.
+    assert done == {"training", "plenary"}
+    await log(db, member_id, entry(dt.date(2026, 11, 4), people=8, kind="sector-activity"))
+    result = await progress(db, member_id)
+    assert (result.quarter_activities, result.year_person_times) == (1, 12)
+    done = {item.code for item, finished in result.six_ones if finished}
     assert done == {"training", "plenary", "sector_activity"}
 
 

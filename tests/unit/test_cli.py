@@ -86,6 +86,19 @@ def test_members_import_invite_list_unbind(env: Path) -> None:
     assert "M001" in result.output and "education" in result.output
     result = runner.invoke(app, ["members", "unbind", "M001"])
     assert result.exit_code == 0 and "0 chat(s) unlinked" in result.output
+    result = runner.invoke(app, ["members", "unbind", "M001", "--channel", "web"])
+    assert result.exit_code == 0 and "0 chat(s) unlinked" in result.output
+
+
+def test_members_unbind_upgrades_first_and_checks_the_channel(env: Path) -> None:
+    runner = CliRunner()
+    # A database never upgraded: the command creates the tables instead of crashing.
+    result = runner.invoke(app, ["members", "unbind", "M001"])
+    assert result.exit_code == 1, result.output
+    assert "no member matches 'M001'" in result.output
+    result = runner.invoke(app, ["members", "unbind", "M001", "--channel", "wechat"])
+    assert result.exit_code == 2
+    assert "'wechat' is not a channel; use telegram or web" in result.output
 
 
 def test_members_import_reports_bad_rows(env: Path) -> None:
@@ -113,10 +126,24 @@ def test_report_quarter_prints_and_writes_xlsx(env: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 of 8 active members met the quarter's minimum." in result.output
     assert "M001 张建华" in result.output
+    assert "Counted under the 2026 rules, version 2." in result.output
+    # Every member's figures, under their sector and then their group.
+    figures = result.output.split("Members by sector and group:", 1)[1]
+    lines = figures.splitlines()
+    line = (
+        "    M001 张建华: 0 activities this quarter (0 qualifying), "
+        "0 of 40 person-times this year, six ones 0 of 6 done — Short"
+    )
+    at = lines.index(line)
+    assert lines[at - 2 : at] == ["Education", "  Standing committee members"]
+    assert "    M002 李文静: 0 activities this quarter" in figures
+    assert sum(" person-times this year, six ones " in text for text in lines) == 8
     book = load_workbook(env / "reports" / "minimums-2026-Q4.xlsx")
     assert book.sheetnames == ["Members", "By sector", "By group"]
     rows = list(book["Members"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Code", "Name", "Sector") and len(rows) == 9
+    assert rows[0][-1] == "Rules version" and {row[-1] for row in rows[1:]} == {2}
+    assert book.properties.description == "Counted under the 2026 rules, version 2."
     assert (
         runner.invoke(app, ["report", "quarter", "--year", "2026", "--quarter", "5"]).exit_code == 2
     )

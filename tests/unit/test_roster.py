@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from services.activities import ActivityInput, log_activity
+from services.activity_queries import get_activity
 from services.members import load_profile
+from services.progress import member_progress
 from services.roster import import_roster
 from services.roster_files import read_rows
+from services.rules import RuleBook
 from storage.db import Database
-from storage.models import Member, MemberStation, PairedPerson
+from storage.models import ActivityPairedPerson, Member, MemberStation, PairedPerson
 from tests.support.members import NOW, SAMPLE_ROSTER, import_sample, member_by_code
 
 
@@ -122,3 +128,153 @@ async def test_a_failure_midway_leaves_nothing_half_imported(
             await import_roster(session, read_rows(SAMPLE_ROSTER), now=NOW)
     assert await count(db, Member) == 0
     assert await count(db, PairedPerson) == 0
+
+
+# --- paired people: matched by name, retired rather than deleted ----------------------------
+
+M001_PAIRED = (
+    "王丽（敬德街小学教师）",
+    "刘强（第十五中学教师）",
+    "赵敏（幼儿园园长）",
+    "孙伟（家长委员会）",
+)
+
+
+def m001_with(tmp_path: Path, *paired: str) -> Path:
+    """The sample roster with M001's four paired columns replaced by ``paired``."""
+    lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("M001,"):
+            lines[index] = ",".join([*line.split(",")[:8], *paired])
+    path = tmp_path / f"roster-{abs(hash(paired))}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def people(db: Database) -> dict[str, PairedPerson]:
+    """M001's paired people, listed and retired, by name."""
+    member = await member_by_code(db, "M001")
+    async with db.session() as session:
+        rows = await session.execute(
+            select(PairedPerson).where(PairedPerson.member_id == member.id)
+        )
+        return {person.name: person for person in rows.scalars()}
+
+
+async def reach(db: Database, *names: str) -> int:
+    """M001 logs a visit on 2026-11-18 that reached ``names``; the activity's id."""
+    member = await member_by_code(db, "M001")
+    assert member.id is not None
+    ids = [(await people(db))[name].id or 0 for name in names]
+    async with db.session() as session:
+        activity = await log_activity(
+            session,
+            member_id=member.id,
+            data=ActivityInput(
+                kind="liaison-visit",
+                occurred_on=dt.date(2026, 11, 18),
+                sector_id=member.sector_id,
+                people_count=5,
+                summary="Visited the teachers about after-school care.",
+                paired_person_ids=ids,
+            ),
+            rulebook=RuleBook(),
+            now=NOW,
+            tz=ZoneInfo("Asia/Shanghai"),
+        )
+    assert activity.id is not None
+    return activity.id
+
+
+async def card(db: Database) -> dict[str, dt.date | None]:
+    """The paired people on M001's progress card, with their last contact."""
+    member = await member_by_code(db, "M001")
+    assert member.id is not None
+    async with db.session() as session:
+        progress = await member_progress(
+            session, member_id=member.id, rules=RuleBook().for_year(2026), today=NOW.date()
+        )
+    return {contact.person.name: contact.last_contact for contact in progress.paired}
+
+
+async def reached_by(db: Database, activity_id: int) -> list[str]:
+    member = await member_by_code(db, "M001")
+    async with db.session() as session:
+        detail = await get_activity(session, member_id=member.id or 0, activity_id=activity_id)
+    assert detail is not None
+    return sorted(person.name for person in detail.paired)
+
+
+async def test_a_replaced_person_is_someone_new_and_the_old_one_keeps_their_history(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_sample(db)
+    before = await people(db)
+    visit = await reach(db, "刘强")
+    path = m001_with(tmp_path, M001_PAIRED[0], "钱芳（新任家长代表）", *M001_PAIRED[2:])
+    report = await import_sample(db, path)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 7)
+    after = await people(db)
+    assert after["钱芳"].id not in {person.id for person in before.values()}
+    assert (after["钱芳"].position, after["钱芳"].retired_at) == (2, None)
+    assert after["刘强"].id == before["刘强"].id and after["刘强"].retired_at is not None
+    assert await card(db) == {"王丽": None, "钱芳": None, "赵敏": None, "孙伟": None}
+    assert await reached_by(db, visit) == ["刘强"]
+    member = await member_by_code(db, "M001")
+    async with db.session() as session:
+        profile = await load_profile(session, member_id=member.id or 0)
+    assert profile is not None
+    assert [person.name for person in profile.paired] == ["王丽", "钱芳", "赵敏", "孙伟"]
+
+
+async def test_a_blank_column_shifts_no_one_onto_anyone_elses_history(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_sample(db)
+    before = await people(db)
+    visit = await reach(db, "赵敏", "孙伟")
+    await import_sample(db, m001_with(tmp_path, M001_PAIRED[0], "", *M001_PAIRED[2:]))
+    after = await people(db)
+    for name in ("王丽", "赵敏", "孙伟"):
+        assert after[name].id == before[name].id and after[name].retired_at is None
+    assert [after[name].position for name in ("王丽", "赵敏", "孙伟")] == [1, 3, 4]
+    assert after["刘强"].retired_at is not None
+    day = dt.date(2026, 11, 18)
+    assert await card(db) == {"王丽": None, "赵敏": day, "孙伟": day}
+    assert await reached_by(db, visit) == ["孙伟", "赵敏"]
+
+
+async def test_someone_no_longer_listed_is_retired_with_their_links_and_can_come_back(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_sample(db)
+    visit = await reach(db, "王丽", "孙伟")
+    await import_sample(db, m001_with(tmp_path, *M001_PAIRED[:3], ""))
+    assert await count(db, ActivityPairedPerson) == 2
+    assert "孙伟" not in await card(db)
+    assert await reached_by(db, visit) == ["孙伟", "王丽"]
+    # Listed again, in another column: the same person, with the contact they had.
+    back = m001_with(tmp_path, M001_PAIRED[3], *M001_PAIRED[:3])
+    report = await import_sample(db, back)
+    assert report.updated == 1
+    after = await people(db)
+    assert len(after) == 4 and after["孙伟"].retired_at is None
+    assert [after[n].position for n in ("孙伟", "王丽", "刘强", "赵敏")] == [1, 2, 3, 4]
+    assert (await card(db))["孙伟"] == dt.date(2026, 11, 18)
+
+
+async def test_reimporting_a_changed_roster_changes_nothing_more(
+    db: Database, tmp_path: Path
+) -> None:
+    await import_sample(db)
+    changed = m001_with(tmp_path, "钱  芳（新任家长代表）", "", M001_PAIRED[3], M001_PAIRED[0])
+    assert (await import_sample(db, changed)).updated == 1
+    first = {name: (p.id, p.position, p.retired_at) for name, p in (await people(db)).items()}
+    assert first["钱 芳"][1:] == (1, None)
+    again = await import_sample(db, changed)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 8)
+    # The same names with other spacing are the same people.
+    spaced = m001_with(tmp_path, " 钱 芳 （新任家长代表）", "", M001_PAIRED[3], M001_PAIRED[0])
+    assert (await import_sample(db, spaced)).unchanged == 8
+    second = {name: (p.id, p.position, p.retired_at) for name, p in (await people(db)).items()}
+    assert second == first
