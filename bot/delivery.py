@@ -12,9 +12,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiogram import Bot
@@ -25,10 +25,11 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.pacing import Lane, Pace
+from bot.pacing import PER_CHAT_INTERVAL, Lane, Pace
 from services.clock import Clock
 from services.files import file_path, remember_telegram_id
 from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 TRANSIENT = (TelegramNetworkError, TelegramServerError, aiohttp.ClientError, TimeoutError)
 FLUSH_EVERY = 0.05
+UNAUTHORIZED_PAUSE = 60.0
 MAX_BACKOFF = 300.0
 FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
 
@@ -59,6 +61,8 @@ class DeliverySettings:
     lease: dt.timedelta = dt.timedelta(minutes=2)
     batch: int = 200
     in_flight: int = 400
+    # Channels that send with Telegram's allow_paid_broadcast (above 30 a second, paid).
+    paid: frozenset[str] = frozenset()
 
 
 class DeliveryWorker:
@@ -75,7 +79,8 @@ class DeliveryWorker:
         for channel, bot in bots.items():
             rate = settings.rates.get(channel, 25.0)
             cap = max(1, min(settings.in_flight, int(rate * lease / 2)))
-            self.lanes[channel] = Lane(channel, bot, Pace(rate), cap=cap)
+            per_chat = max(1, int(lease / PER_CHAT_INTERVAL / 2))
+            self.lanes[channel] = Lane(channel, bot, Pace(rate), cap=cap, per_chat=per_chat)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._sending_done = asyncio.Event()
@@ -164,6 +169,7 @@ class DeliveryWorker:
                     quiet=quiet,
                     lease=self.settings.lease,
                     exclude=lane.in_flight,
+                    chat_room=lambda chat, lane=lane: lane.per_chat - lane.chats.waiting(chat),
                 )
             for row in rows:
                 assert row.id is not None
@@ -177,12 +183,9 @@ class DeliveryWorker:
     async def _deliver(self, lane: Lane, row: OutboxMessage) -> None:
         assert row.id is not None
         try:
-            slot = lane.chat_slot(row.chat_id, time.monotonic())
-            delay = slot - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            await lane.pace.wait()
-            result = await self._send(lane, row)
+            async with lane.chats.turn(row.chat_id):
+                await lane.pace.wait()
+                result = await self._send(lane, row)
             self._results.append(result)
         finally:
             lane.in_flight.discard(row.id)
@@ -199,6 +202,13 @@ class DeliveryWorker:
             lane.pace.pause(error.retry_after)
             log.warning("%s: 429, pausing %ss", lane.channel, error.retry_after)
             retry = self.clock.now() + dt.timedelta(seconds=error.retry_after)
+            return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
+        except TelegramUnauthorizedError as error:
+            # The token was revoked or is wrong: no message is at fault, so none fails; the
+            # channel waits for an operator and tries again.
+            lane.pace.pause(UNAUTHORIZED_PAUSE)
+            log.error("%s: 401 from the Bot API, check the token; pausing", lane.channel)
+            retry = self.clock.now() + dt.timedelta(seconds=UNAUTHORIZED_PAUSE)
             return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
         except TelegramForbiddenError as error:
             return _with(done, OutboxState.BLOCKED, str(error))
@@ -221,23 +231,30 @@ class DeliveryWorker:
 
     async def _call(self, lane: Lane, row: OutboxMessage, message: Outgoing) -> Message:
         markup = _markup(message.buttons)
+        paid: dict[str, Any] = (
+            {"allow_paid_broadcast": True} if lane.channel in self.settings.paid else {}
+        )
         if message.document or message.photo:
             key = message.document or message.photo
             assert key is not None
             attachment = await self._attachment(lane, key)
             if message.photo:
                 return await lane.bot.send_photo(
-                    row.chat_id, attachment, caption=message.text or None, reply_markup=markup
+                    row.chat_id,
+                    attachment,
+                    caption=message.text or None,
+                    reply_markup=markup,
+                    **paid,
                 )
             sent = await lane.bot.send_document(
-                row.chat_id, attachment, caption=message.text or None, reply_markup=markup
+                row.chat_id, attachment, caption=message.text or None, reply_markup=markup, **paid
             )
             fresh = isinstance(attachment, BufferedInputFile)
             if lane.channel == "telegram" and sent.document and fresh:
                 async with self.db.session() as session, write_transaction(session):
                     await remember_telegram_id(session, key=key, file_id=sent.document.file_id)
             return sent
-        return await lane.bot.send_message(row.chat_id, message.text, reply_markup=markup)
+        return await lane.bot.send_message(row.chat_id, message.text, reply_markup=markup, **paid)
 
     async def _attachment(self, lane: Lane, key: str) -> str | BufferedInputFile:
         async with self.db.session() as session:

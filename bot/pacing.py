@@ -1,10 +1,17 @@
-"""Pacing for the delivery loop: a channel-wide rate, one message a second per chat."""
+"""Pacing for the delivery loop: a channel-wide rate, one message a second per chat.
+
+Both keep the order messages were claimed in (priority, due time, id): the channel's slots go
+first come, first served, and a chat's messages go one after another, each a second after the
+previous one was actually sent, so a pause for ``retry_after`` neither reorders nor bunches them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from aiogram import Bot
@@ -13,59 +20,125 @@ PER_CHAT_INTERVAL = 1.0
 
 
 class Pace:
-    """Evenly spaced slots at ``rate`` a second; ``pause`` holds every slot back."""
+    """Evenly spaced slots at ``rate`` a second, handed out in the order they were asked for.
+
+    ``pause`` holds every slot back. One releasing task serves the waiters, so a burst of them
+    cannot race for the same moment, and it ends once nobody waits.
+    """
 
     def __init__(self, rate: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / rate
         self.monotonic = monotonic
         self._next = 0.0
         self.paused_until = 0.0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._releaser: asyncio.Task[None] | None = None
 
     async def wait(self) -> None:
         """Sleep until this caller's slot (and any pause) has come."""
-        while True:
-            now = self.monotonic()
-            slot = max(now, self._next, self.paused_until)
-            if slot <= now:
-                self._next = now + self.interval
-                return
-            if self.paused_until > now:
-                await asyncio.sleep(self.paused_until - now)
+        if not self._waiters and self._ready():
+            return
+        slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(slot)
+        if self._releaser is None or self._releaser.done():
+            self._releaser = asyncio.create_task(self._release())
+        await slot
+
+    def _ready(self) -> bool:
+        """Take the slot now if it has come."""
+        now = self.monotonic()
+        slot = max(self._next, self.paused_until)
+        if slot <= now:
+            # The next slot follows the one due, not the moment this one was taken: waking
+            # late must not slow the rate. Catching up is bounded to one slot: no bursts.
+            self._next = max(slot, now - self.interval) + self.interval
+            return True
+        return False
+
+    async def _release(self) -> None:
+        while self._waiters:
+            if self._waiters[0].done():  # its sender was cancelled
+                self._waiters.popleft()
                 continue
-            self._next = slot + self.interval
-            await asyncio.sleep(slot - now)
-            if self.monotonic() >= self.paused_until:
-                return
+            if self._ready():
+                self._waiters.popleft().set_result(None)
+                continue
+            # A pause that starts during this sleep is seen on the next turn.
+            await asyncio.sleep(max(self._next, self.paused_until) - self.monotonic())
 
     def pause(self, seconds: float) -> None:
         """Hold everything back for ``seconds`` (Telegram's ``retry_after``)."""
         self.paused_until = max(self.paused_until, self.monotonic() + seconds)
 
+    async def close(self) -> None:
+        """Stop the releasing task; waiters left are cancelled."""
+        if self._releaser is not None and not self._releaser.done():
+            self._releaser.cancel()
+            await asyncio.gather(self._releaser, return_exceptions=True)
+        while self._waiters:
+            self._waiters.popleft().cancel()
+
+
+class ChatTurns:
+    """One message at a time per chat, in the order they asked, a second after the last send."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._last_sent: dict[int, float] = {}
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Wait for the chat's turn and its second; the send inside the block is timed."""
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                last = self._last_sent.get(chat_id)
+                if last is not None:
+                    delay = last + PER_CHAT_INTERVAL - self.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                try:
+                    yield
+                finally:
+                    self._last_sent[chat_id] = self.monotonic()
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+            self._forget_old()
+
+    def waiting(self, chat_id: int) -> int:
+        """How many of the chat's messages are here, being sent or waiting for their turn."""
+        found = self._locks.get(chat_id)
+        return found[1] if found else 0
+
+    def _forget_old(self) -> None:
+        if len(self._last_sent) > 100_000:
+            cutoff = self.monotonic() - PER_CHAT_INTERVAL
+            for chat in [c for c, at in self._last_sent.items() if at < cutoff]:
+                del self._last_sent[chat]
+
 
 @dataclass
 class Lane:
-    """One channel: its Bot, its pace, the next free second of each chat, what is in flight.
+    """One channel: its Bot, its pace, its chats' turns, what is in flight.
 
     ``cap`` bounds the messages claimed but not yet sent, so that every one of them is sent
-    well within its lease and no other sender takes it over while it waits here.
+    well within its lease and no other sender takes it over while it waits here; for the same
+    reason a chat has at most ``per_chat`` messages here at once.
     """
 
     channel: str
     bot: Bot
     pace: Pace
     cap: int = 400
-    chat_next: dict[int, float] = field(default_factory=dict)
+    per_chat: int = 60
+    chats: ChatTurns = field(default_factory=ChatTurns)
     in_flight: set[int] = field(default_factory=set)
-
-    def chat_slot(self, chat_id: int, now: float) -> float:
-        """Reserve the chat's next slot, one second after its previous one."""
-        slot = max(now, self.chat_next.get(chat_id, 0.0))
-        self.chat_next[chat_id] = slot + PER_CHAT_INTERVAL
-        if len(self.chat_next) > 100_000:
-            stale = [chat for chat, at in self.chat_next.items() if at < now]
-            for chat in stale:
-                del self.chat_next[chat]
-        return slot
 
     @property
     def room(self) -> int:

@@ -42,6 +42,8 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
+# Telegram's broadcast limit without paid broadcasts, messages a second.
+FREE_RATE = 30.0
 
 
 def configure_logging(level: str) -> None:
@@ -137,6 +139,13 @@ async def serve(
 def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
     """The delivery loop for the channels that run."""
     settings = ctx.settings
+    if settings.delivery_rate > FREE_RATE and not settings.paid_broadcast:
+        log.warning(
+            "LIAISON_DELIVERY_RATE=%s is above Telegram's free %s a second; expect 429s "
+            "unless LIAISON_PAID_BROADCAST is set",
+            settings.delivery_rate,
+            FREE_RATE,
+        )
     quiet_start, quiet_end = settings.quiet_range
     return DeliveryWorker(
         ctx.db,
@@ -149,6 +158,7 @@ def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
             tz=settings.tz,
             files_dir=settings.files_dir,
             lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
+            paid=frozenset({"telegram"}) if settings.paid_broadcast else frozenset(),
         ),
     )
 

@@ -31,7 +31,7 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
     scheduler.add_job(
         worker.wake, "interval", seconds=5, id="delivery-tick", coalesce=True, max_instances=1
     )
-    planner = Planner(ctx)
+    planner = Planner(ctx, ctx.settings.reminders)
     scheduler.add_job(
         planner.every_minute, "interval", minutes=1, id="planner", coalesce=True, max_instances=1
     )

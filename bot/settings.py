@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from services.reminders import ReminderSettings
+
+
+DURATION = re.compile(r"^(\d+)\s*([dhm])$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_durations(value: str) -> tuple[dt.timedelta, ...]:
+    """``"2d,2h"`` as durations, longest first; each a number with d, h or m."""
+    found = []
+    for part in value.split(","):
+        match = DURATION.match(part.strip())
+        if match is None or int(match[1]) == 0:
+            raise ValueError(f"{part.strip()!r}: write a duration like 2d, 3h or 30m")
+        found.append(dt.timedelta(**{UNITS[match[2]]: int(match[1])}))
+    return tuple(sorted(found, reverse=True))
 
 
 class Settings(BaseSettings):
@@ -40,7 +60,8 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, description="Web chat and webhook listen port.")
     web_enabled: bool = Field(default=True, description="Serve the web chat.")
     cookie_secret: SecretStr | None = Field(
-        default=None, description="Signs web chat identities; random per start when unset."
+        default=None,
+        description="Signs web chat identities; when unset, a key made once and kept in var/.",
     )
     timezone: str = Field(default="Asia/Shanghai", description="The committee's time zone.")
     default_locale: str = Field(default="zh_CN", description="zh_CN or en.")
@@ -54,7 +75,29 @@ class Settings(BaseSettings):
         default=25.0,
         gt=0,
         le=1000,
-        description="Telegram messages a second the outbox sends (up to 1000 for paid broadcasts).",
+        description="Telegram messages a second the outbox sends (over 30 needs paid broadcasts).",
+    )
+    paid_broadcast: bool = Field(
+        default=False,
+        description="Send with Telegram's allow_paid_broadcast (paid in Stars) to exceed 30/s.",
+    )
+    meeting_reminders: str = Field(
+        default="2d,2h", description="Meeting reminders this long before the start."
+    )
+    meeting_nudge: str = Field(
+        default="1d", description="The nudge to invitees who have not answered, before the start."
+    )
+    minimum_reminder_days: str = Field(
+        default="14,3", description="Days before a quarter ends to remind members short of it."
+    )
+    rate_reminders: str = Field(
+        default="3d,7d", description="After an answer, ask the resident to rate it this late."
+    )
+    unassigned_after: str = Field(
+        default="24h", description="A case with nobody assigned this long is brought to staff."
+    )
+    overdue_staff_after: str = Field(
+        default="2d", description="A case past its due date this long is brought to staff."
     )
     quiet_hours: str = Field(
         default="21:00-08:00", description="Non-urgent pushes wait until the end of these hours."
@@ -76,6 +119,42 @@ class Settings(BaseSettings):
         if value not in ("zh_CN", "en"):
             raise ValueError("default_locale must be zh_CN or en")
         return value
+
+    @field_validator(
+        "meeting_reminders",
+        "meeting_nudge",
+        "rate_reminders",
+        "unassigned_after",
+        "overdue_staff_after",
+    )
+    @classmethod
+    def _durations(cls, value: str) -> str:
+        parse_durations(value)
+        return value
+
+    @field_validator("minimum_reminder_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        days = [int(part) for part in value.split(",") if part.strip()]
+        if not days or any(not 0 < day <= 90 for day in days):
+            raise ValueError("minimum_reminder_days: days from 1 to 90, like 14,3")
+        return value
+
+    @property
+    def reminders(self) -> ReminderSettings:
+        """When reminders fall due, as configured."""
+        from services.reminders import ReminderSettings
+
+        return ReminderSettings(
+            meeting_before=parse_durations(self.meeting_reminders),
+            nudge_before=parse_durations(self.meeting_nudge)[0],
+            minimum_days_before_end=tuple(
+                int(part) for part in self.minimum_reminder_days.split(",") if part.strip()
+            ),
+            rate_after=parse_durations(self.rate_reminders),
+            unassigned_after=parse_durations(self.unassigned_after)[0],
+            overdue_staff_after=parse_durations(self.overdue_staff_after)[0],
+        )
 
     @field_validator("quiet_hours")
     @classmethod

@@ -20,7 +20,7 @@ from services.meetings import (
     upcoming_for_member,
 )
 from services.notices import Notifier
-from services.outbox import Recipient, add
+from services.outbox import URGENT_WITHIN, Recipient, add
 from services.staff import staff_recipients
 from storage.db import write_transaction
 from storage.enums import Attendance, MeetingResponse
@@ -70,7 +70,7 @@ async def respond(
                     ),
                     dedupe_key=f"meeting:{meeting_id}:leave:{member_id}:{stamp}:{to.identity_id}",
                     now=now,
-                    kind="leave-request",
+                    kind="meeting-leave-request",
                 )
     return invitee
 
@@ -86,7 +86,11 @@ async def decide_leave(
     notifier: Notifier,
     actor: Actor | None = None,
 ) -> MeetingInvitee:
-    """Approve or refuse a pending leave request; the member is told."""
+    """Approve or refuse a pending leave request; the member is told.
+
+    A request may still be decided after the start (asked for that morning, say), but not once
+    the meeting's attendance is recorded: the record would contradict the decision.
+    """
     async with write_transaction(session):
         found = await member_meeting(session, member_id=member_id, meeting_id=meeting_id)
         if found is None:
@@ -94,6 +98,8 @@ async def decide_leave(
         meeting, invitee = found
         if invitee.response != MeetingResponse.LEAVE_REQUESTED:
             raise DomainError("not_requested")
+        if meeting.closed_at is not None or meeting.ends_at <= now:
+            raise DomainError("meeting_over")
         invitee.response = (
             MeetingResponse.LEAVE_APPROVED if approve else MeetingResponse.LEAVE_REFUSED
         )
@@ -121,8 +127,10 @@ async def decide_leave(
                 ),
                 dedupe_key=f"meeting:{meeting_id}:decision:{member_id}:{stamp}:{to.identity_id}",
                 now=now,
-                urgent=True,
-                kind="leave-decision",
+                # Like any meeting message: at once only when the meeting is close.
+                urgent=meeting.starts_at - now <= URGENT_WITHIN,
+                expires_at=meeting.ends_at,
+                kind="meeting-leave-decision",
             )
     return invitee
 

@@ -15,7 +15,7 @@ from services.audit import Actor, audit
 from services.demo_data import read_demo_data
 from services.errors import DomainError
 from services.notices import Notifier
-from services.outbox import Recipient, add
+from services.outbox import URGENT_WITHIN, Recipient, add
 from storage.db import write_transaction
 from storage.enums import MemberStatus
 from storage.models import (
@@ -29,7 +29,6 @@ from storage.models import (
 )
 
 CHECKIN_OPENS = dt.timedelta(hours=1)
-URGENT_WITHIN = dt.timedelta(hours=3)
 CHECKIN_FAILURES_ALLOWED = 5
 TITLE_MAX = 200
 VENUE_MAX = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,8 @@ from storage.queries import insert_ignore, table_of
 
 MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(minutes=2)
+# A message about a meeting starting this soon goes even in quiet hours.
+URGENT_WITHIN = dt.timedelta(hours=3)
 
 
 class OutboxState(StrEnum):
@@ -136,12 +138,16 @@ async def claim(
     quiet: bool,
     lease: dt.timedelta = LEASE,
     exclude: Collection[int] = (),
+    chat_room: Callable[[int], int] | None = None,
 ) -> list[OutboxMessage]:
     """Take due messages for sending: pending ones, and ones a crashed sender left behind.
 
-    During quiet hours only urgent messages are due. Messages past their expiry fail, and
+    During quiet hours only urgent messages are due, and meeting messages whose meeting (their
+    expiry) is within ``URGENT_WITHIN``. Messages past their expiry fail, and
     messages to chats that blocked the bot are marked blocked, instead of being sent.
     ``exclude`` names messages the caller is still sending itself, whatever their lease says.
+    ``chat_room`` says how many more messages of a chat the caller can take: one a second per
+    chat, a long backlog would outlast the lease, and another sender would send it again.
     """
     due = or_(
         (col(OutboxMessage.state) == OutboxState.PENDING) & (col(OutboxMessage.due_at) <= now),
@@ -152,10 +158,18 @@ async def claim(
         .join(ChatIdentity, col(ChatIdentity.id) == col(OutboxMessage.identity_id))
         .where(col(OutboxMessage.channel) == channel, due)
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.due_at), col(OutboxMessage.id))
-        .limit(limit)
+        # Room to skip a busy chat's surplus and still fill the batch with other chats.
+        .limit(limit * 2 if chat_room is not None else limit)
     )
     if quiet:
-        stmt = stmt.where(col(OutboxMessage.urgent).is_(True))
+        # A meeting message held overnight becomes urgent once its meeting is close: an
+        # invitation queued at 22:00 for 07:30 must not wait for 08:00 and expire unsent.
+        meeting_soon = (
+            col(OutboxMessage.kind).startswith("meeting")
+            & col(OutboxMessage.expires_at).is_not(None)
+            & (col(OutboxMessage.expires_at) <= now + URGENT_WITHIN)
+        )
+        stmt = stmt.where(or_(col(OutboxMessage.urgent).is_(True), meeting_soon))
     if exclude:
         stmt = stmt.where(col(OutboxMessage.id).not_in(list(exclude)))
     # A row a failed attempt put back after its broadcast was cancelled stays unsent.
@@ -167,8 +181,15 @@ async def claim(
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=OutboxMessage, skip_locked=True)
     claimed: list[OutboxMessage] = []
+    taken: Counter[int] = Counter()
     async with write_transaction(session):
         for row, blocked in (await session.execute(stmt)).all():
+            if len(claimed) >= limit:
+                break
+            if not blocked and chat_room is not None:
+                if taken[row.chat_id] >= chat_room(row.chat_id):
+                    continue  # left pending, for a later claim
+                taken[row.chat_id] += 1
             if blocked:
                 row.state = OutboxState.BLOCKED
                 row.last_error = "the chat blocked the bot"

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.case_audience import assignee_chats, staff_chats_for_station
-from services.meetings import URGENT_WITHIN, member_chats
+from services.meetings import member_chats
 from services.notices import Notifier
-from services.outbox import Recipient, add
+from services.outbox import URGENT_WITHIN, Recipient, add
 from services.staff import staff_recipients
 from storage.db import write_transaction
 from storage.enums import IssueEventKind, IssueStatus, MeetingResponse

@@ -29,6 +29,7 @@ class CaseNotices:
             "⏳ Case {number} was received {when} and nobody is assigned to it yet. "
             "Every case gets an answer."
         ).format(number=issue.number, when=local_time(issue.created_at, self.tz))
+        text += "\n" + _("You receive this because the case is at a station you look after.")
         return Outgoing(
             text=text,
             buttons=[[button(_("Open the case"), StaffIssueCB(action="view", id=issue.id))]],
@@ -41,6 +42,10 @@ class CaseNotices:
             "💬 Your case {number} was answered. Was the answer helpful? "
             "Please open the case and tell us."
         ).format(number=issue.number)
+        text += "\n" + _(
+            "You receive this because you reported the case and have not rated the answer yet; "
+            "we ask twice at most."
+        )
         return Outgoing(
             text=text, buttons=[[button(_("Open the case"), IssueCB(action="view", id=issue.id))]]
         )
@@ -52,6 +57,10 @@ class CaseNotices:
         text = _(
             "⏰ Case {number}, assigned to you, was due on {date} and has no answer yet."
         ).format(number=issue.number, date=local_time(issue.due_at, self.tz))
+        text += "\n" + _(
+            "You receive this because the case is assigned to you. Answer the resident, or ask "
+            "for more time or hand the case back from the case."
+        )
         return Outgoing(
             text=text,
             buttons=[[button(_("Open the case"), AssigneeIssueCB(action="view", id=issue.id))]],
@@ -64,6 +73,7 @@ class CaseNotices:
         text = _(
             "⏰ Case {number} was due on {date} and is still unanswered by its assignee."
         ).format(number=issue.number, date=local_time(issue.due_at, self.tz))
+        text += "\n" + _("You receive this because the case is at a station you look after.")
         return Outgoing(
             text=text,
             buttons=[[button(_("Open the case"), StaffIssueCB(action="view", id=issue.id))]],

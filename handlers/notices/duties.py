@@ -71,6 +71,9 @@ class DutyNotices:
             lines.append(escape("、".join(names)))
         if len(short) > 30:
             lines.append(_("…and {more} more.").format(more=len(short) - 30))
+        lines.append(
+            _("You receive this on the first day of each quarter as the office's administrator.")
+        )
         return Outgoing(
             text="\n".join(lines),
             buttons=[[button(_("📊 The quarter report"), StaffMenuCB(action="report"))]],

@@ -107,6 +107,7 @@ class MeetingNotices:
                     "🔔 {count} members have not answered the invitation to {title} ({when}):"
                 ).format(count=len(names), title=escape(meeting.title), when=self._when(meeting)),
                 escape("、".join(names)),
+                _("You receive this a day before each meeting as the office's administrator."),
             ]
         )
         return Outgoing(

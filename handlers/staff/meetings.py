@@ -164,11 +164,12 @@ async def leave_decided(
             actor=desk.actor,
         )
     except DomainError as error:
-        text = (
-            _("This request was already decided.")
-            if error.code == "not_requested"
-            else _("This leave request is not available.")
-        )
+        if error.code == "not_requested":
+            text = _("This request was already decided.")
+        elif error.code == "meeting_over":
+            text = _("The meeting is over; its leave requests can no longer be decided.")
+        else:
+            text = _("This leave request is not available.")
         log.info("chat %s: leave decision refused (%s)", callback.from_user.id, error.code)
         await callback.answer(text, show_alert=True)
         return

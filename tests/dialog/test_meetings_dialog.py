@@ -65,14 +65,14 @@ async def test_the_whole_cycle(
     await second_member.press(button_data(by_chat[7002], "Ask for leave"))
     sent = await second_member.send("At the hospital's night shift")
     assert "sent to the committee office" in second_member.texts(sent)[0]
-    [request] = await outbox(roster, "leave-request")
+    [request] = await outbox(roster, "meeting-leave-request")
     assert request.chat_id == 8001 and "night shift" in message_of(request).text
     approve = button_data(request, "Approve")
     sent = await office.press(approve)
     assert "Approved by 王芳." in office.texts(sent)[-1]
     sent = await office.press(approve)
     assert answer(sent) == "This request was already decided."
-    [decision] = await outbox(roster, "leave-decision")
+    [decision] = await outbox(roster, "meeting-leave-decision")
     assert decision.chat_id == 7002 and "was approved" in message_of(decision).text
 
     code = (await _meeting(roster)).checkin_code
@@ -232,7 +232,7 @@ async def test_staff_meeting_actions_are_audited(
     ]
     await second_member.press(button_data(invitation, "Ask for leave"))
     await second_member.send("Travelling")
-    [request] = await outbox(roster, "leave-request")
+    [request] = await outbox(roster, "meeting-leave-request")
     await office.press(button_data(request, "Refuse"))
     async with roster.session() as session:
         entries = await list_entries(session, object_kind="meeting")

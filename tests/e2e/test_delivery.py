@@ -224,6 +224,94 @@ async def test_quiet_hours_hold_all_but_urgent(
     assert (await states(sqlite_db))["notice"] == "sent"
 
 
+async def test_a_held_meeting_message_goes_once_its_meeting_is_three_hours_off(
+    sqlite_db: Database, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    # Queued at 22:00 in Shanghai for a meeting at 07:30: held, then sent from 04:30, not at
+    # 08:00 when the meeting has begun and the message would have expired unsent.
+    clock = ManualClock(dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC))
+    starts = dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC)
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(
+        sqlite_db, person, "invitation", clock, kind="meeting-invitation", expires_at=starts
+    )
+    await queue(sqlite_db, person, "minimums", clock, kind="minimum-short", expires_at=starts)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    await worker.run_once()
+    assert await states(sqlite_db) == {"invitation": "pending", "minimums": "pending"}
+    clock.set(starts - dt.timedelta(hours=3, minutes=1))
+    await worker.run_once()
+    assert (await states(sqlite_db))["invitation"] == "pending"
+    clock.advance(dt.timedelta(minutes=1))
+    await worker.run_once()
+    # Only meeting messages are urgent near their meeting; other kinds wait for the morning.
+    assert await states(sqlite_db) == {"invitation": "sent", "minimums": "pending"}
+
+
+async def test_a_chat_backlog_is_claimed_a_lease_worth_at_a_time(
+    sqlite_db: Database, clock: ManualClock
+) -> None:
+    # One a second per chat: more than that chat's share would still wait when the lease ends.
+    busy, quiet_one = await recipients(sqlite_db, 2, clock)
+    for index in range(10):
+        await queue(sqlite_db, busy, f"busy:{index}", clock)
+    await queue(sqlite_db, quiet_one, "other", clock)
+    async with sqlite_db.session() as session:
+        taken = await claim(
+            session,
+            channel="telegram",
+            now=clock.now(),
+            limit=8,
+            quiet=False,
+            chat_room=lambda chat: 3 if chat == busy.chat_id else 10,
+        )
+    keys = [row.dedupe_key for row in taken]
+    assert keys == ["busy:0", "busy:1", "busy:2", "other"]
+    left = await states(sqlite_db)
+    assert [k for k, state in left.items() if state == "pending"] == [
+        f"busy:{index}" for index in range(3, 10)
+    ]
+
+
+@pytest.mark.parametrize("paid", [False, True])
+async def test_paid_broadcasts_are_asked_for_only_when_configured(
+    sqlite_db: Database,
+    clock: ManualClock,
+    telegram: Bot,
+    fake: FakeBotAPI,
+    tmp_path: object,
+    paid: bool,
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "notice", clock)
+    channels = frozenset({"telegram"}) if paid else frozenset()
+    await worker_for(sqlite_db, clock, telegram, tmp_path, paid=channels).run_once()
+    [call] = fake.calls_of("sendMessage")
+    assert call.params.get("allow_paid_broadcast", False) is paid
+
+
+async def test_a_revoked_token_holds_the_messages_instead_of_failing_them(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path: object
+) -> None:
+    people = await recipients(sqlite_db, 2, clock)
+    for person in people:
+        await queue(sqlite_db, person, f"notice:{person.chat_id}", clock)
+    fake.fail_next("sendMessage", status=401, description="Unauthorized")
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    await worker.run_once()
+    async with sqlite_db.session() as session:
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    # The refused one waits, no attempt used; nothing is failed for the token's fault.
+    [held] = [row for row in rows if row.state == "pending"]
+    assert held.attempts == 0 and "Unauthorized" in (held.last_error or "")
+    assert "failed" not in {row.state for row in rows}
+    assert worker.lanes["telegram"].pace.paused_until > 0
+    clock.advance(dt.timedelta(seconds=61))
+    worker.lanes["telegram"].pace.paused_until = 0.0  # an operator fixed the token
+    await worker.run_once()
+    assert set((await states(sqlite_db)).values()) == {"sent"}
+
+
 async def test_expired_messages_are_not_sent(
     sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
 ) -> None:

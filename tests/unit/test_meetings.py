@@ -99,7 +99,7 @@ async def test_answers_leave_and_decision(roster: Database) -> None:
             now=NOW,
             notifier=notifier(),
         )
-    [request] = await outbox(roster, "leave-request")
+    [request] = await outbox(roster, "meeting-leave-request")
     assert "Teaching at the university" in message_of(request).text
     async with roster.session() as session:
         decided = await decide_leave(
@@ -122,8 +122,10 @@ async def test_answers_leave_and_decision(roster: Database) -> None:
                 now=NOW,
                 notifier=notifier(),
             )
-    [decision] = await outbox(roster, "leave-decision")
-    assert "was approved" in message_of(decision).text and decision.urgent
+    [decision] = await outbox(roster, "meeting-leave-decision")
+    assert "was approved" in message_of(decision).text
+    # Three days ahead, the decision may wait for the morning; quiet hours hold it.
+    assert not decision.urgent and decision.expires_at == meeting.ends_at
     async with roster.session() as session:
         with pytest.raises(DomainError, match="started"):
             await respond(
@@ -258,3 +260,29 @@ async def test_ics_file(roster: Database) -> None:
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert f"DTSTART:{START_AT:%Y%m%dT%H%M%SZ}" in text
     assert "LOCATION:Committee hall\\, 3rd floor" in text
+
+
+async def test_leave_is_not_decided_once_the_meeting_is_over(roster: Database) -> None:
+    meeting = await make_meeting(roster, ["all"])
+    [m2] = await ids(roster, "M002")
+    async with roster.session() as session:
+        await respond(
+            session,
+            meeting_id=meeting.id or 0,
+            member_id=m2,
+            attend=False,
+            reason="Teaching at the university",
+            now=NOW,
+            notifier=notifier(),
+        )
+        with pytest.raises(DomainError, match="meeting_over"):
+            await decide_leave(
+                session,
+                meeting_id=meeting.id or 0,
+                member_id=m2,
+                staff_id=1,
+                approve=True,
+                now=meeting.ends_at,
+                notifier=notifier(),
+            )
+    assert await outbox(roster, "meeting-leave-decision") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
@@ -109,6 +110,26 @@ async def test_downtime_sends_only_the_latest_useful_reminder(
     reminders = await keys(roster, "meeting-reminder")
     assert reminders and all("remind-2h" in key for key in reminders)
     assert len(await keys(roster, "meeting-nudge")) == 1  # still useful: the meeting is ahead
+
+
+async def test_a_late_reminder_says_what_is_true_when_it_is_written(
+    roster: Database, tmp_path: Path
+) -> None:
+    # Down from before the 14-days-left morning until 11 days are left: one reminder, late,
+    # counting the days from the day it goes out, not from the day it was due.
+    clock = ManualClock(dt.datetime(2026, 12, 20, 1, 0, tzinfo=dt.UTC))  # 09:00, 20 Dec
+    planner = Planner(context(roster, clock, tmp_path))
+    assert await planner.quarter_checks() == 3
+    [first, *_] = await outbox(roster, "minimum-short")
+    assert "12 days are left in 2026 Q4" in message_of(first).text
+    assert "14 days" not in message_of(first).text
+    # A meeting reminder names the start itself, never "in 2 days", so lateness cannot lie.
+    await setup_meeting(roster)
+    clock.set(START_AT - dt.timedelta(hours=5))
+    await planner.every_minute()
+    [late, *_] = await outbox(roster, "meeting-reminder")
+    local_start = START_AT.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert local_start in message_of(late).text and "2 days" not in message_of(late).text
 
 
 async def test_two_planners_at_once_queue_each_reminder_once(
