@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection
-from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from sqlmodel import SQLModel
 
 from services import identities, issues
 from services.audit import Actor, audit
@@ -33,6 +30,7 @@ from storage.models import (
     Resident,
     StationSubscription,
 )
+from tests.support.privacy_scan import Needles, leftovers
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
@@ -41,48 +39,6 @@ OTHER_CHAT = 555_000_111
 PHONE = "13912345678"
 OTHER_PHONE = "13700001111"
 LATITUDE, LONGITUDE = 38.123457, 106.654321
-
-
-# --- the scan: every table, every column ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Needles:
-    """What must not survive an erasure: the chat id, phone numbers, files, coordinates."""
-
-    chat_id: int
-    texts: Collection[str] = ()
-    numbers: Collection[float] = ()
-    all_texts: list[str] = field(init=False, default_factory=list)
-
-    def __post_init__(self) -> None:
-        values = [str(self.chat_id), *self.texts, *(repr(number) for number in self.numbers)]
-        self.all_texts.extend(values)
-
-    def hit(self, value: object) -> bool:
-        if isinstance(value, bool) or value is None:
-            return False
-        if isinstance(value, int):
-            return value == self.chat_id
-        if isinstance(value, float):
-            return any(abs(value - number) < 1e-9 for number in self.numbers)
-        if isinstance(value, str):
-            return any(needle in value for needle in self.all_texts)
-        return False
-
-
-async def leftovers(db: Database, needles: Needles) -> list[str]:
-    """Every cell of every table that still holds one of the needles."""
-    found = []
-    async with db.engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            for row in (await connection.execute(select(table))).mappings():
-                found += [
-                    f"{table.name}.{column}={value!r}"
-                    for column, value in row.items()
-                    if needles.hit(value)
-                ]
-    return found
 
 
 # --- a resident with everything -------------------------------------------------------------

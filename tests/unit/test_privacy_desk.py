@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypedDict
 
 import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from sqlalchemy import select
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from services import case_answers, case_assignee, casework, identities, issues
 from services.audit import Actor
@@ -56,6 +56,7 @@ from tests.support.cases import (
     staff_desk,
 )
 from tests.support.notices import TZ, notifier
+from tests.support.privacy_scan import Needles, leftovers
 
 CHAT = 987_654_321
 OTHER_CHAT = 555_000_111
@@ -70,44 +71,6 @@ DAY = dt.timedelta(days=1)
 
 
 # --- the scan: every table, every column ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Needles:
-    """What must not survive an erasure: the chat id, phone numbers, files, coordinates."""
-
-    chat_id: int
-    texts: Collection[str] = ()
-    numbers: Collection[float] = ()
-    all_texts: list[str] = field(init=False, default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.all_texts.extend([str(self.chat_id), *self.texts])
-
-    def hit(self, value: object) -> bool:
-        if isinstance(value, bool) or value is None:
-            return False
-        if isinstance(value, int):
-            return value == self.chat_id
-        if isinstance(value, float):
-            return any(abs(value - number) < 1e-9 for number in self.numbers)
-        if isinstance(value, str):
-            return any(needle in value for needle in self.all_texts)
-        return False
-
-
-async def leftovers(db: Database, needles: Needles) -> list[str]:
-    """Every cell of every table that still holds one of the needles."""
-    found = []
-    async with db.engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            for row in (await connection.execute(select(table))).mappings():
-                found += [
-                    f"{table.name}.{column}={value!r}"
-                    for column, value in row.items()
-                    if needles.hit(value)
-                ]
-    return found
 
 
 # --- the desk and the resident ----------------------------------------------------------------
