@@ -18,14 +18,15 @@ from handlers.filters import ButtonText
 from handlers.help_texts import desk_help_text, help_text, member_help_text, welcome_text
 from handlers.member import keyboards as member_keyboards
 from handlers.member.log_flow import in_entry
-from handlers.resident.flow import ask_again, in_report, open_report, start_report
+from handlers.resident.flow import advance, ask_again, in_report, open_report, start_report
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
+from handlers.states import ReportForm
 from handlers.texts import Buttons, escape
 from handlers.turn import Turn
 from services.identities import SUPPORTED_LOCALES, set_locale
 from services.members import MemberProfile
-from services.reference import get_station_by_code
+from services.reference import display_name, get_station_by_code
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,18 @@ async def start_at_station(
         await start_report(turn)
         return
     if await in_report(state):
+        # The code names where the resident stands: the draft keeps everything else.
+        await state.update_data(station_id=station.id)
         await message.answer(
-            _("Your unfinished report was replaced by a new one for this station.")
+            _("Your unfinished report continues, now at <b>{name}</b>.").format(
+                name=escape(display_name(station, turn.locale))
+            )
         )
+        if await state.get_state() == ReportForm.station.state:
+            await advance(turn)
+        else:
+            await ask_again(turn)
+        return
     await start_report(turn, station_id=station.id)
 
 

@@ -198,6 +198,22 @@ async def test_station_qr_deep_link_preselects_the_station(resident: ChatUser) -
     assert "Station: Bei'an Community Liaison Station" in resident.texts(sent)[-1]
 
 
+async def test_a_station_qr_in_the_middle_of_a_report_keeps_the_draft(resident: ChatUser) -> None:
+    await resident.send("/report")
+    await resident.press(resident.button("Bei'an"))
+    await resident.press(resident.button("Parking"))
+    await resident.send("Cars block the fire lane at gate 3 every night after 8 pm.")
+    sent = await resident.send("/start st-xq-jingde")  # scanned at another station
+    texts = resident.texts(sent)
+    assert "continues, now at <b>Jingde" in texts[0]
+    assert "Step 4 of 6" in texts[-1]  # still at the photos, the description kept
+    await resident.send("⏭ Skip")
+    await resident.send("⏭ Skip")
+    sent = await resident.press(resident.button("anonymous"))
+    review = resident.texts(sent)[-1]
+    assert "Station: Jingde" in review and "fire lane at gate 3" in review
+
+
 async def test_unknown_station_code_falls_back_to_the_list(resident: ChatUser) -> None:
     sent = await resident.send("/start st-nowhere")
     texts = resident.texts(sent)
