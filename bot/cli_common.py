@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
 from bot.i18n import build_i18n
 from bot.settings import Settings
@@ -43,11 +42,7 @@ async def bot_username(settings: Settings) -> str | None:
     """The Telegram bot's username, asked from the Bot API; None without a token."""
     if settings.telegram_token is None:
         return None
-    session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-        if settings.telegram_api_url
-        else AiohttpSession()
-    )
+    session = AiohttpSession(api=settings.telegram_api)
     bot = Bot(settings.telegram_token.get_secret_value(), session=session)
     try:
         return (await bot.get_me()).username

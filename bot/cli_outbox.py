@@ -8,7 +8,6 @@ import typer
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import build_context
 from bot.cli_common import with_database
@@ -64,11 +63,7 @@ def outbox_deliver(
     async def go(db: Database) -> int:
         await upgrade(db)
         ctx = build_context(settings, db, SystemClock())
-        session = (
-            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-            if settings.telegram_api_url
-            else AiohttpSession()
-        )
+        session = AiohttpSession(api=settings.telegram_api)
         bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         worker = build_worker(ctx, {"telegram": bot})
         try:

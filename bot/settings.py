@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather.")
     telegram_api_url: str | None = Field(
         default=None, description="Another Bot API server, e.g. a local one."
+    )
+    telegram_api_local: bool = Field(
+        default=False,
+        description="That server runs with --local on this machine: files are read from disk.",
     )
     webhook_url: str | None = Field(
         default=None, description="Public HTTPS URL of the webhook; polling when unset."
@@ -169,6 +174,13 @@ class Settings(BaseSettings):
         """Start and end of the quiet hours, local times."""
         start, _, end = self.quiet_hours.partition("-")
         return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+
+    @property
+    def telegram_api(self) -> TelegramAPIServer:
+        """The Bot API server the Telegram client talks to."""
+        if not self.telegram_api_url:
+            return PRODUCTION
+        return TelegramAPIServer.from_base(self.telegram_api_url, is_local=self.telegram_api_local)
 
     @property
     def files_dir(self) -> Path:

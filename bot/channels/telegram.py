@@ -9,7 +9,6 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.types import BotCommand
 from aiogram.utils.i18n import gettext as _
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -45,14 +44,9 @@ class TelegramChannel:
         self.ctx = ctx
         self.dp = dp
         self.token = settings.telegram_token.get_secret_value()
-        api = (
-            TelegramAPIServer.from_base(settings.telegram_api_url)
-            if settings.telegram_api_url
-            else PRODUCTION
-        )
         self.bot = Bot(
             self.token,
-            session=AiohttpSession(api=api),
+            session=AiohttpSession(api=settings.telegram_api),
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         ctx.channels[self.bot.id] = "telegram"

@@ -1,4 +1,4 @@
-"""Reminder timings come from settings: durations like 2d, 3h, 30m; bad values refused."""
+"""Settings: reminder timings (2d, 3h, 30m; bad values refused), the Bot API server."""
 
 from __future__ import annotations
 
@@ -63,3 +63,12 @@ def test_durations_are_sorted_longest_first() -> None:
         dt.timedelta(hours=1),
         dt.timedelta(minutes=30),
     )
+
+
+def test_the_bot_api_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().telegram_api.base == "https://api.telegram.org/bot{token}/{method}"
+    monkeypatch.setenv("LIAISON_TELEGRAM_API_URL", "http://127.0.0.1:8081")
+    remote = Settings().telegram_api
+    assert remote.base.startswith("http://127.0.0.1:8081/") and not remote.is_local
+    monkeypatch.setenv("LIAISON_TELEGRAM_API_LOCAL", "true")
+    assert Settings().telegram_api.is_local
