@@ -7,13 +7,9 @@ import logging
 from bot.app import AppContext
 from handlers.notifications import ChatNotifier
 from services.attendance import close_ended
+from services.case_reminders import issue_reminders
 from services.duty_reminders import minimum_reminders
-from services.reminders import (
-    ReminderSettings,
-    issue_reminders,
-    meeting_reminders,
-    queue_dues,
-)
+from services.reminders import ReminderSettings, meeting_reminders, queue_dues
 
 log = logging.getLogger(__name__)
 

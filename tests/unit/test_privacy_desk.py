@@ -24,13 +24,14 @@ from services import case_answers, case_assignee, casework, identities, issues
 from services.audit import Actor
 from services.case_common import Assignee
 from services.case_decisions import decide_extension, rate_case
+from services.case_reminders import issue_reminders
 from services.conditions_reports import decide_report, submit_report
 from services.invites import issue_invite, redeem_invite
 from services.issues import IssueDraft, PhotoRef
 from services.notices import Notifier
 from services.privacy import forget_resident
 from services.reference import get_station_by_code, list_categories
-from services.reminders import ReminderSettings, issue_reminders, queue_dues
+from services.reminders import ReminderSettings, queue_dues
 from services.rules import RuleBook
 from services.scope import StaffScope
 from storage.db import Database, write_transaction
