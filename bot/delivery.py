@@ -169,7 +169,7 @@ class DeliveryWorker:
                     quiet=quiet,
                     lease=self.settings.lease,
                     exclude=lane.in_flight,
-                    chat_room=lambda chat, lane=lane: lane.per_chat - lane.chats.waiting(chat),
+                    chat_room=lane.chat_room,
                 )
             for row in rows:
                 assert row.id is not None

@@ -140,6 +140,10 @@ class Lane:
     chats: ChatTurns = field(default_factory=ChatTurns)
     in_flight: set[int] = field(default_factory=set)
 
+    def chat_room(self, chat_id: int) -> int:
+        """How many more of this chat's messages the lane may claim now."""
+        return self.per_chat - self.chats.waiting(chat_id)
+
     @property
     def room(self) -> int:
         """How many more messages this lane may claim now."""

@@ -20,10 +20,17 @@ MAX_DUE_DAYS = 90
 
 
 class Named(Protocol):
-    """Anything with a Chinese and an English name."""
+    """Anything with a Chinese and an English name (a row, or a frozen rules entry)."""
 
-    name_zh: str
-    name_en: str
+    @property
+    def name_zh(self) -> str:
+        """The Chinese name."""
+        ...
+
+    @property
+    def name_en(self) -> str:
+        """The English name."""
+        ...
 
 
 def display_name(row: Named, locale: str) -> str:

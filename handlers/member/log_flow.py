@@ -267,7 +267,7 @@ async def render_entry(log: LogContext, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-NEXT_STEP: dict[str, Callable[[LogContext], Awaitable[None]]] = {
+NEXT_STEP: dict[str | None, Callable[[LogContext], Awaitable[None]]] = {
     ActivityForm.kind.state: ask_date,
     ActivityForm.date.state: ask_sector,
     ActivityForm.sector.state: ask_people,
@@ -278,7 +278,7 @@ NEXT_STEP: dict[str, Callable[[LogContext], Awaitable[None]]] = {
     ActivityForm.photos.state: show_review,
 }
 
-ASK_AGAIN: dict[str, Callable[[LogContext], Awaitable[None]]] = {
+ASK_AGAIN: dict[str | None, Callable[[LogContext], Awaitable[None]]] = {
     ActivityForm.kind.state: ask_kind,
     ActivityForm.date.state: ask_date,
     ActivityForm.sector.state: ask_sector,

@@ -151,5 +151,7 @@ def chart_language(locale: str) -> Iterator[str]:
     if locale == "en" or charts.cjk_font() is not None:
         yield locale
         return
-    with I18n.get_current().use_locale("en"):
+    i18n = I18n.get_current()
+    assert i18n is not None, "called inside a translated context"
+    with i18n.use_locale("en"):
         yield "en"

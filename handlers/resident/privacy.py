@@ -77,14 +77,14 @@ async def _draft(state: FSMContext, channel: str) -> IssueDraft | None:
         if isinstance(photo, dict) and photo.get("file_id")
     ]
     location = data.get("location")
-    located = isinstance(location, dict)
+    located = location if isinstance(location, dict) else None
     return IssueDraft(
         station_id=int(data.get("station_id") or 0),
         category_id=int(data.get("category_id") or 0),
         description=str(data.get("description") or ""),
         photos=photos,
-        latitude=float(location["latitude"]) if located else None,
-        longitude=float(location["longitude"]) if located else None,
+        latitude=float(located["latitude"]) if located else None,
+        longitude=float(located["longitude"]) if located else None,
         contact_phone=str(data["phone"]) if data.get("phone") else None,
         channel=channel,
     )

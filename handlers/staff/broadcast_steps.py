@@ -59,7 +59,7 @@ async def options(desk: Desk, scope: StaffScope, kind: str) -> dict[str, str]:
         )
         return {c.code: display_name(c, locale) for c in rows.scalars()}
     if kind == AudienceKind.MEETING:
-        rows = await desk.session.execute(
+        meetings = await desk.session.execute(
             select(Meeting)
             .where(col(Meeting.ends_at) > desk.now - MEETINGS_SINCE)
             .order_by(col(Meeting.starts_at))
@@ -67,7 +67,7 @@ async def options(desk: Desk, scope: StaffScope, kind: str) -> dict[str, str]:
         )
         return {
             str(m.id): shorten(f"{local_date(m.starts_at, desk.turn.tz)} · {m.title}", 60)
-            for m in rows.scalars()
+            for m in meetings.scalars()
         }
     if kind == AudienceKind.STATION:
         stations = await list_stations(desk.session)
@@ -202,7 +202,7 @@ EDITS: dict[str, Callable[[Desk], Awaitable[None]]] = {
     "text": ask_text,
     "attachment": ask_attachment,
 }
-NEXT: dict[str, Callable[[Desk], Awaitable[None]]] = {
+NEXT: dict[str | None, Callable[[Desk], Awaitable[None]]] = {
     BroadcastForm.audience.state: ask_text,
     BroadcastForm.text.state: ask_attachment,
 }

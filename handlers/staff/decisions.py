@@ -107,11 +107,11 @@ async def report_button(
         await callback.answer()
         views = await list_reports(desk.session, scope=desk.scope)
         grid = Grid()
-        for view in views:
-            assert view.report.id is not None
-            label = f"{view.member.name} · {shorten(view.report.title, 30)}"
+        for waiting in views:
+            assert waiting.report.id is not None
+            label = f"{waiting.member.name} · {shorten(waiting.report.title, 30)}"
             grid.button(
-                text=label, callback_data=ConditionsReportCB(action="view", id=view.report.id)
+                text=label, callback_data=ConditionsReportCB(action="view", id=waiting.report.id)
             )
         grid.button(text=_("◀ Case queue"), callback_data=QueueCB(station=-1))
         grid.adjust(1)

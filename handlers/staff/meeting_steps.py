@@ -189,7 +189,7 @@ async def show_review(desk: Desk) -> None:
     await desk.turn.say("\n".join(lines), reply_markup=grid.as_markup())
 
 
-NEXT: dict[str, Callable[[Desk], Awaitable[None]]] = {
+NEXT: dict[str | None, Callable[[Desk], Awaitable[None]]] = {
     MeetingForm.kind.state: ask_title,
     MeetingForm.title.state: ask_starts,
     MeetingForm.starts.state: ask_ends,

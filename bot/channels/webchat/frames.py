@@ -101,7 +101,12 @@ def build_update(
         "location": None,
         "contact": None,
     }
-    base = {"message_id": message_id, "date": now, "chat": sender.chat, "from_user": sender.user}
+    base: dict[str, Any] = {
+        "message_id": message_id,
+        "date": now,
+        "chat": sender.chat,
+        "from_user": sender.user,
+    }
     if kind == "callback":
         data = _text(frame, "data", 256, "malformed")
         if len(data.encode()) > MAX_CALLBACK_DATA:

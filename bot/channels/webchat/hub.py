@@ -103,7 +103,8 @@ class WebChatHub:
             return None
         for event in reversed(room.history):
             if event.get("message_id") == message_id and event.get("type") == "message":
-                return event
+                found: dict[str, Any] = event
+                return found
         return None
 
     def forget(self, chat_id: int, message_id: int) -> bool:
