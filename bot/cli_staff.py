@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +19,7 @@ from handlers.notifications import ChatNotifier
 from services.audit import Actor
 from services.clock import SystemClock
 from services.errors import DomainError
+from services.files import MAX_FILE_BYTES, keep_file
 from services.identities import touch_identity
 from services.invites import issue_invite
 from services.meetings import MEETING_KINDS, MeetingInput, create_meeting
@@ -157,9 +161,16 @@ def meetings_add(
         typer.Option(help="all, sector:<code>, group:<code>, committee:<code>, member:<id>"),
     ],
     agenda: Annotated[str, typer.Option(help="The agenda.")] = "",
+    materials: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="A document sent with every invitation."),
+    ] = None,
 ) -> None:
     """Set up a meeting and queue its invitations (the running bot sends them)."""
     settings = Settings()
+    if materials is not None and materials.stat().st_size > MAX_FILE_BYTES:
+        typer.echo(f"{materials.name} is larger than 20 MB; Telegram would refuse it", err=True)
+        raise typer.Exit(2)
 
     async def go(db: Database) -> Meeting:
         await upgrade(db)
@@ -175,6 +186,18 @@ def meetings_add(
             agenda=agenda,
         )
         async with db.session() as session:
+            if materials is not None:
+                async with write_transaction(session):
+                    key = await keep_file(
+                        session,
+                        root=settings.files_dir,
+                        data=materials.read_bytes(),
+                        name=materials.name,
+                        mime_type=mimetypes.guess_type(materials.name)[0]
+                        or "application/octet-stream",
+                        now=ctx.clock.now(),
+                    )
+                data = replace(data, materials_file=key, materials_name=materials.name)
             return await create_meeting(
                 session, data=data, staff_id=None, now=ctx.clock.now(), notifier=notifier
             )

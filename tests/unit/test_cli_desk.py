@@ -452,6 +452,35 @@ def test_meetings_add_stores_the_meeting_and_queues_invitations(
     assert "Elderly care" in listed and meeting.checkin_code in listed
 
 
+def test_meetings_add_with_materials_sends_them_with_every_invitation(
+    cli: Callable[..., Result], env: Path, roster: dict[str, int]
+) -> None:
+    paper = env / "议程.pdf"
+    paper.write_bytes(b"%PDF-1.4 agenda")
+    result = cli(
+        "meetings", "add", "--kind", "plenary", "--title", "Plenary",
+        "--start", local(7, "09:00"), "--end", local(7, "12:00"), "--venue", "Hall",
+        "--invite", "all", "--materials", str(paper),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [meeting] = rows(env, select(Meeting))
+    assert meeting.materials_name == "议程.pdf" and meeting.materials_file
+    sent = rows(env, select(OutboxMessage).where(OutboxMessage.kind == "meeting-materials"))
+    assert sorted(row.chat_id for row in sent) == [7001, 7002]
+    assert all(Outgoing.loads(row.payload).document == meeting.materials_file for row in sent)
+
+    huge = env / "huge.pdf"
+    with huge.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    refused = cli(
+        "meetings", "add", "--kind", "plenary", "--title", "Plenary again",
+        "--start", local(8, "09:00"), "--end", local(8, "12:00"), "--venue", "Hall",
+        "--invite", "all", "--materials", str(huge),
+    )  # fmt: skip
+    assert refused.exit_code == 2 and "larger than 20 MB" in refused.output
+    assert len(rows(env, select(Meeting))) == 1
+
+
 def test_meetings_add_invites_only_the_audience_named(
     cli: Callable[..., Result], env: Path, roster: dict[str, int]
 ) -> None:
