@@ -95,21 +95,25 @@ async def submit_report(
         member = await session.get(Member, member_id)
         assert member is not None
         notified: set[int | None] = set()
-        for station_id in sorted({issue.station_id for issue in issues}):
-            for identity in await staff_chats_for_station(session, station_id):
-                if identity.id in notified:
-                    continue
-                notified.add(identity.id)
-                await add(
-                    session,
-                    to=Recipient.of(identity),
-                    message=notifier.render(
-                        "report-submitted", identity, report=report, member=member
-                    ),
-                    dedupe_key=f"report:{report.id}:submitted:{identity.id}",
-                    now=now,
-                    kind="report-submitted",
-                )
+        # Only the staff who can open it hear of it: those whose stations hold all its cases
+        # (see _in_scope), administrators always.
+        stations = sorted({issue.station_id for issue in issues})
+        readers = await staff_chats_for_station(session, stations[0])
+        for station_id in stations[1:]:
+            also = {identity.id for identity in await staff_chats_for_station(session, station_id)}
+            readers = [identity for identity in readers if identity.id in also]
+        for identity in readers:
+            if identity.id in notified:
+                continue
+            notified.add(identity.id)
+            await add(
+                session,
+                to=Recipient.of(identity),
+                message=notifier.render("report-submitted", identity, report=report, member=member),
+                dedupe_key=f"report:{report.id}:submitted:{identity.id}",
+                now=now,
+                kind="report-submitted",
+            )
     return report
 
 

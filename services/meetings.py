@@ -233,6 +233,8 @@ async def _queue_invitation(
             now=now,
             urgent=urgent,
             priority=2,
+            # Like the invitation it goes with: useful until the start, released early with it.
+            expires_at=meeting.starts_at,
             kind="meeting-materials",
         )
 

@@ -333,3 +333,29 @@ async def test_office_activities_cannot_be_changed_by_the_member(db: Database) -
                 now=NOW,
             )  # fmt: skip
     assert refused.value.code == "recorded_by_office"
+
+
+async def test_a_report_is_announced_only_to_staff_who_can_open_it(db: Database) -> None:
+    member = await member_assignee(db)
+    beian, admin = await assigned(db, member, 711)  # admin: the office's chat 90711
+    jingde, _ = await assigned(db, member, 712, station="xq-jingde")
+    await staff_desk(db, stations=("jf-beian",), name="北站", chat_id=8801)
+    await staff_desk(db, stations=("jf-beian", "xq-jingde"), name="两站", chat_id=8802)
+    kwargs = {"member_id": member.id, "now": NOW, "notifier": notifier()}
+    async with db.session() as session:
+        one = await submit_report(
+            session, issue_ids=[beian], title="Bei'an parking", body="One station.", **kwargs
+        )
+        both = await submit_report(
+            session, issue_ids=[beian, jingde], title="Parking", body="Two stations.", **kwargs
+        )
+    told = await outbox(db, "report-submitted")
+
+    def readers(report_id: int | None) -> set[int]:
+        return {row.chat_id for row in told if f"report:{report_id}:" in row.dedupe_key}
+
+    administrators = {90711, 90712}
+    assert readers(one.id) == administrators | {8801, 8802}
+    # Bei'an's own staff cannot open the two-station report, so they are not told of it.
+    assert readers(both.id) == administrators | {8802}
+    assert admin.scope.admin

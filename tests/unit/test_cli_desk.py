@@ -468,6 +468,8 @@ def test_meetings_add_with_materials_sends_them_with_every_invitation(
     sent = rows(env, select(OutboxMessage).where(OutboxMessage.kind == "meeting-materials"))
     assert sorted(row.chat_id for row in sent) == [7001, 7002]
     assert all(Outgoing.loads(row.payload).document == meeting.materials_file for row in sent)
+    # Released early in quiet hours with the invitation, as their meeting nears.
+    assert all(row.expires_at == meeting.starts_at for row in sent)
 
     huge = env / "huge.pdf"
     with huge.open("wb") as handle:
