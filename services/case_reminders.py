@@ -61,11 +61,13 @@ async def issue_reminders(
         return staff_of[station_id]
 
     for issue, since in unassigned:
+        # Waiting since the report: the key it always had. Since a return: that moment's key.
         stamp = int(since.timestamp())
+        moment = "" if stamp == int(issue.created_at.timestamp()) else f"{stamp}:"
         for identity in await staff_chats(issue.station_id):
             dues.append(
                 Due(
-                    key=f"issue:{issue.id}:unassigned:{stamp}:{identity.id}",
+                    key=f"issue:{issue.id}:unassigned:{moment}{identity.id}",
                     kind="issue-unassigned",
                     identity=identity,
                     data={"issue": issue},
