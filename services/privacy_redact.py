@@ -21,31 +21,49 @@ REDACTED = "[removed]"
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
 
 
+def _digits(written: str) -> str:
+    """A mobile number's 11 digits, however it was written."""
+    return re.sub(r"\D", "", written).removeprefix("86")[-11:]
+
+
 def mobiles_in(text: str | None) -> set[str]:
     """The mobile numbers written in a text, as written and as bare digits."""
     found: set[str] = set()
     for match in MOBILE.finditer(text or ""):
         written = match.group(0)
         found.add(written)
-        found.add(re.sub(r"\D", "", written).removeprefix("86")[-11:])
+        found.add(_digits(written))
     return found
 
 
+def _variants(phones: Iterable[str]) -> list[str]:
+    """The numbers as given and as people commonly write them, longest first.
+
+    Longest first, so "+86 139…" goes whole rather than leaving its prefix behind.
+    """
+    variants: set[str] = set()
+    for phone in phones:
+        variants |= {phone, phone.removeprefix("+86")}
+        digits = _digits(phone)
+        if MOBILE.fullmatch(digits):
+            head, middle, tail = digits[:3], digits[3:7], digits[7:]
+            for gap in (" ", "-"):
+                variants.add(f"{head}{gap}{middle}{gap}{tail}")
+    return sorted((v for v in variants if len(v) >= 6), key=len, reverse=True)
+
+
 def redact(text: str, phones: Iterable[str]) -> str:
-    """The text with every given phone number (with or without +86) cut out."""
-    variants = {v for phone in phones for v in (phone, phone.removeprefix("+86")) if len(v) >= 6}
-    # Longest first, so "+86 139…" goes whole rather than leaving its prefix behind.
-    for variant in sorted(variants, key=len, reverse=True):
+    """The text with every given phone number cut out, however it was written there."""
+    phones = list(phones)
+    digits = {_digits(phone) for phone in phones if MOBILE.fullmatch(_digits(phone))}
+    if digits:
+        # Every spelling of the same number, prefix and all: "+86 139-1234 5678".
+        text = MOBILE.sub(
+            lambda match: REDACTED if _digits(match.group(0)) in digits else match.group(0), text
+        )
+    for variant in _variants(phones):  # what the pattern does not know, a landline say
         text = text.replace(variant, REDACTED)
     return text
-
-
-def _variants(phones: Iterable[str]) -> list[str]:
-    return sorted(
-        {v for phone in phones for v in (phone, phone.removeprefix("+86")) if len(v) >= 6},
-        key=len,
-        reverse=True,
-    )
 
 
 async def redact_desk_texts(

@@ -31,3 +31,14 @@ def test_a_mobile_number_as_people_write_it(written: str) -> None:
 def test_what_is_not_a_mobile_number_stays(text: str) -> None:
     assert mobiles_in(text) == set()
     assert redact(text, mobiles_in(text)) == text
+
+
+@pytest.mark.parametrize(
+    "written", ["139 1234 5678", "139-1234-5678", "+86-139-1234-5678", "+86 139-1234 5678"]
+)
+def test_the_residents_number_goes_however_someone_else_wrote_it(written: str) -> None:
+    # Staff or an assignee may quote the consented number in their own spelling.
+    text = f"已致电居民 {written}，约定周五上门。其他人 13700001111 不受影响。"
+    assert redact(text, {"+8613912345678"}) == (
+        f"已致电居民 {REDACTED}，约定周五上门。其他人 13700001111 不受影响。"
+    )
