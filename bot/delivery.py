@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.pacing import PER_CHAT_INTERVAL, Lane, Pace
+from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
 from services.clock import Clock
 from services.files import file_path, remember_telegram_id
 from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 TRANSIENT = (TelegramNetworkError, TelegramServerError, aiohttp.ClientError, TimeoutError)
 FLUSH_EVERY = 0.05
 UNAUTHORIZED_PAUSE = 60.0
+# A message told to wait (429) tries again in its chat's turn this many times in all.
+RATE_LIMIT_TRIES = 3
 MAX_BACKOFF = 300.0
 FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
 
@@ -134,11 +136,17 @@ class DeliveryWorker:
         return total
 
     async def stop(self) -> None:
-        """Finish what is in flight, write the results, stop."""
+        """Finish what is being sent, put back what waits for a slot, write the results, stop.
+
+        Putting back keeps a shutdown quick even during a long 429 pause; the next process
+        claims those messages again.
+        """
         self._stopping.set()
         self._wake.set()
 
     async def _finish(self, flusher: asyncio.Task[None]) -> None:
+        if self._stopping.is_set():
+            self.halt()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self._sending_done.set()
@@ -182,16 +190,39 @@ class DeliveryWorker:
 
     async def _deliver(self, lane: Lane, row: OutboxMessage) -> None:
         assert row.id is not None
+        generation = lane.generation
         try:
             async with lane.chats.turn(row.chat_id):
-                await lane.pace.wait()
-                result = await self._send(lane, row)
+                result = await self._send_in_turn(lane, row, generation)
             self._results.append(result)
         finally:
             lane.in_flight.discard(row.id)
             # Claim again once half the lane is free, not for every single message.
             if len(lane.in_flight) <= lane.cap // 2:
                 self._wake.set()
+
+    async def _send_in_turn(self, lane: Lane, row: OutboxMessage, generation: int) -> Delivery:
+        """Wait for a slot and send; a 429 is waited out here, so the chat's order holds."""
+        assert row.id is not None
+        for _try in range(RATE_LIMIT_TRIES):
+            try:
+                if lane.generation != generation:
+                    raise HaltedError
+                await lane.pace.wait()
+            except HaltedError:
+                # Back to the outbox as it was: no attempt used, sent by the next claim.
+                return Delivery(
+                    row.id, row.identity_id, OutboxState.PENDING, counts_as_attempt=False
+                )
+            result = await self._send(lane, row)
+            if not result.rate_limited:
+                return result
+        return result
+
+    def halt(self) -> None:
+        """Send back what waits for a slot on every channel (see :meth:`Lane.halt`)."""
+        for lane in self.lanes.values():
+            lane.halt()
 
     async def _send(self, lane: Lane, row: OutboxMessage) -> Delivery:
         assert row.id is not None
@@ -202,11 +233,13 @@ class DeliveryWorker:
             lane.pace.pause(error.retry_after)
             log.warning("%s: 429, pausing %ss", lane.channel, error.retry_after)
             retry = self.clock.now() + dt.timedelta(seconds=error.retry_after)
-            return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
+            held = _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
+            return replace(held, rate_limited=True)
         except TelegramUnauthorizedError as error:
             # The token was revoked or is wrong: no message is at fault, so none fails; the
             # channel waits for an operator and tries again.
             lane.pace.pause(UNAUTHORIZED_PAUSE)
+            lane.halt()  # every message waiting would meet the same 401
             log.error("%s: 401 from the Bot API, check the token; pausing", lane.channel)
             retry = self.clock.now() + dt.timedelta(seconds=UNAUTHORIZED_PAUSE)
             return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)

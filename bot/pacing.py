@@ -19,6 +19,10 @@ from aiogram import Bot
 PER_CHAT_INTERVAL = 1.0
 
 
+class HaltedError(Exception):
+    """The channel stopped handing out slots: the message goes back to the outbox unsent."""
+
+
 class Pace:
     """Evenly spaced slots at ``rate`` a second, handed out in the order they were asked for.
 
@@ -50,8 +54,9 @@ class Pace:
         slot = max(self._next, self.paused_until)
         if slot <= now:
             # The next slot follows the one due, not the moment this one was taken: waking
-            # late must not slow the rate. Catching up is bounded to one slot: no bursts.
-            self._next = max(slot, now - self.interval) + self.interval
+            # a little late must not slow the rate. After a lull it starts afresh: no burst.
+            start = slot if slot >= now - self.interval else now
+            self._next = start + self.interval
             return True
         return False
 
@@ -69,6 +74,13 @@ class Pace:
     def pause(self, seconds: float) -> None:
         """Hold everything back for ``seconds`` (Telegram's ``retry_after``)."""
         self.paused_until = max(self.paused_until, self.monotonic() + seconds)
+
+    def halt(self) -> None:
+        """Turn away everyone waiting now: their ``wait`` raises :class:`HaltedError`."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(HaltedError())
 
     async def close(self) -> None:
         """Stop the releasing task; waiters left are cancelled."""
@@ -139,6 +151,16 @@ class Lane:
     per_chat: int = 60
     chats: ChatTurns = field(default_factory=ChatTurns)
     in_flight: set[int] = field(default_factory=set)
+    generation: int = 0
+
+    def halt(self) -> None:
+        """Send back every claimed message not yet on its way (a revoked token, a shutdown).
+
+        Messages that took their slot before the halt carry the old generation and go back
+        too; the ones being sent finish.
+        """
+        self.generation += 1
+        self.pace.halt()
 
     def chat_room(self, chat_id: int) -> int:
         """How many more of this chat's messages the lane may claim now."""

@@ -21,6 +21,8 @@ from storage.queries import insert_ignore, table_of
 
 MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(minutes=2)
+# How many windows one claim looks through when busy chats fill the first ones.
+CLAIM_ROUNDS = 5
 # A message about a meeting starting this soon goes even in quiet hours.
 URGENT_WITHIN = dt.timedelta(hours=3)
 
@@ -85,6 +87,8 @@ class Delivery:
     error: str | None = None
     retry_at: dt.datetime | None = None
     counts_as_attempt: bool = True
+    # Telegram said to wait (429): worth trying again once the pause is over.
+    rate_limited: bool = False
 
 
 async def add(
@@ -158,8 +162,6 @@ async def claim(
         .join(ChatIdentity, col(ChatIdentity.id) == col(OutboxMessage.identity_id))
         .where(col(OutboxMessage.channel) == channel, due)
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.due_at), col(OutboxMessage.id))
-        # Room to skip a busy chat's surplus and still fill the batch with other chats.
-        .limit(limit * 2 if chat_room is not None else limit)
     )
     if quiet:
         # A meeting message held overnight becomes urgent once its meeting is close: an
@@ -182,26 +184,52 @@ async def claim(
         stmt = stmt.with_for_update(of=OutboxMessage, skip_locked=True)
     claimed: list[OutboxMessage] = []
     taken: Counter[int] = Counter()
+    full: set[int] = set()  # chats with no room left: their rows stay pending
+    window = limit * 2 if chat_room is not None else limit
     async with write_transaction(session):
-        for row, blocked in (await session.execute(stmt)).all():
-            if len(claimed) >= limit:
+        # Rows taken in a round leave the due set; a busy chat's surplus is left out of the
+        # next round, so it never crowds out the chats queued behind it.
+        for _round in range(CLAIM_ROUNDS):
+            query = stmt.limit(window)
+            if full:
+                query = query.where(col(OutboxMessage.chat_id).not_in(sorted(full)))
+            rows = (await session.execute(query)).all()
+            crowded = False
+            for row, blocked in rows:
+                if len(claimed) >= limit:
+                    break
+                if not blocked and chat_room is not None:
+                    if taken[row.chat_id] >= chat_room(row.chat_id):
+                        crowded = crowded or row.chat_id not in full
+                        full.add(row.chat_id)
+                        continue
+                    taken[row.chat_id] += 1
+                _take(row, blocked=blocked, now=now, lease=lease, claimed=claimed)
+            if len(claimed) >= limit or len(rows) < window or not crowded:
                 break
-            if not blocked and chat_room is not None:
-                if taken[row.chat_id] >= chat_room(row.chat_id):
-                    continue  # left pending, for a later claim
-                taken[row.chat_id] += 1
-            if blocked:
-                row.state = OutboxState.BLOCKED
-                row.last_error = "the chat blocked the bot"
-            elif row.expires_at is not None and row.expires_at <= now:
-                row.state = OutboxState.FAILED
-                row.last_error = "expired before it could be sent"
-            else:
-                row.state = OutboxState.SENDING
-                row.locked_until = now + lease
-                row.attempts += 1
-                claimed.append(row)
     return claimed
+
+
+def _take(
+    row: OutboxMessage,
+    *,
+    blocked: bool,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    claimed: list[OutboxMessage],
+) -> None:
+    """Mark one due row: blocked, expired, or sending (and so claimed)."""
+    if blocked:
+        row.state = OutboxState.BLOCKED
+        row.last_error = "the chat blocked the bot"
+    elif row.expires_at is not None and row.expires_at <= now:
+        row.state = OutboxState.FAILED
+        row.last_error = "expired before it could be sent"
+    else:
+        row.state = OutboxState.SENDING
+        row.locked_until = now + lease
+        row.attempts += 1
+        claimed.append(row)
 
 
 async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import time
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
@@ -122,21 +123,46 @@ async def test_everything_due_is_sent_once_and_a_chat_gets_one_a_second(
     assert await worker.run_once() == 0
 
 
-async def test_a_429_pauses_the_channel_and_the_message_goes_later(
+async def test_a_429_pauses_the_channel_and_the_message_goes_after_it(
     sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
 ) -> None:
     [person] = await recipients(sqlite_db, 1, clock)
     await queue(sqlite_db, person, "first", clock)
+    await queue(sqlite_db, person, "second", clock)
     fake.fail_next("sendMessage", status=429, retry_after=1)
     worker = worker_for(sqlite_db, clock, telegram, tmp_path)
     await worker.run_once()
-    assert await states(sqlite_db) == {"first": "pending"}
     assert worker.lanes["telegram"].pace.paused_until > 0
-    clock.advance(dt.timedelta(seconds=1))
+    calls = fake.calls_of("sendMessage")
+    # Waited out in the chat's turn: the refused one again after the pause, then the next.
+    assert [call.params["text"] for call in calls] == [
+        "message first",
+        "message first",
+        "message second",
+    ]
+    assert calls[1].timestamp - calls[0].timestamp >= 0.95
+    async with sqlite_db.session() as session:
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert {(row.dedupe_key, row.state, row.attempts) for row in rows} == {
+        ("first", "sent", 1),
+        ("second", "sent", 1),
+    }
+
+
+async def test_a_message_told_to_wait_again_and_again_goes_back_to_the_outbox(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path
+) -> None:
+    [person] = await recipients(sqlite_db, 1, clock)
+    await queue(sqlite_db, person, "first", clock)
+    fake.fail_next("sendMessage", status=429, retry_after=1, count=3)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
     await worker.run_once()
     async with sqlite_db.session() as session:
         row = (await session.execute(select(OutboxMessage))).scalar_one()
-    assert row.state == "sent" and row.attempts == 1
+    assert (row.state, row.attempts) == ("pending", 0) and row.due_at > clock.now()
+    clock.advance(dt.timedelta(seconds=1))
+    await worker.run_once()
+    assert await states(sqlite_db) == {"first": "sent"}
 
 
 async def test_a_403_blocks_the_chat_for_good(
@@ -293,23 +319,70 @@ async def test_paid_broadcasts_are_asked_for_only_when_configured(
 async def test_a_revoked_token_holds_the_messages_instead_of_failing_them(
     sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path: object
 ) -> None:
-    people = await recipients(sqlite_db, 2, clock)
+    people = await recipients(sqlite_db, 5, clock)
     for person in people:
         await queue(sqlite_db, person, f"notice:{person.chat_id}", clock)
     fake.fail_next("sendMessage", status=401, description="Unauthorized")
-    worker = worker_for(sqlite_db, clock, telegram, tmp_path)
+    # Two a second: the other four wait for their slots when the 401 comes back.
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path, rate=2.0)
+    started = time.monotonic()
     await worker.run_once()
+    assert time.monotonic() - started < 5, "the waiting messages were sent back at once"
+    assert len(fake.calls_of("sendMessage")) == 1  # nobody else met the same 401
     async with sqlite_db.session() as session:
         rows = (await session.execute(select(OutboxMessage))).scalars().all()
-    # The refused one waits, no attempt used; nothing is failed for the token's fault.
-    [held] = [row for row in rows if row.state == "pending"]
-    assert held.attempts == 0 and "Unauthorized" in (held.last_error or "")
-    assert "failed" not in {row.state for row in rows}
-    assert worker.lanes["telegram"].pace.paused_until > 0
+    # Nothing failed for the token's fault, and no attempt was used up.
+    assert {(row.state, row.attempts) for row in rows} == {("pending", 0)}
+    assert sum("Unauthorized" in (row.last_error or "") for row in rows) == 1
     clock.advance(dt.timedelta(seconds=61))
     worker.lanes["telegram"].pace.paused_until = 0.0  # an operator fixed the token
     await worker.run_once()
     assert set((await states(sqlite_db)).values()) == {"sent"}
+
+
+async def test_stopping_puts_back_what_waits_and_ends_at_once(
+    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path: object
+) -> None:
+    people = await recipients(sqlite_db, 3, clock)
+    for person in people:
+        await queue(sqlite_db, person, f"notice:{person.chat_id}", clock)
+    fake.fail_next("sendMessage", status=429, retry_after=30)
+    worker = worker_for(sqlite_db, clock, telegram, tmp_path, rate=2.0)
+    running = asyncio.create_task(worker.run())
+    for _tick in range(500):
+        if fake.calls_of("sendMessage"):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # everyone now waits out the 30 s pause
+    started = time.monotonic()
+    await worker.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert time.monotonic() - started < 2
+    assert set((await states(sqlite_db)).values()) == {"pending"}
+    assert len(fake.calls_of("sendMessage")) == 1
+
+
+async def test_a_full_chat_does_not_crowd_out_the_chats_behind_it(
+    sqlite_db: Database, clock: ManualClock
+) -> None:
+    busy, other = await recipients(sqlite_db, 2, clock)
+    for index in range(20):
+        await queue(sqlite_db, busy, f"busy:{index:02}", clock)
+    await queue(sqlite_db, other, "other", clock)
+    room = {busy.chat_id: 3, other.chat_id: 10}
+    async with sqlite_db.session() as session:
+        taken = await claim(
+            session, channel="telegram", now=clock.now(), limit=4, quiet=False,
+            chat_room=lambda chat: room[chat],
+        )  # fmt: skip
+    assert [row.dedupe_key for row in taken] == ["busy:00", "busy:01", "busy:02", "other"]
+    room[busy.chat_id] = 0  # those three are still on their way
+    async with sqlite_db.session() as session:
+        again = await claim(
+            session, channel="telegram", now=clock.now(), limit=4, quiet=False,
+            chat_room=lambda chat: room[chat],
+        )  # fmt: skip
+    assert again == []
 
 
 async def test_expired_messages_are_not_sent(
