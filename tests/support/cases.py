@@ -36,6 +36,20 @@ class Desk:
         return Actor.staff(self.staff)
 
 
+async def resident_of(db: Database, chat_id: int, channel: str = "telegram") -> tuple[int, int]:
+    """A resident's chat identity id and resident id, made if need be."""
+    async with db.session() as session:
+        identity = await identities.touch_identity(
+            session, channel=channel, chat_id=chat_id, chat_type="private", now=NOW
+        )
+        assert identity.id is not None
+        resident = await identities.get_or_create_resident(
+            session, identity_id=identity.id, now=NOW
+        )
+        assert resident.id is not None
+        return identity.id, resident.id
+
+
 async def resident_case(
     db: Database,
     chat_id: int = 555,

@@ -30,6 +30,7 @@ from storage.models import (
     Resident,
     StationSubscription,
 )
+from tests.support.cases import resident_of
 from tests.support.privacy_scan import Needles, leftovers
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -42,19 +43,6 @@ LATITUDE, LONGITUDE = 38.123457, 106.654321
 
 
 # --- a resident with everything -------------------------------------------------------------
-
-
-async def resident_of(db: Database, chat_id: int, channel: str = "telegram") -> tuple[int, int]:
-    async with db.session() as session:
-        identity = await identities.touch_identity(
-            session, channel=channel, chat_id=chat_id, chat_type="private", now=NOW
-        )
-        assert identity.id is not None
-        resident = await identities.get_or_create_resident(
-            session, identity_id=identity.id, now=NOW
-        )
-        assert resident.id is not None
-        return identity.id, resident.id
 
 
 async def report(

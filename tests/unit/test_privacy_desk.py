@@ -54,6 +54,7 @@ from tests.support.cases import (
     department_assignee,
     member_assignee,
     reload,
+    resident_of,
     staff_desk,
 )
 from tests.support.notices import TZ, notifier
@@ -120,20 +121,6 @@ async def desk(db: Database) -> DeskPeople:
     department = await department_assignee(db, "housing")
     await redeem_for(db, HANDLER_CHAT, department_id=department.id)
     return DeskPeople(admin, member, department)
-
-
-async def resident_of(db: Database, chat_id: int) -> tuple[int, int]:
-    """A resident's chat identity id and resident id."""
-    async with db.session() as session:
-        identity = await identities.touch_identity(
-            session, channel="telegram", chat_id=chat_id, chat_type="private", now=NOW
-        )
-        assert identity.id is not None
-        resident = await identities.get_or_create_resident(
-            session, identity_id=identity.id, now=NOW
-        )
-        assert resident.id is not None
-        return identity.id, resident.id
 
 
 async def report(
