@@ -91,7 +91,12 @@ async def test_someone_elses_activity(
     await other.press(other.button("Save"))
     async with roster.session() as session:
         theirs = (await session.execute(select(Activity.id))).scalar_one()
-    for data in (f"av:view:{theirs}:0", f"av:edit:{theirs}:0", f"av:delete-confirmed:{theirs}:0"):
+    for data in (
+        f"av:view:{theirs}:0",
+        f"av:edit:{theirs}:0",
+        f"av:replace:{theirs}:0",
+        f"av:delete-confirmed:{theirs}:0",
+    ):
         sent = await member.press(data)
         assert answer_text(sent) == "This activity is not available."
     for data in ("av:view:424242:0", f"av:burn:{theirs}:0"):
@@ -108,3 +113,15 @@ async def test_pages_out_of_range_are_clamped(member: ChatUser) -> None:
     for page in ("aq:-5", "aq:999"):
         sent = await member.press(page)
         assert "1 in all" in member.texts(sent)[0]
+
+
+async def test_forged_shortcut_tokens_change_nothing(member: ChatUser, resident: ChatUser) -> None:
+    await member.send("/log 2026-11-20 8 visited the teachers at the primary school")
+    before = await draft_of(member)
+    for data in ("aj:0123456789abcdef", "aj:"):
+        sent = await member.press(data)
+        assert "That choice has expired" in answer_text(sent)
+        assert await draft_of(member) == before
+    # Not a member at all: the member refusal, whatever the token.
+    sent = await resident.press("aj:0123456789abcdef")
+    assert "This is for committee members" in answer_text(sent)
