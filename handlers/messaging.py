@@ -1,4 +1,4 @@
-"""Small helpers for answering a button press."""
+"""Small helpers for answering a button press, and the answers to input of the wrong kind."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -32,3 +33,18 @@ async def show_choice(callback: CallbackQuery, text: str) -> None:
             await callback.message.edit_text(text)
         except TelegramBadRequest as error:
             log.debug("could not mark the choice: %s", error)
+
+
+async def text_expected(message: Message) -> None:
+    """Anything but text while text is asked for."""
+    await message.answer(_("Please type it as text, or tap ✖ Cancel."))
+
+
+async def buttons_expected(message: Message) -> None:
+    """Typing where a button is expected."""
+    await message.answer(_("Please choose with the buttons above."))
+
+
+async def reply_buttons_expected(message: Message) -> None:
+    """Typing while a reply waits for a decision: send, rewrite or drop."""
+    await message.answer(_("Please use the buttons above: send, rewrite or drop."))

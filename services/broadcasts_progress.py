@@ -7,10 +7,9 @@ alone. A broadcast is finished once none of its rows is pending or sending.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -18,7 +17,7 @@ from services.audit import Actor, audit
 from services.broadcasts import REPORT_KIND, get_broadcast
 from services.errors import DomainError, NotFoundError
 from services.notices import Notifier
-from services.outbox import OutboxState, Recipient, add
+from services.outbox import OutboxState, Recipient, add, state_counts
 from services.scope import StaffScope
 from storage.db import write_transaction
 from storage.enums import BroadcastState
@@ -74,16 +73,7 @@ class Progress:
 
 async def progress(session: AsyncSession, *, broadcast_id: int) -> Progress:
     """How a broadcast's messages stand."""
-    rows = (
-        await session.execute(
-            select(col(OutboxMessage.state), func.count())
-            .where(col(OutboxMessage.broadcast_id) == broadcast_id)
-            .group_by(col(OutboxMessage.state))
-        )
-    ).all()
-    counts: Counter[str] = Counter({state.value: 0 for state in OutboxState})
-    counts.update({str(state): int(n) for state, n in rows})
-    return Progress(dict(counts))
+    return Progress(await state_counts(session, col(OutboxMessage.broadcast_id) == broadcast_id))
 
 
 @dataclass(frozen=True)

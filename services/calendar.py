@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.clock import local_date as local_today
+
+__all__ = ["Quarter", "local_today", "year_fraction"]
+
 
 @dataclass(frozen=True, order=True)
 class Quarter:
@@ -46,11 +50,6 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.number}"
-
-
-def local_today(now: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    """The committee's calendar date at ``now``."""
-    return now.astimezone(tz).date()
 
 
 def year_fraction(today: dt.date) -> float:

@@ -15,8 +15,8 @@ from services.case_common import (
     CLOSED,
     Assignee,
     add_event,
+    assigned_case,
     check_text,
-    lock_issue,
     reply_to_resident,
 )
 from services.case_staff import audit_change, snapshot, staff_case
@@ -45,10 +45,10 @@ async def add_note(
     async with write_transaction(session):
         if scope is not None:
             issue = await staff_case(session, issue_id, scope)
+        elif assignee is None:
+            raise DomainError("issue_unknown")
         else:
-            issue = await lock_issue(session, issue_id)
-            if assignee is None or not assignee.holds(issue):
-                raise DomainError("issue_unknown")
+            issue = await assigned_case(session, assignee, issue_id)
         event = add_event(
             session,
             issue,

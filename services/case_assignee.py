@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.case_audience import tell_staff
-from services.case_common import Assignee, add_event, check_text, lock_issue, reply_to_resident
+from services.case_common import (
+    Assignee,
+    add_event,
+    assigned_case,
+    check_text,
+    reply_to_resident,
+    require_status,
+)
 from services.errors import DomainError
 from services.issues import IssueDetail, get_issue
 from services.notices import Notifier
@@ -99,13 +106,6 @@ async def assigned_issue(
     return await get_issue(session, issue_id=issue_id, assignee_department_id=assignee.id)
 
 
-async def _held(session: AsyncSession, assignee: Assignee, issue_id: int) -> Issue:
-    issue = await lock_issue(session, issue_id)
-    if not assignee.holds(issue):
-        raise DomainError("issue_unknown")
-    return issue
-
-
 async def assignee_reply(
     session: AsyncSession,
     *,
@@ -117,9 +117,8 @@ async def assignee_reply(
 ) -> IssueEvent:
     """Answer the resident of a case assigned to ``assignee``."""
     async with write_transaction(session):
-        issue = await _held(session, assignee, issue_id)
-        if issue.status not in ANSWERING:
-            raise DomainError("wrong_status", status=issue.status)
+        issue = await assigned_case(session, assignee, issue_id)
+        require_status(issue, ANSWERING)
         return await reply_to_resident(
             session, issue, text=text, actor=assignee.actor, now=now, notifier=notifier
         )
@@ -152,9 +151,8 @@ async def request_extension(
         raise DomainError("days_range", minimum=low, maximum=high)
     body = check_text(reason, maximum=REASON_MAX)
     async with write_transaction(session):
-        issue = await _held(session, assignee, issue_id)
-        if issue.status not in WORKING:
-            raise DomainError("wrong_status", status=issue.status)
+        issue = await assigned_case(session, assignee, issue_id)
+        require_status(issue, WORKING)
         if await pending_extension(session, issue_id=issue_id) is not None:
             raise DomainError("extension_pending")
         extension = IssueExtension(
@@ -201,9 +199,8 @@ async def hand_back(
     """Give a case back to staff, with the reason; it returns to their queue."""
     body = check_text(reason, maximum=REASON_MAX)
     async with write_transaction(session):
-        issue = await _held(session, assignee, issue_id)
-        if issue.status not in WORKING:
-            raise DomainError("wrong_status", status=issue.status)
+        issue = await assigned_case(session, assignee, issue_id)
+        require_status(issue, WORKING)
         issue.assignee_member_id = None
         issue.assignee_department_id = None
         event = add_event(

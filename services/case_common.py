@@ -64,6 +64,20 @@ async def lock_issue(session: AsyncSession, issue_id: int) -> Issue:
     return issue
 
 
+async def assigned_case(session: AsyncSession, assignee: Assignee, issue_id: int) -> Issue:
+    """The case, locked, if it is assigned to ``assignee``; unknown otherwise."""
+    issue = await lock_issue(session, issue_id)
+    if not assignee.holds(issue):
+        raise DomainError("issue_unknown")
+    return issue
+
+
+def require_status(issue: Issue, allowed: frozenset[str]) -> None:
+    """Refuse an action the case's status does not allow."""
+    if issue.status not in allowed:
+        raise DomainError("wrong_status", status=issue.status)
+
+
 def check_text(text: str, *, maximum: int = REPLY_MAX) -> str:
     """A reply, note or reason: trimmed, not empty, not too long, control characters removed."""
     cleaned = limits.clean_text(text)
@@ -119,8 +133,7 @@ async def reply_to_resident(
 
     Inside the caller's write transaction, on a locked case.
     """
-    if issue.status not in ANSWERABLE:
-        raise DomainError("wrong_status", status=issue.status)
+    require_status(issue, ANSWERABLE)
     body = check_text(text)
     event = add_event(
         session,

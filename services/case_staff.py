@@ -8,15 +8,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.audit import Actor, audit, changes
-from services.case_common import lock_issue
+from services.case_common import lock_issue, require_status
 from services.errors import DomainError
 from services.scope import StaffScope
-from storage.enums import IssueStatus
 from storage.models import Issue
 
-OPEN_FOR_STAFF = frozenset(
-    {IssueStatus.NEW, IssueStatus.ACCEPTED, IssueStatus.ASSIGNED, IssueStatus.REOPENED}
-)
+__all__ = ["audit_change", "require_status", "snapshot", "staff_case"]
 
 
 def snapshot(issue: Issue) -> dict[str, Any]:
@@ -61,9 +58,3 @@ def audit_change(
         after={**new, **extra},
         now=now,
     )
-
-
-def require_status(issue: Issue, allowed: frozenset[str]) -> None:
-    """Refuse an action the case's status does not allow."""
-    if issue.status not in allowed:
-        raise DomainError("wrong_status", status=issue.status)

@@ -18,18 +18,12 @@ from services.audit import Actor
 from services.case_audience import tell_assignee, tell_residents
 from services.case_common import Assignee, add_event, check_text
 from services.case_numbers import find_by_number
-from services.case_staff import (
-    OPEN_FOR_STAFF,
-    audit_change,
-    require_status,
-    snapshot,
-    staff_case,
-)
+from services.case_staff import audit_change, require_status, snapshot, staff_case
 from services.errors import DomainError
 from services.notices import Notifier
 from services.scope import StaffScope
 from storage.db import write_transaction
-from storage.enums import IssueEventKind, IssueStatus, MemberStatus
+from storage.enums import OPEN_STATUSES, IssueEventKind, IssueStatus, MemberStatus
 from storage.models import Department, Issue, IssueCategory, Member
 
 REASON_MAX = 1000
@@ -101,7 +95,7 @@ async def assign(
     """Give the case to a member or a department with a due date; both sides are told."""
     async with write_transaction(session):
         issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_FOR_STAFF)
+        require_status(issue, OPEN_STATUSES)
         target = await _target(session, to)
         due = due_at or await default_due(session, issue, now)
         if due <= now:
@@ -161,7 +155,7 @@ async def reject(
     body = check_text(reason, maximum=REASON_MAX)
     async with write_transaction(session):
         issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_FOR_STAFF)
+        require_status(issue, OPEN_STATUSES)
         before = snapshot(issue)
         event = add_event(
             session,
@@ -202,7 +196,7 @@ async def mark_duplicate(
     """Merge the case into another one its resident then follows; returns both."""
     async with write_transaction(session):
         issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_FOR_STAFF)
+        require_status(issue, OPEN_STATUSES)
         original = await find_by_number(session, original_number)
         # Merging into a duplicate means merging into what that one follows.
         while original is not None and original.duplicate_of_id is not None:

@@ -138,6 +138,11 @@ async def quarter_compliance(
     return result
 
 
+def short_of_minimum(rows: list[MemberQuarterRow]) -> list[MemberQuarterRow]:
+    """Active members who have not met the quarter's minimum, in report order."""
+    return [row for row in rows if row.status == MemberStatus.ACTIVE and not row.quarter_met]
+
+
 def totals_by(rows: list[MemberQuarterRow], key: str) -> dict[str, GroupTotals]:
     """Active members and how many met the quarter's minimum, by ``"sector"`` or ``"group"``."""
     members: Counter[str] = Counter()

@@ -94,7 +94,6 @@ async def submit_report(
         session.add_all(ConditionsReportIssue(report_id=report.id, issue_id=i) for i in ids)
         member = await session.get(Member, member_id)
         assert member is not None
-        notified: set[int | None] = set()
         # Only the staff who can open it hear of it: those whose stations hold all its cases
         # (see _in_scope), administrators always.
         stations = sorted({issue.station_id for issue in issues})
@@ -103,9 +102,6 @@ async def submit_report(
             also = {identity.id for identity in await staff_chats_for_station(session, station_id)}
             readers = [identity for identity in readers if identity.id in also]
         for identity in readers:
-            if identity.id in notified:
-                continue
-            notified.add(identity.id)
             await add(
                 session,
                 to=Recipient.of(identity),
@@ -194,7 +190,7 @@ async def get_report(
     member = await session.get(Member, report.member_id)
     assert member is not None
     view = await _view(session, report, member)
-    if not scope.admin and not set(view.station_ids) <= scope.station_ids:
+    if not all(scope.covers(station_id) for station_id in view.station_ids):
         return None
     return view
 

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.errors import DomainError
+from services.members import member_of_identity
 from services.roster import ImportReport
 from storage.db import write_transaction
 from storage.enums import Role
-from storage.models import ChatIdentity, Department, DepartmentBinding, Member, MemberBinding
+from storage.models import ChatIdentity, Department, DepartmentBinding
 
 CODE_MAX = 40
 NAME_MAX = 120
@@ -61,9 +62,7 @@ async def import_departments(
         parsed.append(record)
     async with write_transaction(session):
         for order, (code, name_zh, name_en, active) in enumerate(parsed):
-            found = (
-                await session.execute(select(Department).where(col(Department.code) == code))
-            ).scalar_one_or_none()
+            found = await department_by_code(session, code)
             if found is None:
                 session.add(
                     Department(
@@ -122,13 +121,7 @@ async def bind_department(
 ) -> None:
     """Link a handler's chat to a department (inside the caller's transaction)."""
     assert identity.id is not None
-    member = (
-        await session.execute(
-            select(Member)
-            .join(MemberBinding, col(MemberBinding.member_id) == col(Member.id))
-            .where(col(MemberBinding.identity_id) == identity.id)
-        )
-    ).scalar_one_or_none()
+    member = await member_of_identity(session, identity_id=identity.id)
     if member is not None or identity.role == Role.STAFF:
         raise DomainError("chat_taken")
     current = (

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.calendar import Quarter, local_today
-from services.compliance import quarter_compliance
+from services.compliance import quarter_compliance, short_of_minimum
 from services.meetings import member_chats
 from services.progress import Pace, pace_of
 from services.reminders import Due, ReminderSettings, label, latest_passed
@@ -40,9 +40,7 @@ async def minimum_reminders(
     end = _morning(quarter.end + dt.timedelta(days=1), settings, tz)
     offset = latest_passed(end, before_end, now)
     if offset is not None and now < end:
-        for row in active:
-            if row.quarter_met:
-                continue
+        for row in short_of_minimum(active):
             for identity in chats.get(row.member_id, []):
                 dues.append(
                     Due(
@@ -73,7 +71,7 @@ async def minimum_reminders(
         last = await quarter_compliance(
             session, quarter=previous, rules=rulebook.for_year(previous.year)
         )
-        short = [r for r in last if r.status == MemberStatus.ACTIVE and not r.quarter_met]
+        short = short_of_minimum(last)
         total = sum(1 for r in last if r.status == MemberStatus.ACTIVE)
         for _staff, _to, identity in await staff_recipients(session):
             dues.append(

@@ -246,12 +246,8 @@ async def _bind(
         assert member.id is not None
         if member.status != MemberStatus.ACTIVE:
             raise DomainError("inactive")
-        current = (
-            await session.execute(
-                select(MemberBinding).where(col(MemberBinding.identity_id) == identity.id)
-            )
-        ).scalar_one_or_none()
-        if current is not None and current.member_id != member.id:
+        current = await member_of_identity(session, identity_id=identity.id)
+        if current is not None and current.id != member.id:
             raise DomainError("chat_taken")
         if identity.role in (Role.STAFF, Role.DEPARTMENT):
             raise DomainError("chat_taken")

@@ -15,21 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.audit import Actor, audit
 from services.calendar import Quarter
-from services.compliance import MemberQuarterRow, quarter_compliance
+from services.compliance import quarter_compliance, short_of_minimum
 from services.meetings import member_chats
 from services.notices import Notifier
 from services.outbox import Recipient, add
 from services.reminders import already_queued
 from services.rules import Rules
 from storage.db import write_transaction
-from storage.enums import MemberStatus
+
+__all__ = [
+    "KIND",
+    "RemindResult",
+    "remind_short_members",
+    "reminder_key",
+    "short_of_minimum",
+]
 
 KIND = "minimum-short"
-
-
-def short_of_minimum(rows: list[MemberQuarterRow]) -> list[MemberQuarterRow]:
-    """Active members who have not met the quarter's minimum, in report order."""
-    return [row for row in rows if row.status == MemberStatus.ACTIVE and not row.quarter_met]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -288,15 +288,23 @@ class OutboxStats:
     failures: list[OutboxMessage]
 
 
-async def stats(session: AsyncSession, *, failures: int = 10) -> OutboxStats:
-    """How the outbox stands."""
+async def state_counts(session: AsyncSession, *conditions: ColumnElement[bool]) -> dict[str, int]:
+    """Outbox rows matching ``conditions`` counted by state; every known state starts at 0."""
     rows = (
         await session.execute(
-            select(col(OutboxMessage.state), func.count()).group_by(col(OutboxMessage.state))
+            select(col(OutboxMessage.state), func.count())
+            .where(*conditions)
+            .group_by(col(OutboxMessage.state))
         )
     ).all()
     counts: Counter[str] = Counter({state.value: 0 for state in OutboxState})
-    counts.update({state: int(n) for state, n in rows})
+    counts.update({str(state): int(n) for state, n in rows})
+    return dict(counts)
+
+
+async def stats(session: AsyncSession, *, failures: int = 10) -> OutboxStats:
+    """How the outbox stands."""
+    counts = await state_counts(session)
     latest = (
         await session.execute(
             select(OutboxMessage)
@@ -305,7 +313,7 @@ async def stats(session: AsyncSession, *, failures: int = 10) -> OutboxStats:
             .limit(failures)
         )
     ).scalars()
-    return OutboxStats(counts=dict(counts), failures=list(latest))
+    return OutboxStats(counts=counts, failures=list(latest))
 
 
 async def next_due(session: AsyncSession, *, channel: str) -> dt.datetime | None:

@@ -1,4 +1,4 @@
-"""Reference data: liaison stations, sectors and issue categories."""
+"""Reference data: liaison stations, sectors, special committees and issue categories."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from services.audit import Actor, audit
 from services.errors import DomainError
-from storage.models import IssueCategory, Sector, Station
+from storage.models import IssueCategory, Sector, SpecialCommittee, Station
 
 EARTH_RADIUS_KM = 6371.0
 MIN_DUE_DAYS = 1
@@ -131,4 +131,10 @@ async def set_due_days(
 async def list_sectors(session: AsyncSession) -> Sequence[Sector]:
     """All sectors, in display order."""
     stmt = select(Sector).order_by(col(Sector.sort_order), col(Sector.id))
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def list_committees(session: AsyncSession) -> Sequence[SpecialCommittee]:
+    """All special committees, in display order."""
+    stmt = select(SpecialCommittee).order_by(col(SpecialCommittee.sort_order))
     return (await session.execute(stmt)).scalars().all()

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers import keyboards
 from handlers.case_callbacks import ReportDraftCB
 from handlers.grid import Grid
-from handlers.messaging import replace_or_send, show_choice
+from handlers.messaging import replace_or_send, show_choice, text_expected
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.texts import escape
@@ -191,11 +191,6 @@ async def body_typed(message: Message, turn: Turn) -> None:
         title=escape(str(data["title"])), body=escape(shown)
     )
     await message.answer(preview, reply_markup=grid.as_markup())
-
-
-async def text_expected(message: Message) -> None:
-    """Anything but text while text is asked for."""
-    await message.answer(_("Please type it as text, or tap ✖ Cancel."))
 
 
 def setup() -> Router:

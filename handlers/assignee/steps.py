@@ -21,7 +21,7 @@ from handlers.case_callbacks import AssigneeReplyCB, MoreTimeCB
 from handlers.case_views import reply_preview
 from handlers.filters import MenuLabel
 from handlers.grid import Grid
-from handlers.messaging import show_choice
+from handlers.messaging import reply_buttons_expected, show_choice, text_expected
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.turn import Turn
@@ -239,16 +239,6 @@ async def reply_decided(
     await _finish(turn, assignee, _("The resident will get your answer and can rate it."), issue_id)
 
 
-async def text_expected(message: Message) -> None:
-    """Anything but text while text is asked for."""
-    await message.answer(_("Please type it as text, or tap ✖ Cancel."))
-
-
-async def buttons_expected(message: Message) -> None:
-    """Typing while the reply waits for a decision."""
-    await message.answer(_("Please use the buttons above: send, rewrite or drop."))
-
-
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="assignee-steps")
@@ -264,7 +254,7 @@ def setup() -> Router:
     router.message.register(reason_typed, AssigneeInput.more_reason, typed)
     router.message.register(reason_typed, AssigneeInput.handback, typed)
     router.message.register(note_typed, AssigneeInput.note, typed)
-    router.message.register(buttons_expected, AssigneeInput.confirm, ~F.text.startswith("/"))
+    router.message.register(reply_buttons_expected, AssigneeInput.confirm, ~F.text.startswith("/"))
     for state in (
         AssigneeInput.reply,
         AssigneeInput.more_reason,

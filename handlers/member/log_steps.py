@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers.callbacks import DateCB, KindCB, PairedCB, PlaceCB, SectorCB
 from handlers.member import keyboards as member_keyboards
 from handlers.member.log_flow import LogContext, advance
-from handlers.messaging import show_choice
+from handlers.messaging import buttons_expected, show_choice
 from handlers.parsing import parse_count, parse_day
 from handlers.states import ActivityForm
 from handlers.texts import escape
@@ -204,11 +204,6 @@ async def summary_typed(message: Message, log: LogContext) -> None:
 async def text_expected(message: Message) -> None:
     """A photo, sticker or anything else where text is expected."""
     await message.answer(_("Please answer with text here. Photos come in the last step."))
-
-
-async def buttons_expected(message: Message) -> None:
-    """Anything typed where a button is expected."""
-    await message.answer(_("Please choose with the buttons above."))
 
 
 def setup() -> Router:

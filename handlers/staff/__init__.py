@@ -21,21 +21,25 @@ from handlers.staff.context import ActiveStaff, AdminStaff
 from handlers.staff.desk import DeskMiddleware
 
 
+def _admins_only(name: str, *routers: Router) -> Router:
+    router = Router(name=name)
+    router.message.filter(AdminStaff())
+    router.callback_query.filter(AdminStaff())
+    router.include_routers(*routers)
+    return router
+
+
 def setup() -> Router:
     """Staff features behind the staff filter, then the gate for everyone else."""
     staff_only = Router(name="staff")
     for observer in (staff_only.message, staff_only.callback_query):
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
-    admins_only = Router(name="staff-admin")
-    admins_only.message.filter(AdminStaff())
-    admins_only.callback_query.filter(AdminStaff())
-    admins_only.include_routers(meeting_form.entry(), meetings.setup())
+    admins_only = _admins_only("staff-admin", meeting_form.entry(), meetings.setup())
     # The form's typed steps come after every menu button of the desk, which must win.
-    meeting_steps = Router(name="staff-admin-meeting-steps")
-    meeting_steps.message.filter(AdminStaff())
-    meeting_steps.callback_query.filter(AdminStaff())
-    meeting_steps.include_routers(meeting_audience.setup(), meeting_form.steps())
+    meeting_steps = _admins_only(
+        "staff-admin-meeting-steps", meeting_audience.setup(), meeting_form.steps()
+    )
     staff_only.include_routers(
         admins_only,
         meetings_gate.setup(),

@@ -18,7 +18,6 @@ from services import audiences
 from services.audiences import VALUED_KINDS, Audience
 from services.errors import DomainError
 from services.reference import get_station
-from services.scope import scope_of
 from storage.enums import AudienceKind
 
 log = logging.getLogger(__name__)
@@ -39,12 +38,12 @@ async def audience_picked(
         log.warning("chat %s: broadcast audience kind %r refused", who, kind)
         await callback.answer(_("This button is not valid."))
         return
-    scope = await scope_of(desk.session, desk.staff)
+    scope = desk.scope
     if not scope.admin and kind != AudienceKind.STATION:
         log.warning("chat %s: station staff %s refused audience %s", who, scope.staff_id, kind)
         await callback.answer(out_of_scope(), show_alert=True)
         return
-    choices = await options(desk, scope, kind)
+    choices = await options(desk, kind)
     if kind in VALUED_KINDS and not value:
         if not choices:
             await callback.answer(_("There is nothing to choose here yet."), show_alert=True)

@@ -20,7 +20,6 @@ from services.broadcasts_progress import (
     set_progress_text,
 )
 from services.errors import DomainError, NotFoundError
-from services.scope import scope_of
 from storage.models import Broadcast, ChatIdentity
 
 log = logging.getLogger(__name__)
@@ -61,20 +60,19 @@ async def cancel_pressed(
     notifier: ChatNotifier,
 ) -> None:
     """Stop what is still pending: only the sender or an administrator may."""
-    scope = await scope_of(desk.session, desk.staff)
     try:
         done = await cancel_broadcast(
             desk.session,
             broadcast_id=callback_data.id,
             staff=desk.staff,
-            scope=scope,
+            scope=desk.scope,
             now=desk.now,
         )
     except NotFoundError:
         log.warning(
             "chat %s: staff %s refused cancelling broadcast %s",
             callback.from_user.id,
-            scope.staff_id,
+            desk.scope.staff_id,
             callback_data.id,
         )
         await callback.answer(_("This broadcast is not available."), show_alert=True)

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import keyboards
-from handlers.messaging import show_choice
+from handlers.messaging import buttons_expected, show_choice
 from handlers.notifications import ChatNotifier
 from handlers.staff.broadcast_audience import out_of_scope
 from handlers.staff.broadcast_callbacks import BroadcastForm, BroadcastReviewCB
@@ -23,7 +23,6 @@ from handlers.staff.meeting_steps import parse_moment
 from handlers.texts import local_time
 from services.broadcasts import create_broadcast, quiet_until
 from services.errors import DomainError
-from services.scope import scope_of
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
@@ -63,12 +62,11 @@ async def _launch(
 ) -> None:
     """Queue the draft (now or at ``send_at``), then show its progress message."""
     data = await desk.state.get_data()
-    scope = await scope_of(desk.session, desk.staff)
     try:
         broadcast = await create_broadcast(
             desk.session,
             staff=desk.staff,
-            scope=scope,
+            scope=desk.scope,
             draft=draft_of(data),
             now=desk.now,
             send_at=send_at,
@@ -192,11 +190,6 @@ async def schedule_typed(
         settings=settings,
         send_at=moment,
     )
-
-
-async def buttons_expected(message: Message) -> None:
-    """Typing where a button is expected."""
-    await message.answer(_("Please choose with the buttons above."))
 
 
 async def time_expected(message: Message) -> None:

@@ -21,10 +21,9 @@ from handlers.texts import escape, group_label, local_date, shorten
 from services import audiences
 from services.audiences import Audience, AudienceSize
 from services.broadcasts import BroadcastDraft, message_of
-from services.reference import display_name, list_sectors, list_stations
-from services.scope import StaffScope, scope_of
+from services.reference import display_name, list_committees, list_sectors, list_stations
 from storage.enums import AudienceKind, MemberGroup
-from storage.models import Meeting, SpecialCommittee
+from storage.models import Meeting
 
 log = logging.getLogger(__name__)
 # Meetings that ended this long ago can still be written to (minutes, a follow-up).
@@ -46,7 +45,7 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-async def options(desk: Desk, scope: StaffScope, kind: str) -> dict[str, str]:
+async def options(desk: Desk, kind: str) -> dict[str, str]:
     """What can be chosen for an audience kind that names one thing, within the scope."""
     locale = desk.turn.locale
     if kind == AudienceKind.SECTOR:
@@ -54,10 +53,7 @@ async def options(desk: Desk, scope: StaffScope, kind: str) -> dict[str, str]:
     if kind == AudienceKind.GROUP:
         return {group.value: group_label(group) for group in MemberGroup}
     if kind == AudienceKind.COMMITTEE:
-        rows = await desk.session.execute(
-            select(SpecialCommittee).order_by(col(SpecialCommittee.sort_order))
-        )
-        return {c.code: display_name(c, locale) for c in rows.scalars()}
+        return {c.code: display_name(c, locale) for c in await list_committees(desk.session)}
     if kind == AudienceKind.MEETING:
         meetings = await desk.session.execute(
             select(Meeting)
@@ -71,7 +67,9 @@ async def options(desk: Desk, scope: StaffScope, kind: str) -> dict[str, str]:
         }
     if kind == AudienceKind.STATION:
         stations = await list_stations(desk.session)
-        return {str(s.id): display_name(s, locale) for s in stations if scope.covers(s.id or 0)}
+        return {
+            str(s.id): display_name(s, locale) for s in stations if desk.scope.covers(s.id or 0)
+        }
     return {}
 
 
@@ -96,15 +94,14 @@ async def start_broadcast(desk: Desk) -> None:
 async def ask_audience(desk: Desk) -> None:
     """Who receives it; station staff choose among their own stations only."""
     await desk.state.set_state(BroadcastForm.audience)
-    scope = await scope_of(desk.session, desk.staff)
     grid = Grid()
-    if scope.admin:
+    if desk.scope.admin:
         for kind in AudienceKind:
             grid.button(text=kind_label(kind), callback_data=BroadcastAudienceCB(kind=kind))
         grid.adjust(2)
         await desk.turn.say(_("Who should receive it?"), reply_markup=grid.as_markup())
         return
-    stations = await options(desk, scope, AudienceKind.STATION)
+    stations = await options(desk, AudienceKind.STATION)
     for value, label in stations.items():
         grid.button(
             text=label, callback_data=BroadcastAudienceCB(kind=AudienceKind.STATION, value=value)
@@ -153,8 +150,7 @@ async def show_review(desk: Desk, channel: str) -> None:
     await desk.state.update_data(editing=False)
     data = await desk.state.get_data()
     draft = draft_of(data)
-    scope = await scope_of(desk.session, desk.staff)
-    size = await audiences.count(desk.session, audience=draft.audience, scope=scope)
+    size = await audiences.count(desk.session, audience=draft.audience, scope=desk.scope)
     await desk.turn.say(
         _("Here is the preview, exactly as recipients will see it:"),
         reply_markup=ReplyKeyboardRemove(),

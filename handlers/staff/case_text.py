@@ -19,7 +19,7 @@ from handlers import keyboards
 from handlers.case_callbacks import CannedCB, CaseActionCB, ReplySendCB
 from handlers.case_views import reply_preview
 from handlers.grid import Grid
-from handlers.messaging import show_choice
+from handlers.messaging import reply_buttons_expected, show_choice, text_expected
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.staff.cases import load_case, refuse, send_case
@@ -263,16 +263,6 @@ async def reply_decided(
     )
 
 
-async def text_expected(message: Message) -> None:
-    """Anything but text while text is asked for."""
-    await message.answer(_("Please type it as text, or tap ✖ Cancel."))
-
-
-async def buttons_expected(message: Message) -> None:
-    """Typing while the reply waits for a decision."""
-    await message.answer(_("Please use the buttons above: send, rewrite or drop."))
-
-
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="staff-case-text")
@@ -284,7 +274,7 @@ def setup() -> Router:
     router.message.register(number_typed, CaseInput.duplicate, typed)
     router.message.register(note_typed, CaseInput.note, typed)
     router.message.register(reply_typed, CaseInput.reply, typed)
-    router.message.register(buttons_expected, CaseInput.confirm, ~F.text.startswith("/"))
+    router.message.register(reply_buttons_expected, CaseInput.confirm, ~F.text.startswith("/"))
     for state in (CaseInput.reject, CaseInput.duplicate, CaseInput.note, CaseInput.reply):
         router.message.register(text_expected, state, ~F.text.startswith("/"))
     return router

@@ -8,8 +8,6 @@ import re
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import select
-from sqlmodel import col
 
 from handlers import keyboards
 from handlers.callbacks import AudienceCB
@@ -21,9 +19,8 @@ from handlers.states import MeetingForm
 from handlers.texts import escape, group_label
 from services import meetings
 from services.members import find_members
-from services.reference import display_name, list_sectors
+from services.reference import display_name, list_committees, list_sectors
 from storage.enums import MemberGroup
-from storage.models import SpecialCommittee
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +66,7 @@ async def _options(desk: Desk, kind: str) -> dict[str, str]:
     if kind == "group":
         return {group.value: group_label(group) for group in MemberGroup}
     if kind == "committee":
-        rows = (
-            await desk.session.execute(
-                select(SpecialCommittee).order_by(col(SpecialCommittee.sort_order))
-            )
-        ).scalars()
-        return {c.code: display_name(c, locale) for c in rows}
+        return {c.code: display_name(c, locale) for c in await list_committees(desk.session)}
     return {}
 
 

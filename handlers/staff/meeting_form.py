@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers import keyboards
 from handlers.callbacks import MeetingKindCB, MeetingReviewCB, StaffMenuCB
 from handlers.filters import ButtonText
-from handlers.messaging import show_choice
+from handlers.messaging import buttons_expected, show_choice
 from handlers.notifications import ChatNotifier
 from handlers.staff.desk import Desk
 from handlers.staff.meeting_steps import (
@@ -176,11 +176,6 @@ async def text_expected(message: Message) -> None:
 async def document_expected(message: Message) -> None:
     """Anything but a document in the materials step."""
     await message.answer(_("Please send the materials as a document (a file), or skip."))
-
-
-async def buttons_expected(message: Message) -> None:
-    """Typing where a button is expected."""
-    await message.answer(_("Please choose with the buttons above."))
 
 
 async def review_action(

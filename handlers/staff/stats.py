@@ -23,31 +23,29 @@ from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, 
 from handlers.texts import Buttons, escape
 from services.issue_stats import Reach, named_period, stations_in_reach
 from services.rules import RuleBook
-from services.scope import StaffScope, scope_of
 from storage.models import Station
 
 log = logging.getLogger(__name__)
 
 
-async def _reach(desk: Desk, data: ReportCB) -> tuple[Reach, StaffScope] | None:
+async def _reach(desk: Desk, data: ReportCB) -> Reach | None:
     """The reach a press asks for, or None when its station is unknown or out of scope."""
-    scope = await scope_of(desk.session, desk.staff)
     station_id = data.station or None
     if station_id is not None:
         station = await desk.session.get(Station, station_id)
-        if station is None or not scope.covers(station_id):
+        if station is None or not desk.scope.covers(station_id):
             return None
     period = named_period(data.period, desk.today)
-    return Reach(period=period, tz=desk.turn.tz, scope=scope, station_id=station_id), scope
+    return Reach(period=period, tz=desk.turn.tz, scope=desk.scope, station_id=station_id)
 
 
-async def _menu_text(desk: Desk, reach: Reach, scope: StaffScope) -> tuple[str, bool]:
+async def _menu_text(desk: Desk, reach: Reach) -> tuple[str, bool]:
     """The menu's text, and whether there is more than one station to choose from."""
-    everywhere = Reach(period=reach.period, tz=reach.tz, scope=scope)
+    everywhere = Reach(period=reach.period, tz=reach.tz, scope=desk.scope)
     in_reach = [s for s in await stations_in_reach(desk.session, everywhere) if s.active]
     shown = await stations_in_reach(desk.session, reach)
     label = reach_label(
-        shown, every=scope.admin, one=reach.station_id is not None, locale=desk.turn.locale
+        shown, every=desk.scope.admin, one=reach.station_id is not None, locale=desk.turn.locale
     )
     lines = [
         f"<b>{escape(heading(_('Reports'), reach.period))}</b>",
@@ -60,9 +58,9 @@ async def _menu_text(desk: Desk, reach: Reach, scope: StaffScope) -> tuple[str, 
 async def open_menu(message: Message, desk: Desk) -> None:
     """The 📈 Reports button: the menu for this quarter and every station within reach."""
     data = ReportCB(action="menu")
-    found = await _reach(desk, data)
-    assert found is not None
-    text, many = await _menu_text(desk, *found)
+    reach = await _reach(desk, data)
+    assert reach is not None
+    text, many = await _menu_text(desk, reach)
     markup = reports_menu(data.period, 0, many_stations=many, members=desk.scope.admin)
     await message.answer(text, reply_markup=markup)
 
@@ -86,15 +84,15 @@ async def menu_pressed(
     if not valid_choice(callback_data):
         await refuse(callback, "unknown action or period")
         return
-    found = await _reach(desk, callback_data)
-    if found is None:
+    reach = await _reach(desk, callback_data)
+    if reach is None:
         await refuse(callback, "station unknown or out of scope")
         return
-    reach, scope = found
+    scope = desk.scope
     action = callback_data.action
     if action == "menu":
         await callback.answer()
-        text, many = await _menu_text(desk, reach, scope)
+        text, many = await _menu_text(desk, reach)
         markup = reports_menu(
             callback_data.period, callback_data.station, many_stations=many, members=scope.admin
         )
