@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from sqlalchemy.engine import make_url
 
 from bot.cli_categories import categories_app
 from bot.cli_common import bot_username, deep_link, with_database
@@ -15,9 +16,11 @@ from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
 from bot.cli_reports import report_app
 from bot.cli_staff import meetings_app, staff_app
+from bot.private_files import private_umask
 from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
 from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
+from services.demo_guard import NotADemoDatabaseError
 from services.reference import display_name, list_stations
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, upgrade
@@ -44,16 +47,56 @@ def _settings(**overrides: object) -> Settings:
     return settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
+def same_database(first: str, second: str) -> bool:
+    """Whether two SQLAlchemy URLs name the same database (SQLite files by their real path)."""
+    a, b = make_url(first), make_url(second)
+    if a.get_backend_name() != b.get_backend_name():
+        return False
+    if a.get_backend_name() == "sqlite":
+        if not a.database or not b.database or ":memory:" in (a.database, b.database):
+            return False
+        return Path(a.database).expanduser().resolve() == Path(b.database).expanduser().resolve()
+    return (a.host, a.port, a.database) == (b.host, b.port, b.database)
+
+
+def _refuse(error: NotADemoDatabaseError, url: str) -> typer.Exit:
+    shown = make_url(url).render_as_string(hide_password=True)
+    typer.echo(
+        f"refusing to run the demo on {shown}: it holds data the demo did not put there "
+        f"({', '.join(error.tables) or 'not seeded by `liaison demo`'}). The demo lets anyone "
+        "act as staff; give it a database of its own with LIAISON_DEMO_DATABASE_URL.",
+        err=True,
+    )
+    return typer.Exit(1)
+
+
 @app.command()
 def demo(
     host: Annotated[str | None, typer.Option(help="Listen host.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
 ) -> None:
-    """Upgrade the database, load the demo data and run the web chat (and Telegram if set)."""
-    settings = _settings(web_host=host, web_port=port, demo=True)
+    """Run the web chat with the demo data (and Telegram if set), on the demo's own database.
+
+    The database is ``LIAISON_DEMO_DATABASE_URL`` (``demo.db`` in the data folder by default),
+    never the one ``liaison run`` uses.
+    """
+    base = Settings()
+    url = base.demo_database
+    if same_database(url, base.database_url):
+        typer.echo(
+            "refusing to run the demo on the database `liaison run` uses "
+            "(LIAISON_DATABASE_URL); set LIAISON_DEMO_DATABASE_URL to another one.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    settings = _settings(web_host=host, web_port=port, demo=True, database_url=url)
     configure_logging(settings.log_level)
+    typer.echo(f"Demo database: {make_url(url).render_as_string(hide_password=True)}")
     typer.echo(f"Web chat: http://{settings.web_host}:{settings.web_port}/  (Ctrl+C to stop)")
-    asyncio.run(serve(settings, seed_demo=True))
+    try:
+        asyncio.run(serve(settings, seed_demo=True))
+    except NotADemoDatabaseError as error:
+        raise _refuse(error, url) from None
 
 
 @app.command()
@@ -64,7 +107,10 @@ def run(
     """Upgrade the database and run the bot with the configured channels."""
     settings = _settings(web_host=host, web_port=port)
     configure_logging(settings.log_level)
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except NotADemoDatabaseError as error:
+        raise _refuse(error, settings.database_url) from None
 
 
 @db_app.command("upgrade")
@@ -140,4 +186,6 @@ def stations_qr(
 
 def main() -> None:
     """Entry point of the ``liaison`` console script."""
+    # Exports, reports and the database hold personal information: private from the start.
+    private_umask()
     app()

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_common import now as cli_now
 from bot.cli_common import with_database
 from services.audit import Actor
-from services.clock import SystemClock
 from services.errors import DomainError
 from services.reference import MAX_DUE_DAYS, MIN_DUE_DAYS, list_categories, set_due_days
 from storage.db import Database, write_transaction
@@ -44,7 +44,7 @@ def categories_due(
         await upgrade(db)
         async with db.session() as session, write_transaction(session):
             return await set_due_days(
-                session, code=code, days=days, actor=Actor.cli(), now=SystemClock().now()
+                session, code=code, days=days, actor=Actor.cli(), now=cli_now()
             )
 
     try:

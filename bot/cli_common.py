@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -28,6 +29,11 @@ def with_database(action: Callable[[Database], Awaitable[T]]) -> T:
             await db.dispose()
 
     return asyncio.run(go())
+
+
+def now() -> dt.datetime:
+    """The current moment on the configured clock (``LIAISON_CLOCK_START`` moves it)."""
+    return Settings().clock().now()
 
 
 @contextmanager

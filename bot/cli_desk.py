@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from services.audit import Actor, audit, list_entries
-from services.clock import SystemClock
 from services.departments import (
     department_by_code,
     department_handlers,
@@ -41,7 +41,7 @@ def departments_import(
 
     async def go(db: Database) -> ImportReport:
         await upgrade(db)
-        now = SystemClock().now()
+        now = cli_now()
         async with db.session() as session:
             report = await import_departments(session, rows, now=now)
             async with write_transaction(session):
@@ -99,7 +99,7 @@ def departments_invite(
 
     async def go(db: Database) -> str:
         await upgrade(db)
-        now = SystemClock().now()
+        now = cli_now()
         async with db.session() as session:
             department = await department_by_code(session, code)
             if department is None or department.id is None:

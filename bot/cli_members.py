@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import now as cli_now
 from bot.settings import Settings
-from services.clock import SystemClock
 from services.errors import DomainError
 from services.invites import issue_invite, unbind
 from services.members import bindings_of, find_members
@@ -39,7 +39,7 @@ def members_import(
     async def go(db: Database) -> ImportReport:
         await upgrade(db)
         async with db.session() as session:
-            return await import_roster(session, rows, now=SystemClock().now())
+            return await import_roster(session, rows, now=cli_now())
 
     report = with_database(go)
     typer.echo(
@@ -84,7 +84,7 @@ def members_invite(
         found = await _one_member(db, member)
         assert found.id is not None
         async with db.session() as session:
-            issued = await issue_invite(session, member_id=found.id, now=SystemClock().now())
+            issued = await issue_invite(session, member_id=found.id, now=cli_now())
         name = username or await bot_username(settings)
         link = deep_link(issued.payload, username=name, settings=settings, base_url=base_url)
         expires = issued.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")

@@ -13,7 +13,6 @@ from bot.app import build_context
 from bot.cli_common import with_database
 from bot.runner import build_worker, configure_logging
 from bot.settings import Settings
-from services.clock import SystemClock
 from services.outbox import OutboxStats, stats
 from storage.db import Database
 from storage.migrate import upgrade
@@ -62,7 +61,7 @@ def outbox_deliver(
 
     async def go(db: Database) -> int:
         await upgrade(db)
-        ctx = build_context(settings, db, SystemClock())
+        ctx = build_context(settings, db, settings.clock())
         session = AiohttpSession(api=settings.telegram_api)
         bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         worker = build_worker(ctx, {"telegram": bot})

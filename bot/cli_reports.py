@@ -17,6 +17,7 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.cli_common import now as cli_now
 from bot.cli_common import translated, with_database
 from bot.settings import Settings
 from handlers.reports.common import period_slug, reach_label
@@ -30,7 +31,6 @@ from handlers.reports.quarter import (
     quarter_workbook,
 )
 from services.calendar import Quarter, local_today
-from services.clock import SystemClock
 from services.compliance import MemberQuarterRow, quarter_compliance
 from services.errors import DomainError
 from services.issue_stats import CaseCounts, Period, Reach, case_counts
@@ -113,7 +113,7 @@ def _day(value: str | None, option: str) -> dt.date | None:
 def _period(first: str | None, last: str | None, settings: Settings) -> Period:
     start, end = _day(first, "--from"), _day(last, "--to")
     if start is None and end is None:
-        return Period.of_quarter(Quarter.of(local_today(SystemClock().now(), settings.tz)))
+        return Period.of_quarter(Quarter.of(local_today(cli_now(), settings.tz)))
     if start is None or end is None:
         raise typer.BadParameter("give both --from and --to, or neither", param_hint="--from")
     try:
@@ -154,7 +154,7 @@ def report_issues(
     """Cases received in a period: by station, category and status, answer times, ratings."""
     settings = _settings(locale)
     period = _period(first, last, settings)
-    now = SystemClock().now()
+    now = cli_now()
 
     async def go(db: Database) -> IssueFigures | None:
         await upgrade(db)

@@ -14,10 +14,10 @@ from sqlmodel import col
 
 from bot.app import build_context
 from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from handlers.notifications import ChatNotifier
 from services.audit import Actor
-from services.clock import SystemClock
 from services.errors import DomainError
 from services.files import MAX_FILE_BYTES, keep_file
 from services.identities import touch_identity
@@ -53,7 +53,7 @@ def staff_add(
 
     async def go(db: Database) -> tuple[int, str | None]:
         await upgrade(db)
-        now = SystemClock().now()
+        now = cli_now()
         if role == StaffRole.STATION and not station:
             raise DomainError("stations_missing")
         async with db.session() as session:
@@ -107,9 +107,7 @@ def staff_invite(
     async def go(db: Database) -> str:
         await upgrade(db)
         async with db.session() as session:
-            issued = await issue_invite(
-                session, staff_id=staff_id, now=SystemClock().now(), issued_by="cli"
-            )
+            issued = await issue_invite(session, staff_id=staff_id, now=cli_now(), issued_by="cli")
         link = deep_link(
             issued.payload,
             username=username or await bot_username(settings),
@@ -174,7 +172,7 @@ def meetings_add(
 
     async def go(db: Database) -> Meeting:
         await upgrade(db)
-        ctx = build_context(settings, db, SystemClock())
+        ctx = build_context(settings, db, settings.clock())
         notifier = ChatNotifier(ctx.i18n, settings.tz)
         data = MeetingInput(
             kind=kind,
@@ -221,7 +219,7 @@ def meetings_list() -> None:
             rows = (
                 await session.execute(
                     select(Meeting)
-                    .where(col(Meeting.ends_at) > SystemClock().now())
+                    .where(col(Meeting.ends_at) > cli_now())
                     .order_by(col(Meeting.starts_at))
                 )
             ).scalars()

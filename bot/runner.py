@@ -17,11 +17,12 @@ from bot.channels.webchat import WebChat
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
 from bot.i18n import build_i18n
+from bot.private_files import private_umask, tighten
 from bot.scheduler import build_scheduler
-from bot.server import build_web_app
+from bot.server import build_web_app, web_runner
 from bot.settings import Settings
 from handlers.notifications import ChatNotifier
-from services.clock import Clock, SystemClock
+from services.clock import Clock
 from services.demo_cases import (
     DEMO_DEPARTMENT_CHAT_ID,
     link_demo_department,
@@ -35,6 +36,11 @@ from services.demo_data import (
     link_demo_staff,
     load_reference_data,
     read_demo_data,
+)
+from services.demo_guard import (
+    NotADemoDatabaseError,
+    claim_demo_database,
+    require_demo_database,
 )
 from services.roster import import_roster
 from services.roster_files import read_rows
@@ -65,9 +71,15 @@ async def seed_reference_data(db: Database) -> dict[str, int]:
 async def seed_demo_data(
     db: Database, clock: Clock | None = None, settings: Settings | None = None
 ) -> dict[str, int]:
-    """The reference data, the demo roster, the personas' links and cases; idempotent."""
+    """The reference data, the demo roster, the personas' links and cases; idempotent.
+
+    Only into the demo's own database: one holding anything the demo did not seed is
+    refused (``NotADemoDatabaseError``) before a row is written.
+    """
     settings = settings or Settings()
-    now = (clock or SystemClock()).now()
+    now = (clock or settings.clock()).now()
+    async with db.session() as session:
+        await claim_demo_database(session, now=now)
     counts = await seed_reference_data(db)
     notifier = ChatNotifier(build_i18n(settings.default_locale), settings.tz)
     async with db.session() as session:
@@ -90,16 +102,26 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Migrate, optionally seed, then run the web chat and Telegram until ``stop`` is set."""
+    private_umask()
+    tighten(settings.data_dir, settings.database_url)
     db = Database(settings.database_url)
     await upgrade(db)
-    if seed_demo:
-        counts = await seed_demo_data(db, clock, settings)
-        log.info("demo data loaded: %s", counts)
-    ctx: AppContext = build_context(settings, db, clock or SystemClock())
+    try:
+        if seed_demo:
+            counts = await seed_demo_data(db, clock, settings)
+            log.info("demo data loaded: %s", counts)
+        elif settings.demo:
+            # Demo mode hands out the staff persona: never on a database with real people.
+            async with db.session() as session:
+                await require_demo_database(session)
+    except NotADemoDatabaseError:
+        await db.dispose()
+        raise
+    ctx: AppContext = build_context(settings, db, clock or settings.clock())
     dp = build_dispatcher(ctx)
     webchat = WebChat(ctx, dp) if settings.web_enabled else None
     telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None
-    runner = web.AppRunner(build_web_app(webchat=webchat, telegram=telegram))
+    runner = web_runner(build_web_app(webchat=webchat, telegram=telegram))
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()

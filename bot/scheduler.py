@@ -8,6 +8,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
 from bot.broadcast_monitor import EVERY_SECONDS, BroadcastMonitor
+from bot.channels.webchat.cleanup import clean_up_web_files
 from bot.delivery import DeliveryWorker
 from bot.planner import Planner
 from services.clock import SystemClock
@@ -22,6 +23,11 @@ async def prune_updates_job(ctx: AppContext) -> None:
         removed = await prune_processed_updates(session, now=ctx.clock.now())
     if removed:
         log.info("forgot %s old update ids", removed)
+
+
+async def webchat_cleanup_job(ctx: AppContext) -> None:
+    """Delete the web chat's expired and unclaimed files."""
+    await clean_up_web_files(ctx)
 
 
 def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler:
@@ -64,4 +70,16 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
         coalesce=True,
         max_instances=1,
     )
+    if ctx.settings.web_enabled:
+        # Expired /mydata files and uploads no case took; at start too, for what a stop left.
+        scheduler.add_job(
+            webchat_cleanup_job,
+            "interval",
+            minutes=15,
+            args=[ctx],
+            id="webchat-cleanup",
+            coalesce=True,
+            max_instances=1,
+            next_run_time=SystemClock().now(),
+        )
     return scheduler

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
+
+ACCESS_LOG = logging.getLogger("aiohttp.access")
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line a request, with the query string left out.
+
+    Queries carry secrets: signed file links (``?c=...&t=...``) and invitation codes
+    (``/?start=inv-...``). The referrer is left out for the same reason.
+    """
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        """Write the line: client, method, path (query redacted), status, size, duration."""
+        path = request.path + ("?[redacted]" if request.query_string else "")
+        self.logger.info(
+            '%s "%s %s HTTP/%d.%d" %d %d %.3fs "%s"',
+            request.remote or "-",
+            request.method,
+            path,
+            request.version.major,
+            request.version.minor,
+            response.status,
+            response.body_length,
+            time,
+            request.headers.get("User-Agent", "-"),
+        )
 
 
 async def health(_request: web.Request) -> web.Response:
@@ -26,3 +55,8 @@ def build_web_app(
     if telegram is not None and telegram.webhook_mode:
         telegram.add_webhook_route(app)
     return app
+
+
+def web_runner(app: web.Application) -> web.AppRunner:
+    """The runner that serves ``app``, logging requests without their secrets."""
+    return web.AppRunner(app, access_log_class=AccessLog, access_log=ACCESS_LOG)

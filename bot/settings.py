@@ -12,6 +12,8 @@ from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.clock import Clock, ShiftedClock, SystemClock
+
 if TYPE_CHECKING:
     from services.reminders import ReminderSettings
 
@@ -64,14 +66,51 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", description="Web chat and webhook listen host.")
     web_port: int = Field(default=8080, description="Web chat and webhook listen port.")
     web_enabled: bool = Field(default=True, description="Serve the web chat.")
+    trust_proxy: bool = Field(
+        default=False,
+        description=(
+            "A reverse proxy in front sets X-Forwarded-For and X-Forwarded-Proto; read the "
+            "client's address and scheme from them. Leave off when clients connect directly."
+        ),
+    )
     cookie_secret: SecretStr | None = Field(
         default=None,
         description="Signs web chat identities; when unset, a key made once and kept in var/.",
+    )
+    webchat_history_length: int = Field(
+        default=200, ge=10, le=5000, description="Messages kept per web chat; older ones go."
+    )
+    webchat_export_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="A /mydata file in the web chat expires after."
+    )
+    webchat_upload_hours: int = Field(
+        default=6,
+        ge=1,
+        le=24 * 30,
+        description="A web chat upload that joined no case or activity is deleted after.",
+    )
+    webchat_uploads_per_hour: int = Field(
+        default=30, ge=1, description="Uploads an hour per web chat (per browser)."
+    )
+    webchat_uploads_per_address_hour: int = Field(
+        default=60, ge=1, description="Uploads an hour per client address, whatever its cookies."
+    )
+    webchat_address_pending_mb: int = Field(
+        default=64,
+        ge=1,
+        description="Megabytes of uploads one client address may hold before they join a case.",
     )
     timezone: str = Field(default="Asia/Shanghai", description="The committee's time zone.")
     default_locale: str = Field(default="zh_CN", description="zh_CN or en.")
     redis_url: str | None = Field(default=None, description="Redis for FSM storage and locks.")
     demo: bool = Field(default=False, description="Demo mode: persona switch in the web chat.")
+    demo_database_url: str | None = Field(
+        default=None,
+        description=(
+            "The database `liaison demo` seeds and serves; `demo.db` in the data folder when "
+            "unset. Never the database of `liaison run`."
+        ),
+    )
     flood_limit: int = Field(default=20, description="Messages a minute per chat before a pause.")
     max_concurrent_updates: int = Field(
         default=8, ge=1, le=16, description="Updates handled at once; the rest wait their turn."
@@ -110,7 +149,27 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(
         default=120, ge=1, description="A message left 'sending' this long by a crash is retried."
     )
+    clock_start: dt.datetime | None = Field(
+        default=None,
+        description=(
+            "Start the bot's clock at this moment (ISO 8601 with an offset) instead of the "
+            "wall clock; it then runs at real speed. For rehearsals and tests only."
+        ),
+    )
     log_level: str = Field(default="INFO")
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware_start(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("clock_start needs a UTC offset, like 2026-11-20T10:00+08:00")
+        return value
+
+    def clock(self) -> Clock:
+        """The clock the bot runs on: the wall clock, or one started at ``clock_start``."""
+        if self.clock_start is None:
+            return SystemClock()
+        return ShiftedClock(self.clock_start)
 
     @field_validator("timezone")
     @classmethod
@@ -196,3 +255,8 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Where web chat uploads are stored."""
         return self.data_dir / "uploads"
+
+    @property
+    def demo_database(self) -> str:
+        """The URL of the demo's own database."""
+        return self.demo_database_url or f"sqlite+aiosqlite:///{self.data_dir / 'demo.db'}"

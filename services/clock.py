@@ -24,6 +24,23 @@ class SystemClock:
         return dt.datetime.now(UTC)
 
 
+class ShiftedClock:
+    """A clock that starts at a chosen moment and then runs at wall-clock speed.
+
+    For rehearsals and for tests that start the whole app in another process: the app
+    sees the same calendar whatever day it really is.
+    """
+
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._offset = start.astimezone(UTC) - dt.datetime.now(UTC)
+
+    def now(self) -> dt.datetime:
+        """Return the wall-clock time moved by the offset chosen at the start."""
+        return dt.datetime.now(UTC) + self._offset
+
+
 class ManualClock:
     """A clock that only moves when told to; for tests and simulations."""
 

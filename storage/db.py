@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -64,6 +64,25 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def flush_erased(session: AsyncSession) -> bool:
+    """Move every committed change out of SQLite's write-ahead log and empty the log.
+
+    Called after an erasure: the log still holds the pages as they were before it, personal
+    data included, until a checkpoint copies the new pages into the database and TRUNCATE
+    shortens the log to nothing. Returns whether the log was emptied (a reader holding an
+    older snapshot can keep it busy; the next checkpoint then finishes the job). PostgreSQL
+    needs nothing here: its WAL is the server's, recycled by its own checkpoints.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return True
+    if session.in_transaction():
+        await session.commit()
+    busy, _log, _moved = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+    await session.commit()
+    return not busy
 
 
 @asynccontextmanager
@@ -126,6 +145,8 @@ def _install_sqlite_listeners(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Erased personal data is overwritten with zeros, not left in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
         finally:
             cursor.close()
 

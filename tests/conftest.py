@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from bot.app import AppContext, build_context, build_dispatcher
 from bot.settings import Settings
-from services.clock import ManualClock
+from services.clock import ManualClock, ShiftedClock
 from services.demo_data import load_reference_data, read_demo_data
 from storage.db import Database
 from storage.migrate import upgrade
@@ -31,6 +31,8 @@ POSTGRES_URL = os.environ.get(
 )
 START = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 TELEGRAM_TOKEN = "123456:TEST-token-for-dialogs"
+# For tests that wait in real seconds (pauses, leases): START's calendar at the wall's pace.
+RUNNING_CLOCK = ShiftedClock(START)
 
 
 def missing(reason: str) -> None:
@@ -43,6 +45,12 @@ def missing(reason: str) -> None:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
+
+
+@pytest.fixture(autouse=True)
+def pinned_settings_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever builds its clock from the settings (the CLI, a subprocess) starts at START."""
+    monkeypatch.setenv("LIAISON_CLOCK_START", START.isoformat())
 
 
 # --- SQLite ---------------------------------------------------------------------------------

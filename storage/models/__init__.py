@@ -33,7 +33,8 @@ from storage.models.members import (
 from storage.models.outbox import OutboxMessage
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
-from storage.models.system import FsmRecord, ProcessedUpdate
+from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
+from storage.models.webchat import WebChatFile, WebChatHistoryEntry
 
 __all__ = [
     "Activity",
@@ -51,6 +52,7 @@ __all__ = [
     "Department",
     "DepartmentBinding",
     "FsmRecord",
+    "InboxUpdate",
     "InviteCode",
     "InviteFailure",
     "Issue",
@@ -76,4 +78,6 @@ __all__ = [
     "Station",
     "StationSubscription",
     "StoredFile",
+    "WebChatFile",
+    "WebChatHistoryEntry",
 ]

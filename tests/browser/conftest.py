@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import missing
+from tests.conftest import START, missing
 
 CHROMIUM = os.environ.get("LIAISON_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,11 +37,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """``liaison demo`` in a subprocess on a free port, with its own database."""
+def app_moment() -> dt.datetime:
+    """Where the server's clock starts; a test overrides it to try an awkward moment."""
+    return START
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, app_moment: dt.datetime) -> Iterator[str]:
+    """``liaison demo`` in a subprocess on a free port, with its own database and a pinned clock."""
     port = free_port()
     env = {
         **os.environ,
+        "LIAISON_CLOCK_START": app_moment.isoformat(),
         "LIAISON_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'liaison.db'}",
         "LIAISON_DATA_DIR": str(tmp_path / "var"),
         "LIAISON_DEFAULT_LOCALE": "zh_CN",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import struct
 import zlib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
 CASE_NUMBER = re.compile(r"\b(\d{4}-\d{6})\b")
@@ -139,6 +142,9 @@ async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_p
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
     await page.get_by_test_id("persona").select_option("member")
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    # The demo case assigned to the member was announced before the member said anything;
+    # the notice is there and so is the Start button.
+    await bot_says(page, "2026-000002")
     await page.get_by_test_id("start").click()
     await bot_says(page, "Welcome, 张建华")
 
@@ -166,4 +172,33 @@ async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_p
     await tap_keyboard(page, "📊 My progress")
     await bot_says(page, "Person-times: 15 of 40")
     await bot_says(page, "• 王丽 — last contacted")
+    await context.close()
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    "app_moment",
+    [
+        pytest.param(dt.datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI), id="new-years-eve"),
+        pytest.param(dt.datetime(2027, 1, 1, 0, 1, tzinfo=SHANGHAI), id="new-year"),
+    ],
+)
+async def test_member_persona_at_the_turn_of_the_year(
+    live_server: str, browser: Browser, app_moment: dt.datetime
+) -> None:
+    """In the quiet hours of a year's last and first minutes, the member still gets going."""
+    context = await browser.new_context(
+        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("persona").select_option("member")
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome, 张建华")
+    await tap_keyboard(page, "📊 My progress")
+    await bot_says(page, f"{app_moment.year} Q{(app_moment.month - 1) // 3 + 1}")
     await context.close()

@@ -39,6 +39,7 @@ from storage.models import (
     StaffStation,
     Station,
 )
+from tests.conftest import START
 from tests.support.members import SAMPLE_ROSTER
 
 T = TypeVar("T")
@@ -104,7 +105,7 @@ def invite_code(output: str) -> str:
 
 def link_chat(env: Path, chat_id: int, **owner: int) -> None:
     """Link a Telegram chat the way a person does: redeem an invitation for the owner."""
-    now = dt.datetime.now(dt.UTC)
+    now = START
 
     async def go(session: AsyncSession) -> None:
         issued = await issue_invite(session, now=now, **owner)
@@ -124,7 +125,7 @@ def member_id(env: Path, code: str) -> int:
 
 def local(days: int, time: str) -> str:
     """A local ISO moment ``days`` from today, as ``meetings add`` takes it."""
-    day = dt.datetime.now(TZ).date() + dt.timedelta(days=days)
+    day = START.astimezone(TZ).date() + dt.timedelta(days=days)
     return f"{day.isoformat()}T{time}"
 
 
@@ -337,9 +338,7 @@ def test_departments_invite_refuses_unknown_and_inactive_departments(
 
 def write_entries(env: Path, staff_id: int) -> None:
     """Staff actions at known local times around 2020-11-01 00:00 in Shanghai."""
-    staff = Actor.staff(
-        Staff(id=staff_id, name="王芳", role="admin", created_at=dt.datetime.now(dt.UTC))
-    )
+    staff = Actor.staff(Staff(id=staff_id, name="王芳", role="admin", created_at=START))
     other = Actor("staff", staff_id + 1, "李站")
     entries: list[tuple[Actor, str, str, dict[str, str] | None, dt.datetime]] = [
         (staff, "issue.assign", "2020-000123", None, dt.datetime(2020, 10, 31, 23, 30)),
@@ -543,7 +542,7 @@ def test_meetings_add_needs_its_options(cli: Callable[..., Result]) -> None:
 
 def fill_outbox(env: Path) -> None:
     """Four messages: one sent, one failed, one to a chat that blocked the bot, one pending."""
-    now = dt.datetime.now(dt.UTC)
+    now = START
 
     async def go(session: AsyncSession) -> None:
         for chat, key in ((901, "sent"), (902, "failed"), (903, "blocked"), (904, "pending")):

@@ -769,7 +769,8 @@
     message(f) {
       releasePending();
       hideTyping();
-      removeStartButton();
+      // A notice can arrive before the person has said anything: Start stays until a
+      // keyboard of the bot's own replaces it or the person writes.
       renderBotMessage(f);
       follow();
     },
@@ -808,7 +809,9 @@
     clearTimeout(state.historyTimer);
     renderHistory(events);
     markReady();
-    if (!dom.list.querySelector(".bubble")) showStartButton();
+    if (!dom.list.querySelector(".bubble.user") && !dom.keyboard.querySelector("button")) {
+      showStartButton();
+    }
   }
 
   /** The server's history replaces the list; own messages it has not seen yet stay. */
