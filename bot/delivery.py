@@ -4,6 +4,11 @@ A global pace per channel (Telegram allows about 30 messages a second in bulk), 
 message a second to the same chat, the whole channel paused on 429 for ``retry_after``,
 a chat marked blocked on 403 and never tried again, transient errors retried with backoff,
 and results written back in small batches so a crash repeats at most what was in flight.
+
+Exactly once while the process lives: a row a worker claims stays its own until the row's
+result is written, its lease renewed by a heartbeat (:mod:`bot.leases`), so neither another
+sender nor the worker's own next claim takes it over; a row whose lease was lost is not sent.
+Only a dead sender's rows run out of lease and are claimed again.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.leases import Leases
 from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
 from services.clock import Clock
 from services.files import file_path, remember_telegram_id
@@ -45,6 +51,7 @@ UNAUTHORIZED_PAUSE = 60.0
 RATE_LIMIT_TRIES = 3
 MAX_BACKOFF = 300.0
 FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
+LOST_LEASE = "its lease ran out before it could be sent"
 
 
 class MissingFileError(LookupError):
@@ -76,6 +83,7 @@ class DeliveryWorker:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.leases = Leases(db, clock, settings.lease)
         lease = settings.lease.total_seconds()
         self.lanes: dict[str, Lane] = {}
         for channel, bot in bots.items():
@@ -104,8 +112,7 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         """Deliver until stopped."""
-        self._sending_done.clear()
-        flusher = asyncio.create_task(self._flush_until(self._sending_done))
+        background = self._start_background()
         try:
             while not self._stopping.is_set():
                 claimed = await self.drain()
@@ -115,13 +122,12 @@ class DeliveryWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=1.0)
         finally:
-            await self._finish(flusher)
+            await self._finish(*background)
 
     async def run_once(self) -> int:
         """Send everything due now, wait for it, write the results; return how many."""
         total = 0
-        self._sending_done.clear()
-        flusher = asyncio.create_task(self._flush_until(self._sending_done))
+        background = self._start_background()
         try:
             while True:
                 claimed = await self.drain()
@@ -132,7 +138,7 @@ class DeliveryWorker:
                     break
                 await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
         finally:
-            await self._finish(flusher)
+            await self._finish(*background)
         return total
 
     async def stop(self) -> None:
@@ -144,20 +150,35 @@ class DeliveryWorker:
         self._stopping.set()
         self._wake.set()
 
-    async def _finish(self, flusher: asyncio.Task[None]) -> None:
-        if self._stopping.is_set():
-            self.halt()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._sending_done.set()
-        await flusher
-        for pause in FINAL_FLUSH_PAUSES:
-            await self.flush()
-            if not self._results:
-                return
-            await asyncio.sleep(pause)
-        # Rows left "sending" are sent again once their lease runs out: at least once, still.
-        log.error("%d delivery results were not written", len(self._results))
+    def _start_background(self) -> tuple[asyncio.Task[None], asyncio.Task[None], asyncio.Event]:
+        """The flusher, stopped once sending is done, and the heartbeat, stopped at the end."""
+        self._sending_done.clear()
+        flusher = asyncio.create_task(self._flush_until(self._sending_done))
+        finished = asyncio.Event()
+        heartbeat = asyncio.create_task(self.leases.keep(finished))
+        return flusher, heartbeat, finished
+
+    async def _finish(
+        self, flusher: asyncio.Task[None], heartbeat: asyncio.Task[None], finished: asyncio.Event
+    ) -> None:
+        try:
+            if self._stopping.is_set():
+                self.halt()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._sending_done.set()
+            await flusher
+            for pause in FINAL_FLUSH_PAUSES:
+                await self.flush()
+                if not self._results:
+                    return
+                await asyncio.sleep(pause)
+            # Rows left "sending" are sent again once their lease runs out: at least once.
+            log.error("%d delivery results were not written", len(self._results))
+        finally:
+            # The leases of results not written are left to run out, like a crash's.
+            finished.set()
+            await heartbeat
 
     async def drain(self) -> int:
         """Claim what is due on every lane with room to spare; return how many."""
@@ -176,11 +197,14 @@ class DeliveryWorker:
                     limit=room,
                     quiet=quiet,
                     lease=self.settings.lease,
-                    exclude=lane.in_flight,
+                    # Rows sent but not yet recorded are still this worker's, lease or not.
+                    exclude=self.leases.ids(),
                     chat_room=lane.chat_room,
+                    owner=self.leases.owner,
                 )
             for row in rows:
                 assert row.id is not None
+                self.leases.hold(row.id, row.locked_until)
                 lane.in_flight.add(row.id)
                 task = asyncio.create_task(self._deliver(lane, row))
                 self._tasks.add(task)
@@ -195,6 +219,10 @@ class DeliveryWorker:
             async with lane.chats.turn(row.chat_id):
                 result = await self._send_in_turn(lane, row, generation)
             self._results.append(result)
+        except BaseException:
+            # No result will come: held on, the row would be renewed forever and never sent.
+            self.leases.release([row.id])
+            raise
         finally:
             lane.in_flight.discard(row.id)
             # Claim again once half the lane is free, not for every single message.
@@ -213,6 +241,17 @@ class DeliveryWorker:
                 # Back to the outbox as it was: no attempt used, sent by the next claim.
                 return Delivery(
                     row.id, row.identity_id, OutboxState.PENDING, counts_as_attempt=False
+                )
+            if not self.leases.holds(row.id):
+                # Another sender may have it now (then this result is not written); if none
+                # does, it goes back as it was.
+                log.warning("outbox message %s: lease lost while waiting, not sent", row.id)
+                return Delivery(
+                    row.id,
+                    row.identity_id,
+                    OutboxState.PENDING,
+                    error=LOST_LEASE,
+                    counts_as_attempt=False,
                 )
             result = await self._send(lane, row)
             if not result.rate_limited:
@@ -313,13 +352,16 @@ class DeliveryWorker:
         batch, self._results = self._results, []
         try:
             async with self.db.session() as session:
-                await record(session, batch, now=self.clock.now())
+                await record(session, batch, now=self.clock.now(), owner=self.leases.owner)
         except Exception:
             log.exception("could not record %d delivery results; will retry", len(batch))
             self._results[:0] = batch
+            return
         except BaseException:
-            self._results[:0] = batch  # writing them again is harmless: only "sending" rows
+            self._results[:0] = batch  # writing them again is harmless: only unsent rows
             raise
+        # Written: the rows are no longer this worker's to hold (or to leave out of a claim).
+        self.leases.release(result.outbox_id for result in batch)
 
 
 def _with(

@@ -139,9 +139,11 @@ class ChatTurns:
 class Lane:
     """One channel: its Bot, its pace, its chats' turns, what is in flight.
 
-    ``cap`` bounds the messages claimed but not yet sent, so that every one of them is sent
-    well within its lease and no other sender takes it over while it waits here; for the same
-    reason a chat has at most ``per_chat`` messages here at once.
+    ``cap`` bounds the messages claimed but not yet sent to what the pace sends within half a
+    lease, and a chat has at most ``per_chat`` messages here at once. Their leases are renewed
+    while they wait (:mod:`bot.leases`), so a longer wait (a 429 pause) sends nothing twice;
+    the bounds keep one sender from hoarding what others could send, and a shutdown quick.
+    ``in_flight`` holds the messages claimed and not yet sent.
     """
 
     channel: str

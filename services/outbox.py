@@ -1,4 +1,10 @@
-"""The outbox: queue a rendered message once (by dedupe key), claim due ones, record results."""
+"""The outbox: queue a rendered message once (by dedupe key), claim due ones, record results.
+
+A claimed row is "sending" under a lease held by one sender (``locked_by``, until
+``locked_until``), like a job in a PostgreSQL-backed job queue: the sender renews the lease
+while the row waits in its process, so no other sender claims it while it lives, and once its
+sender dies the lease runs out and another one takes the row over.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from storage.queries import insert_ignore, table_of
 
 MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(minutes=2)
+# Rows renewed by one statement: well below every database's limit on bound parameters.
+RENEW_CHUNK = 500
 # How many windows one claim looks through when busy chats fill the first ones.
 CLAIM_ROUNDS = 5
 # A message about a meeting starting this soon goes even in quiet hours.
@@ -143,6 +151,7 @@ async def claim(
     lease: dt.timedelta = LEASE,
     exclude: Collection[int] = (),
     chat_room: Callable[[int], int] | None = None,
+    owner: str | None = None,
 ) -> list[OutboxMessage]:
     """Take due messages for sending: pending ones, and ones a crashed sender left behind.
 
@@ -151,7 +160,9 @@ async def claim(
     messages to chats that blocked the bot are marked blocked, instead of being sent.
     ``exclude`` names messages the caller is still sending itself, whatever their lease says.
     ``chat_room`` says how many more messages of a chat the caller can take: one a second per
-    chat, a long backlog would outlast the lease, and another sender would send it again.
+    chat, a long backlog would sit in one sender for minutes while others could send it.
+    ``owner`` names the sender that now holds the claimed rows: it renews their lease while
+    they wait (:func:`renew`), so a live sender's rows are never due for another one.
     """
     due = or_(
         (col(OutboxMessage.state) == OutboxState.PENDING) & (col(OutboxMessage.due_at) <= now),
@@ -204,7 +215,7 @@ async def claim(
                         full.add(row.chat_id)
                         continue
                     taken[row.chat_id] += 1
-                _take(row, blocked=blocked, now=now, lease=lease, claimed=claimed)
+                _take(row, blocked=blocked, now=now, lease=lease, owner=owner, claimed=claimed)
             if len(claimed) >= limit or len(rows) < window or not crowded:
                 break
     return claimed
@@ -216,6 +227,7 @@ def _take(
     blocked: bool,
     now: dt.datetime,
     lease: dt.timedelta,
+    owner: str | None,
     claimed: list[OutboxMessage],
 ) -> None:
     """Mark one due row: blocked, expired, or sending (and so claimed)."""
@@ -228,33 +240,82 @@ def _take(
     else:
         row.state = OutboxState.SENDING
         row.locked_until = now + lease
+        row.locked_by = owner
         row.attempts += 1
         claimed.append(row)
 
 
-async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.datetime) -> None:
+async def renew(
+    session: AsyncSession,
+    ids: Collection[int],
+    *,
+    owner: str,
+    until: dt.datetime,
+) -> set[int]:
+    """Extend ``owner``'s lease on these rows to ``until``; return the ones it still holds.
+
+    A row missing from the answer was taken over by another sender (its lease had run out),
+    or its result was written meanwhile: either way its holder must not send it now.
+    """
+    if not ids:
+        return set()
+    table = table_of(OutboxMessage)
+    held: set[int] = set()
+    async with write_transaction(session):
+        # In chunks: a lane may hold thousands of rows, more than a statement takes parameters.
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), RENEW_CHUNK):
+            chunk = ordered[start : start + RENEW_CHUNK]
+            renewed = await session.execute(
+                update(table)
+                .where(
+                    table.c.id.in_(chunk),
+                    table.c.state == OutboxState.SENDING,
+                    table.c.locked_by == owner,
+                )
+                .values(locked_until=until)
+                .returning(table.c.id)
+            )
+            held.update(renewed.scalars())
+    return held
+
+
+async def record(
+    session: AsyncSession,
+    results: Sequence[Delivery],
+    *,
+    now: dt.datetime,
+    owner: str | None = None,
+) -> None:
     """Write what happened to a batch of claimed messages, in one transaction.
 
-    Only rows still marked sending are touched: a result that arrives after another sender
-    took the message over does not overwrite what that sender wrote.
+    A message that went out is marked sent unless it was marked so already, even when its
+    lease had run out and another sender took it over: that sender must not send it again.
+    Any other result (a retry, a failure, a message put back) is written only while the row
+    is still sending, and, given ``owner``, still held by it: a sender that lost a message
+    does not overwrite what the new holder writes.
     """
     if not results:
         return
     table = table_of(OutboxMessage)
     still_sending = table.c.state == OutboxState.SENDING
+    still_mine = still_sending if owner is None else still_sending & (table.c.locked_by == owner)
+    # Not IN (...): an expanding parameter cannot go into the executemany below.
+    unsent = or_(still_sending, table.c.state == OutboxState.PENDING)
     sent = [r for r in results if r.state == OutboxState.SENT]
     async with write_transaction(session):
         if sent:
             # One executemany for the common case keeps the writer lock short.
             await session.execute(
                 update(table)
-                .where(table.c.id == bindparam("outbox_id"), still_sending)
+                .where(table.c.id == bindparam("outbox_id"), unsent)
                 .values(
                     state=OutboxState.SENT,
                     sent_message_id=bindparam("message_id"),
                     sent_at=now,
                     last_error=None,
                     locked_until=None,
+                    locked_by=None,
                 ),
                 [{"outbox_id": r.outbox_id, "message_id": r.message_id} for r in sent],
             )
@@ -264,6 +325,7 @@ async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.
             values: dict[str, Any] = {
                 "state": result.state,
                 "locked_until": None,
+                "locked_by": None,
                 "last_error": (result.error or "")[:500] or None,
             }
             if result.retry_at is not None:
@@ -271,7 +333,7 @@ async def record(session: AsyncSession, results: Sequence[Delivery], *, now: dt.
             if not result.counts_as_attempt:
                 values["attempts"] = table.c.attempts - 1
             await session.execute(
-                update(table).where(table.c.id == result.outbox_id, still_sending).values(**values)
+                update(table).where(table.c.id == result.outbox_id, still_mine).values(**values)
             )
         blocked = {r.identity_id for r in results if r.state == OutboxState.BLOCKED}
         if blocked:

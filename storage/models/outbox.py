@@ -44,6 +44,8 @@ class OutboxMessage(SQLModel, table=True):
     locked_until: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    # The sender holding a "sending" row: only it renews the lease or writes a retry back.
+    locked_by: str | None = Field(default=None, max_length=64)
     last_error: str | None = Field(default=None, max_length=500)
     sent_message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -504,11 +505,11 @@ async def test_results_that_could_not_be_written_are_written_later(
         await queue(sqlite_db, person, f"r{person.chat_id}", clock)
     attempts: list[int] = []
 
-    async def flaky_record(session: AsyncSession, results: list[Delivery], *, now: dt.datetime):
+    async def flaky_record(session: AsyncSession, results: list[Delivery], **how: Any) -> None:
         attempts.append(len(results))
         if len(attempts) == 1:
             raise OperationalError("UPDATE outbox_message", {}, Exception("database is locked"))
-        await record(session, results, now=now)
+        await record(session, results, **how)
 
     monkeypatch.setattr(bot_delivery, "record", flaky_record)
     worker = worker_for(sqlite_db, clock, telegram, tmp_path)

@@ -24,12 +24,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from services.clock import SystemClock
 from services.identities import touch_identity
 from services.outbox import OutboxState, Outgoing, Recipient, add, stats
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
-from tests.conftest import missing
+from tests.conftest import RUNNING_CLOCK, missing
 from tests.support.fake_bot_api import FakeBotAPI
 
 TOKEN = "424242:crash-test"
@@ -75,7 +74,7 @@ def deliver_env(database_url: str, fake: FakeBotAPI, data_dir: Path) -> dict[str
 
 async def queue(db: Database) -> set[str]:
     """One message to each of MESSAGES chats; their tokens (the last word of each text)."""
-    now = SystemClock().now()
+    now = RUNNING_CLOCK.now()
     people: list[Recipient] = []
     async with db.session() as session:
         for index in range(MESSAGES):
@@ -123,9 +122,12 @@ def accepted(fake: FakeBotAPI) -> list[str]:
 
 
 async def start(env: dict[str, str], cwd: Path, log: IO[str]) -> asyncio.subprocess.Process:
+    # Each start picks the calendar up where the test's running clock is, so the second
+    # process sees the first one's leases run out as a real restart would.
+    pinned = {**env, "LIAISON_CLOCK_START": RUNNING_CLOCK.now().isoformat()}
     return await asyncio.create_subprocess_exec(
         *deliver_command(),
-        env=env,
+        env=pinned,
         cwd=cwd,  # no .env there: the environment alone configures the command
         stdin=asyncio.subprocess.DEVNULL,
         stdout=log,

@@ -26,11 +26,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
 from bot.delivery import DeliverySettings, DeliveryWorker
-from services.clock import SystemClock
 from services.identities import touch_identity
 from services.outbox import Outgoing, Recipient, enqueue
 from storage.db import Database
 from storage.models import OutboxMessage
+from tests.conftest import RUNNING_CLOCK
 from tests.support.fake_bot_api import CallRecord, FakeBotAPI
 
 CHATS = (2001, 2002, 2003, 2004, 2005)
@@ -65,12 +65,12 @@ def worker_for(db: Database, bot: Bot, files: Path) -> DeliveryWorker:
         tz=ZoneInfo("Asia/Shanghai"),
         files_dir=files,
     )
-    return DeliveryWorker(db, SystemClock(), {"telegram": bot}, settings)
+    return DeliveryWorker(db, RUNNING_CLOCK, {"telegram": bot}, settings)
 
 
 async def queue_two_each(db: Database) -> list[str]:
     """Two messages to every chat, the first round before the second; return their texts."""
-    now = dt.datetime.now(dt.UTC)
+    now = RUNNING_CLOCK.now()
     texts = []
     async with db.session() as session:
         people = [

@@ -13,7 +13,8 @@ real aiogram client to run a bot against it, in long-polling or in webhook mode:
 It answers with Telegram's JSON shapes and error descriptions, records every call
 (``calls``, ``calls_of``, ``sent_to``, ``stats``), simulates users (``user_message``,
 ``user_callback``, ``push_update``), pushes updates to a webhook like Telegram does, and
-injects faults (``fail_next``, ``block_chat``, ``rate_limit``, ``per_chat_limit``).
+injects faults (``fail_next``, ``fail_every``, ``fail_randomly``, ``block_chat``, ``rate_limit``,
+``per_chat_limit``).
 
 It models one bot: the update queue, the webhook and the message ids are shared by every
 token; only the identity in getMe and in ``from`` follows the token. Not modelled on purpose:
@@ -30,6 +31,7 @@ import itertools
 import json
 import logging
 import mimetypes
+import random
 import re
 import time
 from collections import Counter, deque
@@ -291,6 +293,26 @@ class _Fault:
         return self.chat_id is None or record.chat_id == self.chat_id
 
 
+@dataclass(slots=True)
+class _RecurringFault:
+    """Fails every ``every``-th matching call, or each one with ``probability`` (seeded)."""
+
+    method: str
+    error: ApiError
+    every: int | None
+    probability: float
+    rng: random.Random
+    seen: int = 0
+
+    def strikes(self, record: CallRecord) -> bool:
+        if self.method not in ("*", record.method):
+            return False
+        self.seen += 1
+        if self.every is not None:
+            return self.seen % self.every == 0
+        return self.rng.random() < self.probability
+
+
 class _TokenBucket:
     """Refills ``rate`` tokens a second up to a burst of about one second's worth."""
 
@@ -523,6 +545,7 @@ class FakeBotAPI:
 
         # Faults.
         self._faults: list[_Fault] = []
+        self._recurring: list[_RecurringFault] = []
         self._blocked: set[int] = set()
         self._global_bucket: _TokenBucket | None = None
         self._per_chat_rate: float | None = None
@@ -748,6 +771,56 @@ class FakeBotAPI:
         chat = _as_int(chat_id)
         self._faults.append(_Fault(name, error, count, chat if chat is not None else chat_id))
 
+    def fail_every(
+        self, method: str, every: int, *, status: int = 500, retry_after: int = 1
+    ) -> None:
+        """Fail every ``every``-th call of ``method`` (``"*"``: any) with ``status``, for good.
+
+        Calls are counted per rule, failed ones included; a 429 carries ``retry_after``.
+        Several rules may run at once (a 429 every 7th send, a 500 every 11th); a call two
+        rules pick fails with the first one added.
+        """
+        if every < 1:
+            raise ValueError("every must be at least 1")
+        self._add_recurring(method, status, retry_after, every=every)
+
+    def fail_randomly(
+        self,
+        method: str,
+        probability: float,
+        *,
+        status: int = 500,
+        retry_after: int = 1,
+        seed: int = 0,
+    ) -> None:
+        """Fail each call of ``method`` with ``probability``, drawn from a generator seeded
+        with ``seed``, so that a run's failures can be replayed."""
+        if not 0.0 <= probability <= 1.0:
+            raise ValueError("probability must be between 0 and 1")
+        self._add_recurring(method, status, retry_after, probability=probability, seed=seed)
+
+    def _add_recurring(
+        self,
+        method: str,
+        status: int,
+        retry_after: int,
+        *,
+        every: int | None = None,
+        probability: float = 0.0,
+        seed: int = 0,
+    ) -> None:
+        if status < 400:
+            raise ValueError("an injected failure needs an error status (>= 400)")
+        if status == 429:
+            error = _too_many_requests(retry_after)
+        else:
+            default = _DEFAULT_DESCRIPTIONS.get(status) or HTTPStatus(status).phrase
+            error = ApiError(status, default)
+        name = "*" if method == "*" else _CANONICAL.get(method.lower(), method)
+        self._recurring.append(
+            _RecurringFault(name, error, every, probability, random.Random(seed))
+        )
+
     def block_chat(self, chat_id: int) -> None:
         """Answer 403 to every call acting on this chat, like a user who blocked the bot."""
         self._blocked.add(chat_id)
@@ -769,8 +842,9 @@ class FakeBotAPI:
         self._chat_buckets.clear()
 
     def reset_faults(self) -> None:
-        """Drop pending ``fail_next`` faults, blocked chats and rate limits."""
+        """Drop pending and recurring faults, blocked chats and rate limits."""
         self._faults.clear()
+        self._recurring.clear()
         self._blocked.clear()
         self._global_bucket = None
         self._per_chat_rate = None
@@ -783,6 +857,10 @@ class FakeBotAPI:
                 if fault.remaining <= 0:
                     self._faults.remove(fault)
                 raise fault.error
+        # Every rule counts every call it matches, so one rule's cadence ignores the others.
+        struck = [rule.error for rule in self._recurring if rule.strikes(record)]
+        if struck:
+            raise struck[0]
 
     def _gate(self, record: CallRecord, chat: int) -> None:
         """Blocked chats and rate limits; called once a call is valid, before it acts."""
