@@ -1,22 +1,38 @@
-"""Telegram: long polling by default, a webhook (secret checked) when a public URL is set."""
+"""Telegram: long polling by default, a webhook (secret checked) when a public URL is set.
+
+Either way an update is acknowledged only once it is stored in the update inbox
+(bot/inbox.py): the webhook answers 200 after the commit, and polling asks for the next batch,
+which confirms the previous one, only after that batch is committed.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.methods import GetUpdates
 from aiogram.types import BotCommand
+from aiogram.utils.backoff import Backoff, BackoffConfig
 from aiogram.utils.i18n import gettext as _
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import AppContext
+from bot.channels.raw_updates import MalformedUpdateError, dump_update, parse_update
+from bot.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
+
+WEBHOOK_AUTH_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's updates are a few kilobytes; anything far larger is not one.
+MAX_UPDATE_BYTES = 1024 * 1024
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits for updates
+POLL_BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -50,6 +66,9 @@ class TelegramChannel:
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         ctx.channels[self.bot.id] = "telegram"
+        self.inbox = UpdateInbox(
+            ctx.db, ctx.clock, dp, self.bot, max_in_flight=settings.max_concurrent_updates * 32
+        )
         self._polling: asyncio.Task[None] | None = None
 
     @property
@@ -65,14 +84,38 @@ class TelegramChannel:
         return hashlib.sha256(f"webhook:{self.token}".encode()).hexdigest()[:48]
 
     def add_webhook_route(self, app: web.Application) -> None:
-        """Serve the webhook on the shared web server; calls without the secret get 401."""
-        handler = SimpleRequestHandler(
-            dispatcher=self.dp, bot=self.bot, secret_token=self.webhook_secret
-        )
-        handler.register(app, path=self.ctx.settings.webhook_path)
+        """Serve the webhook on the shared web server."""
+        app.router.add_post(self.ctx.settings.webhook_path, self.on_webhook)
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """Store one update, then answer 200; refuse with a 4xx whatever is not one.
+
+        401 without the secret, 413 past the size limit, 400 for anything but an update.
+        """
+        given = request.headers.get(WEBHOOK_AUTH_HEADER, "").encode(errors="replace")
+        if not hmac.compare_digest(given, self.webhook_secret.encode()):
+            return web.Response(status=401, text="wrong secret token")
+        if (request.content_length or 0) > MAX_UPDATE_BYTES:
+            return web.Response(status=413, text="too large for an update")
+        body = await request.read()  # a chunked body is capped by the app's client_max_size
+        if len(body) > MAX_UPDATE_BYTES:
+            return web.Response(status=413, text="too large for an update")
+        try:
+            update, payload = parse_update(body, self.bot)
+        except MalformedUpdateError as error:
+            log.info("webhook request refused: %s", error)
+            return web.Response(status=400, text=f"malformed update: {error}")
+        try:
+            await self.inbox.put([(update.update_id, payload)])
+        except (SQLAlchemyError, OSError):
+            # Not acknowledged, so Telegram sends it again later.
+            log.exception("update %s could not be stored", update.update_id)
+            return web.Response(status=503, text="try again later")
+        return web.json_response({})
 
     async def start(self) -> None:
-        """Publish the command menu, then register the webhook or start polling."""
+        """Handle what the inbox kept, publish the menu, then register the webhook or poll."""
+        self.inbox.start()
         await self._set_commands()
         allowed = self.dp.resolve_used_update_types()
         if self.webhook_mode:
@@ -85,12 +128,30 @@ class TelegramChannel:
             log.info("Telegram webhook set to %s", self.ctx.settings.webhook_url)
             return
         await self.bot.delete_webhook(drop_pending_updates=False)
-        self._polling = asyncio.create_task(
-            self.dp.start_polling(
-                self.bot, handle_signals=False, close_bot_session=False, allowed_updates=allowed
-            )
-        )
+        self._polling = asyncio.create_task(self._poll(allowed), name="telegram-polling")
         log.info("Telegram long polling started")
+
+    async def _poll(self, allowed: list[str]) -> None:
+        """Long polling whose offset moves past a batch only once the inbox holds it."""
+        request = GetUpdates(timeout=POLL_TIMEOUT, allowed_updates=allowed)
+        # The request must outlive the long poll, or every quiet poll would end in a timeout.
+        request_timeout = int(self.bot.session.timeout + POLL_TIMEOUT)
+        backoff = Backoff(config=POLL_BACKOFF)
+        while True:
+            try:
+                updates = await self.bot(request, request_timeout=request_timeout)
+                await self.inbox.put(
+                    [(update.update_id, dump_update(update)) for update in updates]
+                )
+            except Exception as error:
+                # Telegram unreachable, a 5xx, the database busy: the same batch is asked
+                # for again, since its offset was not moved.
+                log.error("getUpdates failed, retrying in %.1fs: %r", backoff.next_delay, error)
+                await backoff.asleep()
+                continue
+            backoff.reset()
+            if updates:
+                request.offset = updates[-1].update_id + 1
 
     async def _set_commands(self) -> None:
         i18n = self.ctx.i18n
@@ -99,12 +160,11 @@ class TelegramChannel:
                 await self.bot.set_my_commands(bot_commands(), language_code=language_code)
 
     async def stop(self) -> None:
-        """Stop polling and close the HTTP session."""
+        """Stop polling, let the updates being handled finish, close the HTTP session."""
         if self._polling is not None:
-            try:
-                await self.dp.stop_polling()
-            except RuntimeError:
-                log.debug("polling had already stopped")
+            # The batch in flight is not confirmed: Telegram sends it again to the next poll.
+            self._polling.cancel()
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
+        await self.inbox.stop()
         await self.bot.session.close()

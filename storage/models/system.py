@@ -1,18 +1,39 @@
-"""Plumbing tables: processed updates and dialog state."""
+"""Plumbing tables: the update inbox, processed updates and dialog state."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, Text
+from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 import storage.models._naming  # noqa: F401  (naming convention first)
 from storage.types import UTCDateTime
 
 
+class InboxUpdate(SQLModel, table=True):
+    """A raw update as it arrived, stored before it was acknowledged, then handled from here.
+
+    ``state`` is ``received`` until the dispatcher has had it, then ``handled`` (or ``failed``
+    when the dispatcher itself raised); its payload is emptied then, and the row is kept a
+    day, then pruned.
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_waiting", "bot_id", "state", "update_id"),)
+
+    bot_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="received", max_length=20)
+    received_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    handled_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
+    )
+
+
 class ProcessedUpdate(SQLModel, table=True):
-    """An update id seen once per bot; a replay finds its row and is ignored."""
+    """An update id whose handling is over, once per bot; a replay finds its row and is ignored."""
 
     __tablename__ = "processed_update"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.runner import serve
 from bot.settings import Settings
@@ -172,6 +175,63 @@ async def test_report_over_the_webhook_and_a_replay(fake: FakeBotAPI, running: S
     await user.tap(langs, "English", "Language set: English.")
     number = await run_report(user)
     assert (await stored_issue(running, number)).channel == "telegram"
+
+
+@pytest.mark.parametrize("running", [{"webhook": True}], indirect=True)
+async def test_malformed_webhook_requests_get_400_and_no_traceback(
+    fake: FakeBotAPI, running: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = str(running.webhook_url)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "e2e-secret", "Content-Type": "application/json"}
+    good = {
+        "update_id": 880001,
+        "message": {
+            "message_id": 1,
+            "from": {"id": CHAT, "is_bot": False, "first_name": "T", "language_code": "en"},
+            "chat": {"id": CHAT, "type": "private"},
+            "date": 1_795_000_000,
+            "text": "/help",
+        },
+    }
+    wrong_types = {**good, "message": {**good["message"], "chat": {"id": "me", "type": 5}}}
+    bodies = [
+        json.dumps(good)[:-9].encode(),  # truncated
+        json.dumps([good]).encode(),  # an array
+        json.dumps(wrong_types).encode(),
+        json.dumps({**good, "update_id": "x"}).encode(),
+    ]
+    with caplog.at_level(logging.INFO):
+        async with aiohttp.ClientSession(headers=headers) as session:
+            for body in bodies:
+                async with session.post(url, data=body) as response:
+                    assert response.status == 400, body
+            async with session.post(url, data=json.dumps(good)) as response:
+                assert response.status == 200
+        await TelegramUser(fake, CHAT).expect("How this works")
+    troubles = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert troubles == []
+
+
+async def test_polling_confirms_a_batch_only_once_it_is_stored(
+    fake: FakeBotAPI, running: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.inbox import UpdateInbox
+
+    store = UpdateInbox.put
+    failures: list[int] = []
+
+    async def failing_once(self: UpdateInbox, updates: Sequence[tuple[int, str]]) -> int:
+        if updates and not failures:
+            failures.append(updates[0][0])
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return await store(self, updates)
+
+    monkeypatch.setattr(UpdateInbox, "put", failing_once)
+    user = TelegramUser(fake, CHAT)
+    await user.say("/help", "How this works")
+    assert failures  # the first attempt failed, the batch was asked for again
+    assert len(fake.sent_to(CHAT)) == 1
+    assert fake.pending_updates == []
 
 
 async def test_web_chat_runs_beside_telegram(fake: FakeBotAPI, running: Settings) -> None:
