@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.issues import IssueDraft
-from services.privacy_forget import ForgetResult, forget_resident, linked_account
+from services.privacy_forget import ForgetResult, forget_resident, linked_account, settle_erasure
 from services.reference import display_name
+from services.webchat_files import FileKind
 from storage.models import (
     Attachment,
     ChatIdentity,
@@ -28,6 +29,7 @@ from storage.models import (
     Resident,
     Station,
     StationSubscription,
+    WebChatFile,
 )
 
 EXPORT_FORMAT = "liaison-resident-data/1"
@@ -39,6 +41,7 @@ __all__ = [
     "forget_resident",
     "holds_only_the_chat",
     "linked_account",
+    "settle_erasure",
 ]
 
 
@@ -85,6 +88,7 @@ async def export_resident_data(
         "station_subscriptions": [],
         "unfinished_report": await _draft(session, draft, locale) if draft else None,
         "messages": await _messages(session, identity_id),
+        "web_chat_files": await _web_files(session, identity),
     }
     if resident is not None and resident.id is not None:
         data["cases"] = await _cases(session, resident.id, locale)
@@ -95,7 +99,14 @@ async def export_resident_data(
 def holds_only_the_chat(data: Mapping[str, Any]) -> bool:
     """Whether an export holds nothing beyond the chat itself."""
     return not any(
-        data.get(key) for key in ("cases", "station_subscriptions", "unfinished_report", "messages")
+        data.get(key)
+        for key in (
+            "cases",
+            "station_subscriptions",
+            "unfinished_report",
+            "messages",
+            "web_chat_files",
+        )
     )
 
 
@@ -208,6 +219,34 @@ async def _messages(session: AsyncSession, identity_id: int) -> list[dict[str, A
             "due_at": _when(row.due_at),
             "sent_at": _when(row.sent_at),
             "state": row.state,
+        }
+        for row in rows
+    ]
+
+
+async def _web_files(session: AsyncSession, identity: ChatIdentity | None) -> list[dict[str, Any]]:
+    """The files the web chat keeps for this chat: uploads and files it was sent."""
+    if identity is None or identity.channel != "web":
+        return []
+    rows = (
+        await session.execute(
+            select(WebChatFile)
+            .where(
+                col(WebChatFile.chat_id) == identity.chat_id,
+                col(WebChatFile.kind) != FileKind.SHOWN,
+            )
+            .order_by(col(WebChatFile.created_at), col(WebChatFile.id))
+        )
+    ).scalars()
+    return [
+        {
+            "kind": row.kind,
+            "name": row.name,
+            "type": row.mime_type,
+            "size": row.size,
+            "file_id": row.file_id,
+            "stored_at": _when(row.created_at),
+            "expires_at": _when(row.expires_at),
         }
         for row in rows
     ]

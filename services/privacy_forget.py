@@ -5,12 +5,17 @@ deleted: it loses its link to the resident, the phone number and its consent, th
 the draft token and the photos, and keeps its number, station, category, description, dates,
 status, rating and timeline. The phone number, and any mobile number the resident typed into
 their own words, is also cut out of the texts that stay (see ``privacy_redact``).
+
+A web chat's history and its claims on files are rows too (see ``webchat_files``): they go in
+the same transaction, found by the chat id, so nothing depends on what a running process
+remembers. The files whose bytes may then be deleted are returned to the caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +27,11 @@ from sqlmodel import col
 from services.audit import Actor, audit
 from services.errors import DomainError
 from services.privacy_redact import mobiles_in, redact, redact_desk_texts
-from storage.db import write_transaction
+from services.webchat_files import forget_chat_files, unreferenced
+from services.webchat_history import forget_history, redact_histories
+from storage.db import flush_erased, write_transaction
 from storage.enums import ActorKind, Channel, Role
 from storage.models import (
-    ActivityPhoto,
     Attachment,
     AuditEntry,
     ChatIdentity,
@@ -40,6 +46,8 @@ from storage.models import (
     StaffBinding,
     StationSubscription,
 )
+
+log = logging.getLogger(__name__)
 
 # Keys that would carry personal data in the JSON of an audit entry about a case.
 PERSONAL_KEYS = frozenset(
@@ -100,10 +108,12 @@ async def forget_resident(
     """Erase the resident behind a chat, in one transaction; see the module docstring.
 
     ``dialog_keys`` are the chat's rows in the dialog-state table; ``media_candidates`` are
-    web chat files the chat showed (uploads, a draft's photos). The result's ``media_keys``
-    are the web chat files of the erased data that nothing kept still refers to: files are
-    stored by content, so another case with the same photo keeps it. A member's, staff
-    member's or department's chat is refused with ``DomainError("not_a_resident")``.
+    more web chat files to consider (a draft's photos). The web chat's own rows for the chat
+    (its history, the files it uploaded, was sent or shown) are found here. The result's
+    ``media_keys`` are the web chat files of the erased data that nothing kept still refers
+    to: files are stored by content, so another chat's copy of the same photo keeps it. A
+    member's, staff member's or department's chat is refused with
+    ``DomainError("not_a_resident")``.
     """
     async with write_transaction(session):
         if await linked_account(session, identity_id=identity_id) is not None:
@@ -113,8 +123,9 @@ async def forget_resident(
             await session.execute(select(Resident).where(col(Resident.identity_id) == identity_id))
         ).scalar_one_or_none()
         web_photos: set[str] = set()
+        phones: set[str] = set()
         if resident is not None and resident.id is not None:
-            web_photos = await _anonymise_cases(session, resident.id, removed)
+            web_photos, phones = await _anonymise_cases(session, resident.id, removed)
             removed["subscriptions"] = _count(
                 await session.execute(
                     delete(StationSubscription).where(
@@ -136,10 +147,18 @@ async def forget_resident(
             if (keys := list(dialog_keys))
             else 0
         )
+        web_files: set[str] = set()
+        identity = await session.get(ChatIdentity, identity_id)
+        if identity is not None and identity.channel == Channel.WEB:
+            web_files = await forget_chat_files(session, chat_id=identity.chat_id)
+            removed["web_history"] = await forget_history(session, chat_id=identity.chat_id)
+        if phones:
+            # Staff and assignees who read the case in the web chat have the number on screen.
+            await redact_histories(session, phones)
         removed["chats"] = _count(
             await session.execute(delete(ChatIdentity).where(col(ChatIdentity.id) == identity_id))
         )
-        media_keys = await _unreferenced(session, web_photos | set(media_candidates))
+        media_keys = await unreferenced(session, web_photos | web_files | set(media_candidates))
         audit(
             session,
             actor=Actor(ActorKind.RESIDENT),
@@ -152,10 +171,23 @@ async def forget_resident(
     return ForgetResult(removed=removed, media_keys=media_keys)
 
 
+async def settle_erasure(session: AsyncSession) -> None:
+    """Once every trace is gone (the dialog state too), empty SQLite's write-ahead log.
+
+    The log holds the pages as they were before the erasure until a checkpoint; secure
+    deletion (see storage.db) has already overwritten the freed space in the database file.
+    """
+    if not await flush_erased(session):
+        log.warning("the write-ahead log was busy after an erasure; the next checkpoint clears it")
+
+
 async def _anonymise_cases(
     session: AsyncSession, resident_id: int, removed: dict[str, int]
-) -> set[str]:
-    """Strip the resident's cases of what identifies them; return their web chat photos."""
+) -> tuple[set[str], set[str]]:
+    """Strip the resident's cases of what identifies them.
+
+    Returns the cases' web chat photos and the phone numbers that were cut out.
+    """
     issues = (
         (await session.execute(select(Issue).where(col(Issue.resident_id) == resident_id)))
         .scalars()
@@ -163,7 +195,7 @@ async def _anonymise_cases(
     )
     removed["cases"] = len(issues)
     if not issues:
-        return set()
+        return set(), set()
     ids = [issue.id for issue in issues if issue.id is not None]
     phones = {issue.contact_phone for issue in issues if issue.contact_phone}
     # A number the resident typed into their own words is theirs too, consent or not.
@@ -211,7 +243,7 @@ async def _anonymise_cases(
         await _redact_timeline(session, ids, phones)
         await redact_desk_texts(session, ids, phones)
     await _scrub_audit(session, ids, [issue.number for issue in issues], phones)
-    return web_photos
+    return web_photos, phones
 
 
 async def _redact_timeline(session: AsyncSession, ids: list[int], phones: Collection[str]) -> None:
@@ -246,14 +278,3 @@ async def _scrub_audit(
         await session.execute(
             update(AuditEntry).where(col(AuditEntry.id) == entry.id).values(**values)
         )
-
-
-async def _unreferenced(session: AsyncSession, candidates: set[str]) -> tuple[str, ...]:
-    """The candidate files no remaining case photo or activity photo refers to."""
-    if not candidates:
-        return ()
-    kept: set[str] = set()
-    for column in (col(Attachment.file_id), col(ActivityPhoto.file_id)):
-        found = await session.execute(select(column).where(column.in_(candidates)))
-        kept.update(found.scalars())
-    return tuple(sorted(candidates - kept))

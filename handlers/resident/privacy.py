@@ -2,9 +2,10 @@
 
 /forget asks first; its buttons carry a one-time nonce kept in the dialog state, so a stale,
 replayed or forged confirmation erases nothing. Erasing runs in one transaction (see
-:mod:`services.privacy_forget`); then the dialog state goes through the FSM storage (its
-in-memory copy included) and a channel that remembers chats itself (the web chat's history
-and uploads) is told to forget this one. Nothing runs after the handler that writes a row for
+:mod:`services.privacy_forget`), which also finds the web chat's history and files of the
+chat in the database; then the dialog state goes through the FSM storage (its in-memory copy
+included) and a channel that keeps files itself (the web chat) deletes the freed ones from
+its disk and redraws the chat's open pages. Nothing runs after the handler that writes a row for
 the chat: the identity is touched and the update recorded before it, and the update record
 holds no chat id.
 """
@@ -22,11 +23,12 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import KeyBuilder
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
+from handlers.exports import PersonalExport
 from handlers.messaging import show_choice
 from handlers.resident.flow import ask_again, in_report
 from handlers.resident.privacy_texts import (
@@ -44,6 +46,7 @@ from services.privacy import (
     forget_resident,
     holds_only_the_chat,
     linked_account,
+    settle_erasure,
 )
 from storage.models import ChatIdentity
 
@@ -55,14 +58,10 @@ ACTIONS = frozenset({"erase", "keep"})
 
 @runtime_checkable
 class ChatMemory(Protocol):
-    """A channel session that keeps chats itself (the web chat: history and files)."""
-
-    def chat_files(self, chat_id: int) -> set[str]:
-        """The channel's files the chat was shown."""
-        ...
+    """A channel session that keeps files and open pages itself (the web chat)."""
 
     async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
-        """Forget the chat and delete the given files."""
+        """Delete the given files and redraw the chat's open pages empty."""
         ...
 
 
@@ -134,7 +133,7 @@ async def my_data(
         )
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     name = f"mydata-{now:%Y%m%d-%H%M%S}.json"
-    await message.answer_document(BufferedInputFile(body, filename=name), caption=caption)
+    await message.answer_document(PersonalExport(body, filename=name), caption=caption)
     await _back_to_draft(turn)
 
 
@@ -216,8 +215,7 @@ async def _erase(
     candidates: set[str] = set()
     if memory is not None:
         draft = await _draft(state, channel)
-        candidates = memory.chat_files(chat_id)
-        candidates |= {photo.file_id for photo in draft.photos} if draft else set()
+        candidates = {photo.file_id for photo in draft.photos} if draft else set()
     try:
         result = await forget_resident(
             session,
@@ -238,6 +236,7 @@ async def _erase(
     await show_choice(callback, _("Your data was erased."))
     if memory is not None:
         await memory.forget_chat(chat_id, result.media_keys)
+    await settle_erasure(session)
     await bot.send_message(
         chat_id,
         _(

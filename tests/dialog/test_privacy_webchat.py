@@ -18,6 +18,7 @@ from bot.app import AppContext
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.frames import Sender
 from services.clock import ManualClock
+from services.webchat_files import FileKind
 from storage.db import Database
 from storage.models import Attachment, ChatIdentity, Issue, Resident
 from tests.support.flows import submit_report, write_report_until_review
@@ -49,17 +50,37 @@ def png(seed: str) -> bytes:
 
 
 class Socket:
-    """The page's socket; only refused frames are written to it."""
+    """The page's socket: refused frames arrive as JSON, everything the bot draws as text."""
+
+    closed = False
 
     def __init__(self) -> None:
         self.sent: list[Any] = []
+        self.pushed: list[dict[str, Any]] = []
 
     async def send_json(self, data: Any) -> None:
         self.sent.append(data)
 
+    async def send_str(self, data: str) -> None:
+        self.pushed.append(json.loads(data))
+
+
+async def upload(
+    webchat: WebChat, chat_id: int, data: bytes, name: str, address: str = "127.0.0.1"
+) -> str:
+    """What the upload route does with a file: claim it for the chat, then store it."""
+    stored = webchat.media.describe(data, name=name)
+    await webchat.store.hold(stored, chat_id=chat_id, kind=FileKind.UPLOAD, client_address=address)
+    webchat.media.write(data, stored)
+    return stored.file_id
+
 
 class WebUser:
-    """A web chat page, driven with the same calls as ``ChatUser`` (enough for the flows)."""
+    """A web chat page, driven with the same calls as ``ChatUser`` (enough for the flows).
+
+    It draws what it is pushed, as the browser does: messages, edits, deletions, and the
+    history the server sends when the chat is erased.
+    """
 
     _frames = itertools.count(1)
 
@@ -69,19 +90,38 @@ class WebUser:
         self.sender = Sender(chat_id=chat_id, language_code="en")
         self.images: dict[str, bytes] = {}
         self.socket = Socket()
+        self.page: list[dict[str, Any]] = []
+        webchat.hub.attach(chat_id, self.socket)  # type: ignore[arg-type]
 
     def history(self) -> list[dict[str, Any]]:
-        return list(self.webchat.hub.room(self.chat_id).history)
+        return list(self.page)
+
+    def _draw(self, event: dict[str, Any]) -> None:
+        if event["type"] == "history":
+            self.page = list(event["events"])
+        elif event["type"] == "message":
+            self.page.append(event)
+        elif event["type"] == "delete":
+            self.page = [e for e in self.page if e["message_id"] != event["message_id"]]
+        elif event["type"] == "edit":
+            for shown in self.page:
+                if shown["message_id"] == event["message_id"]:
+                    shown["inline_keyboard"] = event["inline_keyboard"]
+                    if event["html"] is not None:
+                        shown["html"] = event["html"]
 
     async def frame(self, kind: str, **fields: Any) -> list[SimpleNamespace]:
-        before = {event.get("message_id") for event in self.history()}
+        seen = len(self.socket.pushed)
         raw = json.dumps({"type": kind, "id": f"f{next(self._frames)}", **fields})
         await self.webchat.handle_frame(raw, sender=self.sender, socket=self.socket)  # type: ignore[arg-type]
         assert self.socket.sent == []
+        fresh = self.socket.pushed[seen:]
+        for event in fresh:
+            self._draw(event)
         return [
             SimpleNamespace(text=event.get("html"), event=event)
-            for event in self.history()
-            if event["type"] == "message" and event["message_id"] not in before
+            for event in fresh
+            if event["type"] == "message"
         ]
 
     async def send(self, text: str) -> list[SimpleNamespace]:
@@ -108,8 +148,8 @@ class WebUser:
 
     async def photo(self, name: str = "photo") -> list[SimpleNamespace]:
         data = self.images.get(name) or png(f"{self.chat_id}:{name}")
-        stored = self.webchat.media.store(data, name=f"{name}.png")
-        return await self.frame("file", file_id=stored.file_id)
+        file_id = await upload(self.webchat, self.chat_id, data, f"{name}.png")
+        return await self.frame("file", file_id=file_id)
 
     async def location(self, latitude: float, longitude: float) -> list[SimpleNamespace]:
         return await self.frame("location", latitude=latitude, longitude=longitude)
@@ -171,6 +211,9 @@ async def test_forget_in_the_web_chat_leaves_no_trace(
     assert [webchat.media.path(key) for key in gone] == [None] * 4
     assert webchat.media.path(file_id(shared)) is not None
     assert other.history(), "another chat's history stays"
+    # The chat's history went from the database too; what the page was told after is not kept.
+    assert await webchat.store.history(CHAT) == []
+    assert await webchat.store.history(OTHER_CHAT) != []
     needles = Needles(CHAT, texts=(PHONE, DRAFT_PHONE, *gone), numbers=(*CASE_AT, *DRAFT_AT))
     assert await leftovers(sqlite_db, needles) == []
     async with sqlite_db.session() as session:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
+from aiogram.types import TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
@@ -18,16 +21,22 @@ from bot.channels.webchat.frames import FrameError, Sender, build_update
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.identity import CookieSigner, Persona
 from bot.channels.webchat.media import MediaStore
+from bot.channels.webchat.quota import UploadQuota
 from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
+from bot.channels.webchat.store import WebChatStore
 from bot.settings import Settings
 from handlers.texts import N_
 from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
 from services.demo_data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
 from services.identities import locale_from_language_code
+from services.invite_sources import InviteSource, address_source
+from services.invites import source_ledger
 
 log = logging.getLogger(__name__)
 
 SIGNING_KEY_FILE = "web_signing.key"
+# Workflow data key: the page's own message, stored once the update passed the flood check.
+SHOWN_KEY = "webchat_shown"
 
 
 def web_secret(settings: Settings) -> bytes:
@@ -53,13 +62,31 @@ class WebChat:
         secret = web_secret(ctx.settings)
         self.hub = WebChatHub()
         self.media = MediaStore(Path(ctx.settings.upload_dir), secret)
+        # File links expire by the bot's clock, the one tests and rehearsals move.
+        self.media.clock = ctx.clock
+        # Wrong invitation codes by client address: a new cookie is a new chat, not a new person.
+        self.invite_sources = source_ledger()
         self.signer = CookieSigner(secret)
+        settings = ctx.settings
+        self.store = WebChatStore(ctx.db, ctx.clock, history_length=settings.webchat_history_length)
+        self.uploads = UploadQuota(
+            per_chat=settings.webchat_uploads_per_hour,
+            per_address=settings.webchat_uploads_per_address_hour,
+        )
+        self.pending_bytes_cap = settings.webchat_address_pending_mb * 1024 * 1024
+        self.session = WebChatSession(
+            self.hub,
+            self.media,
+            self.store,
+            ctx.clock.now,
+            export_lifetime=dt.timedelta(hours=settings.webchat_export_hours),
+        )
         self.bot = Bot(
-            WEB_BOT_TOKEN,
-            session=WebChatSession(self.hub, self.media, ctx.clock.now),
-            default=DefaultBotProperties(parse_mode="HTML"),
+            WEB_BOT_TOKEN, session=self.session, default=DefaultBotProperties(parse_mode="HTML")
         )
         ctx.channels[self.bot.id] = "web"
+        # Registered after the dispatcher's own: a flooding chat's messages are never stored.
+        dp.update.outer_middleware(self._keep_shown)
         self.personas: list[Persona] = [Persona(key="resident", label=N_("Resident"))]
         if ctx.settings.demo:
             self.personas += [
@@ -90,7 +117,7 @@ class WebChat:
             frame: Any = json.loads(raw)
         except ValueError:
             frame = None
-        message_id = self.hub.next_message_id()
+        message_id = await self.store.next_message_id()
         try:
             update, shown = build_update(
                 frame,
@@ -103,11 +130,47 @@ class WebChat:
             log.info("web chat %s: frame refused (%s)", sender.chat_id, error.code)
             await socket.send_json({"type": "error", "text": self._frame_error(error, sender)})
             return
+        file_id = _file_of(update)
+        if file_id is not None and not await self._uploaded(sender, file_id):
+            log.info("web chat %s: frame refused (not its file)", sender.chat_id)
+            text = self._frame_error(FrameError("unknown_file"), sender)
+            await socket.send_json({"type": "error", "text": text})
+            return
         if update.callback_query is not None:
             self.hub.remember_callback(update.callback_query.id, sender.chat_id)
-        if shown:
-            self.hub.record(sender.chat_id, shown)
-        await self.dp.feed_update(self.bot, update)
+        try:
+            await self.dp.feed_update(
+                self.bot,
+                update,
+                invite_source=self._source(sender),
+                **{SHOWN_KEY: (sender.chat_id, shown) if shown else None},
+            )
+        finally:
+            self.session.update_done(sender.chat_id)
+
+    async def _keep_shown(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """Store the page's own message in its history, now that the update is let through."""
+        shown = data.get(SHOWN_KEY)
+        if shown is not None and data.get("bot") is self.bot:
+            chat_id, frame = shown
+            await self.store.record(chat_id, frame)
+        return await handler(event, data)
+
+    async def _uploaded(self, sender: Sender, file_id: str) -> bool:
+        """Whether the page's browser uploaded the file, as itself or as its demo persona."""
+        for owner in {sender.chat_id, sender.browser_chat_id}:
+            if owner is not None and await self.store.uploaded_by(owner, file_id):
+                return True
+        return False
+
+    def _source(self, sender: Sender) -> InviteSource | None:
+        key = address_source(sender.address)
+        return InviteSource(f"web:{key}", self.invite_sources) if key is not None else None
 
     def _frame_error(self, error: FrameError, sender: Sender) -> str:
         i18n = self.ctx.i18n
@@ -119,7 +182,23 @@ class WebChat:
                 return _("That file is no longer here. Please attach it again.")
             return _("That message could not be read. Please try again.")
 
+    async def history(self, chat_id: int) -> list[dict[str, Any]]:
+        """What a page of the chat draws when it opens."""
+        return await self.store.history(chat_id)
+
     async def close(self) -> None:
         """Close every open page."""
         for socket in self.hub.all_sockets():
             await socket.close()
+
+
+def _file_of(update: Update) -> str | None:
+    """The web file a page's message carries, if any."""
+    message = update.message
+    if message is None:
+        return None
+    if message.photo:
+        return message.photo[-1].file_id
+    if message.document is not None:
+        return message.document.file_id
+    return None

@@ -30,6 +30,9 @@ from aiogram.types import InputFile
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.render import inline_keyboard, reply_keyboard, to_html
+from bot.channels.webchat.store import WebChatStore
+from handlers.exports import PersonalExport
+from services.webchat_files import FileKind
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +55,24 @@ class WebChatUnsupportedError(TelegramBadRequest):
 class WebChatSession(BaseSession):
     """Renders sendMessage, sendPhoto, editMessageText and friends as JSON events."""
 
-    def __init__(self, hub: WebChatHub, media: MediaStore, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        hub: WebChatHub,
+        media: MediaStore,
+        store: WebChatStore,
+        now: Callable[[], dt.datetime],
+        *,
+        export_lifetime: dt.timedelta,
+    ) -> None:
         super().__init__()
         self.hub = hub
         self.media = media
+        self.store = store
         self.now = now
+        self.export_lifetime = export_lifetime
+        # Chats erased during the update being handled: what the bot still says to them is
+        # shown, not stored, so the erasure leaves no row behind.
+        self._erased: set[int] = set()
         self._renderers: dict[str, Renderer] = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
@@ -88,16 +104,20 @@ class WebChatSession(BaseSession):
         content = json.dumps({"ok": True, "result": result})
         return cast(TelegramType, self.check_response(bot, method, 200, content).result)
 
-    def chat_files(self, chat_id: int) -> set[str]:
-        """The web files a chat was shown, as candidates for erasing with the chat."""
-        return self.hub.files_of(chat_id)
-
     async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
-        """Erase a chat's history and the given files, unless another chat still shows one."""
-        keep = self.hub.files_elsewhere(chat_id)
-        await self.hub.clear(chat_id)
-        for file_id in set(file_ids) - keep:
+        """Delete the given files from disk and redraw the chat's open pages empty.
+
+        The chat's rows (history, file claims) went with the erasure's transaction; the
+        files given are the ones nothing kept refers to any more.
+        """
+        self._erased.add(chat_id)
+        for file_id in file_ids:
             await asyncio.to_thread(self.media.delete, file_id)
+        await self.hub.clear(chat_id)
+
+    def update_done(self, chat_id: int) -> None:
+        """The chat's update is handled: from now on its messages are stored again."""
+        self._erased.discard(chat_id)
 
     async def close(self) -> None:
         """Nothing to close: the pages belong to the web server."""
@@ -141,7 +161,8 @@ class WebChatSession(BaseSession):
         return message
 
     async def _publish(self, chat_id: int, event: dict[str, Any]) -> None:
-        self.hub.record(chat_id, event)
+        if chat_id not in self._erased:
+            await self.store.record(chat_id, event)
         await self.hub.push(chat_id, event)
 
     async def _get_me(self, bot: Bot, method: Any) -> dict[str, Any]:
@@ -153,7 +174,7 @@ class WebChatSession(BaseSession):
             raise WebChatUnsupportedError(
                 method=method, message="Bad Request: message text is empty or too long"
             )
-        message_id = self.hub.next_message_id()
+        message_id = await self.store.next_message_id()
         await self._publish(
             chat_id,
             self._event(
@@ -179,11 +200,27 @@ class WebChatSession(BaseSession):
         }
 
     async def _file_id(self, bot: Bot, value: str | InputFile, chat_id: int) -> str | None:
-        """A web file id for what was given: a web file id, or bytes to store; None otherwise."""
+        """A web file id for what was given: a web file id, or bytes to store; None otherwise.
+
+        The chat's claim on the file is noted first, so that bytes on disk always have a row
+        (the cleanup job deletes bytes no row refers to).
+        """
         if isinstance(value, InputFile):
             data = b"".join([chunk async for chunk in value.read(bot)])
-            return self.media.store(data, name=value.filename or "file").file_id
-        if self.media.get(value) is not None:
+            stored = self.media.describe(data, name=value.filename or "file")
+            export = isinstance(value, PersonalExport)
+            await self.store.hold(
+                stored,
+                chat_id=chat_id,
+                kind=FileKind.EXPORT if export else FileKind.OUTGOING,
+                lifetime=self.export_lifetime if export else None,
+            )
+            await asyncio.to_thread(self.media.write, data, stored)
+            return stored.file_id
+        stored_file = self.media.get(value)
+        if stored_file is not None:
+            # Someone else's file (a case photo shown to staff): seen, not kept, by this chat.
+            await self.store.hold(stored_file, chat_id=chat_id, kind=FileKind.SHOWN)
             return value
         log.info("web chat %s: file %r is not a web file; shown as text", chat_id, value)
         return None
@@ -191,7 +228,7 @@ class WebChatSession(BaseSession):
     async def _send_photo(self, bot: Bot, method: SendPhoto) -> dict[str, Any]:
         chat_id = self._chat(method)
         file_id = await self._file_id(bot, method.photo, chat_id)
-        message_id = self.hub.next_message_id()
+        message_id = await self.store.next_message_id()
         caption = to_html(bot, method.caption, method.parse_mode)
         if file_id is None:
             await self._publish(
@@ -221,7 +258,7 @@ class WebChatSession(BaseSession):
     async def _send_document(self, bot: Bot, method: SendDocument) -> dict[str, Any]:
         chat_id = self._chat(method)
         file_id = await self._file_id(bot, method.document, chat_id)
-        message_id = self.hub.next_message_id()
+        message_id = await self.store.next_message_id()
         caption = to_html(bot, method.caption, method.parse_mode)
         stored = self.media.get(file_id) if file_id else None
         if file_id is None or stored is None:
@@ -248,7 +285,7 @@ class WebChatSession(BaseSession):
 
     async def _send_location(self, bot: Bot, method: SendLocation) -> dict[str, Any]:
         chat_id = self._chat(method)
-        message_id = self.hub.next_message_id()
+        message_id = await self.store.next_message_id()
         location = {"latitude": method.latitude, "longitude": method.longitude}
         await self._publish(
             chat_id, self._event(message_id, location=location, markup=method.reply_markup)
@@ -260,14 +297,14 @@ class WebChatSession(BaseSession):
         message_id = int(method.message_id or 0)
         html = to_html(bot, method.text, method.parse_mode)
         keyboard = inline_keyboard(method.reply_markup)
-        stored = self.hub.find(chat_id, message_id)
+        stored = await self.store.find(chat_id, message_id)
         if stored is not None:
             if stored.get("html") == html and stored.get("inline_keyboard") == keyboard:
                 raise TelegramBadRequest(
                     method=method,
                     message="Bad Request: message is not modified",
                 )
-            stored.update(html=html, inline_keyboard=keyboard)
+            await self.store.update(chat_id, message_id, html=html, inline_keyboard=keyboard)
         await self.hub.push(
             chat_id,
             {"type": "edit", "message_id": message_id, "html": html, "inline_keyboard": keyboard},
@@ -278,9 +315,7 @@ class WebChatSession(BaseSession):
         chat_id = self._chat(method)
         message_id = int(method.message_id or 0)
         keyboard = inline_keyboard(method.reply_markup)
-        stored = self.hub.find(chat_id, message_id)
-        if stored is not None:
-            stored.update(inline_keyboard=keyboard)
+        await self.store.update(chat_id, message_id, inline_keyboard=keyboard)
         await self.hub.push(
             chat_id,
             {"type": "edit", "message_id": message_id, "html": None, "inline_keyboard": keyboard},
@@ -289,7 +324,7 @@ class WebChatSession(BaseSession):
 
     async def _delete(self, bot: Bot, method: DeleteMessage) -> bool:
         chat_id = self._chat(method)
-        self.hub.forget(chat_id, method.message_id)
+        await self.store.remove(chat_id, method.message_id)
         await self.hub.push(chat_id, {"type": "delete", "message_id": method.message_id})
         return True
 
