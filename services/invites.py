@@ -17,6 +17,7 @@ from sqlmodel import col
 from services.audit import Actor, audit
 from services.departments import bind_department
 from services.errors import DomainError
+from services.invite_sources import InviteSource, SourceLedger
 from services.members import member_of_identity
 from services.staff import bind_staff
 from storage.db import write_transaction
@@ -52,6 +53,11 @@ class IssuedInvite:
     def payload(self) -> str:
         """The deep-link payload, ``inv-<code>``."""
         return f"{INVITE_PAYLOAD}{self.code}"
+
+
+def source_ledger() -> SourceLedger:
+    """A ledger counting wrong codes by client address, with the same limits as a chat's."""
+    return SourceLedger(allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, lockout=LOCKOUT)
 
 
 def hash_code(code: str) -> str:
@@ -119,17 +125,26 @@ async def issue_invite(
 
 
 async def redeem_invite(
-    session: AsyncSession, *, identity: ChatIdentity, code: str, now: dt.datetime
+    session: AsyncSession,
+    *,
+    identity: ChatIdentity,
+    code: str,
+    now: dt.datetime,
+    source: InviteSource | None = None,
 ) -> Member | Staff | Department:
     """Link the chat to the code's member, staff member or department, or say why not.
 
-    Codes: ``locked`` (with ``until``), ``invalid``, ``expired``, ``used``, ``inactive``,
-    ``chat_taken`` (this chat belongs to another member). Only wrong codes count towards
-    the lockout: an expired or used code is a real one, not a guess.
+    Codes: ``locked`` (with ``until``; ``by`` is ``chat`` or ``source``), ``invalid``,
+    ``expired``, ``used``, ``inactive``, ``chat_taken`` (this chat belongs to another
+    member). Only wrong codes count towards the lockout: an expired or used code is a real
+    one, not a guess. Wrong codes count against the chat and, when the channel knows where
+    the attempt came from, against that ``source`` too.
     """
     assert identity.id is not None
     if identity.invite_locked_until is not None and identity.invite_locked_until > now:
-        raise DomainError("locked", until=identity.invite_locked_until)
+        raise DomainError("locked", until=identity.invite_locked_until, by="chat")
+    if source is not None and (source_until := source.locked_until(now)) is not None:
+        raise DomainError("locked", until=source_until, by="source")
     locked_until = None
     # The failure must be committed before refusing, so the refusal comes after the block.
     async with write_transaction(session):
@@ -141,8 +156,11 @@ async def redeem_invite(
         if invite is None:
             locked_until = await _record_failure(session, identity, now)
     if invite is None:
+        source_until = source.record_failure(now) if source is not None else None
         if locked_until is not None:
-            raise DomainError("locked", until=locked_until)
+            raise DomainError("locked", until=locked_until, by="chat")
+        if source_until is not None:
+            raise DomainError("locked", until=source_until, by="source")
         raise DomainError("invalid")
     if invite.used_at is not None:
         raise DomainError("used")

@@ -16,6 +16,7 @@ from handlers.staff.context import STAFF_MENU, staff_menu
 from handlers.texts import escape, local_time
 from services.clock import Clock
 from services.errors import DomainError
+from services.invite_sources import InviteSource
 from services.invites import INVITE_PAYLOAD, redeem_invite
 from services.members import load_profile
 from services.reference import display_name
@@ -27,8 +28,13 @@ log = logging.getLogger(__name__)
 def refusal(error: DomainError, tz: dt.tzinfo) -> str:
     """Why an invitation did not work."""
     if error.code == "locked":
+        until = local_time(error.params["until"], tz)
+        if error.params.get("by") == "source":
+            return _(
+                "Too many wrong codes from this connection. Please try again after {time}."
+            ).format(time=until)
         return _("Too many wrong codes from this chat. Please try again after {time}.").format(
-            time=local_time(error.params["until"], tz)
+            time=until
         )
     messages = {
         "invalid": _(
@@ -51,10 +57,13 @@ async def redeem(
     clock: Clock,
     locale: str,
     tz: dt.tzinfo,
+    invite_source: InviteSource | None = None,
 ) -> None:
-    """Try a code and say what happened."""
+    """Try a code and say what happened; ``invite_source`` is where it came from, if known."""
     try:
-        member = await redeem_invite(session, identity=identity, code=code, now=clock.now())
+        member = await redeem_invite(
+            session, identity=identity, code=code, now=clock.now(), source=invite_source
+        )
     except DomainError as error:
         log.info("chat %s: invitation refused (%s)", message.chat.id, error.code)
         await message.answer(refusal(error, tz))
@@ -110,10 +119,11 @@ async def start_with_invite(
     clock: Clock,
     locale: str,
     tz: dt.tzinfo,
+    invite_source: InviteSource | None = None,
 ) -> None:
     """The invitation's deep link."""
     code = (command.args or "")[len(INVITE_PAYLOAD) :]
-    await redeem(message, code, session, identity, clock, locale, tz)
+    await redeem(message, code, session, identity, clock, locale, tz, invite_source)
 
 
 async def bind_command(
@@ -124,12 +134,13 @@ async def bind_command(
     clock: Clock,
     locale: str,
     tz: dt.tzinfo,
+    invite_source: InviteSource | None = None,
 ) -> None:
     """A code typed by hand."""
     if not command.args:
         await message.answer(_("Send the code from your invitation like this: /bind K7Q2MX9PT3HW"))
         return
-    await redeem(message, command.args.strip(), session, identity, clock, locale, tz)
+    await redeem(message, command.args.strip(), session, identity, clock, locale, tz, invite_source)
 
 
 def setup() -> Router:

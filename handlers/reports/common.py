@@ -12,6 +12,7 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -104,6 +105,27 @@ def share(value: float | None) -> Share | None:
 NUMBER_FORMATS = {Days: DAYS_FORMAT, Share: PERCENT_FORMAT}
 
 
+def cell_value(value: Any) -> Any:
+    """What a cell holds: numbers as numbers, text without the control characters XLSX refuses."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return float(value) if type(value) in NUMBER_FORMATS else value
+
+
+def strings_as_text(book: Workbook) -> None:
+    """Store every string of the workbook as text, never as a formula.
+
+    Names, descriptions, titles and departments come from people; openpyxl would store
+    ``=HYPERLINK("http://evil.example/","张三")`` as a live formula that the reader's
+    spreadsheet runs. As text it is shown exactly as it was typed.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
 @dataclass
 class Table:
     """One sheet of a workbook: a header row and data rows (``Days`` and ``Share`` formatted)."""
@@ -121,9 +143,9 @@ def workbook(title: str, tables: Sequence[Table]) -> bytes:
     book.remove(first)
     for table in tables:
         sheet = book.create_sheet(table.title[:31])
-        sheet.append(table.header)
+        sheet.append([cell_value(v) for v in table.header])
         for row in table.rows:
-            sheet.append([float(v) if type(v) in NUMBER_FORMATS else v for v in row])
+            sheet.append([cell_value(v) for v in row])
             for cell, value in zip(sheet[sheet.max_row], row, strict=False):
                 if type(value) in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[type(value)]
@@ -137,6 +159,7 @@ def workbook(title: str, tables: Sequence[Table]) -> bytes:
                     width = max(width, sum(2 if ord(c) > 0x2E80 else 1 for c in str(cell.value)))
             sheet.column_dimensions[get_column_letter(index)].width = min(50, width + 3)
     book.properties.title = title
+    strings_as_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

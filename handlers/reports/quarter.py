@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from handlers.reports.common import chart_language
+from handlers.reports.common import cell_value, chart_language, strings_as_text
 from handlers.texts import group_label, member_status_label
 from services.calendar import Quarter
 from services.charts import Chart, Panel, Series, render_png
@@ -188,20 +188,23 @@ def quarter_workbook(
     for row in rows:
         members.append(
             [
-                row.code,
-                row.name,
-                display_name(row.sector, locale),
-                group_label(row.group),
-                member_status_label(row.status),
-                row.quarter_activities,
-                row.qualifying,
-                yes if row.quarter_met else no,
-                row.quarter_person_times,
-                row.year_person_times,
-                row.year_expected,
-                yes if row.year_on_pace else no,
-                row.six_ones_done,
-                *version,
+                cell_value(value)
+                for value in (
+                    row.code,
+                    row.name,
+                    display_name(row.sector, locale),
+                    group_label(row.group),
+                    member_status_label(row.status),
+                    row.quarter_activities,
+                    row.qualifying,
+                    yes if row.quarter_met else no,
+                    row.quarter_person_times,
+                    row.year_person_times,
+                    row.year_expected,
+                    yes if row.year_on_pace else no,
+                    row.six_ones_done,
+                    *version,
+                )
             ]
         )
     sectors = {row.sector.code: row.sector for row in rows}
@@ -229,6 +232,7 @@ def quarter_workbook(
     )
     if rules is not None:
         book.properties.description = rules_line(rules)
+    strings_as_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -238,4 +242,4 @@ def _totals_sheet(book: Workbook, title: str, label: str, totals: dict[str, Grou
     sheet = book.create_sheet(title)
     sheet.append([label, _("Active members"), _("Met the minimum"), _("Short")])
     for name, total in sorted(totals.items()):
-        sheet.append([name, total.members, total.met, total.short])
+        sheet.append([cell_value(name), total.members, total.met, total.short])

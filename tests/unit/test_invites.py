@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from services import identities
 from services.errors import DomainError
-from services.invites import hash_code, issue_invite, redeem_invite, unbind
+from services.invite_sources import InviteSource, address_source
+from services.invites import hash_code, issue_invite, redeem_invite, source_ledger, unbind
 from services.members import member_of_identity
 from storage.db import Database
 from storage.models import ChatIdentity, InviteCode, MemberBinding
@@ -31,13 +32,21 @@ async def invite(db: Database, code: str = "M001", now: dt.datetime = NOW) -> st
     return issued.code
 
 
-async def redeem(db: Database, chat: ChatIdentity, code: str, now: dt.datetime = NOW) -> str:
+async def redeem(
+    db: Database,
+    chat: ChatIdentity,
+    code: str,
+    now: dt.datetime = NOW,
+    source: InviteSource | None = None,
+) -> str:
     async with db.session() as session:
         fresh = await session.get(ChatIdentity, chat.id)
         assert fresh is not None
         try:
-            member = await redeem_invite(session, identity=fresh, code=code, now=now)
+            member = await redeem_invite(session, identity=fresh, code=code, now=now, source=source)
         except DomainError as error:
+            if error.code == "locked":
+                return f"locked-{error.params['by']}"
             return error.code
         return member.code
 
@@ -80,9 +89,9 @@ async def test_six_wrong_codes_in_an_hour_lock_the_chat_for_an_hour(roster: Data
             == "invalid"
         )
     sixth = NOW + dt.timedelta(minutes=10)
-    assert await redeem(roster, chat, "GUESS6", now=sixth) == "locked"
+    assert await redeem(roster, chat, "GUESS6", now=sixth) == "locked-chat"
     # Even the right code is refused while locked, and does not count as a failure.
-    assert await redeem(roster, chat, code, now=sixth + dt.timedelta(minutes=59)) == "locked"
+    assert await redeem(roster, chat, code, now=sixth + dt.timedelta(minutes=59)) == "locked-chat"
     assert await redeem(roster, chat, code, now=sixth + dt.timedelta(minutes=61)) == "M001"
     # Another chat was never locked.
     assert await redeem(roster, await identity(roster, 2), "GUESS7") == "invalid"
@@ -139,3 +148,39 @@ async def test_a_new_invite_voids_the_unused_one(roster: Database) -> None:
     chat = await identity(roster, 1)
     assert await redeem(roster, chat, first) == "invalid"
     assert await redeem(roster, chat, second) == "M001"
+
+
+async def test_wrong_codes_from_one_address_lock_it_whatever_the_chat(roster: Database) -> None:
+    code = await invite(roster)
+    ledger = source_ledger()
+    here = InviteSource("web:203.0.113.7", ledger)
+    # A fresh cookie is a fresh chat each time: the address still counts every guess.
+    for attempt in range(5):
+        chat = await identity(roster, 100 + attempt, channel="web")
+        moment = NOW + dt.timedelta(minutes=attempt)
+        assert await redeem(roster, chat, f"GUESS{attempt}", now=moment, source=here) == "invalid"
+    sixth = NOW + dt.timedelta(minutes=10)
+    newcomer = await identity(roster, 200, channel="web")
+    assert await redeem(roster, newcomer, "GUESS6", now=sixth, source=here) == "locked-source"
+    later = sixth + dt.timedelta(minutes=30)
+    assert await redeem(roster, newcomer, code, now=later, source=here) == "locked-source"
+    # Another address is not held back, and the lock ends after an hour.
+    elsewhere = InviteSource("web:198.51.100.1", ledger)
+    assert await redeem(roster, newcomer, "GUESS8", now=later, source=elsewhere) == "invalid"
+    free = sixth + dt.timedelta(minutes=61)
+    assert await redeem(roster, newcomer, code, now=free, source=here) == "M001"
+
+
+def test_addresses_are_counted_by_network_for_ipv6() -> None:
+    assert address_source("2001:db8:1:2::5") == address_source("2001:db8:1:2:ffff::9")
+    assert address_source("2001:db8:1:2::5") != address_source("2001:db8:1:3::5")
+    assert address_source("::ffff:203.0.113.7") == address_source("203.0.113.7") == "203.0.113.7"
+    assert address_source("unknown") is None and address_source(None) is None
+
+
+def test_the_ledger_forgets_the_quietest_sources_first() -> None:
+    ledger = source_ledger()
+    ledger.max_sources = 3
+    for number in range(5):
+        ledger.record_failure(f"s{number}", NOW)
+    assert sorted(ledger._tries) == ["s2", "s3", "s4"]

@@ -44,6 +44,11 @@ class Sender:
 
     chat_id: int
     language_code: str | None
+    # The client's address, so that guesses (invitation codes) are counted per address too.
+    address: str | None = None
+    # The browser's own chat (its cookie): uploads belong to it, whichever demo persona it
+    # then talks as.
+    browser_chat_id: int | None = None
 
     @property
     def user(self) -> User:
@@ -86,11 +91,12 @@ def build_update(
     frame: Any, *, sender: Sender, message_id: int, now: dt.datetime, media: MediaStore
 ) -> tuple[Update, dict[str, Any]]:
     """The Update for a frame, and the history entry that shows the user's own message."""
-    if not isinstance(frame, dict) or frame.get("type") not in FRAME_TYPES:
+    # A page may send any JSON: check the type is a string before looking it up.
+    kind = frame.get("type") if isinstance(frame, dict) else None
+    if not isinstance(kind, str) or kind not in FRAME_TYPES:
         raise FrameError("malformed")
     frame_id = _text(frame, "id", MAX_ID, "malformed")
     update_id = update_id_for(sender.chat_id, frame_id)
-    kind = frame["type"]
     shown: dict[str, Any] = {
         "type": "user_message",
         "message_id": message_id,

@@ -23,6 +23,11 @@ class Persona:
     chat_id: int | None = None
 
 
+def is_decimal(value: str) -> bool:
+    """Whether ``value`` is a plain ASCII number that ``int()`` reads."""
+    return value.isascii() and value.isdigit()
+
+
 class CookieSigner:
     """Signs and checks the chat id carried by the web chat cookie."""
 
@@ -45,7 +50,8 @@ class CookieSigner:
         if not value or "." not in value:
             return None
         raw_id, signature = value.split(".", 1)
-        if not raw_id.isdigit() or len(raw_id) > 19:
+        # str.isdigit also accepts "²" and other digits int() refuses: ASCII only.
+        if not is_decimal(raw_id) or len(raw_id) > 19:
             return None
         chat_id = int(raw_id)
         if not hmac.compare_digest(self._signature(chat_id), signature):

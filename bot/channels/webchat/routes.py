@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from aiogram.utils.i18n import gettext as _
 from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.frames import Sender
-from bot.channels.webchat.identity import COOKIE_MAX_AGE, COOKIE_NAME
+from bot.channels.webchat.identity import COOKIE_MAX_AGE, COOKIE_NAME, is_decimal
+from bot.channels.webchat.links import fresh_links
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
+from bot.channels.webchat.origin import same_origin
+from bot.client import came_over_https, client_address
 from services.identities import effective_locale, find_identity, locale_from_language_code
+from services.webchat_files import FileKind
 
 log = logging.getLogger(__name__)
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "web" / "static"
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-UPLOADS_PER_HOUR = 30
+# What a broken multipart body raises: a missing or empty boundary, a line without an end.
+MALFORMED_BODY = (ValueError, AssertionError, HttpProcessingError)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
     "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -112,7 +117,7 @@ async def index(request: web.Request) -> web.Response:
             max_age=COOKIE_MAX_AGE,
             httponly=True,
             samesite="Lax",
-            secure=request.secure,
+            secure=came_over_https(request, trust_proxy=webchat.ctx.settings.trust_proxy),
         )
     return response
 
@@ -120,15 +125,24 @@ async def index(request: web.Request) -> web.Response:
 async def websocket(request: web.Request) -> web.StreamResponse:
     """One page's connection: history first, then frames in and rendered calls out."""
     webchat = request.app[WEBCHAT_KEY]
+    trust_proxy = webchat.ctx.settings.trust_proxy
+    # Another site's page must not talk as this browser with its cookie.
+    if not same_origin(request, trust_proxy=trust_proxy):
+        raise web.HTTPForbidden(text="cross-origin connection refused")
     cookie_chat = _cookie_chat(request)
     if cookie_chat is None:
         raise web.HTTPForbidden(text="open the chat page first")
     chat_id, persona = webchat.chat_for(cookie_chat, request.query.get("persona"))
     language = (request.query.get("lang") or "")[:16] or None
-    sender = Sender(chat_id=chat_id, language_code=language)
+    sender = Sender(
+        chat_id=chat_id,
+        language_code=language,
+        address=client_address(request, trust_proxy=trust_proxy),
+        browser_chat_id=cookie_chat,
+    )
     socket = web.WebSocketResponse(heartbeat=25, max_msg_size=64 * 1024)
     await socket.prepare(request)
-    history = webchat.hub.attach(chat_id, socket)
+    webchat.hub.attach(chat_id, socket)
     try:
         await socket.send_json(
             {
@@ -138,7 +152,10 @@ async def websocket(request: web.Request) -> web.StreamResponse:
                 "locale": locale_from_language_code(language) or "",
             }
         )
-        await socket.send_json({"type": "history", "events": history})
+        # Read after attaching: a message sent meanwhile is in it, and pushed again at worst.
+        history = await webchat.history(chat_id)
+        events = fresh_links(history, webchat.media, chat_id)
+        await socket.send_json({"type": "history", "events": events})
         async for message in socket:
             if message.type == WSMsgType.TEXT:
                 await webchat.handle_frame(message.data, sender=sender, socket=socket)
@@ -149,48 +166,54 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     return socket
 
 
-_uploads: defaultdict[int, deque[float]] = defaultdict(deque)
-
-
-def _upload_allowed(chat_id: int) -> bool:
-    now = time.monotonic()
-    window = _uploads[chat_id]
-    while window and now - window[0] > 3600:
-        window.popleft()
-    if len(window) >= UPLOADS_PER_HOUR:
-        return False
-    window.append(now)
-    return True
-
-
 async def upload(request: web.Request) -> web.Response:
-    """Receive one file from a page; any type, at most 10 MB. The bot decides what it accepts."""
+    """Receive one file from a page; any type, at most 10 MB. The bot decides what it accepts.
+
+    Uploads are limited per chat and per client address (a new cookie is free), and one
+    address may hold only so many bytes that no case has taken yet.
+    """
     webchat = request.app[WEBCHAT_KEY]
     chat_id = _cookie_chat(request)
     if chat_id is None:
         raise web.HTTPForbidden(text="open the chat page first")
+    address = client_address(request, trust_proxy=webchat.ctx.settings.trust_proxy)
     locale = await _page_locale(request, chat_id)
     i18n = webchat.ctx.i18n
     with i18n.context(), i18n.use_locale(locale):
-        if not _upload_allowed(chat_id):
-            return web.json_response(
-                {"error": _("Too many files in a short time. Please wait a while.")}, status=429
-            )
+        too_many = _("Too many files in a short time. Please wait a while.")
+        if not await webchat.uploads.take(chat_id=chat_id, address=address):
+            log.info("web chat %s: upload refused, too many from %s", chat_id, address)
+            return web.json_response({"error": too_many}, status=429)
+        nothing = web.json_response({"error": _("No file was received.")}, status=400)
         try:
             reader = await request.multipart()
             field = await reader.next()
-        except (ValueError, AssertionError):
+        except MALFORMED_BODY:
             field = None
         if not isinstance(field, BodyPartReader) or field.name != "file":
-            return web.json_response({"error": _("No file was received.")}, status=400)
+            return nothing
         data = bytearray()
-        while chunk := await field.read_chunk(64 * 1024):
-            data.extend(chunk)
-            if len(data) > MAX_UPLOAD_BYTES:
-                return web.json_response({"error": _("The file is larger than 10 MB.")}, status=413)
+        try:
+            while chunk := await field.read_chunk(64 * 1024):
+                data.extend(chunk)
+                if len(data) > MAX_UPLOAD_BYTES:
+                    too_large = _("The file is larger than 10 MB.")
+                    return web.json_response({"error": too_large}, status=413)
+        except MALFORMED_BODY:
+            return nothing
         if not data:
             return web.json_response({"error": _("The file is empty.")}, status=400)
-        stored = webchat.media.store(bytes(data), name=field.filename or "file")
+        pending = await webchat.store.pending_bytes(address)
+        if pending + len(data) > webchat.pending_bytes_cap:
+            log.info("web chat %s: upload refused, %s holds %s bytes", chat_id, address, pending)
+            return web.json_response({"error": too_many}, status=429)
+        content = bytes(data)
+        stored = webchat.media.describe(content, name=field.filename or "file")
+        # The row first: bytes on disk without one are removed by the cleanup job.
+        await webchat.store.hold(
+            stored, chat_id=chat_id, kind=FileKind.UPLOAD, client_address=address
+        )
+        await asyncio.to_thread(webchat.media.write, content, stored)
     return web.json_response(
         {
             "file_id": stored.file_id,
@@ -206,8 +229,15 @@ async def media(request: web.Request) -> web.StreamResponse:
     file_id = request.match_info["file_id"]
     raw_chat = request.query.get("c", "")
     token = request.query.get("t", "")
-    if not raw_chat.isdigit() or not webchat.media.allowed(file_id, int(raw_chat), token):
+    if (
+        not is_decimal(raw_chat)
+        or len(raw_chat) > 19
+        or not webchat.media.allowed(file_id, int(raw_chat), token)
+    ):
         raise web.HTTPForbidden()
+    # The chat must still hold the file: erased, expired or cleaned up means gone.
+    if not await webchat.store.can_see(int(raw_chat), file_id):
+        raise web.HTTPNotFound()
     stored = webchat.media.get(file_id)
     path = webchat.media.path(file_id)
     if stored is None or path is None:
