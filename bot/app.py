@@ -35,18 +35,22 @@ class AppContext:
     clock: Clock
     i18n: I18n
     rulebook: RuleBook
+    # The one renderer of notices: handlers, planners, the monitor and the CLI share it.
+    notifier: ChatNotifier
     channels: dict[int, str] = field(default_factory=dict)
     wake_delivery: Callable[[], None] = lambda: None
 
 
 def build_context(settings: Settings, db: Database, clock: Clock) -> AppContext:
     """Assemble the shared context."""
+    i18n = build_i18n(settings.default_locale)
     return AppContext(
         settings=settings,
         db=db,
         clock=clock,
-        i18n=build_i18n(settings.default_locale),
+        i18n=i18n,
         rulebook=RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook(),
+        notifier=ChatNotifier(i18n, settings.tz),
     )
 
 
@@ -74,7 +78,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["tz"] = ctx.settings.tz
     dp["rulebook"] = ctx.rulebook
     dp["wake_delivery"] = lambda: ctx.wake_delivery()
-    dp["notifier"] = ChatNotifier(ctx.i18n, ctx.settings.tz)
+    dp["notifier"] = ctx.notifier
     dp["files_dir"] = ctx.settings.files_dir
     dp["channels"] = ctx.channels
     dp["app"] = ctx

@@ -22,7 +22,7 @@ from aiohttp import ClientError
 from bot.app import AppContext
 from bot.delivery import DeliveryWorker
 from handlers.notifications import ChatNotifier
-from handlers.staff.broadcast_preview import markup_of
+from handlers.outgoing import markup_of
 from services.broadcasts_progress import (
     Progress,
     finish,
@@ -65,7 +65,7 @@ class BroadcastMonitor:
             ctx.db,
             ctx.clock,
             bots,
-            ChatNotifier(ctx.i18n, ctx.settings.tz),
+            ctx.notifier,
             wake_delivery=lambda: ctx.wake_delivery(),
         )
 

@@ -16,7 +16,6 @@ from bot.app import build_context
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
-from handlers.notifications import ChatNotifier
 from services.audit import Actor
 from services.errors import DomainError
 from services.files import MAX_FILE_BYTES, keep_file
@@ -173,7 +172,7 @@ def meetings_add(
     async def go(db: Database) -> Meeting:
         await upgrade(db)
         ctx = build_context(settings, db, settings.clock())
-        notifier = ChatNotifier(ctx.i18n, settings.tz)
+        notifier = ctx.notifier
         data = MeetingInput(
             kind=kind,
             title=title,

@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from aiogram import Bot
@@ -32,15 +31,16 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, Message
 
 from bot.leases import Leases
 from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
+from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from services.clock import Clock
-from services.files import file_path, remember_telegram_id
+from services.files import remember_telegram_id, stored_file
 from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
 from storage.db import Database, write_transaction
-from storage.models import OutboxMessage, StoredFile
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,6 @@ RATE_LIMIT_TRIES = 3
 MAX_BACKOFF = 300.0
 FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
 LOST_LEASE = "its lease ran out before it could be sent"
-
-
-class MissingFileError(LookupError):
-    """A message refers to a stored file that is gone."""
 
 
 @dataclass(frozen=True)
@@ -284,7 +280,7 @@ class DeliveryWorker:
             return _with(done, OutboxState.PENDING, str(error), retry, attempt=False)
         except TelegramForbiddenError as error:
             return _with(done, OutboxState.BLOCKED, str(error))
-        except (TelegramBadRequest, MissingFileError) as error:
+        except (TelegramBadRequest, AttachmentGoneError) as error:
             return _with(done, OutboxState.FAILED, str(error))
         except TRANSIENT as error:
             if row.attempts >= MAX_ATTEMPTS:
@@ -302,41 +298,26 @@ class DeliveryWorker:
         return Delivery(row.id, row.identity_id, OutboxState.SENT, message_id=sent.message_id)
 
     async def _call(self, lane: Lane, row: OutboxMessage, message: Outgoing) -> Message:
-        markup = _markup(message.buttons)
-        paid: dict[str, Any] = (
-            {"allow_paid_broadcast": True} if lane.channel in self.settings.paid else {}
-        )
-        if message.document or message.photo:
-            key = message.document or message.photo
-            assert key is not None
-            attachment = await self._attachment(lane, key)
-            if message.photo:
-                return await lane.bot.send_photo(
-                    row.chat_id,
-                    attachment,
-                    caption=message.text or None,
-                    reply_markup=markup,
-                    **paid,
-                )
-            sent = await lane.bot.send_document(
-                row.chat_id, attachment, caption=message.text or None, reply_markup=markup, **paid
+        key = message.document or message.photo
+        attachment = None
+        if key is not None:
+            async with self.db.session() as session:
+                stored = await stored_file(session, key)
+            attachment = await attachment_of(
+                stored, key=key, channel=lane.channel, files_dir=self.settings.files_dir
             )
-            fresh = isinstance(attachment, BufferedInputFile)
-            if lane.channel == "telegram" and sent.document and fresh:
-                async with self.db.session() as session, write_transaction(session):
-                    await remember_telegram_id(session, key=key, file_id=sent.document.file_id)
-            return sent
-        return await lane.bot.send_message(row.chat_id, message.text, reply_markup=markup, **paid)
-
-    async def _attachment(self, lane: Lane, key: str) -> str | BufferedInputFile:
-        async with self.db.session() as session:
-            stored = await session.get(StoredFile, key)
-        if stored is None:
-            raise MissingFileError(key)
-        if lane.channel == "telegram" and stored.telegram_file_id:
-            return stored.telegram_file_id
-        data = await asyncio.to_thread(file_path(self.settings.files_dir, key).read_bytes)
-        return BufferedInputFile(data, filename=stored.name)
+        sent = await send_outgoing(
+            lane.bot,
+            row.chat_id,
+            message,
+            attachment=attachment,
+            paid=lane.channel in self.settings.paid,
+        )
+        fresh = isinstance(attachment, BufferedInputFile)
+        if key is not None and lane.channel == "telegram" and sent.document and fresh:
+            async with self.db.session() as session, write_transaction(session):
+                await remember_telegram_id(session, key=key, file_id=sent.document.file_id)
+        return sent
 
     async def _flush_until(self, done: asyncio.Event) -> None:
         # Stopped by an event, never cancelled: a write cut short would leave results unwritten.
@@ -379,14 +360,4 @@ def _with(
         error=error,
         retry_at=retry_at,
         counts_as_attempt=attempt,
-    )
-
-
-def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton.model_validate(button) for button in row] for row in rows
-        ]
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from bot.app import AppContext
-from handlers.notifications import ChatNotifier
 from services.attendance import close_ended
 from services.case_reminders import issue_reminders
 from services.duty_reminders import minimum_reminders
@@ -20,7 +19,7 @@ class Planner:
     def __init__(self, ctx: AppContext, settings: ReminderSettings | None = None) -> None:
         self.ctx = ctx
         self.settings = settings or ReminderSettings()
-        self.notifier = ChatNotifier(ctx.i18n, ctx.settings.tz)
+        self.notifier = ctx.notifier
 
     async def every_minute(self) -> int:
         """Meeting and case reminders, and attendance of meetings that just ended."""

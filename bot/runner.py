@@ -16,12 +16,10 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
-from bot.i18n import build_i18n
 from bot.private_files import private_umask, tighten
 from bot.scheduler import build_scheduler
 from bot.server import build_web_app, web_runner
 from bot.settings import Settings
-from handlers.notifications import ChatNotifier
 from services.clock import Clock
 from services.demo_cases import (
     DEMO_DEPARTMENT_CHAT_ID,
@@ -68,20 +66,17 @@ async def seed_reference_data(db: Database) -> dict[str, int]:
         return await load_reference_data(session, read_demo_data())
 
 
-async def seed_demo_data(
-    db: Database, clock: Clock | None = None, settings: Settings | None = None
-) -> dict[str, int]:
+async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
     """The reference data, the demo roster, the personas' links and cases; idempotent.
 
     Only into the demo's own database: one holding anything the demo did not seed is
     refused (``NotADemoDatabaseError``) before a row is written.
     """
-    settings = settings or Settings()
-    now = (clock or settings.clock()).now()
+    db, settings, notifier = ctx.db, ctx.settings, ctx.notifier
+    now = ctx.clock.now()
     async with db.session() as session:
         await claim_demo_database(session, now=now)
     counts = await seed_reference_data(db)
-    notifier = ChatNotifier(build_i18n(settings.default_locale), settings.tz)
     async with db.session() as session:
         report = await import_roster(session, read_rows(DEMO_ROSTER_PATH), now=now)
         await link_demo_member(session, channel="web", chat_id=DEMO_MEMBER_CHAT_ID, now=now)
@@ -106,9 +101,10 @@ async def serve(
     tighten(settings.data_dir, settings.database_url)
     db = Database(settings.database_url)
     await upgrade(db)
+    ctx: AppContext = build_context(settings, db, clock or settings.clock())
     try:
         if seed_demo:
-            counts = await seed_demo_data(db, clock, settings)
+            counts = await seed_demo_data(ctx)
             log.info("demo data loaded: %s", counts)
         elif settings.demo:
             # Demo mode hands out the staff persona: never on a database with real people.
@@ -117,7 +113,6 @@ async def serve(
     except NotADemoDatabaseError:
         await db.dispose()
         raise
-    ctx: AppContext = build_context(settings, db, clock or settings.clock())
     dp = build_dispatcher(ctx)
     webchat = WebChat(ctx, dp) if settings.web_enabled else None
     telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None

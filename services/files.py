@@ -66,3 +66,8 @@ async def remember_telegram_id(session: AsyncSession, *, key: str, file_id: str)
     await session.execute(
         update(StoredFile).where(col(StoredFile.key) == key).values(telegram_file_id=file_id)
     )
+
+
+async def stored_file(session: AsyncSession, key: str) -> StoredFile | None:
+    """The record of a kept file, or None once it is gone."""
+    return await session.get(StoredFile, key)

@@ -10,8 +10,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.notifications import ChatNotifier
+from handlers.outgoing import markup_of
 from handlers.staff.broadcast_callbacks import BroadcastCancelCB
-from handlers.staff.broadcast_preview import markup_of
 from handlers.staff.desk import Desk
 from services.broadcasts_progress import (
     cancel_broadcast,

@@ -14,13 +14,14 @@ from sqlmodel import col
 
 from handlers import keyboards
 from handlers.grid import Grid
+from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from handlers.staff.broadcast_callbacks import BroadcastAudienceCB, BroadcastForm, BroadcastReviewCB
-from handlers.staff.broadcast_preview import AttachmentGoneError, send_outgoing
 from handlers.staff.desk import Desk
 from handlers.texts import escape, group_label, local_date, shorten
 from services import audiences
 from services.audiences import Audience, AudienceSize
 from services.broadcasts import BroadcastDraft, message_of
+from services.files import stored_file
 from services.reference import display_name, list_committees, list_sectors, list_stations
 from storage.enums import AudienceKind, MemberGroup
 from storage.models import Meeting
@@ -155,15 +156,18 @@ async def show_review(desk: Desk, channel: str) -> None:
         _("Here is the preview, exactly as recipients will see it:"),
         reply_markup=ReplyKeyboardRemove(),
     )
+    message = message_of(draft)
     try:
-        await send_outgoing(
-            desk.turn.bot,
-            chat_id=desk.turn.chat_id,
-            channel=channel,
-            message=message_of(draft),
-            session=desk.session,
-            files_dir=desk.files_dir,
-        )
+        key = message.photo or message.document
+        attachment = None
+        if key is not None:
+            attachment = await attachment_of(
+                await stored_file(desk.session, key),
+                key=key,
+                channel=channel,
+                files_dir=desk.files_dir,
+            )
+        await send_outgoing(desk.turn.bot, desk.turn.chat_id, message, attachment=attachment)
     except AttachmentGoneError:
         log.error("chat %s: a broadcast draft's file is gone", desk.turn.chat_id)
         await desk.state.update_data(photo=None, document=None, attachment_name=None)

@@ -18,7 +18,7 @@ import time_machine
 from aiogram import Bot, Dispatcher
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 
-from bot.app import AppContext
+from bot.app import AppContext, build_context
 from bot.planner import Planner
 from bot.runner import seed_demo_data
 from bot.settings import Settings
@@ -60,7 +60,7 @@ def texts(sent: list[Any]) -> list[str]:
 
 
 async def seeded(db: Database, clock: ManualClock, settings: Settings) -> None:
-    await seed_demo_data(db, clock, settings)
+    await seed_demo_data(build_context(settings, db, clock))
     async with db.session() as session:
         now = clock.now()
         await link_demo_member(session, channel="telegram", chat_id=MEMBER_CHAT, now=now)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from bot.app import build_context
 from bot.cli import app, same_database
 from bot.runner import seed_demo_data
 from bot.settings import Settings
@@ -51,7 +52,7 @@ async def test_seeding_refuses_before_writing_anything(
 ) -> None:
     await a_real_resident(sqlite_db)
     with pytest.raises(NotADemoDatabaseError):
-        await seed_demo_data(sqlite_db, ManualClock(START), settings)
+        await seed_demo_data(build_context(settings, sqlite_db, ManualClock(START)))
     assert await count(sqlite_db, Member) == 0
     assert await count(sqlite_db, ChatIdentity) == 1
 
@@ -60,10 +61,10 @@ async def test_the_demo_database_is_marked_and_seeded_again_after_visitors(
     sqlite_db: Database, settings: Settings
 ) -> None:
     clock = ManualClock(START)
-    await seed_demo_data(sqlite_db, clock, settings)
+    await seed_demo_data(build_context(settings, sqlite_db, clock))
     # A visitor of the demo leaves a chat behind: still the demo's database.
     await a_real_resident(sqlite_db)
-    again = await seed_demo_data(sqlite_db, clock, settings)
+    again = await seed_demo_data(build_context(settings, sqlite_db, clock))
     assert again["cases"] == 0
     async with sqlite_db.session() as session:
         assert await is_demo_database(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.app import build_context
 from bot.runner import seed_demo_data
 from bot.settings import Settings
 from services.clock import ManualClock
@@ -18,8 +19,8 @@ from tests.support.notices import outbox
 
 async def test_demo_cases_and_personas(sqlite_db: Database, settings: Settings) -> None:
     clock = ManualClock(START)
-    counts = await seed_demo_data(sqlite_db, clock, settings)
-    again = await seed_demo_data(sqlite_db, clock, settings)
+    counts = await seed_demo_data(build_context(settings, sqlite_db, clock))
+    again = await seed_demo_data(build_context(settings, sqlite_db, clock))
     assert counts["cases"] == 3 and again["cases"] == 0
     async with sqlite_db.session() as session:
         statuses = (
