@@ -12,18 +12,16 @@ import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.audiences import Audience, require_allowed, resolve, size_of
 from services.audit import Actor, audit
 from services.errors import DomainError
-from services.outbox import OutboxState, Outgoing
+from services.outbox import Outgoing, Recipient, add_many
 from services.scope import StaffScope
 from storage.db import write_transaction
 from storage.enums import BroadcastState
-from storage.models import Broadcast, OutboxMessage, Staff
-from storage.queries import table_of
+from storage.models import Broadcast, Staff
 
 TEXT_MAX = 4096
 CAPTION_MAX = 1024
@@ -137,27 +135,17 @@ async def create_broadcast(
         session.add(broadcast)
         await session.flush()
         assert broadcast.id is not None
-        payload = message_of(draft).dumps()
-        rows = [
-            {
-                "identity_id": target.identity_id,
-                "channel": target.channel,
-                "chat_id": target.chat_id,
-                "kind": KIND,
-                "broadcast_id": broadcast.id,
-                "payload": payload,
-                "dedupe_key": f"broadcast:{broadcast.id}:{target.identity_id}",
-                "priority": PRIORITY,
-                "urgent": False,
-                "due_at": due,
-                "state": OutboxState.PENDING,
-                "attempts": 0,
-                "created_at": now,
-            }
-            for target in targets
-        ]
-        # One executemany: thousands of rows in one round of the writer lock.
-        await session.execute(insert(table_of(OutboxMessage)), rows)
+        await add_many(
+            session,
+            to=[Recipient(t.identity_id, t.channel, t.chat_id) for t in targets],
+            message=message_of(draft),
+            dedupe_prefix=f"broadcast:{broadcast.id}",
+            now=now,
+            due_at=due,
+            priority=PRIORITY,
+            kind=KIND,
+            broadcast_id=broadcast.id,
+        )
         audit(
             session,
             actor=Actor.staff(staff),

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -99,6 +99,37 @@ class Delivery:
     rate_limited: bool = False
 
 
+def _row(
+    to: Recipient,
+    *,
+    payload: str,
+    dedupe_key: str,
+    now: dt.datetime,
+    due_at: dt.datetime | None,
+    urgent: bool,
+    priority: int,
+    expires_at: dt.datetime | None,
+    kind: str,
+    broadcast_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "identity_id": to.identity_id,
+        "channel": to.channel,
+        "chat_id": to.chat_id,
+        "kind": kind,
+        "broadcast_id": broadcast_id,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "priority": priority,
+        "urgent": urgent,
+        "due_at": due_at or now,
+        "expires_at": expires_at,
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
 async def add(
     session: AsyncSession,
     *,
@@ -113,26 +144,58 @@ async def add(
     kind: str = "",
 ) -> bool:
     """Queue a message inside the caller's transaction; False when the key was queued before."""
-    return await insert_ignore(
-        session,
-        table_of(OutboxMessage),
-        {
-            "identity_id": to.identity_id,
-            "channel": to.channel,
-            "chat_id": to.chat_id,
-            "kind": kind,
-            "payload": message.dumps(),
-            "dedupe_key": dedupe_key,
-            "priority": priority,
-            "urgent": urgent,
-            "due_at": due_at or now,
-            "expires_at": expires_at,
-            "state": OutboxState.PENDING,
-            "attempts": 0,
-            "created_at": now,
-        },
-        conflict_columns=["dedupe_key"],
+    row = _row(
+        to,
+        payload=message.dumps(),
+        dedupe_key=dedupe_key,
+        now=now,
+        due_at=due_at,
+        urgent=urgent,
+        priority=priority,
+        expires_at=expires_at,
+        kind=kind,
     )
+    return await insert_ignore(
+        session, table_of(OutboxMessage), row, conflict_columns=["dedupe_key"]
+    )
+
+
+async def add_many(
+    session: AsyncSession,
+    *,
+    to: Sequence[Recipient],
+    message: Outgoing,
+    dedupe_prefix: str,
+    now: dt.datetime,
+    due_at: dt.datetime | None = None,
+    priority: int = 1,
+    kind: str = "",
+    broadcast_id: int | None = None,
+) -> int:
+    """Queue one message to many chats inside the caller's transaction, in one statement.
+
+    Each row's dedupe key is ``dedupe_prefix`` and the identity id. For a broadcast's
+    thousands of rows: one executemany, one round of the writer lock.
+    """
+    payload = message.dumps()
+    rows = [
+        _row(
+            person,
+            payload=payload,
+            dedupe_key=f"{dedupe_prefix}:{person.identity_id}",
+            now=now,
+            due_at=due_at,
+            urgent=False,
+            priority=priority,
+            expires_at=None,
+            kind=kind,
+            broadcast_id=broadcast_id,
+        )
+        for person in to
+    ]
+    if rows:
+        await session.execute(insert(table_of(OutboxMessage)), rows)
+    return len(rows)
 
 
 async def enqueue(session: AsyncSession, **kwargs: Any) -> bool:
