@@ -184,16 +184,14 @@ def meetings_add(
         )
         async with db.session() as session:
             if materials is not None:
-                async with write_transaction(session):
-                    key = await keep_file(
-                        session,
-                        root=settings.files_dir,
-                        data=materials.read_bytes(),
-                        name=materials.name,
-                        mime_type=mimetypes.guess_type(materials.name)[0]
-                        or "application/octet-stream",
-                        now=ctx.clock.now(),
-                    )
+                key = await keep_file(
+                    session,
+                    root=settings.files_dir,
+                    data=materials.read_bytes(),
+                    name=materials.name,
+                    mime_type=mimetypes.guess_type(materials.name)[0] or "application/octet-stream",
+                    now=ctx.clock.now(),
+                )
                 data = replace(data, materials_file=key, materials_name=materials.name)
             return await create_meeting(
                 session, data=data, staff_id=None, now=ctx.clock.now(), notifier=notifier

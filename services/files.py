@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from storage.db import write_transaction
 from storage.models import StoredFile
 from storage.queries import table_of, upsert
 
@@ -42,22 +43,30 @@ async def keep_file(
     name: str,
     mime_type: str,
     now: dt.datetime,
+    telegram_file_id: str | None = None,
 ) -> str:
-    """Store bytes once (by content) and describe them in the caller's transaction."""
+    """Store bytes once (by content) and describe them, in a write transaction.
+
+    ``telegram_file_id`` is Telegram's id for the file when it came from there: the bot can
+    send it again by that id, with no upload per recipient.
+    """
     key = await asyncio.to_thread(store_bytes, root, data)
-    await upsert(
-        session,
-        table_of(StoredFile),
-        {
-            "key": key,
-            "name": Path(name).name[:120] or "file",
-            "mime_type": mime_type[:100],
-            "size": len(data),
-            "created_at": now,
-        },
-        conflict_columns=["key"],
-        update_columns=["name"],
-    )
+    async with write_transaction(session):
+        await upsert(
+            session,
+            table_of(StoredFile),
+            {
+                "key": key,
+                "name": Path(name).name[:120] or "file",
+                "mime_type": mime_type[:100],
+                "size": len(data),
+                "created_at": now,
+            },
+            conflict_columns=["key"],
+            update_columns=["name"],
+        )
+        if telegram_file_id is not None:
+            await remember_telegram_id(session, key=key, file_id=telegram_file_id)
     return key
 
 

@@ -134,6 +134,11 @@ async def list_sectors(session: AsyncSession) -> Sequence[Sector]:
     return (await session.execute(stmt)).scalars().all()
 
 
+async def get_sector(session: AsyncSession, sector_id: int) -> Sector | None:
+    """One sector by id, or None."""
+    return await session.get(Sector, sector_id)
+
+
 async def list_committees(session: AsyncSession) -> Sequence[SpecialCommittee]:
     """All special committees, in display order."""
     stmt = select(SpecialCommittee).order_by(col(SpecialCommittee.sort_order))

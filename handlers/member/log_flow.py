@@ -26,9 +26,8 @@ from services import activities
 from services.calendar import local_today
 from services.clock import Clock
 from services.members import MemberProfile
-from services.reference import display_name
+from services.reference import display_name, get_sector, get_station
 from services.rules import RuleBook, Rules
-from storage.models import Sector, Station
 
 STEPS = 8
 
@@ -241,8 +240,8 @@ async def render_entry(log: LogContext, data: dict[str, Any]) -> str:
     locale = log.turn.locale
     not_given = _("not given")
     kind = log.rules.kind(str(data.get("kind", "")))
-    sector = await log.session.get(Sector, data.get("sector_id") or 0)
-    station = await log.session.get(Station, data["station_id"]) if data.get("station_id") else None
+    sector = await get_sector(log.session, data.get("sector_id") or 0)
+    station = await get_station(log.session, data["station_id"]) if data.get("station_id") else None
     place = display_name(station, locale) if station else data.get("place") or not_given
     chosen = set(data.get("paired", []))
     paired = [person.name for person in log.member.paired if person.id in chosen]

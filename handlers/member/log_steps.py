@@ -18,8 +18,7 @@ from handlers.states import ActivityForm
 from handlers.texts import escape
 from services import activities
 from services.errors import DomainError
-from services.reference import display_name, list_sectors
-from storage.models import Sector, Station
+from services.reference import display_name, get_sector, get_station, list_sectors
 
 log_ = logging.getLogger(__name__)
 
@@ -93,7 +92,7 @@ async def sector_picked(callback: CallbackQuery, callback_data: SectorCB, log: L
             reply_markup=member_keyboards.all_sectors(sectors, log.turn.locale),
         )
         return
-    sector = await log.session.get(Sector, callback_data.id)
+    sector = await get_sector(log.session, callback_data.id)
     if sector is None:
         log_.warning("chat %s picked unknown sector %s", callback.from_user.id, callback_data.id)
         await callback.answer(_("This button is not valid."))
@@ -154,7 +153,7 @@ async def place_picked(callback: CallbackQuery, callback_data: PlaceCB, log: Log
         await show_choice(callback, _("Place: not given"))
         await advance(log)
         return
-    station = await log.session.get(Station, callback_data.id)
+    station = await get_station(log.session, callback_data.id)
     if station is None:
         log_.warning("chat %s picked unknown station %s", callback.from_user.id, callback_data.id)
         await callback.answer(_("This button is not valid."))

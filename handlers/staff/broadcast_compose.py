@@ -15,8 +15,7 @@ from handlers.staff.desk import Desk
 from handlers.texts import Buttons
 from services.broadcasts import check_text, text_limit, visible_length
 from services.errors import DomainError
-from services.files import MAX_FILE_BYTES, keep_file, remember_telegram_id
-from storage.db import write_transaction
+from services.files import MAX_FILE_BYTES, keep_file
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +88,15 @@ async def _keep_attachment(
         return
     downloaded = await bot.download(file_id)
     assert downloaded is not None
-    async with write_transaction(desk.session):
-        key = await keep_file(
-            desk.session,
-            root=desk.files_dir,
-            data=downloaded.read(),
-            name=name,
-            mime_type=mime_type,
-            now=desk.now,
-        )
-        if channel == "telegram":
-            # The bot may send what it received again by its id: no upload per recipient.
-            await remember_telegram_id(desk.session, key=key, file_id=file_id)
+    key = await keep_file(
+        desk.session,
+        root=desk.files_dir,
+        data=downloaded.read(),
+        name=name,
+        mime_type=mime_type,
+        now=desk.now,
+        telegram_file_id=file_id if channel == "telegram" else None,
+    )
     other = "document" if kind == "photo" else "photo"
     await desk.state.update_data({kind: key, other: None, "attachment_name": name, "text": text})
     await advance(desk, channel)

@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 
 from aiogram.types import ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import select
-from sqlmodel import col
 
 from handlers import keyboards
 from handlers.grid import Grid
@@ -22,9 +20,9 @@ from services import audiences
 from services.audiences import Audience, AudienceSize
 from services.broadcasts import BroadcastDraft, message_of
 from services.files import stored_file
+from services.meeting_views import meetings_since
 from services.reference import display_name, list_committees, list_sectors, list_stations
 from storage.enums import AudienceKind, MemberGroup
-from storage.models import Meeting
 
 log = logging.getLogger(__name__)
 # Meetings that ended this long ago can still be written to (minutes, a follow-up).
@@ -56,15 +54,10 @@ async def options(desk: Desk, kind: str) -> dict[str, str]:
     if kind == AudienceKind.COMMITTEE:
         return {c.code: display_name(c, locale) for c in await list_committees(desk.session)}
     if kind == AudienceKind.MEETING:
-        meetings = await desk.session.execute(
-            select(Meeting)
-            .where(col(Meeting.ends_at) > desk.now - MEETINGS_SINCE)
-            .order_by(col(Meeting.starts_at))
-            .limit(20)
-        )
+        meetings = await meetings_since(desk.session, since=desk.now - MEETINGS_SINCE)
         return {
             str(m.id): shorten(f"{local_date(m.starts_at, desk.turn.tz)} · {m.title}", 60)
-            for m in meetings.scalars()
+            for m in meetings
         }
     if kind == AudienceKind.STATION:
         stations = await list_stations(desk.session)

@@ -32,7 +32,6 @@ from services import meetings
 from services.errors import DomainError
 from services.files import MAX_FILE_BYTES, keep_file
 from services.reference import display_name
-from storage.db import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +154,14 @@ async def materials_received(message: Message, bot: Bot, desk: Desk) -> None:
     downloaded = await bot.download(document.file_id)
     assert downloaded is not None
     data = downloaded.read()
-    async with write_transaction(desk.session):
-        key = await keep_file(
-            desk.session,
-            root=desk.files_dir,
-            data=data,
-            name=document.file_name or "materials",
-            mime_type=document.mime_type or "application/octet-stream",
-            now=desk.now,
-        )
+    key = await keep_file(
+        desk.session,
+        root=desk.files_dir,
+        data=data,
+        name=document.file_name or "materials",
+        mime_type=document.mime_type or "application/octet-stream",
+        now=desk.now,
+    )
     await desk.state.update_data(materials=key, materials_name=document.file_name or "materials")
     await advance(desk)
 

@@ -11,8 +11,6 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import select
-from sqlmodel import col
 
 from handlers.callbacks import LeaveCB, StaffMeetingCB
 from handlers.filters import ButtonText
@@ -25,22 +23,16 @@ from handlers.staff.desk import Desk
 from handlers.texts import Buttons, escape, local_time
 from services.attendance import decide_leave
 from services.errors import DomainError
+from services.meeting_views import get_meeting, invitees_of, upcoming_meetings
 from storage.enums import MeetingResponse
-from storage.models import Meeting, MeetingInvitee, Member
+from storage.models import Meeting
 
 log = logging.getLogger(__name__)
 
 
 async def list_meetings(message: Message, desk: Desk) -> None:
     """Meetings that have not ended, soonest first."""
-    upcoming = (
-        await desk.session.execute(
-            select(Meeting)
-            .where(col(Meeting.ends_at) > desk.now, col(Meeting.cancelled_at).is_(None))
-            .order_by(col(Meeting.starts_at))
-            .limit(20)
-        )
-    ).scalars()
+    upcoming = await upcoming_meetings(desk.session, now=desk.now)
     grid = Grid()
     for meeting in upcoming:
         assert meeting.id is not None
@@ -64,14 +56,8 @@ def checkin_link(meeting: Meeting, username: str | None, channel: str) -> str:
 
 async def render_meeting(desk: Desk, meeting: Meeting, bot: Bot, channel: str) -> str:
     """The meeting for staff: answers, leave requests, the check-in code and link."""
-    rows = (
-        await desk.session.execute(
-            select(MeetingInvitee, Member)
-            .join(Member, col(Member.id) == col(MeetingInvitee.member_id))
-            .where(col(MeetingInvitee.meeting_id) == meeting.id)
-            .order_by(col(Member.code))
-        )
-    ).all()
+    assert meeting.id is not None
+    rows = await invitees_of(desk.session, meeting.id)
     by_response: dict[str, list[str]] = {}
     checked_in = 0
     for invitee, member in rows:
@@ -114,7 +100,7 @@ async def meeting_chosen(
     callback: CallbackQuery, callback_data: StaffMeetingCB, bot: Bot, desk: Desk, channel: str
 ) -> None:
     """View a meeting, or send its check-in QR code."""
-    meeting = await desk.session.get(Meeting, callback_data.id)
+    meeting = await get_meeting(desk.session, callback_data.id)
     if meeting is None or callback_data.action not in ("view", "qr"):
         log.warning("chat %s: staff meeting %s refused", callback.from_user.id, callback_data.id)
         await callback.answer(_("This meeting is not available."), show_alert=True)

@@ -22,8 +22,8 @@ from handlers.staff.reports import members_refusal, send_quarter_report
 from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, valid_choice
 from handlers.texts import Buttons, escape
 from services.issue_stats import Reach, named_period, stations_in_reach
+from services.reference import get_station
 from services.rules import RuleBook
-from storage.models import Station
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ async def _reach(desk: Desk, data: ReportCB) -> Reach | None:
     """The reach a press asks for, or None when its station is unknown or out of scope."""
     station_id = data.station or None
     if station_id is not None:
-        station = await desk.session.get(Station, station_id)
+        station = await get_station(desk.session, station_id)
         if station is None or not desk.scope.covers(station_id):
             return None
     period = named_period(data.period, desk.today)
