@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -273,29 +274,26 @@ async def upcoming_for_member(
 
 
 def ics(meeting: Meeting, *, domain: str = "liaison-bot") -> str:
-    """The meeting as an iCalendar file, times in UTC."""
+    """The meeting as an iCalendar (RFC 5545) file, times in UTC, lines folded at 75 octets.
 
-    def stamp(moment: dt.datetime) -> str:
-        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    def text(value: str) -> str:
-        return (
-            value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-        )
-
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//liaison-bot//meetings//EN",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.id}@{domain}",
-        f"DTSTAMP:{stamp(meeting.created_at)}",
-        f"DTSTART:{stamp(meeting.starts_at)}",
-        f"DTEND:{stamp(meeting.ends_at)}",
-        f"SUMMARY:{text(meeting.title)}",
-        f"LOCATION:{text(meeting.venue)}",
-        f"DESCRIPTION:{text(meeting.agenda)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+    The UID is stable, so a calendar app that imported the file once updates the event
+    rather than adding a second one; a cancelled meeting carries a higher SEQUENCE and
+    STATUS:CANCELLED, so the app drops it.
+    """
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{domain}")
+    event.add("dtstamp", meeting.created_at.astimezone(dt.UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+    event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+    event.add("sequence", 1 if meeting.cancelled_at else 0)
+    event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
+    event.add("summary", meeting.title)
+    event.add("location", meeting.venue)
+    if meeting.agenda:
+        event.add("description", meeting.agenda)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//liaison-bot//meetings//EN")
+    calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical.decode()

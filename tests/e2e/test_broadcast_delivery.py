@@ -19,12 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
 from bot.broadcast_monitor import BroadcastMonitor
 from bot.delivery import DeliverySettings, DeliveryWorker
-from handlers.staff.broadcast_preview import markup_of
+from handlers.outgoing import markup_of
 from services.audiences import Audience
 from services.broadcasts import BroadcastDraft, create_broadcast
 from services.broadcasts_progress import (
@@ -39,6 +37,7 @@ from services.scope import scope_of
 from services.staff import add_staff, bind_staff
 from storage.db import Database, write_transaction
 from storage.models import Broadcast, ChatIdentity, Staff
+from tests.e2e.conftest import BotFactory
 from tests.support.fake_bot_api import CallRecord, FakeBotAPI
 from tests.support.notices import notifier
 from tests.unit.test_audiences import bulk_residents, station_id
@@ -52,19 +51,8 @@ OFFICE_CHAT = 555
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot(
-        "424242:broadcast-test", session=session, default=DefaultBotProperties(parse_mode="HTML")
-    )
-    yield bot
-    await bot.session.close()
+def telegram(bot_on_fake: BotFactory) -> Bot:
+    return bot_on_fake("424242:broadcast-test", default=DefaultBotProperties(parse_mode="HTML"))
 
 
 @pytest.fixture

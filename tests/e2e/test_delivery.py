@@ -6,14 +6,11 @@ import asyncio
 import datetime as dt
 import itertools
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +22,8 @@ from services.identities import touch_identity
 from services.outbox import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
 from storage.db import Database
 from storage.models import ChatIdentity, OutboxMessage
+from tests.e2e.conftest import BotFactory
+from tests.support.factories import add_chats
 from tests.support.fake_bot_api import FakeBotAPI
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -33,17 +32,8 @@ NIGHT = dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC)  # 22:00 in Shanghai
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot("424242:delivery-test", session=session)
-    yield bot
-    await bot.session.close()
+def telegram(bot_on_fake: BotFactory) -> Bot:
+    return bot_on_fake("424242:delivery-test")
 
 
 def worker_for(
@@ -66,18 +56,8 @@ def worker_for(
 
 
 async def recipients(db: Database, count: int, clock: ManualClock) -> list[Recipient]:
-    found = []
-    async with db.session() as session:
-        for chat in range(count):
-            identity = await touch_identity(
-                session,
-                channel="telegram",
-                chat_id=1000 + chat,
-                chat_type="private",
-                now=clock.now(),
-            )
-            found.append(Recipient.of(identity))
-    return found
+    chats = await add_chats(db, range(1000, 1000 + count), now=clock.now())
+    return [Recipient.of(identity) for identity in chats]
 
 
 async def queue(db: Database, to: Recipient, key: str, clock: ManualClock, **extra: object) -> None:
@@ -342,19 +322,31 @@ async def test_a_revoked_token_holds_the_messages_instead_of_failing_them(
 
 
 async def test_stopping_puts_back_what_waits_and_ends_at_once(
-    sqlite_db: Database, clock: ManualClock, telegram: Bot, fake: FakeBotAPI, tmp_path: object
+    sqlite_db: Database,
+    clock: ManualClock,
+    telegram: Bot,
+    fake: FakeBotAPI,
+    tmp_path: object,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     people = await recipients(sqlite_db, 3, clock)
     for person in people:
         await queue(sqlite_db, person, f"notice:{person.chat_id}", clock)
     fake.fail_next("sendMessage", status=429, retry_after=30)
     worker = worker_for(sqlite_db, clock, telegram, tmp_path, rate=2.0)
+    pace = worker.lanes["telegram"].pace
+    paused = asyncio.Event()
+    pause = pace.pause
+
+    def pause_and_tell(seconds: float) -> None:
+        pause(seconds)
+        paused.set()
+
+    monkeypatch.setattr(pace, "pause", pause_and_tell)
     running = asyncio.create_task(worker.run())
-    for _tick in range(500):
-        if fake.calls_of("sendMessage"):
-            break
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.2)  # everyone now waits out the 30 s pause
+    # The 429 came back: from now on everyone waits out the 30 s pause.
+    await asyncio.wait_for(paused.wait(), timeout=10)
+    assert len(fake.calls_of("sendMessage")) == 1
     started = time.monotonic()
     await worker.stop()
     await asyncio.wait_for(running, timeout=5)

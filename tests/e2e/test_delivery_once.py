@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -27,7 +25,6 @@ from sqlmodel import col
 import bot.delivery as bot_delivery
 from bot.delivery import DeliverySettings, DeliveryWorker
 from services.clock import Clock, ManualClock
-from services.identities import touch_identity
 from services.outbox import (
     Delivery,
     OutboxState,
@@ -41,6 +38,8 @@ from services.outbox import (
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
 from tests.conftest import RUNNING_CLOCK
+from tests.e2e.conftest import BotFactory
+from tests.support.factories import add_chats
 from tests.support.fake_bot_api import FakeBotAPI
 
 FIRST_CHAT = 3_000_000
@@ -48,17 +47,8 @@ TEXT = "Water off on Friday"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot("424242:once-test", session=session)
-    yield bot
-    await bot.session.close()
+def telegram(bot_on_fake: BotFactory) -> Bot:
+    return bot_on_fake("424242:once-test")
 
 
 def worker_for(
@@ -85,17 +75,8 @@ def worker_for(
 async def queue(db: Database, chats: int, clock: Clock) -> list[str]:
     """One message to each of ``chats`` chats; their tokens (the last word of each text)."""
     now = clock.now()
-    people: list[Recipient] = []
-    async with db.session() as session:
-        for index in range(chats):
-            identity = await touch_identity(
-                session,
-                channel="telegram",
-                chat_id=FIRST_CHAT + index,
-                chat_type="private",
-                now=now,
-            )
-            people.append(Recipient.of(identity))
+    identities = await add_chats(db, range(FIRST_CHAT, FIRST_CHAT + chats), now=now)
+    people = [Recipient.of(identity) for identity in identities]
     tokens = [f"once-{index:04d}" for index in range(chats)]
     async with db.session() as session, write_transaction(session):
         for person, token in zip(people, tokens, strict=True):

@@ -21,8 +21,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
 from bot.delivery import DeliverySettings, DeliveryWorker
@@ -31,6 +29,7 @@ from services.outbox import Outgoing, Recipient, enqueue
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import RUNNING_CLOCK
+from tests.e2e.conftest import BotFactory
 from tests.support.fake_bot_api import CallRecord, FakeBotAPI
 
 CHATS = (2001, 2002, 2003, 2004, 2005)
@@ -42,18 +41,8 @@ RATE = 10.0
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    bot = Bot(
-        "424242:pause-test", session=AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    )
-    yield bot
-    await bot.session.close()
+def telegram(bot_on_fake: BotFactory) -> Bot:
+    return bot_on_fake("424242:pause-test")
 
 
 def worker_for(db: Database, bot: Bot, files: Path) -> DeliveryWorker:

@@ -10,8 +10,6 @@ from typing import Any
 import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
@@ -30,6 +28,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from tests.e2e.conftest import BotFactory
 from tests.support.fake_bot_api import SECRET_HEADER, FakeBotAPI
 
 TOKEN = "424242:fake-api-test-token"
@@ -39,17 +38,8 @@ SECRET = "s3cret-token"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    api = TelegramAPIServer.from_base(fake.base_url)
-    telegram = Bot(TOKEN, session=AiohttpSession(api=api))
-    yield telegram
-    await telegram.session.close()
+def bot(bot_on_fake: BotFactory) -> Bot:
+    return bot_on_fake(TOKEN)
 
 
 def keyboard(data: str = "done") -> InlineKeyboardMarkup:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import ClientWebSocketResponse
+from aiohttp import ClientWebSocketResponse, WSMessage, WSMsgType
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
@@ -36,8 +36,12 @@ async def client(webchat: WebChat) -> AsyncIterator[TestClient]:
         yield test_client
 
 
+# Only a guard against a hang: every wait below ends on the frame it waits for.
+GUARD = 30.0
+
+
 class Page:
-    """A browser tab: the page's cookie and its WebSocket."""
+    """A browser tab: the page's cookie and its WebSocket (opened without autoping)."""
 
     def __init__(self, client: TestClient, socket: ClientWebSocketResponse, chat_id: int) -> None:
         self.client = client
@@ -49,14 +53,44 @@ class Page:
         await self.socket.send_json({"type": frame_type, "id": frame_id, **fields})
         return frame_id
 
-    async def events(self, quiet: float = 0.3) -> list[dict[str, Any]]:
-        found = []
+    async def _receive(self) -> WSMessage:
+        """The next message but the server's heartbeat pings, which are answered here."""
         while True:
-            try:
-                message = await asyncio.wait_for(self.socket.receive(), quiet)
-            except TimeoutError:
-                return found
-            found.append(json.loads(message.data))
+            message = await self.socket.receive()
+            if message.type is not WSMsgType.PING:
+                return message
+            await self.socket.pong(message.data)
+
+    async def next_event(self) -> dict[str, Any]:
+        """The next event the page is sent."""
+        async with asyncio.timeout(GUARD):
+            while True:
+                message = await self._receive()
+                if message.type is WSMsgType.TEXT:
+                    event: dict[str, Any] = json.loads(message.data)
+                    return event
+                if message.type is not WSMsgType.PONG:
+                    raise AssertionError(f"the socket ended: {message.type!r}")
+
+    async def events(self) -> list[dict[str, Any]]:
+        """Every event the page was sent until the server handled all frames sent so far.
+
+        The server reads a frame only once it has handled the one before, and answers a
+        WebSocket ping when it reads it: our ping's pong comes after every event caused by
+        the frames (and bot calls) before it.
+        """
+        token = uuid.uuid4().hex.encode()
+        await self.socket.ping(token)
+        found = []
+        async with asyncio.timeout(GUARD):
+            while True:
+                message = await self._receive()
+                if message.type is WSMsgType.PONG and message.data == token:
+                    return found
+                if message.type is WSMsgType.TEXT:
+                    found.append(json.loads(message.data))
+                elif message.type is not WSMsgType.PONG:
+                    raise AssertionError(f"the socket ended: {message.type!r}")
 
     async def say(self, text: str) -> list[dict[str, Any]]:
         await self.send("text", text=text)
@@ -66,7 +100,8 @@ class Page:
 async def open_page(client: TestClient, *, lang: str = "en") -> Page:
     response = await client.get("/", headers={"Accept-Language": lang})
     assert response.status == 200
-    socket = await client.ws_connect(f"/webchat/ws?lang={lang}")
+    # Without autoping the page sees the pong that marks the end of an answer.
+    socket = await client.ws_connect(f"/webchat/ws?lang={lang}", autoping=False)
     hello, history = (
         json.loads((await socket.receive()).data),
         json.loads((await socket.receive()).data),

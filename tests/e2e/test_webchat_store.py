@@ -53,7 +53,7 @@ async def until(page: Page, wanted: Callable[[dict[str, Any]], bool]) -> dict[st
     """Read the page's frames until one matches."""
     async with asyncio.timeout(GUARD):
         while True:
-            event = json.loads((await page.socket.receive()).data)
+            event = await page.next_event()
             if wanted(event):
                 return event
 

@@ -11,13 +11,13 @@ from sqlalchemy.exc import NoResultFound
 from services import identities, issues
 from services.audit import Actor
 from services.case_common import Assignee
-from services.issues import IssueDraft
 from services.reference import get_station_by_code, list_categories
 from services.scope import StaffScope, scope_of
 from services.staff import add_staff, bind_staff
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
 from storage.models import Department, Issue, Staff
+from tests.support.factories import IssueDraftFactory
 from tests.support.members import import_sample, member_by_code
 from tests.support.notices import TZ
 
@@ -74,7 +74,7 @@ async def resident_case(
         return await issues.create_issue(
             session,
             resident_id=resident.id,
-            draft=IssueDraft(
+            draft=IssueDraftFactory.build(
                 station_id=found.id,
                 category_id=category.id or 0,
                 description=description,

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
 import secrets
-import struct
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from PIL import Image
 
 from services.clock import Clock, SystemClock
 from services.limits import PHOTO_MAX_BYTES, PHOTO_TYPES
@@ -47,52 +49,54 @@ class StoredFile:
         return self.mime_type in PHOTO_TYPES
 
 
-def sniff_type(data: bytes) -> str:
-    """The MIME type by the file's first bytes, whatever name or type the browser claimed."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF"):
-        return "application/pdf"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    return "application/octet-stream"
+# What Pillow's format names are served as; any other picture is kept as a plain file.
+_IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+# A picture bigger than this is refused as one rather than decoded: a small file can
+# unpack into gigabytes (a "decompression bomb").
+MAX_IMAGE_PIXELS = 50_000_000
 
 
-def image_size(data: bytes, mime_type: str) -> tuple[int, int]:
-    """Width and height of a JPEG, PNG or WebP; (0, 0) when the header cannot be read."""
+def _picture(data: bytes) -> tuple[str, int, int] | None:
+    """MIME type, width and height of a JPEG, PNG, WebP or GIF that decodes; None otherwise.
+
+    The whole image is decoded: a file that only starts like a picture (the magic bytes
+    and then anything) is not one, whatever its first bytes claim.
+    """
     try:
-        if mime_type == "image/png" and len(data) >= 24:
-            width, height = struct.unpack(">II", data[16:24])
-            return int(width), int(height)
-        if mime_type == "image/jpeg":
-            return _jpeg_size(data)
-        if mime_type == "image/webp" and data[12:16] == b"VP8X" and len(data) >= 30:
-            width = int.from_bytes(data[24:27], "little") + 1
-            height = int.from_bytes(data[27:30], "little") + 1
-            return width, height
-    except (struct.error, IndexError):
-        pass
-    return 0, 0
+        with Image.open(io.BytesIO(data), formats=list(_IMAGE_FORMATS)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return None
+            image.load()
+            mime_type = _IMAGE_FORMATS[str(image.format)]
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning):
+        # OSError covers UnidentifiedImageError and truncated files; Pillow's parsers raise
+        # SyntaxError and ValueError on some malformed headers; Pillow's own bomb warning
+        # (far above our cap) is an error where warnings are errors, as in the tests.
+        return None
+    return mime_type, width, height
 
 
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    index = 2
-    while index + 9 < len(data):
-        if data[index] != 0xFF:
-            index += 1
-            continue
-        marker = data[index + 1]
-        length = int.from_bytes(data[index + 2 : index + 4], "big")
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE):
-            height = int.from_bytes(data[index + 5 : index + 7], "big")
-            width = int.from_bytes(data[index + 7 : index + 9], "big")
-            return width, height
-        index += 2 + length
-    return 0, 0
+def sniff_type(data: bytes) -> str:
+    """The MIME type by the file's content, whatever name or type the browser claimed."""
+    picture = _picture(data)
+    return picture[0] if picture is not None else _plain_type(data)
+
+
+def _plain_type(data: bytes) -> str:
+    # Pillow reads no PDF; its signature is all a browser needs to choose a viewer.
+    return "application/pdf" if data.startswith(b"%PDF") else "application/octet-stream"
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a picture ``sniff_type`` knows; (0, 0) for anything else."""
+    picture = _picture(data)
+    return (picture[1], picture[2]) if picture is not None else (0, 0)
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -128,8 +132,11 @@ class MediaStore:
     def describe(data: bytes, *, name: str = "file") -> StoredFile:
         """What the bytes are stored as, without storing them."""
         file_id = FILE_ID_PREFIX + hashlib.sha256(data).hexdigest()[:40]
-        mime_type = sniff_type(data)
-        width, height = image_size(data, mime_type)
+        picture = _picture(data)
+        if picture is not None:
+            mime_type, width, height = picture
+        else:
+            mime_type, width, height = _plain_type(data), 0, 0
         return StoredFile(
             file_id=file_id,
             mime_type=mime_type,

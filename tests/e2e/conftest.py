@@ -1,0 +1,41 @@
+"""End-to-end fixtures: the fake Bot API server, and aiogram bots that talk to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from tests.support.fake_bot_api import FakeBotAPI
+
+BotFactory = Callable[..., Bot]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    """A fake Bot API on a free port of 127.0.0.1; a module may override it to configure it."""
+    async with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot_on_fake(fake: FakeBotAPI) -> AsyncIterator[BotFactory]:
+    """Makes aiogram bots (``bot_on_fake(token, **Bot kwargs)``) whose HTTP goes to ``fake``.
+
+    Their sessions are closed when the test ends.
+    """
+    bots: list[Bot] = []
+
+    def make(token: str, **kwargs: Any) -> Bot:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+        bot = Bot(token, session=session, **kwargs)
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.session.close()
