@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import START, missing
+from tests.support.processes import free_port, wait_healthy
 
 CHROMIUM = os.environ.get("LIAISON_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,12 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -64,17 +56,13 @@ def live_server(tmp_path: Path, app_moment: dt.datetime) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError((tmp_path / "server.log").read_text()) from None
-            time.sleep(0.1)
+    try:
+        wait_healthy(base, process, tmp_path / "server.log")
+    except RuntimeError:
+        process.kill()
+        process.wait()
+        log.close()
+        raise
     yield base
     process.terminate()
     try:

@@ -7,30 +7,17 @@ import os
 import stat
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from tests.browser.conftest import ROOT, free_port
+from tests.browser.conftest import ROOT
 from tests.browser.test_webchat import tiny_png
 from tests.conftest import START
+from tests.support.processes import free_port, wait_healthy
 
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.1)
 
 
 def upload(base: str, cookie: str, data: bytes) -> int:

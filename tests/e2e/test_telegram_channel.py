@@ -21,9 +21,9 @@ from bot.settings import Settings
 from services.clock import ManualClock
 from storage.db import Database
 from storage.models import Issue
-from tests.browser.conftest import free_port
 from tests.conftest import START
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.processes import free_port
 
 TOKEN = "424242:E2E-test-token"
 CHAT = 5550001

@@ -28,9 +28,9 @@ from sqlmodel import col
 from bot.inbox import RECEIVED
 from storage.db import Database
 from storage.models import ChatIdentity, InboxUpdate, ProcessedUpdate
-from tests.browser.conftest import free_port
 from tests.e2e.test_delivery_crash import deliver_command
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.processes import free_port
 
 TOKEN = "434343:inbox-crash"
 BOT_ID = 434343

@@ -22,8 +22,8 @@ from bot.channels.webchat.identity import COOKIE_NAME
 from bot.channels.webchat.media import LINK_TTL
 from bot.server import build_web_app, web_runner
 from services.clock import ManualClock
-from tests.browser.conftest import free_port
 from tests.browser.test_webchat import tiny_png
+from tests.support.processes import free_port
 
 FUZZ = settings(
     max_examples=40,
