@@ -12,7 +12,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.channels.responses import pin_response_models
+from bot.channels.responses import response_models
 from bot.i18n import build_i18n
 from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
@@ -69,7 +69,6 @@ def _fsm_backend(ctx: AppContext) -> tuple[BaseStorage, BaseEventIsolation]:
 
 def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -> Dispatcher:
     """Create the single Dispatcher that every channel feeds."""
-    pin_response_models()
     storage, isolation = _fsm_backend(ctx)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["db"] = ctx.db
@@ -82,6 +81,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["files_dir"] = ctx.settings.files_dir
     dp["channels"] = ctx.channels
     dp["app"] = ctx
+    dp["response_models"] = response_models()
     install_middlewares(
         dp,
         ctx.i18n,

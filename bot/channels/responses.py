@@ -3,7 +3,8 @@
 aiogram parses every reply with ``Response[method.__returning__]``, and pydantic keeps such
 parametrized models only weakly: once the garbage collector frees one, the next call builds
 it again, which costs more than the rest of an echo update. Holding one reference to each
-removes that cost for every channel (Telegram's HTTP session and the web chat alike).
+removes that cost for every channel (Telegram's HTTP session and the web chat alike): the
+Dispatcher holds them for as long as it lives.
 """
 
 from __future__ import annotations
@@ -31,13 +32,9 @@ USED_METHODS: tuple[type[methods.TelegramMethod[Any]], ...] = (
     methods.SetWebhook,
 )
 
-_pinned: dict[object, type[Response[Any]]] = {}
-
-
-def pin_response_models() -> int:
-    """Build (once) and hold the response model of every method in use; return how many."""
-    for method in USED_METHODS:
-        returning = method.__returning__
-        if returning not in _pinned:
-            _pinned[returning] = Response[returning]  # type: ignore[valid-type]
-    return len(_pinned)
+def response_models() -> dict[object, type[Response[Any]]]:
+    """The response model of every method in use; whoever holds the result keeps them alive."""
+    return {
+        method.__returning__: Response[method.__returning__]  # type: ignore[name-defined]
+        for method in USED_METHODS
+    }
