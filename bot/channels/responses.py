@@ -32,6 +32,7 @@ USED_METHODS: tuple[type[methods.TelegramMethod[Any]], ...] = (
     methods.SetWebhook,
 )
 
+
 def response_models() -> dict[object, type[Response[Any]]]:
     """The response model of every method in use; whoever holds the result keeps them alive."""
     return {
