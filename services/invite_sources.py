@@ -2,19 +2,22 @@
 
 A web chat visitor who drops the cookie comes back as a new chat, with a fresh allowance of
 wrong codes; counting by client address as well bounds what one visitor can try. The counts
-live in this process's memory for the length of the window: an address is personal data the
-database does not need, and forgetting the counts on a restart gives at most one more window.
+are kept by ``limits`` for the length of the window, in this process's memory or in Redis,
+never in the database: an address is personal data the database does not need, and
+forgetting the counts on a restart gives at most one more window.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 
-# Enough for every address a busy hour brings; beyond it the quietest are forgotten first.
-MAX_SOURCES = 10_000
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+
 # An IPv6 client usually holds a whole /64: count the network, not one of its addresses.
 IPV6_PREFIX = 64
 
@@ -34,49 +37,40 @@ def address_source(address: str | None) -> str | None:
     return str(parsed)
 
 
-@dataclass
-class _Tries:
-    failures: deque[dt.datetime] = field(default_factory=deque)
-    locked_until: dt.datetime | None = None
-
-
 class SourceLedger:
-    """Recent wrong codes and lockouts by source, for one process."""
+    """Recent wrong codes and lockouts by source.
+
+    Wrong codes count in a moving window; the one past the allowance starts a lockout of
+    its own length, a fixed window holding a single hit, so the source may try again a full
+    lockout after that code whatever its earlier codes were.
+    """
 
     def __init__(
-        self,
-        *,
-        allowed: int,
-        window: dt.timedelta,
-        lockout: dt.timedelta,
-        max_sources: int = MAX_SOURCES,
+        self, storage: Storage, *, allowed: int, window: dt.timedelta, lockout: dt.timedelta
     ) -> None:
-        self.allowed = allowed
-        self.window = window
         self.lockout = lockout
-        self.max_sources = max_sources
-        self._tries: OrderedDict[str, _Tries] = OrderedDict()
+        self._failures = RateLimitItemPerSecond(allowed, int(window.total_seconds()))
+        self._locked = RateLimitItemPerSecond(1, int(lockout.total_seconds()))
+        self._counter = MovingWindowRateLimiter(storage)
+        self._locks = FixedWindowRateLimiter(storage)
 
-    def locked_until(self, source: str, now: dt.datetime) -> dt.datetime | None:
+    async def locked_until(self, source: str, now: dt.datetime) -> dt.datetime | None:
         """When the source may try again, if it is locked out now."""
-        tries = self._tries.get(source)
-        if tries is None or tries.locked_until is None or tries.locked_until <= now:
+        if await self._locks.test(self._locked, "invite-lockout", source):
             return None
-        return tries.locked_until
+        stats = await self._locks.get_window_stats(self._locked, "invite-lockout", source)
+        # limits keeps the wall clock's time; what is left of the lockout reads on any clock.
+        left = max(stats.reset_time - time.time(), 0.0)
+        return now + dt.timedelta(seconds=left)
 
-    def record_failure(self, source: str, now: dt.datetime) -> dt.datetime | None:
+    async def record_failure(self, source: str, now: dt.datetime) -> dt.datetime | None:
         """Note a wrong code; lock the source when the window's failures pass the limit."""
-        tries = self._tries.pop(source, None) or _Tries()
-        # Most recently active last, so the oldest entries are the ones dropped.
-        self._tries[source] = tries
-        while tries.failures and tries.failures[0] <= now - self.window:
-            tries.failures.popleft()
-        tries.failures.append(now)
-        if len(tries.failures) > self.allowed:
-            tries.locked_until = now + self.lockout
-        while len(self._tries) > self.max_sources:
-            self._tries.popitem(last=False)
-        return tries.locked_until if tries.locked_until and tries.locked_until > now else None
+        if await self._counter.hit(self._failures, "invite-failures", source):
+            return None
+        if await self._locks.hit(self._locked, "invite-lockout", source):
+            return now + self.lockout
+        # Two wrong codes at once: the other one started the lockout.
+        return await self.locked_until(source, now)
 
 
 @dataclass(frozen=True)
@@ -86,10 +80,10 @@ class InviteSource:
     key: str
     ledger: SourceLedger
 
-    def locked_until(self, now: dt.datetime) -> dt.datetime | None:
+    async def locked_until(self, now: dt.datetime) -> dt.datetime | None:
         """When this source may try again, if it is locked out now."""
-        return self.ledger.locked_until(self.key, now)
+        return await self.ledger.locked_until(self.key, now)
 
-    def record_failure(self, now: dt.datetime) -> dt.datetime | None:
+    async def record_failure(self, now: dt.datetime) -> dt.datetime | None:
         """Count a wrong code from this source; the end of its lockout if it is now locked."""
-        return self.ledger.record_failure(self.key, now)
+        return await self.ledger.record_failure(self.key, now)

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from limits.aio.storage import MemoryStorage, Storage
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -55,9 +56,14 @@ class IssuedInvite:
         return f"{INVITE_PAYLOAD}{self.code}"
 
 
-def source_ledger() -> SourceLedger:
-    """A ledger counting wrong codes by client address, with the same limits as a chat's."""
-    return SourceLedger(allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, lockout=LOCKOUT)
+def source_ledger(storage: Storage | None = None) -> SourceLedger:
+    """A ledger counting wrong codes by client address, with the same limits as a chat's.
+
+    Its counts live in ``storage``: this process's memory unless the caller shares another.
+    """
+    return SourceLedger(
+        storage or MemoryStorage(), allowed=FAILURES_ALLOWED, window=FAILURE_WINDOW, lockout=LOCKOUT
+    )
 
 
 def hash_code(code: str) -> str:
@@ -143,7 +149,7 @@ async def redeem_invite(
     assert identity.id is not None
     if identity.invite_locked_until is not None and identity.invite_locked_until > now:
         raise DomainError("locked", until=identity.invite_locked_until, by="chat")
-    if source is not None and (source_until := source.locked_until(now)) is not None:
+    if source is not None and (source_until := await source.locked_until(now)) is not None:
         raise DomainError("locked", until=source_until, by="source")
     locked_until = None
     # The failure must be committed before refusing, so the refusal comes after the block.
@@ -156,7 +162,7 @@ async def redeem_invite(
         if invite is None:
             locked_until = await _record_failure(session, identity, now)
     if invite is None:
-        source_until = source.record_failure(now) if source is not None else None
+        source_until = await source.record_failure(now) if source is not None else None
         if locked_until is not None:
             raise DomainError("locked", until=locked_until, by="chat")
         if source_until is not None:

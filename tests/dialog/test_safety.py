@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from typing import Any
 
+import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import SendMessage
-from aiogram.types import Chat, Message, Update, User
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
+from bot.app import AppContext, build_context, build_dispatcher
+from bot.settings import Settings
 from services.clock import ManualClock
+from storage.db import Database
+from tests.conftest import missing
 from tests.support.chat import ChatUser
+
+REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+NOTICE = "You are sending messages very fast. Please wait a minute, then go on."
 
 
 def group_update(update_id: int, text: str, *, chat_id: int = -100500) -> Update:
@@ -54,6 +64,66 @@ async def test_flood_gets_one_notice_and_the_rest_is_dropped(
     clock.advance(dt.timedelta(seconds=61))
     sent = await resident.send("/start")
     assert "Welcome" in resident.texts(sent)[0]
+
+
+def flood_notices(user: ChatUser, sent: list[Any]) -> int:
+    return sum("very fast" in text for text in user.texts(sent))
+
+
+async def test_a_chat_that_keeps_typing_through_its_pause_is_answered_after_it(
+    resident: ChatUser, clock: ManualClock
+) -> None:
+    for index in range(25):
+        await resident.send(f"message number {index}")
+    clock.advance(dt.timedelta(seconds=30))
+    # Still paused: dropped without another notice, and without making the pause longer.
+    for index in range(25):
+        sent = await resident.send(f"are you there {index}")
+        assert flood_notices(resident, sent) == 0 and not [
+            text for text in resident.texts(sent) if "very fast" not in text
+        ]
+    clock.advance(dt.timedelta(seconds=31))
+    sent = await resident.send("/start")
+    assert "Welcome" in resident.texts(sent)[0]
+
+
+async def test_each_pause_has_its_own_notice(resident: ChatUser, clock: ManualClock) -> None:
+    notices = 0
+    for _pause in range(2):
+        for index in range(21):
+            notices += flood_notices(resident, await resident.send(f"message number {index}"))
+        clock.advance(dt.timedelta(minutes=1))
+    assert notices == 2
+
+
+async def test_pressing_buttons_in_a_flood_is_answered_quietly(
+    resident: ChatUser, bot: Bot
+) -> None:
+    for index in range(20):
+        await resident.send(f"message number {index}")
+    press = Update(
+        update_id=626262,
+        callback_query=CallbackQuery(
+            id="flood-press",
+            from_user=resident.user,
+            chat_instance="flood",
+            message=Message(
+                message_id=1,
+                date=dt.datetime.now(dt.UTC),
+                chat=resident.chat,
+                from_user=resident.user,
+                text="a card",
+            ),
+            data="anything",
+        ),
+    )
+    notice = "You are sending messages very fast. Please wait a minute, then go on."
+    # Every press gets its spinner stopped with the notice; the chat is written to once.
+    for number, expected_messages in ((1, [notice]), (2, [])):
+        sent = await resident.feed(press.model_copy(update={"update_id": press.update_id + number}))
+        answers = [r.text for r in sent if isinstance(r, AnswerCallbackQuery)]
+        assert answers == [notice]
+        assert [r.text for r in sent if isinstance(r, SendMessage)] == expected_messages
 
 
 async def test_flood_of_one_chat_does_not_silence_another(
@@ -116,3 +186,37 @@ async def test_replayed_updates_do_not_count_toward_the_flood_limit(resident: Ch
     assert resident.texts(sent) == [
         "You are sending messages very fast. Please wait a minute, then go on."
     ]
+
+
+@pytest.fixture
+async def redis_app(settings: Settings, sqlite_db: Database, clock: ManualClock) -> AppContext:
+    from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    except (RedisConnectionError, OSError) as error:
+        await client.aclose()
+        missing(f"Redis not reachable at {REDIS_URL}: {error}")
+    await client.aclose()
+    return build_context(settings.model_copy(update={"redis_url": REDIS_URL}), sqlite_db, clock)
+
+
+async def test_processes_on_one_redis_share_a_chats_flood_limit(
+    redis_app: AppContext, bot: Bot
+) -> None:
+    redis_app.channels[bot.id] = "telegram"
+    first_dp, second_dp = build_dispatcher(redis_app), build_dispatcher(redis_app)
+    first = ChatUser(first_dp, bot, user_id=4002)
+    second = ChatUser(second_dp, bot, user_id=4002)
+    try:
+        for index in range(10):
+            for process in (first, second):
+                sent = await process.send(f"message number {index}")
+                assert NOTICE not in process.texts(sent)
+        sent = await second.send("one too many")
+        assert second.texts(sent) == [NOTICE]
+    finally:
+        await first_dp.storage.close()
+        await second_dp.storage.close()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from time_machine import TimeMachineFixture
 
 from services import identities
 from services.errors import DomainError
@@ -150,25 +151,60 @@ async def test_a_new_invite_voids_the_unused_one(roster: Database) -> None:
     assert await redeem(roster, chat, second) == "M001"
 
 
-async def test_wrong_codes_from_one_address_lock_it_whatever_the_chat(roster: Database) -> None:
+async def test_wrong_codes_from_one_address_lock_it_whatever_the_chat(
+    roster: Database, time_machine: TimeMachineFixture
+) -> None:
     code = await invite(roster)
     ledger = source_ledger()
     here = InviteSource("web:203.0.113.7", ledger)
+
+    async def attempt(
+        chat: ChatIdentity, typed: str, moment: dt.datetime, source: InviteSource
+    ) -> str:
+        # The ledger's windows run on the wall clock, which follows each attempt's moment.
+        time_machine.move_to(moment, tick=False)
+        return await redeem(roster, chat, typed, now=moment, source=source)
+
     # A fresh cookie is a fresh chat each time: the address still counts every guess.
-    for attempt in range(5):
-        chat = await identity(roster, 100 + attempt, channel="web")
-        moment = NOW + dt.timedelta(minutes=attempt)
-        assert await redeem(roster, chat, f"GUESS{attempt}", now=moment, source=here) == "invalid"
+    for number in range(5):
+        chat = await identity(roster, 100 + number, channel="web")
+        moment = NOW + dt.timedelta(minutes=number)
+        assert await attempt(chat, f"GUESS{number}", moment, here) == "invalid"
     sixth = NOW + dt.timedelta(minutes=10)
     newcomer = await identity(roster, 200, channel="web")
-    assert await redeem(roster, newcomer, "GUESS6", now=sixth, source=here) == "locked-source"
+    assert await attempt(newcomer, "GUESS6", sixth, here) == "locked-source"
     later = sixth + dt.timedelta(minutes=30)
-    assert await redeem(roster, newcomer, code, now=later, source=here) == "locked-source"
+    assert await attempt(newcomer, code, later, here) == "locked-source"
     # Another address is not held back, and the lock ends after an hour.
     elsewhere = InviteSource("web:198.51.100.1", ledger)
-    assert await redeem(roster, newcomer, "GUESS8", now=later, source=elsewhere) == "invalid"
+    assert await attempt(newcomer, "GUESS8", later, elsewhere) == "invalid"
     free = sixth + dt.timedelta(minutes=61)
-    assert await redeem(roster, newcomer, code, now=free, source=here) == "M001"
+    assert await attempt(newcomer, code, free, here) == "M001"
+
+
+async def test_a_locked_out_address_waits_an_hour_from_the_code_that_locked_it(
+    time_machine: TimeMachineFixture,
+) -> None:
+    ledger = source_ledger()
+
+    def at(moment: dt.datetime) -> dt.datetime:
+        time_machine.move_to(moment, tick=False)
+        return moment
+
+    for minute in range(5):
+        assert await ledger.record_failure("s", at(NOW + dt.timedelta(minutes=minute))) is None
+    sixth = at(NOW + dt.timedelta(minutes=50))
+    assert await ledger.record_failure("s", sixth) == sixth + dt.timedelta(hours=1)
+    # The first five codes leave the hour's window before the lockout ends: it still holds.
+    later = at(NOW + dt.timedelta(minutes=70))
+    assert await ledger.locked_until("s", later) == sixth + dt.timedelta(hours=1)
+    assert await ledger.locked_until("other", later) is None
+    # Then the address starts afresh, with the whole allowance.
+    free = at(sixth + dt.timedelta(hours=1))
+    assert await ledger.locked_until("s", free) is None
+    for _ in range(5):
+        assert await ledger.record_failure("s", free) is None
+    assert await ledger.record_failure("s", free) == free + dt.timedelta(hours=1)
 
 
 def test_addresses_are_counted_by_network_for_ipv6() -> None:
@@ -176,11 +212,3 @@ def test_addresses_are_counted_by_network_for_ipv6() -> None:
     assert address_source("2001:db8:1:2::5") != address_source("2001:db8:1:3::5")
     assert address_source("::ffff:203.0.113.7") == address_source("203.0.113.7") == "203.0.113.7"
     assert address_source("unknown") is None and address_source(None) is None
-
-
-def test_the_ledger_forgets_the_quietest_sources_first() -> None:
-    ledger = source_ledger()
-    ledger.max_sources = 3
-    for number in range(5):
-        ledger.record_failure(f"s{number}", NOW)
-    assert sorted(ledger._tries) == ["s2", "s3", "s4"]

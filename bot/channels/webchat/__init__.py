@@ -24,6 +24,7 @@ from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.quota import UploadQuota
 from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
 from bot.channels.webchat.store import WebChatStore
+from bot.rate_limits import rate_limit_storage
 from bot.settings import Settings
 from handlers.texts import N_
 from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
@@ -64,14 +65,17 @@ class WebChat:
         self.media = MediaStore(Path(ctx.settings.upload_dir), secret)
         # File links expire by the bot's clock, the one tests and rehearsals move.
         self.media.clock = ctx.clock
+        # Uploads and wrong invitation codes share one storage of rate windows.
+        limits_storage = rate_limit_storage(dp.storage)
         # Wrong invitation codes by client address: a new cookie is a new chat, not a new person.
-        self.invite_sources = source_ledger()
+        self.invite_sources = source_ledger(limits_storage)
         self.signer = CookieSigner(secret)
         settings = ctx.settings
         self.store = WebChatStore(ctx.db, ctx.clock, history_length=settings.webchat_history_length)
         self.uploads = UploadQuota(
             per_chat=settings.webchat_uploads_per_hour,
             per_address=settings.webchat_uploads_per_address_hour,
+            storage=limits_storage,
         )
         self.pending_bytes_cap = settings.webchat_address_pending_mb * 1024 * 1024
         self.session = WebChatSession(
