@@ -13,11 +13,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import IO
 
 import pytest
 from sqlalchemy import func, select
@@ -27,8 +25,9 @@ from services.identities import touch_identity
 from services.outbox import OutboxState, Outgoing, Recipient, add, stats
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
-from tests.conftest import RUNNING_CLOCK, missing
+from tests.conftest import RUNNING_CLOCK
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.processes import reap, start_liaison
 
 TOKEN = "424242:crash-test"
 MESSAGES = 300
@@ -43,14 +42,6 @@ TEXT = "Crash test message"
 def fake(fake: FakeBotAPI) -> FakeBotAPI:
     fake.per_chat_limit(1.0)  # Telegram's one a second per chat: a 429 past it
     return fake
-
-
-def deliver_command() -> list[str]:
-    """``liaison outbox deliver``, the console script of this virtualenv."""
-    script = Path(sys.executable).with_name("liaison")
-    if not script.exists():
-        missing(f"the liaison console script is not installed next to {sys.executable}")
-    return [str(script), "outbox", "deliver"]
 
 
 def deliver_env(database_url: str, fake: FakeBotAPI, data_dir: Path) -> dict[str, str]:
@@ -119,26 +110,6 @@ def accepted(fake: FakeBotAPI) -> list[str]:
     ]
 
 
-async def start(env: dict[str, str], cwd: Path, log: IO[str]) -> asyncio.subprocess.Process:
-    # Each start picks the calendar up where the test's running clock is, so the second
-    # process sees the first one's leases run out as a real restart would.
-    pinned = {**env, "LIAISON_CLOCK_START": RUNNING_CLOCK.now().isoformat()}
-    return await asyncio.create_subprocess_exec(
-        *deliver_command(),
-        env=pinned,
-        cwd=cwd,  # no .env there: the environment alone configures the command
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=log,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def reap(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.kill()
-    await process.wait()
-
-
 async def test_a_killed_deliverer_loses_nothing_and_repeats_only_what_was_in_flight(
     sqlite_url: str, sqlite_db: Database, fake: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -146,7 +117,7 @@ async def test_a_killed_deliverer_loses_nothing_and_repeats_only_what_was_in_fli
     env = deliver_env(sqlite_url, fake, tmp_path / "var")
     log_path = tmp_path / "deliver.log"
     with log_path.open("w") as log:
-        first = await start(env, tmp_path, log)
+        first = await start_liaison(["outbox", "deliver"], env, tmp_path, log)
         try:
             await fake.wait_for(
                 lambda: len(accepted(fake)) >= KILL_AFTER or first.returncode is not None,
@@ -163,7 +134,7 @@ async def test_a_killed_deliverer_loses_nothing_and_repeats_only_what_was_in_fli
         assert at_kill[OutboxState.SENT] < MESSAGES
         assert in_flight > 0, at_kill
 
-        second = await start(env, tmp_path, log)
+        second = await start_liaison(["outbox", "deliver"], env, tmp_path, log)
         try:
             deadline = time.monotonic() + 30
             while await unfinished(sqlite_db):

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import aiohttp
 import pytest
@@ -28,9 +28,8 @@ from sqlmodel import col
 from bot.inbox import RECEIVED
 from storage.db import Database
 from storage.models import ChatIdentity, InboxUpdate, ProcessedUpdate
-from tests.e2e.test_delivery_crash import deliver_command
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.processes import free_port
+from tests.support.processes import free_port, reap, start_liaison
 
 TOKEN = "434343:inbox-crash"
 BOT_ID = 434343
@@ -39,7 +38,6 @@ RESIDENTS = 20
 ANSWERED_BEFORE_KILL = 4
 FIRST_CHAT = 8_100_000
 FIRST_UPDATE = 900_001
-CLOCK_START = "2026-11-20T10:00:00+08:00"
 
 
 class HeldReplies(FakeBotAPI):
@@ -77,11 +75,6 @@ async def fake() -> AsyncIterator[HeldReplies]:
         yield server
 
 
-def run_command() -> list[str]:
-    """``liaison run``, the console script of this virtualenv."""
-    return [*deliver_command()[:-2], "run"]
-
-
 def run_env(
     database_url: str, fake: FakeBotAPI, data_dir: Path, webhook: str | None
 ) -> dict[str, str]:
@@ -95,7 +88,6 @@ def run_env(
             "LIAISON_DEFAULT_LOCALE": "en",
             "LIAISON_WEB_ENABLED": "false",
             "LIAISON_MAX_CONCURRENT_UPDATES": "16",
-            "LIAISON_CLOCK_START": CLOCK_START,
             "LIAISON_LOG_LEVEL": "INFO",
         }
     )
@@ -111,23 +103,6 @@ def run_env(
     else:
         env["LIAISON_WEB_PORT"] = str(free_port())
     return env
-
-
-async def start(env: dict[str, str], cwd: Path, log: IO[str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *run_command(),
-        env=env,
-        cwd=cwd,  # no .env there: the environment alone configures the command
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=log,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def reap(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.kill()
-    await process.wait()
 
 
 async def until(
@@ -210,7 +185,7 @@ async def test_acknowledged_updates_survive_a_kill_and_are_answered_once(
     chats = {FIRST_CHAT + index for index in range(RESIDENTS)}
     log_path = tmp_path / "run.log"
     with log_path.open("w") as log:
-        first = await start(env, tmp_path, log)
+        first = await start_liaison(["run"], env, tmp_path, log)
         try:
             if webhook is None:
                 await until(lambda: fake.waiting_pollers >= 1, first, log_path, "a long poll")
@@ -238,7 +213,7 @@ async def test_acknowledged_updates_survive_a_kill_and_are_answered_once(
         assert sum(before.values()) == ANSWERED_BEFORE_KILL, before
 
         fake.release()
-        second = await start(env, tmp_path, log)
+        second = await start_liaison(["run"], env, tmp_path, log)
         try:
 
             async def all_handled() -> bool:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
+
+from tests.conftest import RUNNING_CLOCK, missing
 
 
 def free_port() -> int:
@@ -30,3 +35,38 @@ def wait_healthy(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(log.read_text()) from None
             time.sleep(0.1)
+
+
+def liaison_script() -> Path:
+    """The ``liaison`` console script of this virtualenv."""
+    return Path(sys.executable).with_name("liaison")
+
+
+async def start_liaison(
+    args: list[str], env: dict[str, str], cwd: Path, log: IO[str]
+) -> asyncio.subprocess.Process:
+    """``liaison ARGS`` configured by ``env`` alone (no .env in ``cwd``).
+
+    Its clock starts where the tests' running clock is: a second start after a kill picks the
+    calendar up as a real restart would, so leases taken before the kill run out.
+    """
+    script = liaison_script()
+    if not script.exists():
+        missing(f"the liaison console script is not installed at {script}")
+    pinned = {**env, "LIAISON_CLOCK_START": RUNNING_CLOCK.now().isoformat()}
+    return await asyncio.create_subprocess_exec(
+        str(script),
+        *args,
+        env=pinned,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill the process if it still runs, and wait for it."""
+    if process.returncode is None:
+        process.kill()
+    await process.wait()
