@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 CASE_NUMBER = re.compile(r"\b(\d{4}-\d{6})\b")
 
@@ -133,7 +133,8 @@ async def test_station_qr_link_in_chinese_survives_a_reload(
     await context.close()
 
 
-async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_path: Path) -> None:
+async def as_member(browser: Browser, live_server: str) -> tuple[BrowserContext, Page]:
+    """A page in English, switched to the demo member persona and connected."""
     context = await browser.new_context(
         locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
     )
@@ -142,6 +143,11 @@ async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_p
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
     await page.get_by_test_id("persona").select_option("member")
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    return context, page
+
+
+async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_path: Path) -> None:
+    context, page = await as_member(browser, live_server)
     # The demo case assigned to the member was announced before the member said anything;
     # the notice is there and so is the Start button.
     await bot_says(page, "2026-000002")
@@ -189,14 +195,7 @@ async def test_member_persona_at_the_turn_of_the_year(
     live_server: str, browser: Browser, app_moment: dt.datetime
 ) -> None:
     """In the quiet hours of a year's last and first minutes, the member still gets going."""
-    context = await browser.new_context(
-        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
-    )
-    page = await context.new_page()
-    await page.goto(live_server)
-    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
-    await page.get_by_test_id("persona").select_option("member")
-    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    context, page = await as_member(browser, live_server)
     await page.get_by_test_id("start").click()
     await bot_says(page, "Welcome, 张建华")
     await tap_keyboard(page, "📊 My progress")

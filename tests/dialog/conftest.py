@@ -1,14 +1,22 @@
-"""Dialog fixtures for members: the sample roster and a chat linked by invitation."""
+"""Dialog fixtures: the sample roster, chats linked by invitation, and the app on Redis."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from aiogram import Bot, Dispatcher
 
+from bot.app import AppContext, build_context
+from bot.settings import Settings
+from services.clock import ManualClock
 from services.invites import issue_invite
 from storage.db import Database
+from tests.conftest import missing
 from tests.support.chat import ChatUser
 from tests.support.members import NOW, import_sample, member_by_code
+
+REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 async def invitation(db: Database, code: str = "M001") -> str:
@@ -58,3 +66,19 @@ async def second_member(roster: Database, dispatcher: Dispatcher, bot: Bot) -> C
     sent = await user.send(f"/start inv-{await invitation(roster, 'M002')}")
     assert "now linked" in user.texts(sent)[0]
     return user
+
+
+@pytest.fixture
+async def redis_app(settings: Settings, sqlite_db: Database, clock: ManualClock) -> AppContext:
+    """The app with its dialog state (and rate limits) in a flushed Redis database."""
+    from redis.asyncio import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    except (RedisConnectionError, OSError) as error:
+        await client.aclose()
+        missing(f"Redis not reachable at {REDIS_URL}: {error}")
+    await client.aclose()
+    return build_context(settings.model_copy(update={"redis_url": REDIS_URL}), sqlite_db, clock)

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from aiogram import Bot
 
-from bot.app import AppContext, build_context, build_dispatcher
-from bot.settings import Settings
-from services.clock import ManualClock
-from storage.db import Database
-from tests.conftest import missing
+from bot.app import AppContext, build_dispatcher
 from tests.support.chat import ChatUser
 from tests.support.flows import CASE_NUMBER
-
-REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-async def redis_app(settings: Settings, sqlite_db: Database, clock: ManualClock) -> AppContext:
-    from redis.asyncio import Redis
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.flushdb()
-    except (RedisConnectionError, OSError) as error:
-        await client.aclose()
-        missing(f"Redis not reachable at {REDIS_URL}: {error}")
-    await client.aclose()
-    return build_context(settings.model_copy(update={"redis_url": REDIS_URL}), sqlite_db, clock)
 
 
 async def test_draft_survives_a_restart_with_redis(redis_app: AppContext, bot: Bot) -> None:

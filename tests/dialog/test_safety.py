@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
-import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
-from bot.app import AppContext, build_context, build_dispatcher
-from bot.settings import Settings
+from bot.app import AppContext, build_dispatcher
 from services.clock import ManualClock
-from storage.db import Database
-from tests.conftest import missing
 from tests.support.chat import ChatUser
 
-REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 NOTICE = "You are sending messages very fast. Please wait a minute, then go on."
 
 
@@ -186,21 +180,6 @@ async def test_replayed_updates_do_not_count_toward_the_flood_limit(resident: Ch
     assert resident.texts(sent) == [
         "You are sending messages very fast. Please wait a minute, then go on."
     ]
-
-
-@pytest.fixture
-async def redis_app(settings: Settings, sqlite_db: Database, clock: ManualClock) -> AppContext:
-    from redis.asyncio import Redis
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.flushdb()
-    except (RedisConnectionError, OSError) as error:
-        await client.aclose()
-        missing(f"Redis not reachable at {REDIS_URL}: {error}")
-    await client.aclose()
-    return build_context(settings.model_copy(update={"redis_url": REDIS_URL}), sqlite_db, clock)
 
 
 async def test_processes_on_one_redis_share_a_chats_flood_limit(

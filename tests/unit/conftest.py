@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from services.identities import touch_identity
@@ -24,3 +26,14 @@ async def roster(db: Database) -> Database:
         async with write_transaction(session):
             await bind_staff(session, staff_id=staff.id or 0, identity=office, now=NOW)
     return db
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's settings: its own database and folder, no Telegram, English."""
+    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

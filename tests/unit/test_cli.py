@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from storage.migrate import revision_ids
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
-    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_db_upgrade_seed_and_downgrade(env: Path) -> None:

@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -16,16 +15,6 @@ from handlers.reports.common import Days, Table, workbook
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/","张三")'
 HOSTILE = [HOSTILE_NAME, "=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
-    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_a_roster_name_that_looks_like_a_formula_stays_text(env: Path) -> None:
