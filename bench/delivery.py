@@ -16,7 +16,7 @@ and "none lost" also against the outbox (every row ``sent``).
 The database is a fresh SQLite file, migrated to head, with ``--chats`` (10,000) private chat
 identities (one Core insert of the rows ``touch_identity`` writes for a new chat); each phase
 works on its own copy of it. Messages are queued with
-``services.outbox.add`` before the clock starts, round robin over the phase's chats, so one
+``services.outbox.queue.add`` before the clock starts, round robin over the phase's chats, so one
 chat's next message comes ``chats / rate`` seconds after its previous one: the loop's own
 one-message-a-second-per-chat spacing is never what limits the rate. The fake enforces
 Telegram's per-chat limit too (one a second, a 429 past it) in every phase.
@@ -96,7 +96,7 @@ from sqlmodel import col  # noqa: E402
 from bot.delivery import DeliverySettings, DeliveryWorker  # noqa: E402
 from bot.heap import settle_heap  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
-from services.outbox import Outgoing, Recipient, add, stats  # noqa: E402
+from services.outbox.queue import Outgoing, Recipient, add, stats  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import ChatIdentity, OutboxMessage  # noqa: E402

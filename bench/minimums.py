@@ -72,13 +72,13 @@ from sqlalchemy.engine import Connection  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
 from bot.heap import settle_heap  # noqa: E402
-from services.activities import ActivityInput, log_activity  # noqa: E402
 from services.calendar import Quarter  # noqa: E402
-from services.compliance import MemberQuarterRow, quarter_compliance  # noqa: E402
-from services.demo_data import load_reference_data, read_demo_data  # noqa: E402
-from services.progress import Progress, member_progress  # noqa: E402
-from services.rules import RuleBook, Rules  # noqa: E402
-from services.tallies import rebuild_year  # noqa: E402
+from services.demo.data import load_reference_data, read_demo_data  # noqa: E402
+from services.members.activities import ActivityInput, log_activity  # noqa: E402
+from services.members.compliance import MemberQuarterRow, quarter_compliance  # noqa: E402
+from services.members.progress import Progress, member_progress  # noqa: E402
+from services.members.rules import RuleBook, Rules  # noqa: E402
+from services.members.tallies import rebuild_year  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.enums import MemberGroup, MemberStatus  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

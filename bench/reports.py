@@ -17,7 +17,7 @@ mismatch. Then, each after a warm-up and repeated ``--repeat`` times with a fres
 
 - baseline: ``SELECT count(*), count(answered_at), max(updated_at) FROM issue``, an aggregate
   that must read every row of the table (no index holds those columns);
-- the triage queue's first page (``services.triage.queue_page``) for an administrator and for
+- the triage queue's first page (``services.cases.triage.queue_page``) for an administrator and for
   station staff of the busiest station;
 - ``case_counts``, ``timings`` and ``satisfaction`` for this quarter and this year, and
   ``case_counts`` for the station staff's year;
@@ -60,12 +60,12 @@ from bot.heap import settle_heap  # noqa: E402
 from bot.i18n import build_i18n  # noqa: E402
 from handlers.reports.issues_charts import cases_chart  # noqa: E402
 from handlers.reports.issues_xlsx import cases_workbook  # noqa: E402
-from services.conditions_reports import count_reports  # noqa: E402
-from services.issue_stats import Reach, case_counts  # noqa: E402
-from services.issue_stats_rating import satisfaction  # noqa: E402
-from services.issue_stats_times import timings  # noqa: E402
-from services.scope import StaffScope  # noqa: E402
-from services.triage import queue_by_station, queue_page  # noqa: E402
+from services.accounts.scope import StaffScope  # noqa: E402
+from services.cases.triage import queue_by_station, queue_page  # noqa: E402
+from services.members.conditions_reports import count_reports  # noqa: E402
+from services.reports.cases import Reach, case_counts  # noqa: E402
+from services.reports.ratings import satisfaction  # noqa: E402
+from services.reports.times import timings  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.enums import IssueStatus  # noqa: E402
 from storage.models import Issue, IssueCategory  # noqa: E402

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.issue_stats import Period
+from services.reports.cases import Period
 from storage.enums import IssueStatus
 from storage.models import IssueCategory
 

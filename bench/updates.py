@@ -86,7 +86,7 @@ from bot.app import AppContext, build_context, build_dispatcher  # noqa: E402
 from bot.heap import settle_heap  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
-from services.demo_data import load_reference_data, read_demo_data  # noqa: E402
+from services.demo.data import load_reference_data, read_demo_data  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import ChatIdentity, Issue, Resident  # noqa: E402

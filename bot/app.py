@@ -19,7 +19,7 @@ from bot.middlewares import install_middlewares
 from bot.settings import Settings
 from handlers.notifications import ChatNotifier
 from services.clock import Clock
-from services.rules import RuleBook
+from services.members.rules import RuleBook
 from storage.db import Database
 from storage.fsm import SQLStorage
 

@@ -23,7 +23,7 @@ from bot.app import AppContext
 from bot.delivery import DeliveryWorker
 from handlers.notifications import ChatNotifier
 from handlers.outgoing import markup_of
-from services.broadcasts_progress import (
+from services.broadcasts.progress import (
     Progress,
     finish,
     progress,

@@ -20,8 +20,8 @@ from bot.private_files import private_umask
 from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
 from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
-from services.demo_guard import NotADemoDatabaseError
-from services.reference import display_name, list_stations
+from services.demo.guard import NotADemoDatabaseError
+from services.reference.catalog import display_name, list_stations
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, upgrade
 

@@ -10,7 +10,7 @@ from bot.cli_common import now as cli_now
 from bot.cli_common import with_database
 from services.audit import Actor
 from services.errors import DomainError
-from services.reference import MAX_DUE_DAYS, MIN_DUE_DAYS, list_categories, set_due_days
+from services.reference.catalog import MAX_DUE_DAYS, MIN_DUE_DAYS, list_categories, set_due_days
 from storage.db import Database, write_transaction
 from storage.migrate import upgrade
 

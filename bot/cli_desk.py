@@ -11,17 +11,17 @@ import typer
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
-from services.audit import Actor, audit, list_entries
-from services.departments import (
+from services.accounts.departments import (
     department_by_code,
     department_handlers,
     import_departments,
     list_departments,
 )
+from services.accounts.invites import issue_invite
+from services.audit import Actor, audit, list_entries
 from services.errors import DomainError
-from services.invites import issue_invite
-from services.roster import ImportReport
-from services.roster_files import read_rows
+from services.members.roster import ImportReport
+from services.members.roster_files import read_rows
 from storage.db import Database, write_transaction
 from storage.migrate import upgrade
 

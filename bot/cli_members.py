@@ -12,11 +12,11 @@ from sqlmodel import col
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
+from services.accounts.invites import issue_invite, unbind
 from services.errors import DomainError
-from services.invites import issue_invite, unbind
-from services.members import bindings_of, find_members
-from services.roster import ImportReport, import_roster
-from services.roster_files import read_rows
+from services.members.profiles import bindings_of, find_members
+from services.members.roster import ImportReport, import_roster
+from services.members.roster_files import read_rows
 from storage.db import Database
 from storage.enums import Channel
 from storage.migrate import upgrade

@@ -13,7 +13,7 @@ from bot.app import build_context
 from bot.cli_common import with_database
 from bot.runner import build_worker, configure_logging
 from bot.settings import Settings
-from services.outbox import OutboxStats, stats
+from services.outbox.queue import OutboxStats, stats
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -31,12 +31,12 @@ from handlers.reports.quarter import (
     quarter_workbook,
 )
 from services.calendar import Quarter, local_today
-from services.compliance import MemberQuarterRow, quarter_compliance
 from services.errors import DomainError
-from services.issue_stats import CaseCounts, Period, Reach, case_counts
-from services.issue_stats_rating import Satisfaction, satisfaction
-from services.issue_stats_times import Timings, timings
-from services.rules import RuleBook
+from services.members.compliance import MemberQuarterRow, quarter_compliance
+from services.members.rules import RuleBook
+from services.reports.cases import CaseCounts, Period, Reach, case_counts
+from services.reports.ratings import Satisfaction, satisfaction
+from services.reports.times import Timings, timings
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Station

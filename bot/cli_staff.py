@@ -16,14 +16,14 @@ from bot.app import build_context
 from bot.cli_common import bot_username, deep_link, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
+from services.accounts.identities import touch_identity
+from services.accounts.invites import issue_invite
+from services.accounts.staff import add_staff, bind_staff, list_staff
 from services.audit import Actor
 from services.errors import DomainError
-from services.files import MAX_FILE_BYTES, keep_file
-from services.identities import touch_identity
-from services.invites import issue_invite
-from services.meetings import MEETING_KINDS, MeetingInput, create_meeting
-from services.reference import get_station_by_code
-from services.staff import add_staff, bind_staff, list_staff
+from services.meetings.invitations import MEETING_KINDS, MeetingInput, create_meeting
+from services.meetings.materials import MAX_FILE_BYTES, keep_file
+from services.reference.catalog import get_station_by_code
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
 from storage.migrate import upgrade

@@ -37,8 +37,8 @@ from bot.leases import Leases
 from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
 from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from services.clock import Clock
-from services.files import remember_telegram_id, stored_file
-from services.outbox import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
+from services.meetings.materials import remember_telegram_id, stored_file
+from services.outbox.queue import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
 

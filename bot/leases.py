@@ -20,7 +20,7 @@ import socket
 from collections.abc import Iterable, KeysView
 
 from services.clock import Clock
-from services.outbox import renew
+from services.outbox.queue import renew
 from storage.db import Database
 
 log = logging.getLogger(__name__)

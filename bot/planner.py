@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.app import AppContext
-from services.attendance import close_ended
-from services.case_reminders import issue_reminders
-from services.duty_reminders import minimum_reminders
-from services.reminders import ReminderSettings, meeting_reminders, queue_dues
+from services.meetings.attendance import close_ended
+from services.reminders.cases import issue_reminders
+from services.reminders.duties import minimum_reminders
+from services.reminders.planning import ReminderSettings, meeting_reminders, queue_dues
 
 log = logging.getLogger(__name__)
 

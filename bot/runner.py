@@ -21,12 +21,12 @@ from bot.scheduler import build_scheduler
 from bot.server import build_web_app, web_runner
 from bot.settings import Settings
 from services.clock import Clock
-from services.demo_cases import (
+from services.demo.cases import (
     DEMO_DEPARTMENT_CHAT_ID,
     link_demo_department,
     seed_demo_cases,
 )
-from services.demo_data import (
+from services.demo.data import (
     DEMO_MEMBER_CHAT_ID,
     DEMO_ROSTER_PATH,
     DEMO_STAFF_CHAT_ID,
@@ -35,13 +35,13 @@ from services.demo_data import (
     load_reference_data,
     read_demo_data,
 )
-from services.demo_guard import (
+from services.demo.guard import (
     NotADemoDatabaseError,
     claim_demo_database,
     require_demo_database,
 )
-from services.roster import import_roster
-from services.roster_files import read_rows
+from services.members.roster import import_roster
+from services.members.roster_files import read_rows
 from storage.db import Database
 from storage.migrate import upgrade
 

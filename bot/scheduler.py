@@ -11,8 +11,8 @@ from bot.broadcast_monitor import EVERY_SECONDS, BroadcastMonitor
 from bot.channels.webchat.cleanup import clean_up_web_files
 from bot.delivery import DeliveryWorker
 from bot.planner import Planner
+from services.chats.updates import prune_processed_updates
 from services.clock import SystemClock
-from services.updates import prune_processed_updates
 
 log = logging.getLogger(__name__)
 

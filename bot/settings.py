@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.clock import Clock, ShiftedClock, SystemClock
 
 if TYPE_CHECKING:
-    from services.reminders import ReminderSettings
+    from services.reminders.planning import ReminderSettings
 
 
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
@@ -207,7 +207,7 @@ class Settings(BaseSettings):
     @property
     def reminders(self) -> ReminderSettings:
         """When reminders fall due, as configured."""
-        from services.reminders import ReminderSettings
+        from services.reminders.planning import ReminderSettings
 
         return ReminderSettings(
             meeting_before=parse_durations(self.meeting_reminders),

@@ -13,7 +13,7 @@ from handlers.case_callbacks import AssigneeReplyCB, ReplySendCB
 from handlers.grid import Grid
 from handlers.texts import escape
 from handlers.turn import Turn
-from services.issues import IssueDetail
+from services.cases.residents import IssueDetail
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.texts import escape, local_date, local_time, status_label
 from handlers.timeline import event_line, fit
-from services.issues import IssueDetail
-from services.reference import display_name
+from services.cases.residents import IssueDetail
+from services.reference.catalog import display_name
 from storage.models import IssueExtension
 
 CARD_LIMIT = 4000

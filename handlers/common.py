@@ -24,9 +24,9 @@ from handlers.resident.stations import show_stations
 from handlers.states import ReportForm
 from handlers.texts import Buttons, escape
 from handlers.turn import Turn
-from services.identities import SUPPORTED_LOCALES, set_locale
-from services.members import MemberProfile
-from services.reference import display_name, get_station_by_code
+from services.accounts.identities import SUPPORTED_LOCALES, set_locale
+from services.members.profiles import MemberProfile
+from services.reference.catalog import display_name, get_station_by_code
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from handlers.callbacks import (
 from handlers.case_callbacks import RateCB
 from handlers.grid import Grid
 from handlers.texts import Buttons, shorten, status_label
-from services.issues import IssueDetail, IssuePage
-from services.reference import display_name
+from services.cases.residents import IssueDetail, IssuePage
+from services.reference.catalog import display_name
 from storage.enums import IssueStatus
 from storage.models import IssueCategory, Station
 

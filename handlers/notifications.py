@@ -16,12 +16,15 @@ from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.meetings import MeetingNotices
-from services.outbox import Outgoing
+from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
 
 
 class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, CaseworkNotices, BroadcastNotices):
-    """Renders every kind of notice; services call it through ``services.notices.Notifier``."""
+    """Renders every kind of notice.
+
+    Services call it through ``services.outbox.notices.Notifier``.
+    """
 
     def __init__(self, i18n: I18n, tz: dt.tzinfo) -> None:
         self.i18n = i18n

@@ -1,6 +1,6 @@
 """One path from a stored message to a Bot API call.
 
-An :class:`~services.outbox.Outgoing` (text, inline buttons, a stored file sent as a photo or
+An :class:`~services.outbox.queue.Outgoing` (text, inline buttons, a stored file sent as a photo or
 a document) becomes the same call wherever it is sent from: the delivery loop, a broadcast's
 preview to its author, a progress message kept current. A recipient and an author therefore
 see exactly the same thing.
@@ -15,8 +15,8 @@ from typing import Any
 from aiogram import Bot
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from services.files import file_path
-from services.outbox import Outgoing
+from services.meetings.materials import file_path
+from services.outbox.queue import Outgoing
 from storage.models import StoredFile
 
 Attachment = str | BufferedInputFile

@@ -11,7 +11,7 @@ import datetime as dt
 from aiogram.utils.i18n import gettext as _
 
 from handlers.texts import escape, local_date, local_time, status_label
-from services.case_decisions import read_rating
+from services.cases.decisions import read_rating
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus
 from storage.models import IssueEvent
 

@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 from bot.app import AppContext, build_context, build_dispatcher
 from bot.settings import Settings
 from services.clock import ManualClock, ShiftedClock
-from services.demo_data import load_reference_data, read_demo_data
+from services.demo.data import load_reference_data, read_demo_data
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.support.chat import ChatUser

@@ -12,8 +12,8 @@ from aiogram.types import Chat, TelegramObject, Update
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from services.accounts.identities import claim_group_notice, touch_identity
 from services.clock import Clock
-from services.identities import claim_group_notice, touch_identity
 
 log = logging.getLogger(__name__)
 

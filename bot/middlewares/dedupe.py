@@ -17,8 +17,8 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.chats.updates import claim_update
 from services.clock import Clock
-from services.updates import claim_update
 from storage.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 
 from bot.rate_limits import rate_limit_storage
+from services.accounts.identities import locale_from_language_code
 from services.clock import Clock
-from services.identities import locale_from_language_code
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import Chat, TelegramObject, User
 
 from bot.settings import Settings
+from services.accounts.identities import effective_locale, locale_from_language_code, touch_identity
 from services.clock import Clock
-from services.identities import effective_locale, locale_from_language_code, touch_identity
 
 
 class IdentityMiddleware(BaseMiddleware):

@@ -21,7 +21,7 @@ from handlers.grid import Grid
 from handlers.messaging import replace_or_send
 from handlers.texts import Buttons, local_date, shorten, status_label
 from handlers.turn import Turn
-from services.case_assignee import (
+from services.cases.assignee import (
     ANSWERING,
     WORKING,
     AssignedPage,
@@ -29,9 +29,9 @@ from services.case_assignee import (
     assigned_page,
     pending_extension,
 )
-from services.case_common import Assignee
-from services.issues import IssueDetail
-from services.reference import display_name
+from services.cases.common import Assignee
+from services.cases.residents import IssueDetail
+from services.reference.catalog import display_name
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.case_common import Assignee
-from services.departments import department_of_identity
-from services.members import MemberProfile
+from services.accounts.departments import department_of_identity
+from services.cases.common import Assignee
+from services.members.profiles import MemberProfile
 from storage.enums import Role
 from storage.models import ChatIdentity, Department
 

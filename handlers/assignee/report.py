@@ -19,11 +19,11 @@ from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.texts import escape
 from handlers.turn import Turn
-from services.case_assignee import assigned_page
-from services.case_common import Assignee, check_text
+from services.cases.assignee import assigned_page
+from services.cases.common import Assignee, check_text
 from services.clock import Clock
-from services.conditions_reports import BODY_MAX, MAX_CASES, TITLE_MAX, submit_report
 from services.errors import DomainError
+from services.members.conditions_reports import BODY_MAX, MAX_CASES, TITLE_MAX, submit_report
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ from handlers.messaging import reply_buttons_expected, show_choice, text_expecte
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.turn import Turn
-from services import case_assignee
-from services.case_answers import add_note
-from services.case_assignee import assigned_issue
-from services.case_common import Assignee, check_text
+from services.cases import assignee as case_assignee
+from services.cases.answers import add_note
+from services.cases.assignee import assigned_issue
+from services.cases.common import Assignee, check_text
 from services.clock import Clock
 from services.errors import DomainError
 

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.staff.context import STAFF_MENU, staff_menu
 from handlers.texts import escape, local_time
+from services.accounts.invite_sources import InviteSource
+from services.accounts.invites import INVITE_PAYLOAD, redeem_invite
 from services.clock import Clock
 from services.errors import DomainError
-from services.invite_sources import InviteSource
-from services.invites import INVITE_PAYLOAD, redeem_invite
-from services.members import load_profile
-from services.reference import display_name
+from services.members.profiles import load_profile
+from services.reference.catalog import display_name
 from storage.models import ChatIdentity, Department, Staff
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from handlers.callbacks import AssigneeIssueCB
 from handlers.cases import render_case
 from handlers.member.log_flow import LogContext
 from handlers.messaging import replace_or_send
-from services.issues import get_issue
+from services.cases.residents import get_issue
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from handlers.member.log_flow import LogContext
 from handlers.member.meetings import refusal, text_expected
 from handlers.states import MeetingAnswer
 from handlers.texts import escape
-from services.attendance import check_in
 from services.errors import DomainError
+from services.meetings.attendance import check_in
 
 log_ = logging.getLogger(__name__)
 CHECKIN_PAYLOAD = "mt-"

@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.members import MemberProfile, load_profile, member_of_identity
+from services.members.profiles import MemberProfile, load_profile, member_of_identity
 from storage.enums import Role
 from storage.models import ChatIdentity
 

@@ -14,7 +14,7 @@ from handlers.filters import ButtonText
 from handlers.member.context import ActiveMember
 from handlers.staff.context import ActiveStaff
 from handlers.texts import Buttons
-from services.members import MemberProfile
+from services.members.profiles import MemberProfile
 
 log = logging.getLogger(__name__)
 MEMBER_COMMANDS = ("log", "progress", "activities", "meetings", "checkin", "cases")

@@ -20,9 +20,9 @@ from handlers.callbacks import (
     SectorCB,
 )
 from handlers.grid import Grid
-from services.activity_queries import ActivityPage
-from services.reference import display_name
-from services.rules import Rules
+from services.members.activity_pages import ActivityPage
+from services.members.rules import Rules
+from services.reference.catalog import display_name
 from storage.models import PairedPerson, Sector, Station
 
 

@@ -22,12 +22,12 @@ from handlers.member import keyboards as member_keyboards
 from handlers.states import ActivityForm
 from handlers.texts import escape
 from handlers.turn import Turn
-from services import activities
 from services.calendar import local_today
 from services.clock import Clock
-from services.members import MemberProfile
-from services.reference import display_name, get_sector, get_station
-from services.rules import RuleBook, Rules
+from services.members import activities
+from services.members.profiles import MemberProfile
+from services.members.rules import RuleBook, Rules
+from services.reference.catalog import display_name, get_sector, get_station
 
 STEPS = 8
 

@@ -30,12 +30,12 @@ from handlers.member.log_steps import date_error
 from handlers.messaging import show_choice
 from handlers.states import ActivityForm
 from handlers.texts import Buttons
-from services import activities
-from services.activities import ActivityInput, edit_activity, log_activity
+from services.cases.residents import PhotoRef
 from services.errors import DomainError, NotFoundError
-from services.issues import PhotoRef
-from services.progress import member_progress
-from services.rules import RuleBook
+from services.members import activities
+from services.members.activities import ActivityInput, edit_activity, log_activity
+from services.members.progress import member_progress
+from services.members.rules import RuleBook
 
 log_ = logging.getLogger(__name__)
 

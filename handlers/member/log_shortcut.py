@@ -16,8 +16,8 @@ from handlers.member.log_flow import LogContext, in_entry, offer_open_entry, ope
 from handlers.member.log_steps import date_error
 from handlers.messaging import show_choice
 from handlers.parsing import parse_count, parse_day
-from services import activities
 from services.errors import DomainError
+from services.members import activities
 
 log_ = logging.getLogger(__name__)
 

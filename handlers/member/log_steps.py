@@ -16,9 +16,9 @@ from handlers.messaging import buttons_expected, show_choice
 from handlers.parsing import parse_count, parse_day
 from handlers.states import ActivityForm
 from handlers.texts import escape
-from services import activities
 from services.errors import DomainError
-from services.reference import display_name, get_sector, get_station, list_sectors
+from services.members import activities
+from services.reference.catalog import display_name, get_sector, get_station, list_sectors
 
 log_ = logging.getLogger(__name__)
 

@@ -20,10 +20,16 @@ from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.states import MeetingAnswer
 from handlers.texts import Buttons, escape, local_time
-from services.attendance import respond
 from services.errors import DomainError
-from services.meetings import CHECKIN_OPENS, ics, meeting_kind, member_meeting, upcoming_for_member
-from services.reference import display_name
+from services.meetings.attendance import respond
+from services.meetings.invitations import (
+    CHECKIN_OPENS,
+    ics,
+    meeting_kind,
+    member_meeting,
+    upcoming_for_member,
+)
+from services.reference.catalog import display_name
 from storage.enums import MeetingResponse
 from storage.models import Meeting, MeetingInvitee
 

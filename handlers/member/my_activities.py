@@ -14,11 +14,16 @@ from handlers.member import keyboards as member_keyboards
 from handlers.member.log_flow import LogContext, in_entry, offer_open_entry, show_review
 from handlers.messaging import replace_or_send
 from handlers.texts import escape, local_time
-from services.activities import can_change, delete_activity
-from services.activity_queries import ActivityDetail, ActivityPage, get_activity, list_activities
 from services.errors import DomainError, NotFoundError
-from services.reference import display_name
-from services.rules import RuleBook
+from services.members.activities import can_change, delete_activity
+from services.members.activity_pages import (
+    ActivityDetail,
+    ActivityPage,
+    get_activity,
+    list_activities,
+)
+from services.members.rules import RuleBook
+from services.reference.catalog import display_name
 
 log_ = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.member.log_flow import LogContext
 from handlers.texts import escape
-from services.progress import Pace, Progress, member_progress
-from services.reference import display_name
+from services.members.progress import Pace, Progress, member_progress
+from services.reference.catalog import display_name
 
 
 def pace_label(pace: Pace) -> str:

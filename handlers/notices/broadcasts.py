@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.notices.buttons import button
 from handlers.texts import escape, local_time, shorten
-from services.broadcasts import plain
-from services.broadcasts_progress import Progress
-from services.outbox import OutboxState, Outgoing
+from services.broadcasts.progress import Progress
+from services.broadcasts.queue import plain
+from services.outbox.queue import OutboxState, Outgoing
 from storage.enums import BroadcastState
 from storage.models import Broadcast
 

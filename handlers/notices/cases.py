@@ -13,7 +13,7 @@ from handlers.callbacks import (
 )
 from handlers.notices.buttons import button
 from handlers.texts import local_time
-from services.outbox import Outgoing
+from services.outbox.queue import Outgoing
 from storage.models import Issue
 
 

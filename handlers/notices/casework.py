@@ -16,8 +16,8 @@ from handlers.case_callbacks import ConditionsReportCB, ExtensionCB, RateCB
 from handlers.notices.buttons import Button, button
 from handlers.texts import escape, local_date, status_label
 from handlers.timeline import stars
-from services.case_common import Assignee
-from services.outbox import Outgoing
+from services.cases.common import Assignee
+from services.outbox.queue import Outgoing
 from storage.enums import IssueStatus, ReportState
 from storage.models import ConditionsReport, Issue, IssueEvent, IssueExtension, Member
 

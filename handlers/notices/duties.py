@@ -13,9 +13,9 @@ from handlers.callbacks import (
 from handlers.notices.buttons import button
 from handlers.texts import escape
 from services.calendar import Quarter
-from services.compliance import MemberQuarterRow
-from services.outbox import Outgoing
-from services.reference import display_name
+from services.members.compliance import MemberQuarterRow
+from services.outbox.queue import Outgoing
+from services.reference.catalog import display_name
 
 
 class DutyNotices:

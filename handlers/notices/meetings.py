@@ -13,9 +13,9 @@ from handlers.callbacks import (
 )
 from handlers.notices.buttons import Button, button
 from handlers.texts import escape, local_time
-from services.meetings import meeting_kind
-from services.outbox import Outgoing
-from services.reference import display_name
+from services.meetings.invitations import meeting_kind
+from services.outbox.queue import Outgoing
+from services.reference.catalog import display_name
 from storage.enums import MeetingResponse
 from storage.models import Meeting, Member
 

@@ -16,9 +16,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from services import charts
-from services.issue_stats import Period
-from services.reference import display_name
+from services.reference.catalog import display_name
+from services.reports import charts
+from services.reports.cases import Period
 from storage.models import Station
 
 PERCENT_FORMAT = "0%"

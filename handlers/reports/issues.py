@@ -10,10 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.reports.common import duration, heading, percent
 from handlers.texts import N_, status_label
-from services.issue_stats import CaseCounts, Period
-from services.issue_stats_rating import RATINGS, RatingFigures, Satisfaction
-from services.issue_stats_times import Timings
-from services.reference import display_name
+from services.reference.catalog import display_name
+from services.reports.cases import CaseCounts, Period
+from services.reports.ratings import RATINGS, RatingFigures, Satisfaction
+from services.reports.times import Timings
 from storage.enums import OPEN_STATUSES, IssueStatus
 
 CASES_TITLE = N_("Cases received")

@@ -17,11 +17,11 @@ from handlers.reports.issues import (
     timings_rule,
 )
 from handlers.texts import status_label
-from services.charts import Chart, Panel, Series, render_png
-from services.issue_stats import CaseCounts, Period
-from services.issue_stats_rating import RATINGS, Satisfaction
-from services.issue_stats_times import Timings
-from services.reference import display_name
+from services.reference.catalog import display_name
+from services.reports.cases import CaseCounts, Period
+from services.reports.charts import Chart, Panel, Series, render_png
+from services.reports.ratings import RATINGS, Satisfaction
+from services.reports.times import Timings
 
 
 def cases_panels(counts: CaseCounts, drawn: str) -> list[Panel]:

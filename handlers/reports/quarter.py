@@ -12,11 +12,11 @@ from openpyxl.utils import get_column_letter
 from handlers.reports.common import cell_value, chart_language, strings_as_text
 from handlers.texts import group_label, member_status_label
 from services.calendar import Quarter
-from services.charts import Chart, Panel, Series, render_png
-from services.compliance import GroupTotals, MemberQuarterRow, totals_by
-from services.issue_stats_minimums import short_of_minimum
-from services.reference import display_name
-from services.rules import Rules
+from services.members.compliance import GroupTotals, MemberQuarterRow, totals_by
+from services.members.rules import Rules
+from services.reference.catalog import display_name
+from services.reports.charts import Chart, Panel, Series, render_png
+from services.reports.minimums import short_of_minimum
 from storage.enums import MemberGroup, MemberStatus
 
 

@@ -13,8 +13,8 @@ from handlers.resident.review import render_review
 from handlers.states import ReportForm
 from handlers.texts import escape
 from handlers.turn import Turn
-from services import limits
-from services.reference import display_name, get_station, list_categories, list_stations
+from services.cases import limits
+from services.reference.catalog import display_name, get_station, list_categories, list_stations
 
 STEPS = 6
 

@@ -16,15 +16,15 @@ from handlers.callbacks import IssueCB, IssuesPageCB
 from handlers.messaging import replace_or_send
 from handlers.texts import escape, local_date, local_time, status_label
 from handlers.timeline import event_line, fit
-from services.identities import find_resident
-from services.issues import (
+from services.accounts.identities import find_resident
+from services.cases.residents import (
     IssueDetail,
     IssuePage,
     followed_case,
     get_resident_issue,
     list_resident_issues,
 )
-from services.reference import display_name
+from services.reference.catalog import display_name
 from storage.enums import IssueEventKind
 from storage.models import ChatIdentity
 

@@ -2,7 +2,7 @@
 
 /forget asks first; its buttons carry a one-time nonce kept in the dialog state, so a stale,
 replayed or forged confirmation erases nothing. Erasing runs in one transaction (see
-:mod:`services.privacy_forget`), which also finds the web chat's history and files of the
+:mod:`services.privacy.forget`), which also finds the web chat's history and files of the
 chat in the database; then the dialog state goes through the FSM storage (its in-memory copy
 included) and a channel that keeps files itself (the web chat) deletes the freed ones from
 its disk and redraws the chat's open pages. Nothing runs after the handler that writes a row for
@@ -38,10 +38,10 @@ from handlers.resident.privacy_texts import (
     not_a_resident_text,
 )
 from handlers.turn import Turn
+from services.cases.residents import IssueDraft, PhotoRef
 from services.clock import Clock
 from services.errors import DomainError
-from services.issues import IssueDraft, PhotoRef
-from services.privacy import (
+from services.privacy.own_data import (
     export_resident_data,
     forget_resident,
     holds_only_the_chat,

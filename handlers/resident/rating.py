@@ -19,11 +19,11 @@ from handlers.grid import Grid
 from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.timeline import stars
-from services.case_decisions import rate_case
+from services.accounts.identities import find_resident
+from services.cases.decisions import rate_case
+from services.cases.residents import get_resident_issue
 from services.clock import Clock
 from services.errors import DomainError
-from services.identities import find_resident
-from services.issues import get_resident_issue
 from storage.enums import IssueStatus
 from storage.models import ChatIdentity
 

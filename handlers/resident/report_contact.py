@@ -14,7 +14,7 @@ from handlers.messaging import show_choice
 from handlers.resident.flow import advance, ask_phone
 from handlers.states import ReportForm
 from handlers.turn import Turn
-from services import limits
+from services.cases import limits
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from handlers.resident.flow import advance, ask_photos
 from handlers.states import ReportForm
 from handlers.texts import Buttons
 from handlers.turn import Turn
-from services import limits
+from services.cases import limits
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)

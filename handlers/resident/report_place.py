@@ -17,7 +17,7 @@ from handlers.resident.flow import advance
 from handlers.states import ReportForm
 from handlers.texts import escape
 from handlers.turn import Turn
-from services.reference import display_name, get_category, get_station, nearest_stations
+from services.reference.catalog import display_name, get_category, get_station, nearest_stations
 
 log = logging.getLogger(__name__)
 

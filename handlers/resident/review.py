@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.texts import escape
-from services.reference import display_name, get_category, get_station
+from services.reference.catalog import display_name, get_category, get_station
 
 
 async def render_review(session: AsyncSession, data: dict[str, Any], locale: str) -> str:

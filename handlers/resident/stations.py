@@ -20,10 +20,10 @@ from handlers.messaging import replace_or_send
 from handlers.resident.flow import start_report
 from handlers.texts import escape
 from handlers.turn import Turn
+from services.broadcasts.subscriptions import is_subscribed, subscribe, unsubscribe
 from services.clock import Clock
 from services.errors import NotFoundError
-from services.reference import display_name, get_station, list_stations
-from services.subscriptions import is_subscribed, subscribe, unsubscribe
+from services.reference.catalog import display_name, get_station, list_stations
 from storage.models import ChatIdentity, Station
 
 log = logging.getLogger(__name__)

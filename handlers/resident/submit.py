@@ -24,10 +24,10 @@ from handlers.resident.flow import (
 from handlers.states import ReportForm
 from handlers.texts import local_date
 from handlers.turn import Turn
+from services.accounts.identities import get_or_create_resident
+from services.cases.residents import IssueDraft, PhotoRef, create_issue
 from services.clock import Clock
 from services.errors import DomainError
-from services.identities import get_or_create_resident
-from services.issues import IssueDraft, PhotoRef, create_issue
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)

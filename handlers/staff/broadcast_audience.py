@@ -14,10 +14,10 @@ from handlers.staff.broadcast_callbacks import BroadcastAudienceCB, BroadcastFor
 from handlers.staff.broadcast_steps import advance, kind_label, options, size_line
 from handlers.staff.desk import Desk
 from handlers.texts import escape
-from services import audiences
-from services.audiences import VALUED_KINDS, Audience
+from services.broadcasts import audiences
+from services.broadcasts.audiences import VALUED_KINDS, Audience
 from services.errors import DomainError
-from services.reference import get_station
+from services.reference.catalog import get_station
 from storage.enums import AudienceKind
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from handlers.staff.broadcast_callbacks import BroadcastForm
 from handlers.staff.broadcast_steps import advance
 from handlers.staff.desk import Desk
 from handlers.texts import Buttons
-from services.broadcasts import check_text, text_limit, visible_length
+from services.broadcasts.queue import check_text, text_limit, visible_length
 from services.errors import DomainError
-from services.files import MAX_FILE_BYTES, keep_file
+from services.meetings.materials import MAX_FILE_BYTES, keep_file
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from handlers.notifications import ChatNotifier
 from handlers.outgoing import markup_of
 from handlers.staff.broadcast_callbacks import BroadcastCancelCB
 from handlers.staff.desk import Desk
-from services.broadcasts_progress import (
+from services.broadcasts.progress import (
     cancel_broadcast,
     progress,
     set_progress_message,

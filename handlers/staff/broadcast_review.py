@@ -21,7 +21,7 @@ from handlers.staff.broadcast_steps import EDITS, ask_audience, draft_of, show_r
 from handlers.staff.desk import Desk
 from handlers.staff.meeting_steps import parse_moment
 from handlers.texts import local_time
-from services.broadcasts import create_broadcast, quiet_until
+from services.broadcasts.queue import create_broadcast, quiet_until
 from services.errors import DomainError
 from storage.models import ChatIdentity
 

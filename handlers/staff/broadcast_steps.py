@@ -16,12 +16,12 @@ from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from handlers.staff.broadcast_callbacks import BroadcastAudienceCB, BroadcastForm, BroadcastReviewCB
 from handlers.staff.desk import Desk
 from handlers.texts import escape, group_label, local_date, shorten
-from services import audiences
-from services.audiences import Audience, AudienceSize
-from services.broadcasts import BroadcastDraft, message_of
-from services.files import stored_file
-from services.meeting_views import meetings_since
-from services.reference import display_name, list_committees, list_sectors, list_stations
+from services.broadcasts import audiences
+from services.broadcasts.audiences import Audience, AudienceSize
+from services.broadcasts.queue import BroadcastDraft, message_of
+from services.meetings.materials import stored_file
+from services.meetings.views import meetings_since
+from services.reference.catalog import display_name, list_committees, list_sectors, list_stations
 from storage.enums import AudienceKind, MemberGroup
 
 log = logging.getLogger(__name__)

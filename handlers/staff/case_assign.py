@@ -24,12 +24,12 @@ from handlers.staff.case_errors import case_error
 from handlers.staff.cases import load_case, refuse, show_case
 from handlers.staff.desk import Desk
 from handlers.texts import escape, local_date, shorten
-from services import casework
-from services.case_common import Assignee
-from services.departments import list_departments
+from services.accounts.departments import list_departments
+from services.cases import casework
+from services.cases.common import Assignee
 from services.errors import DomainError
-from services.members import assignable_members
-from services.reference import display_name
+from services.members.profiles import assignable_members
+from services.reference.catalog import display_name
 
 log = logging.getLogger(__name__)
 PAGE = 8

@@ -25,9 +25,10 @@ from handlers.staff.case_errors import case_error
 from handlers.staff.cases import load_case, refuse, send_case
 from handlers.staff.desk import Desk
 from handlers.texts import escape
-from services import case_answers, casework
-from services.canned import list_canned, text_for, title_for
-from services.case_audience import resident_locale
+from services.cases import answers as case_answers
+from services.cases import casework
+from services.cases.audience import resident_locale
+from services.cases.canned import list_canned, text_for, title_for
 from services.errors import DomainError
 from storage.models import CannedReply
 
@@ -181,7 +182,7 @@ async def show_reply(desk: Desk, text: str) -> None:
 
 async def reply_typed(message: Message, desk: Desk) -> None:
     """A reply written by hand: checked, then shown."""
-    from services.case_common import check_text
+    from services.cases.common import check_text
 
     try:
         text = check_text(message.text or "")

@@ -18,10 +18,11 @@ from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.staff.desk import Desk
-from services import case_answers, casework
-from services.case_assignee import pending_extension
+from services.cases import answers as case_answers
+from services.cases import casework
+from services.cases.assignee import pending_extension
+from services.cases.residents import IssueDetail, get_issue
 from services.errors import DomainError
-from services.issues import IssueDetail, get_issue
 from storage.enums import IssueStatus
 from storage.models import ChatIdentity, IssueExtension
 

@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.staff import staff_of_identity
+from services.accounts.staff import staff_of_identity
 from storage.enums import Role, StaffRole
 from storage.models import ChatIdentity, Staff
 

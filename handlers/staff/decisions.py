@@ -17,10 +17,10 @@ from handlers.staff.case_errors import case_error
 from handlers.staff.cases import show_case
 from handlers.staff.desk import Desk
 from handlers.texts import escape, local_time, shorten
-from services.case_decisions import decide_extension
-from services.conditions_reports import ReportView, decide_report, get_report, list_reports
+from services.cases.decisions import decide_extension
 from services.errors import DomainError
-from services.rules import RuleBook
+from services.members.conditions_reports import ReportView, decide_report, get_report, list_reports
+from services.members.rules import RuleBook
 from storage.enums import ReportState
 
 log = logging.getLogger(__name__)

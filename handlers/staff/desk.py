@@ -14,10 +14,10 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.turn import Turn
+from services.accounts.scope import StaffScope, scope_of
 from services.audit import Actor
 from services.calendar import local_today
 from services.clock import Clock
-from services.scope import StaffScope, scope_of
 from storage.models import Staff
 
 

@@ -17,9 +17,9 @@ from handlers.staff.desk import Desk
 from handlers.staff.meeting_steps import advance
 from handlers.states import MeetingForm
 from handlers.texts import escape, group_label
-from services import meetings
-from services.members import find_members
-from services.reference import display_name, list_committees, list_sectors
+from services.meetings import invitations as meetings
+from services.members.profiles import find_members
+from services.reference.catalog import display_name, list_committees, list_sectors
 from storage.enums import MemberGroup
 
 log = logging.getLogger(__name__)

@@ -28,10 +28,10 @@ from handlers.staff.meeting_steps import (
 )
 from handlers.states import MeetingForm
 from handlers.texts import Buttons, escape
-from services import meetings
 from services.errors import DomainError
-from services.files import MAX_FILE_BYTES, keep_file
-from services.reference import display_name
+from services.meetings import invitations as meetings
+from services.meetings.materials import MAX_FILE_BYTES, keep_file
+from services.reference.catalog import display_name
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from handlers.parsing import parse_day
 from handlers.staff.desk import Desk
 from handlers.states import MeetingForm
 from handlers.texts import escape, local_time
-from services import meetings
-from services.reference import display_name
+from services.meetings import invitations as meetings
+from services.reference.catalog import display_name
 
 log = logging.getLogger(__name__)
 STEPS = 8

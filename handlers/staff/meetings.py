@@ -21,9 +21,9 @@ from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.staff.desk import Desk
 from handlers.texts import Buttons, escape, local_time
-from services.attendance import decide_leave
 from services.errors import DomainError
-from services.meeting_views import get_meeting, invitees_of, upcoming_meetings
+from services.meetings.attendance import decide_leave
+from services.meetings.views import get_meeting, invitees_of, upcoming_meetings
 from storage.enums import MeetingResponse
 from storage.models import Meeting
 

@@ -18,9 +18,9 @@ from handlers.grid import Grid
 from handlers.messaging import replace_or_send
 from handlers.staff.desk import Desk
 from handlers.texts import Buttons, shorten
-from services.conditions_reports import count_reports
-from services.reference import display_name, get_station
-from services.triage import QueuePage, queue_by_station, queue_page
+from services.cases.triage import QueuePage, queue_by_station, queue_page
+from services.members.conditions_reports import count_reports
+from services.reference.catalog import display_name, get_station
 
 log = logging.getLogger(__name__)
 

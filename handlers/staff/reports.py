@@ -19,9 +19,9 @@ from handlers.staff.stats_buttons import RemindShortCB
 from handlers.staff.stats_reports import send_files, summary_html
 from handlers.texts import Buttons
 from services.calendar import Quarter
-from services.compliance import quarter_compliance
-from services.issue_stats_minimums import remind_short_members, short_of_minimum
-from services.rules import RuleBook
+from services.members.compliance import quarter_compliance
+from services.members.rules import RuleBook
+from services.reports.minimums import remind_short_members, short_of_minimum
 from storage.enums import StaffRole
 
 log = logging.getLogger(__name__)

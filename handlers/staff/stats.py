@@ -21,9 +21,9 @@ from handlers.staff.desk import Desk
 from handlers.staff.reports import members_refusal, send_quarter_report
 from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, valid_choice
 from handlers.texts import Buttons, escape
-from services.issue_stats import Reach, named_period, stations_in_reach
-from services.reference import get_station
-from services.rules import RuleBook
+from services.members.rules import RuleBook
+from services.reference.catalog import get_station
+from services.reports.cases import Reach, named_period, stations_in_reach
 
 log = logging.getLogger(__name__)
 

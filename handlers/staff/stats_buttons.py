@@ -11,8 +11,8 @@ from aiogram.utils.i18n import gettext as _
 from handlers.grid import Grid
 from handlers.texts import N_
 from services.calendar import Quarter
-from services.issue_stats import PERIOD_CHOICES
-from services.reference import display_name
+from services.reference.catalog import display_name
+from services.reports.cases import PERIOD_CHOICES
 from storage.models import Station
 
 REPORTS = ("minimums", "cases", "timings", "satisfaction")

@@ -15,9 +15,9 @@ from handlers.reports.issues_charts import cases_chart, satisfaction_chart, timi
 from handlers.reports.issues_xlsx import cases_workbook, satisfaction_workbook, timings_workbook
 from handlers.staff.desk import Desk
 from handlers.texts import escape
-from services.issue_stats import Reach, case_counts
-from services.issue_stats_rating import satisfaction
-from services.issue_stats_times import timings
+from services.reports.cases import Reach, case_counts
+from services.reports.ratings import satisfaction
+from services.reports.times import timings
 from storage.models import Station
 
 TEXT_LIMIT = 4000

@@ -9,8 +9,8 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import AppContext, build_context
 from bot.settings import Settings
+from services.accounts.invites import issue_invite
 from services.clock import ManualClock
-from services.invites import issue_invite
 from storage.db import Database
 from tests.conftest import missing
 from tests.support.chat import ChatUser
@@ -44,8 +44,8 @@ async def member(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser
 @pytest.fixture
 async def office(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
     """王芳, staff, her Telegram chat linked by the CLI."""
-    from services.identities import touch_identity
-    from services.staff import add_staff, bind_staff
+    from services.accounts.identities import touch_identity
+    from services.accounts.staff import add_staff, bind_staff
     from storage.db import write_transaction
 
     user = ChatUser(dispatcher, bot, user_id=8001)

@@ -24,7 +24,7 @@ from bot.runner import seed_demo_data
 from bot.settings import Settings
 from services.calendar import Quarter
 from services.clock import ManualClock
-from services.demo_data import link_demo_member, link_demo_staff
+from services.demo.data import link_demo_member, link_demo_staff
 from storage.db import Database
 from tests.support.chat import ChatUser
 from tests.support.notices import message_of, outbox

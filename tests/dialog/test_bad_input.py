@@ -19,7 +19,7 @@ from aiogram.types import (
 )
 
 from handlers.states import ReportForm
-from services.limits import DESCRIPTION_MAX
+from services.cases.limits import DESCRIPTION_MAX
 from storage.db import Database
 from storage.models import IssueCategory, Station
 from tests.support.chat import ChatUser

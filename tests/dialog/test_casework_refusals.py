@@ -21,7 +21,7 @@ from handlers.case_callbacks import (
     ReplySendCB,
     ReportDraftCB,
 )
-from services.invites import issue_invite
+from services.accounts.invites import issue_invite
 from storage.db import Database
 from tests.dialog.test_casework_dialog import issue_id_of
 from tests.support.cases import department_assignee, reload
@@ -108,9 +108,9 @@ async def test_station_staff_cannot_reach_other_stations(
     bot,
     roster: Database,  # type: ignore[no-untyped-def]
 ) -> None:
-    from services.identities import touch_identity
-    from services.reference import get_station_by_code
-    from services.staff import add_staff, bind_staff
+    from services.accounts.identities import touch_identity
+    from services.accounts.staff import add_staff, bind_staff
+    from services.reference.catalog import get_station_by_code
     from storage.db import write_transaction
 
     number = await submit_report(resident)  # at Bei'an

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot.app import AppContext
 from bot.runner import build_worker
-from services.files import file_path
+from services.meetings.materials import file_path
 from storage.db import Database
 from storage.models import Meeting, OutboxMessage, StoredFile
 from tests.conftest import TELEGRAM_TOKEN
@@ -192,8 +192,8 @@ async def test_materials_can_be_replaced_or_dropped_at_the_review(
 @pytest.fixture
 async def chinese_office(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
     """李主任, staff, whose Telegram app speaks Chinese."""
-    from services.identities import touch_identity
-    from services.staff import add_staff, bind_staff
+    from services.accounts.identities import touch_identity
+    from services.accounts.staff import add_staff, bind_staff
     from storage.db import write_transaction
 
     user = ChatUser(dispatcher, bot, user_id=8002, language_code="zh-hans")

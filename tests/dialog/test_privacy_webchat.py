@@ -17,8 +17,8 @@ from sqlalchemy import select
 from bot.app import AppContext
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.frames import Sender
+from services.chats.webchat_files import FileKind
 from services.clock import ManualClock
-from services.webchat_files import FileKind
 from storage.db import Database
 from storage.models import Attachment, ChatIdentity, Issue, Resident
 from tests.support.flows import submit_report, write_report_until_review

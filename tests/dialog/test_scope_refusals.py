@@ -44,14 +44,18 @@ from handlers.case_callbacks import (
 from handlers.staff.case_assign import AssignSearch
 from handlers.staff.case_text import CaseInput
 from handlers.states import MeetingForm
-from services import case_answers, case_assignee, casework, conditions_reports, identities
-from services.attendance import respond
-from services.canned import list_canned
-from services.case_common import Assignee
-from services.invites import issue_invite
-from services.issues import IssueDraft, PhotoRef, create_issue
-from services.meetings import MEETING_KINDS, MeetingInput, create_meeting
-from services.reference import get_station_by_code, list_categories
+from services.accounts import identities
+from services.accounts.invites import issue_invite
+from services.cases import answers as case_answers
+from services.cases import assignee as case_assignee
+from services.cases import casework
+from services.cases.canned import list_canned
+from services.cases.common import Assignee
+from services.cases.residents import IssueDraft, PhotoRef, create_issue
+from services.meetings.attendance import respond
+from services.meetings.invitations import MEETING_KINDS, MeetingInput, create_meeting
+from services.members import conditions_reports
+from services.reference.catalog import get_station_by_code, list_categories
 from storage.db import Database
 from storage.enums import MeetingResponse
 from storage.models import (

@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import AppContext
+from services.accounts.identities import touch_identity
+from services.accounts.staff import add_staff, bind_staff
 from services.clock import ManualClock
-from services.identities import touch_identity
-from services.staff import add_staff, bind_staff
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
 from storage.models import Station

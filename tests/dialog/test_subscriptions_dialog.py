@@ -7,8 +7,8 @@ import logging
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 
-from services.identities import find_identity
-from services.subscriptions import subscriptions
+from services.accounts.identities import find_identity
+from services.broadcasts.subscriptions import subscriptions
 from storage.db import Database
 from tests.support.chat import ChatUser
 from tests.unit.test_audiences import station_id

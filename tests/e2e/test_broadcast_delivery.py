@@ -23,18 +23,18 @@ from aiogram.client.default import DefaultBotProperties
 from bot.broadcast_monitor import BroadcastMonitor
 from bot.delivery import DeliverySettings, DeliveryWorker
 from handlers.outgoing import markup_of
-from services.audiences import Audience
-from services.broadcasts import BroadcastDraft, create_broadcast
-from services.broadcasts_progress import (
+from services.accounts.identities import touch_identity
+from services.accounts.scope import scope_of
+from services.accounts.staff import add_staff, bind_staff
+from services.broadcasts.audiences import Audience
+from services.broadcasts.progress import (
     Cancelled,
     cancel_broadcast,
     progress,
     set_progress_message,
 )
+from services.broadcasts.queue import BroadcastDraft, create_broadcast
 from services.clock import ManualClock
-from services.identities import touch_identity
-from services.scope import scope_of
-from services.staff import add_staff, bind_staff
 from storage.db import Database, write_transaction
 from storage.models import Broadcast, ChatIdentity, Staff
 from tests.e2e.conftest import BotFactory

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.delivery as bot_delivery
 from bot.delivery import DeliverySettings, DeliveryWorker
+from services.accounts.identities import touch_identity
 from services.clock import ManualClock
-from services.identities import touch_identity
-from services.outbox import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
+from services.outbox.queue import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
 from storage.db import Database
 from storage.models import ChatIdentity, OutboxMessage
 from tests.e2e.conftest import BotFactory

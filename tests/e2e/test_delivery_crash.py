@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from services.identities import touch_identity
-from services.outbox import OutboxState, Outgoing, Recipient, add, stats
+from services.accounts.identities import touch_identity
+from services.outbox.queue import OutboxState, Outgoing, Recipient, add, stats
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
 from tests.conftest import RUNNING_CLOCK

@@ -25,7 +25,7 @@ from sqlmodel import col
 import bot.delivery as bot_delivery
 from bot.delivery import DeliverySettings, DeliveryWorker
 from services.clock import Clock, ManualClock
-from services.outbox import (
+from services.outbox.queue import (
     Delivery,
     OutboxState,
     Outgoing,

@@ -24,8 +24,8 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.delivery import DeliverySettings, DeliveryWorker
-from services.identities import touch_identity
-from services.outbox import Outgoing, Recipient, enqueue
+from services.accounts.identities import touch_identity
+from services.outbox.queue import Outgoing, Recipient, enqueue
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import RUNNING_CLOCK

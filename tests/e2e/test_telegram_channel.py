@@ -247,7 +247,7 @@ async def test_forbidden_chat_does_not_break_the_bot(fake: FakeBotAPI, running: 
 
 
 async def test_member_links_and_logs_over_telegram(fake: FakeBotAPI, running: Settings) -> None:
-    from services.invites import issue_invite
+    from services.accounts.invites import issue_invite
     from storage.models import Activity
     from tests.support.members import member_by_code
 
@@ -281,8 +281,8 @@ async def test_invitation_is_delivered_and_answered_over_telegram(
 ) -> None:
     import datetime as dt
 
-    from services.invites import issue_invite
-    from services.meetings import MeetingInput, create_meeting
+    from services.accounts.invites import issue_invite
+    from services.meetings.invitations import MeetingInput, create_meeting
     from storage.models import MeetingInvitee
     from tests.support.members import member_by_code
     from tests.support.notices import notifier

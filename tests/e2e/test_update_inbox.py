@@ -20,8 +20,8 @@ from bot.app import build_context, build_dispatcher
 from bot.channels.raw_updates import dump_update
 from bot.inbox import HANDLED, RECEIVED, UpdateInbox
 from bot.settings import Settings
+from services.chats.updates import claim_update
 from services.clock import ManualClock
-from services.updates import claim_update
 from storage.db import Database
 from storage.models import InboxUpdate
 from tests.support.chat import ChatUser

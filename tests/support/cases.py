@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
 
-from services import identities, issues
+from services.accounts import identities
+from services.accounts.scope import StaffScope, scope_of
+from services.accounts.staff import add_staff, bind_staff
 from services.audit import Actor
-from services.case_common import Assignee
-from services.reference import get_station_by_code, list_categories
-from services.scope import StaffScope, scope_of
-from services.staff import add_staff, bind_staff
+from services.cases import residents as issues
+from services.cases.common import Assignee
+from services.reference.catalog import get_station_by_code, list_categories
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
 from storage.models import Department, Issue, Staff

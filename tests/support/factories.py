@@ -14,7 +14,7 @@ from polyfactory import Use
 from polyfactory.factories import DataclassFactory
 from polyfactory.factories.pydantic_factory import ModelFactory
 
-from services.issues import IssueDraft
+from services.cases.residents import IssueDraft
 from storage.db import Database, write_transaction
 from storage.enums import Role
 from storage.models import ChatIdentity

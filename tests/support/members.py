@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from services.demo_data import DEMO_DATA_PATH
-from services.roster import ImportReport, import_roster
-from services.roster_files import read_rows
+from services.demo.data import DEMO_DATA_PATH
+from services.members.roster import ImportReport, import_roster
+from services.members.roster_files import read_rows
 from storage.db import Database
 from storage.models import Member
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.i18n import build_i18n
 from handlers.notifications import ChatNotifier
-from services.outbox import Outgoing
+from services.outbox.queue import Outgoing
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import START  # noqa: F401  (re-exported for convenience)

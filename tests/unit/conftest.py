@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from services.identities import touch_identity
-from services.staff import add_staff, bind_staff
+from services.accounts.identities import touch_identity
+from services.accounts.staff import add_staff, bind_staff
 from storage.db import Database, write_transaction
 from tests.support.members import NOW, import_sample
 from tests.unit.test_invites import identity, invite, redeem

@@ -9,20 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from services.activities import (
+from services.calendar import Quarter, local_today
+from services.cases.residents import PhotoRef
+from services.errors import DomainError, NotFoundError
+from services.members.activities import (
     ActivityInput,
     check_date,
     delete_activity,
     edit_activity,
     log_activity,
 )
-from services.activity_queries import get_activity, list_activities
-from services.calendar import Quarter, local_today
-from services.compliance import quarter_compliance, totals_by
-from services.errors import DomainError, NotFoundError
-from services.issues import PhotoRef
-from services.progress import Pace, member_progress, pace_of
-from services.rules import RuleBook
+from services.members.activity_pages import get_activity, list_activities
+from services.members.compliance import quarter_compliance, totals_by
+from services.members.progress import Pace, member_progress, pace_of
+from services.members.rules import RuleBook
 from storage.db import Database
 from storage.models import ActivityTally, PairedPerson
 from tests.support.members import import_sample, member_by_code

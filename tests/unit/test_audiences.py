@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlmodel import col
 
-from services import audiences
-from services.audiences import Audience
+from services.accounts.identities import touch_identity
+from services.accounts.scope import StaffScope, scope_of
+from services.accounts.staff import add_staff, bind_staff
+from services.broadcasts import audiences
+from services.broadcasts.audiences import Audience
+from services.broadcasts.subscriptions import subscribe
 from services.errors import DomainError
-from services.identities import touch_identity
-from services.meetings import MeetingInput, create_meeting
-from services.scope import StaffScope, scope_of
-from services.staff import add_staff, bind_staff
-from services.subscriptions import subscribe
+from services.meetings.invitations import MeetingInput, create_meeting
 from storage.db import Database, write_transaction
 from storage.enums import AudienceKind
 from storage.models import (

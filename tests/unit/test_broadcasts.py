@@ -11,17 +11,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.audiences import Audience
 from services.audit import list_entries
-from services.broadcasts import (
-    PRIORITY,
-    BroadcastDraft,
-    check_text,
-    create_broadcast,
-    quiet_until,
-    visible_length,
-)
-from services.broadcasts_progress import (
+from services.broadcasts.audiences import Audience
+from services.broadcasts.progress import (
     Progress,
     cancel_broadcast,
     finish,
@@ -29,8 +21,16 @@ from services.broadcasts_progress import (
     sweep_cancelled,
     unfinished,
 )
+from services.broadcasts.queue import (
+    PRIORITY,
+    BroadcastDraft,
+    check_text,
+    create_broadcast,
+    quiet_until,
+    visible_length,
+)
 from services.errors import DomainError, NotFoundError
-from services.outbox import Outgoing
+from services.outbox.queue import Outgoing
 from storage.db import Database
 from storage.enums import AudienceKind
 from storage.models import Broadcast, OutboxMessage, Staff
@@ -220,7 +220,7 @@ async def test_progress_cancel_and_the_final_report(roster: Database) -> None:
 async def test_a_finished_broadcast_reports_to_its_sender(roster: Database) -> None:
     office = await admin(roster)
     async with roster.session() as session:
-        from services.identities import find_identity
+        from services.accounts.identities import find_identity
 
         chat = await find_identity(session, channel="telegram", chat_id=99)
     assert chat is not None

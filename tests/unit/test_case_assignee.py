@@ -7,14 +7,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from services import case_assignee, casework
-from services.case_common import Assignee
-from services.case_decisions import decide_extension, rate_case
-from services.conditions_reports import decide_report, list_reports, submit_report
+from services.accounts.identities import touch_identity
+from services.accounts.scope import StaffScope
+from services.cases import assignee as case_assignee
+from services.cases import casework
+from services.cases.common import Assignee
+from services.cases.decisions import decide_extension, rate_case
 from services.errors import DomainError
-from services.identities import touch_identity
-from services.rules import RuleBook
-from services.scope import StaffScope
+from services.members.conditions_reports import decide_report, list_reports, submit_report
+from services.members.rules import RuleBook
 from storage.db import Database, write_transaction
 from storage.enums import IssueStatus, ReportState
 from storage.models import Activity, ActivityTally, DepartmentBinding
@@ -138,7 +139,7 @@ async def test_more_time_is_asked_once_and_decided_by_staff(db: Database) -> Non
 
 
 async def test_handing_back_puts_the_case_in_the_queue(db: Database) -> None:
-    from services.triage import queue_page
+    from services.cases.triage import queue_page
 
     member = await member_assignee(db)
     issue_id, desk = await assigned(db, member)
@@ -309,7 +310,7 @@ async def test_a_report_from_cases_counts_once_accepted(db: Database) -> None:
 
 
 async def test_office_activities_cannot_be_changed_by_the_member(db: Database) -> None:
-    from services.activities import delete_activity
+    from services.members.activities import delete_activity
 
     member = await member_assignee(db)
     async with db.session() as session, write_transaction(session):

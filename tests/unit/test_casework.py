@@ -8,8 +8,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from services import case_answers, casework
 from services.audit import list_entries
+from services.cases import answers as case_answers
+from services.cases import casework
 from services.errors import DomainError
 from storage.db import Database
 from storage.enums import IssueStatus
@@ -152,7 +153,7 @@ async def test_station_staff_reach_only_their_stations(db: Database) -> None:
 
 
 async def other_station(db: Database) -> str:
-    from services.reference import list_stations
+    from services.reference.catalog import list_stations
 
     async with db.session() as session:
         return next(s.code for s in await list_stations(session) if s.code != "jf-beian")

@@ -20,10 +20,10 @@ from handlers.reports.issues_charts import (
     timings_chart,
 )
 from handlers.reports.issues_xlsx import cases_workbook, satisfaction_workbook, timings_workbook
-from services import charts
-from services.issue_stats import Reach, case_counts, named_period
-from services.issue_stats_rating import satisfaction
-from services.issue_stats_times import timings
+from services.reports import charts
+from services.reports.cases import Reach, case_counts, named_period
+from services.reports.ratings import satisfaction
+from services.reports.times import timings
 from storage.db import Database
 from tests.unit.test_issue_stats import NOW, load_fixture
 
@@ -83,7 +83,7 @@ async def test_without_a_cjk_font_charts_fall_back_to_english(
     sqlite_db: Database, no_cjk_font: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     counts, times, rated = await figures(sqlite_db)
-    with caplog.at_level(logging.WARNING, logger="services.charts"):
+    with caplog.at_level(logging.WARNING, logger="services.reports.charts"):
         assert charts.cjk_font() is None
         assert charts.cjk_font() is None
     assert caplog.text.count("no CJK font found") == 1

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from services.accounts.identities import touch_identity
+from services.accounts.invites import VALID_FOR, hash_code, issue_invite, redeem_invite
 from services.audit import Actor, audit
-from services.identities import touch_identity
-from services.invites import VALID_FOR, hash_code, issue_invite, redeem_invite
-from services.outbox import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
+from services.outbox.queue import Delivery, OutboxState, Outgoing, Recipient, claim, enqueue, record
 from storage.db import Database, write_transaction
 from storage.models import (
     AuditEntry,

@@ -12,9 +12,9 @@ from bot.app import build_context
 from bot.cli import app, same_database
 from bot.runner import seed_demo_data
 from bot.settings import Settings
-from services import identities
+from services.accounts import identities
 from services.clock import ManualClock
-from services.demo_guard import (
+from services.demo.guard import (
     NotADemoDatabaseError,
     claim_demo_database,
     is_demo_database,

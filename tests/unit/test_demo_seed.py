@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from bot.app import build_context
 from bot.runner import seed_demo_data
 from bot.settings import Settings
+from services.accounts.departments import department_of_identity
+from services.accounts.identities import find_identity
 from services.clock import ManualClock
-from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
-from services.departments import department_of_identity
-from services.identities import find_identity
+from services.demo.cases import DEMO_DEPARTMENT_CHAT_ID
 from storage.db import Database
 from storage.models import Issue
 from tests.conftest import START

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from services import identities, reference, updates
-from services.demo_data import load_reference_data, read_demo_data
+from services.accounts import identities
+from services.chats import updates
+from services.demo.data import load_reference_data, read_demo_data
+from services.reference import catalog as reference
 from storage.db import Database
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)

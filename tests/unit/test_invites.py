@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from time_machine import TimeMachineFixture
 
-from services import identities
+from services.accounts import identities
+from services.accounts.invite_sources import InviteSource, address_source
+from services.accounts.invites import hash_code, issue_invite, redeem_invite, source_ledger, unbind
 from services.errors import DomainError
-from services.invite_sources import InviteSource, address_source
-from services.invites import hash_code, issue_invite, redeem_invite, source_ledger, unbind
-from services.members import member_of_identity
+from services.members.profiles import member_of_identity
 from storage.db import Database
 from storage.models import ChatIdentity, InviteCode, MemberBinding
 from tests.support.members import NOW, import_sample, member_by_code

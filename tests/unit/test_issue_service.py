@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from services import identities, issues
+from services.accounts import identities
+from services.cases import residents as issues
+from services.cases.residents import IssueDraft, PhotoRef
 from services.errors import DomainError
-from services.issues import IssueDraft, PhotoRef
-from services.reference import get_station_by_code, list_categories
+from services.reference.catalog import get_station_by_code, list_categories
 from storage.db import Database
 from storage.models import Attachment, Issue
 

@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
+from services.accounts.scope import StaffScope
 from services.errors import DomainError
-from services.issue_stats import Period, Reach, case_counts, named_period
-from services.issue_stats_rating import satisfaction
-from services.issue_stats_times import timings
-from services.scope import StaffScope
+from services.reports.cases import Period, Reach, case_counts, named_period
+from services.reports.ratings import satisfaction
+from services.reports.times import timings
 from storage.db import Database
 from storage.models import Issue, IssueCategory, Station
 from storage.queries import table_of

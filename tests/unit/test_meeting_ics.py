@@ -6,7 +6,7 @@ import datetime as dt
 
 from icalendar import Calendar
 
-from services.meetings import ics
+from services.meetings.invitations import ics
 from storage.models import Meeting
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

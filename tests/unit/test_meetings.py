@@ -6,9 +6,15 @@ import datetime as dt
 
 import pytest
 
-from services.attendance import check_in, close_ended, decide_leave, respond
 from services.errors import DomainError
-from services.meetings import MeetingInput, audience_members, create_meeting, ics, member_meeting
+from services.meetings.attendance import check_in, close_ended, decide_leave, respond
+from services.meetings.invitations import (
+    MeetingInput,
+    audience_members,
+    create_meeting,
+    ics,
+    member_meeting,
+)
 from storage.db import Database
 from storage.models import Meeting
 from tests.support.members import NOW, member_by_code

@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from services import identities, issues
+from services.accounts import identities
+from services.accounts.staff import add_staff, bind_staff
 from services.audit import Actor, audit
+from services.cases import residents as issues
+from services.cases.residents import IssueDraft, PhotoRef
 from services.errors import DomainError
-from services.issues import IssueDraft, PhotoRef
-from services.outbox import Outgoing, Recipient, add
-from services.privacy import export_resident_data, forget_resident, holds_only_the_chat
-from services.reference import get_station_by_code, list_categories
-from services.staff import add_staff, bind_staff
+from services.outbox.queue import Outgoing, Recipient, add
+from services.privacy.own_data import export_resident_data, forget_resident, holds_only_the_chat
+from services.reference.catalog import get_station_by_code, list_categories
 from storage.db import Database, write_transaction
 from storage.enums import ActorKind, IssueEventKind
 from storage.models import (

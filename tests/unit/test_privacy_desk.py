@@ -20,20 +20,24 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from sqlalchemy import select
 from sqlmodel import col
 
-from services import case_answers, case_assignee, casework, identities, issues
+from services.accounts import identities
+from services.accounts.invites import issue_invite, redeem_invite
+from services.accounts.scope import StaffScope
 from services.audit import Actor
-from services.case_common import Assignee
-from services.case_decisions import decide_extension, rate_case
-from services.case_reminders import issue_reminders
-from services.conditions_reports import decide_report, submit_report
-from services.invites import issue_invite, redeem_invite
-from services.issues import IssueDraft, PhotoRef
-from services.notices import Notifier
-from services.privacy import forget_resident
-from services.reference import get_station_by_code, list_categories
-from services.reminders import ReminderSettings, queue_dues
-from services.rules import RuleBook
-from services.scope import StaffScope
+from services.cases import answers as case_answers
+from services.cases import assignee as case_assignee
+from services.cases import casework
+from services.cases import residents as issues
+from services.cases.common import Assignee
+from services.cases.decisions import decide_extension, rate_case
+from services.cases.residents import IssueDraft, PhotoRef
+from services.members.conditions_reports import decide_report, submit_report
+from services.members.rules import RuleBook
+from services.outbox.notices import Notifier
+from services.privacy.own_data import forget_resident
+from services.reference.catalog import get_station_by_code, list_categories
+from services.reminders.cases import issue_reminders
+from services.reminders.planning import ReminderSettings, queue_dues
 from storage.db import Database, write_transaction
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus, ReportState
 from storage.models import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.privacy_redact import REDACTED, mobiles_in, redact
+from services.privacy.redact import REDACTED, mobiles_in, redact
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from sqlalchemy import update
 from bot.app import AppContext, build_context
 from bot.planner import Planner
 from bot.settings import Settings
-from services.attendance import respond
 from services.calendar import Quarter
 from services.clock import ManualClock
-from services.meetings import MeetingInput, create_meeting
+from services.meetings.attendance import respond
+from services.meetings.invitations import MeetingInput, create_meeting
 from storage.db import Database
 from storage.models import Issue, Meeting, OutboxMessage
 from tests.support.members import NOW, member_by_code
@@ -188,7 +188,7 @@ async def test_issue_reminders(roster: Database, tmp_path: Path, db: Database) -
 
     resident_id = await make_resident(roster, 555)
     async with roster.session() as session:
-        from services.identities import touch_identity
+        from services.accounts.identities import touch_identity
 
         await touch_identity(session, channel="telegram", chat_id=555, chat_type="private", now=NOW)
     issue = await create(roster, resident_id)

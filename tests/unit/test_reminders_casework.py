@@ -18,11 +18,14 @@ import pytest
 from bot.app import build_context
 from bot.planner import Planner
 from bot.settings import Settings
-from services import case_answers, case_assignee, casework, identities
-from services.case_common import Assignee
-from services.case_decisions import decide_extension, rate_case
+from services.accounts import identities
+from services.accounts.invites import issue_invite, redeem_invite
+from services.cases import answers as case_answers
+from services.cases import assignee as case_assignee
+from services.cases import casework
+from services.cases.common import Assignee
+from services.cases.decisions import decide_extension, rate_case
 from services.clock import ManualClock
-from services.invites import issue_invite, redeem_invite
 from storage.db import Database
 from storage.enums import IssueStatus
 from storage.models import Issue, OutboxMessage

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from services.activities import ActivityInput, log_activity
-from services.activity_queries import get_activity
-from services.members import load_profile
-from services.progress import member_progress
-from services.roster import import_roster
-from services.roster_files import read_rows
-from services.rules import RuleBook
+from services.members.activities import ActivityInput, log_activity
+from services.members.activity_pages import get_activity
+from services.members.profiles import load_profile
+from services.members.progress import member_progress
+from services.members.roster import import_roster
+from services.members.roster_files import read_rows
+from services.members.rules import RuleBook
 from storage.db import Database
 from storage.models import ActivityPairedPerson, Member, MemberStation, PairedPerson
 from tests.support.members import NOW, SAMPLE_ROSTER, import_sample, member_by_code
@@ -110,7 +110,7 @@ async def test_xlsx_reads_like_csv(db: Database, tmp_path: Path) -> None:
 async def test_a_failure_midway_leaves_nothing_half_imported(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import services.roster as roster
+    import services.members.roster as roster
 
     calls = 0
     original = roster._apply

@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import select
 
-from services.identities import touch_identity
-from services.invites import issue_invite, redeem_invite
-from services.staff import add_staff
+from services.accounts.identities import touch_identity
+from services.accounts.invites import issue_invite, redeem_invite
+from services.accounts.staff import add_staff
 from storage.db import Database
 from storage.models import AuditEntry, Staff
 from tests.support.members import NOW

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from services.accounts.identities import find_resident, touch_identity
+from services.broadcasts.subscriptions import is_subscribed, subscribe, subscriptions, unsubscribe
 from services.errors import NotFoundError
-from services.identities import find_resident, touch_identity
-from services.subscriptions import is_subscribed, subscribe, subscriptions, unsubscribe
 from storage.db import Database
 from storage.models import Station
 from tests.support.members import NOW

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import delete
 
-from services.webchat_files import (
+from services.chats.webchat_files import (
     FileKind,
     can_see,
     clean_up_files,
@@ -15,7 +15,7 @@ from services.webchat_files import (
     record_file,
     unreferenced,
 )
-from services.webchat_history import add_entry, load_history, redact_histories, update_message
+from services.chats.webchat_history import add_entry, load_history, redact_histories, update_message
 from storage.db import Database, write_transaction
 from storage.models import FsmRecord
 

@@ -27,11 +27,11 @@ from bot.channels.webchat.store import WebChatStore
 from bot.rate_limits import rate_limit_storage
 from bot.settings import Settings
 from handlers.texts import N_
-from services.demo_cases import DEMO_DEPARTMENT_CHAT_ID
-from services.demo_data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
-from services.identities import locale_from_language_code
-from services.invite_sources import InviteSource, address_source
-from services.invites import source_ledger
+from services.accounts.identities import locale_from_language_code
+from services.accounts.invite_sources import InviteSource, address_source
+from services.accounts.invites import source_ledger
+from services.demo.cases import DEMO_DEPARTMENT_CHAT_ID
+from services.demo.data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The web chat's periodic cleanup: expired exports, uploads no case took, stray bytes.
 
-Every file on the web chat's disk is claimed by a row (``services.webchat_files``); rows
+Every file on the web chat's disk is claimed by a row (``services.chats.webchat_files``); rows
 that expired go, and the bytes no row and no case or activity photo refers to go with them.
 Bytes left without any row (a crash between a commit and the delete, or files stored before
 the rows existed) are found on disk and removed too.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.app import AppContext
 from bot.channels.webchat.media import MediaStore
-from services.webchat_files import CLEANUP_BATCH, clean_up_files, unreferenced
+from services.chats.webchat_files import CLEANUP_BATCH, clean_up_files, unreferenced
 from storage.db import write_transaction
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Files of the web chat: uploads from browsers and files the bot sends, on disk by content hash.
 
-Who may see a file, and until when, is in the database (``services.webchat_files``); this
+Who may see a file, and until when, is in the database (``services.chats.webchat_files``); this
 module keeps the bytes and a small description next to them. The folder is private to the
 bot (0700) and so is every file in it (0600): uploads and exports carry personal data.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from services.cases.limits import PHOTO_MAX_BYTES, PHOTO_TYPES
 from services.clock import Clock, SystemClock
-from services.limits import PHOTO_MAX_BYTES, PHOTO_TYPES
 
 FILE_ID_PREFIX = "web-"
 MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES

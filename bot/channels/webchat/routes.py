@@ -19,8 +19,8 @@ from bot.channels.webchat.links import fresh_links
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.origin import same_origin
 from bot.client import came_over_https, client_address
-from services.identities import effective_locale, find_identity, locale_from_language_code
-from services.webchat_files import FileKind
+from services.accounts.identities import effective_locale, find_identity, locale_from_language_code
+from services.chats.webchat_files import FileKind
 
 log = logging.getLogger(__name__)
 

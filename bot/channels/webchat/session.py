@@ -32,7 +32,7 @@ from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.render import inline_keyboard, reply_keyboard, to_html
 from bot.channels.webchat.store import WebChatStore
 from handlers.exports import PersonalExport
-from services.webchat_files import FileKind
+from services.chats.webchat_files import FileKind
 
 log = logging.getLogger(__name__)
 

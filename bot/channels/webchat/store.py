@@ -12,9 +12,8 @@ import datetime as dt
 from typing import Any
 
 from bot.channels.webchat.media import StoredFile
-from services.clock import Clock
-from services.webchat_files import FileKind, can_see, pending_bytes, record_file, uploaded_by
-from services.webchat_history import (
+from services.chats.webchat_files import FileKind, can_see, pending_bytes, record_file, uploaded_by
+from services.chats.webchat_history import (
     add_entry,
     find_message,
     last_message_id,
@@ -22,6 +21,7 @@ from services.webchat_history import (
     remove_message,
     update_message,
 )
+from services.clock import Clock
 from storage.db import Database
 
 

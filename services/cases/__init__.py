@@ -1,0 +1,4 @@
+"""Residents' cases.
+
+Intake, the staff workflow (accept, assign, answer, decide), assignees' work and triage.
+"""

@@ -1,0 +1,237 @@
+"""What staff do with a case: accept it, assign it, decline it, merge it as a duplicate.
+
+Every action checks the staff member's scope, moves the case only from the statuses it
+allows, writes the timeline and an audit entry, and tells whoever must know, all in one
+transaction. A case can only be closed with an answer the resident can read: a reply
+(:mod:`services.cases.answers`), a reason for not accepting it, or the case it was merged into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.accounts.scope import StaffScope
+from services.audit import Actor
+from services.cases.audience import tell_assignee, tell_residents
+from services.cases.common import Assignee, add_event, check_text
+from services.cases.numbers import find_by_number
+from services.cases.staff_actions import audit_change, require_status, snapshot, staff_case
+from services.errors import DomainError
+from services.outbox.notices import Notifier
+from storage.db import write_transaction
+from storage.enums import OPEN_STATUSES, IssueEventKind, IssueStatus, MemberStatus
+from storage.models import Department, Issue, IssueCategory, Member
+
+REASON_MAX = 1000
+MAX_DUE = dt.timedelta(days=366)
+
+
+async def accept(
+    session: AsyncSession,
+    *,
+    issue_id: int,
+    scope: StaffScope,
+    actor: Actor,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Issue:
+    """Take a new (or reopened) case on; the resident is told."""
+    async with write_transaction(session):
+        issue = await staff_case(session, issue_id, scope)
+        require_status(issue, frozenset({IssueStatus.NEW, IssueStatus.REOPENED}))
+        before = snapshot(issue)
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.STATUS,
+            actor=actor,
+            now=now,
+            to_status=IssueStatus.ACCEPTED,
+        )
+        await session.flush()
+        audit_change(session, issue, before, actor=actor, action="issue.accept", now=now)
+        await tell_residents(
+            session, issue, kind="case-status", key=f"status:{event.id}", notifier=notifier, now=now
+        )
+    return issue
+
+
+async def default_due(session: AsyncSession, issue: Issue, now: dt.datetime) -> dt.datetime:
+    """The due date an assignment gets unless staff choose another: the category's days."""
+    category = await session.get(IssueCategory, issue.category_id)
+    days = category.due_days if category is not None else 14
+    return now + dt.timedelta(days=days)
+
+
+async def _target(session: AsyncSession, assignee: Assignee) -> Assignee:
+    if assignee.kind == "member":
+        member = await session.get(Member, assignee.id)
+        if member is None or member.status != MemberStatus.ACTIVE:
+            raise DomainError("assignee_unknown")
+        return Assignee("member", assignee.id, member.name)
+    if assignee.kind == "department":
+        department = await session.get(Department, assignee.id)
+        if department is None or not department.active:
+            raise DomainError("assignee_unknown")
+        return Assignee("department", assignee.id, department.name_zh)
+    raise DomainError("assignee_unknown")
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    issue_id: int,
+    to: Assignee,
+    due_at: dt.datetime | None,
+    scope: StaffScope,
+    actor: Actor,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Issue:
+    """Give the case to a member or a department with a due date; both sides are told."""
+    async with write_transaction(session):
+        issue = await staff_case(session, issue_id, scope)
+        require_status(issue, OPEN_STATUSES)
+        target = await _target(session, to)
+        due = due_at or await default_due(session, issue, now)
+        if due <= now:
+            raise DomainError("due_in_past")
+        if due > now + MAX_DUE:
+            raise DomainError("due_too_far")
+        before = snapshot(issue)
+        issue.assignee_member_id = target.id if target.kind == "member" else None
+        issue.assignee_department_id = target.id if target.kind == "department" else None
+        issue.assigned_at = now
+        issue.due_at = due
+        if issue.status != IssueStatus.ASSIGNED:
+            add_event(
+                session,
+                issue,
+                kind=IssueEventKind.STATUS,
+                actor=actor,
+                now=now,
+                to_status=IssueStatus.ASSIGNED,
+            )
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.ASSIGNED,
+            actor=actor,
+            now=now,
+            public=False,
+            body=target.name,
+        )
+        await session.flush()
+        audit_change(session, issue, before, actor=actor, action="issue.assign", now=now)
+        await tell_assignee(
+            session,
+            issue,
+            kind="case-assigned",
+            key=f"assigned:{event.id}",
+            notifier=notifier,
+            now=now,
+        )
+        await tell_residents(
+            session, issue, kind="case-status", key=f"status:{event.id}", notifier=notifier, now=now
+        )
+    return issue
+
+
+async def reject(
+    session: AsyncSession,
+    *,
+    issue_id: int,
+    reason: str,
+    scope: StaffScope,
+    actor: Actor,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Issue:
+    """Decline the case with a reason the resident reads; that reason is its answer."""
+    body = check_text(reason, maximum=REASON_MAX)
+    async with write_transaction(session):
+        issue = await staff_case(session, issue_id, scope)
+        require_status(issue, OPEN_STATUSES)
+        before = snapshot(issue)
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.STATUS,
+            actor=actor,
+            now=now,
+            body=body,
+            to_status=IssueStatus.REJECTED,
+        )
+        issue.answered_at = issue.answered_at or now
+        issue.last_reply_at = now
+        issue.resolved_at = now
+        await session.flush()
+        audit_change(session, issue, before, actor=actor, action="issue.reject", now=now)
+        await tell_residents(
+            session,
+            issue,
+            kind="case-rejected",
+            key=f"rejected:{event.id}",
+            notifier=notifier,
+            now=now,
+            reason=body,
+        )
+    return issue
+
+
+async def mark_duplicate(
+    session: AsyncSession,
+    *,
+    issue_id: int,
+    original_number: str,
+    scope: StaffScope,
+    actor: Actor,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> tuple[Issue, Issue]:
+    """Merge the case into another one its resident then follows; returns both."""
+    async with write_transaction(session):
+        issue = await staff_case(session, issue_id, scope)
+        require_status(issue, OPEN_STATUSES)
+        original = await find_by_number(session, original_number)
+        # Merging into a duplicate means merging into what that one follows.
+        while original is not None and original.duplicate_of_id is not None:
+            original = await session.get(Issue, original.duplicate_of_id)
+        if original is None or not scope.covers(original.station_id):
+            raise DomainError("original_unknown")
+        if original.id == issue.id:
+            raise DomainError("original_is_itself")
+        before = snapshot(issue)
+        issue.duplicate_of_id = original.id
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.DUPLICATE,
+            actor=actor,
+            now=now,
+            body=original.number,
+            to_status=IssueStatus.DUPLICATE,
+        )
+        issue.resolved_at = now
+        # Cases merged into this one follow the original from now on.
+        await session.execute(
+            update(Issue)
+            .where(col(Issue.duplicate_of_id) == issue.id)
+            .values(duplicate_of_id=original.id, updated_at=now)
+        )
+        await session.flush()
+        audit_change(session, issue, before, actor=actor, action="issue.duplicate", now=now)
+        await tell_residents(
+            session,
+            issue,
+            kind="case-duplicate",
+            key=f"duplicate:{event.id}",
+            notifier=notifier,
+            now=now,
+            original=original,
+        )
+    return issue, original

@@ -1,0 +1,201 @@
+"""Decisions on a case that come after its answer or from its assignee's requests.
+
+Staff grant or refuse more time; the resident rates the answer, and an unhappy rating
+(not solved, or 1 or 2 stars) reopens the case to staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.accounts.scope import StaffScope
+from services.audit import Actor, audit
+from services.cases.audience import tell_assignee, tell_residents, tell_staff
+from services.cases.casework import default_due
+from services.cases.common import add_event, lock_issue
+from services.errors import DomainError
+from services.outbox.notices import Notifier
+from storage.db import write_transaction
+from storage.enums import ExtensionDecision, IssueEventKind, IssueStatus
+from storage.models import Issue, IssueExtension
+
+RATING_RANGE = (1, 5)
+UNHAPPY_AT_MOST = 2
+RATABLE = frozenset({IssueStatus.ANSWERED, IssueStatus.RESOLVED})
+
+
+async def decide_extension(
+    session: AsyncSession,
+    *,
+    extension_id: int,
+    grant: bool,
+    scope: StaffScope,
+    actor: Actor,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> IssueExtension:
+    """Grant (the due date moves) or refuse a request for more time; the assignee is told."""
+    async with write_transaction(session):
+        extension = await session.get(IssueExtension, extension_id)
+        if extension is None:
+            raise DomainError("extension_unknown")
+        issue = await lock_issue(session, extension.issue_id)
+        if not scope.covers(issue.station_id):
+            raise DomainError("extension_unknown")
+        if extension.decision is not None:
+            raise DomainError("already_decided", decision=extension.decision)
+        extension.decision = ExtensionDecision.GRANTED if grant else ExtensionDecision.REFUSED
+        extension.decided_at = now
+        extension.decided_by_staff_id = scope.staff_id
+        before = {"due_at": issue.due_at.isoformat() if issue.due_at else None}
+        if grant:
+            start = max(issue.due_at or now, now)
+            issue.due_at = start + dt.timedelta(days=extension.days)
+            event = add_event(
+                session,
+                issue,
+                kind=IssueEventKind.DUE,
+                actor=actor,
+                now=now,
+                body=issue.due_at.isoformat(),
+            )
+        else:
+            event = add_event(
+                session,
+                issue,
+                kind=IssueEventKind.EXTENSION,
+                actor=actor,
+                now=now,
+                public=False,
+                body=ExtensionDecision.REFUSED,
+            )
+        await session.flush()
+        audit(
+            session,
+            actor=actor,
+            action="issue.extension",
+            object_kind="issue",
+            object_id=issue.number,
+            before=before,
+            after={
+                "due_at": issue.due_at.isoformat() if issue.due_at else None,
+                "decision": extension.decision,
+                "days": extension.days,
+            },
+            now=now,
+        )
+        await tell_assignee(
+            session,
+            issue,
+            kind="case-extension-decision",
+            key=f"extension-decision:{extension.id}",
+            notifier=notifier,
+            now=now,
+            extension=extension,
+        )
+        if grant:
+            await tell_residents(
+                session,
+                issue,
+                kind="case-due-changed",
+                key=f"due:{event.id}",
+                notifier=notifier,
+                now=now,
+            )
+    return extension
+
+
+def rating_body(rating: int, solved: bool) -> str:
+    """How a rating is kept on the timeline."""
+    return json.dumps({"rating": rating, "solved": solved})
+
+
+def read_rating(body: str | None) -> tuple[int, bool] | None:
+    """A rating timeline line's stars and answer, or None if it is not one."""
+    try:
+        data = json.loads(body or "")
+        return int(data["rating"]), bool(data["solved"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+async def rate_case(
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    issue_id: int,
+    rating: int,
+    solved: bool,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Issue:
+    """The resident's verdict on the answer: resolved, or reopened to staff when unhappy."""
+    low, high = RATING_RANGE
+    if not low <= rating <= high:
+        raise DomainError("rating_range", minimum=low, maximum=high)
+    async with write_transaction(session):
+        issue = await lock_issue(session, issue_id)
+        if issue.resident_id != resident_id:
+            raise DomainError("issue_unknown")
+        if issue.status not in RATABLE or issue.last_reply_at is None:
+            raise DomainError("not_ratable")
+        if issue.rated_at is not None:
+            raise DomainError("already_rated")
+        actor = Actor("resident", resident_id)
+        issue.rating, issue.solved, issue.rated_at = rating, solved, now
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.RATED,
+            actor=actor,
+            now=now,
+            body=rating_body(rating, solved),
+        )
+        unhappy = not solved or rating <= UNHAPPY_AT_MOST
+        if unhappy:
+            add_event(
+                session,
+                issue,
+                kind=IssueEventKind.STATUS,
+                actor=actor,
+                now=now,
+                to_status=IssueStatus.REOPENED,
+            )
+            issue.resolved_at = None
+            issue.due_at = await default_due(session, issue, now)
+        elif issue.status != IssueStatus.RESOLVED:
+            add_event(
+                session,
+                issue,
+                kind=IssueEventKind.STATUS,
+                actor=actor,
+                now=now,
+                to_status=IssueStatus.RESOLVED,
+            )
+            issue.resolved_at = now
+        await session.flush()
+        if unhappy:
+            await tell_staff(
+                session,
+                issue,
+                kind="case-reopened",
+                key=f"reopened:{event.id}",
+                notifier=notifier,
+                now=now,
+                rating=rating,
+                solved=solved,
+            )
+            await tell_assignee(
+                session,
+                issue,
+                kind="case-reopened-assignee",
+                key=f"reopened:{event.id}",
+                notifier=notifier,
+                now=now,
+                rating=rating,
+                solved=solved,
+            )
+    return issue

@@ -1,0 +1,4 @@
+"""What the bot keeps about chats themselves.
+
+Processed update ids, and the web chat's files and history.
+"""

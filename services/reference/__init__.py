@@ -1,0 +1,1 @@
+"""Reference data: liaison stations, sectors, special committees and issue categories."""

@@ -1,0 +1,198 @@
+"""Which reminders are due now, and queuing them: the common parts, and meetings' reminders.
+
+Cases' reminders are in ``case_reminders``, the minimums' in ``duty_reminders``.
+
+Each reminder has a dedupe key, so planning it twice (a second process, a restart, the next
+minute's run) queues it once. A reminder whose moment passed during downtime is planned late
+if it is still useful, and not at all once it is not; of several missed ones only the latest
+goes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from services.accounts.staff import staff_recipients
+from services.meetings.invitations import member_chats
+from services.outbox.notices import Notifier
+from services.outbox.queue import URGENT_WITHIN, Recipient, add
+from storage.db import write_transaction
+from storage.enums import MeetingResponse
+from storage.models import (
+    ChatIdentity,
+    Meeting,
+    MeetingInvitee,
+    Member,
+    OutboxMessage,
+)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """When reminders fall due; every value can be changed per committee."""
+
+    meeting_before: tuple[dt.timedelta, ...] = (dt.timedelta(days=2), dt.timedelta(hours=2))
+    nudge_before: dt.timedelta = dt.timedelta(days=1)
+    minimum_days_before_end: tuple[int, ...] = (14, 3)
+    morning: dt.time = dt.time(9, 0)
+    summary_valid: dt.timedelta = dt.timedelta(days=7)
+    unassigned_after: dt.timedelta = dt.timedelta(hours=24)
+    rate_after: tuple[dt.timedelta, ...] = (dt.timedelta(days=3), dt.timedelta(days=7))
+    overdue_staff_after: dt.timedelta = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder to queue: for whom, under which key, and what to say."""
+
+    key: str
+    kind: str
+    identity: ChatIdentity
+    data: dict[str, Any] = field(default_factory=dict)
+    urgent: bool = False
+    expires_at: dt.datetime | None = None
+
+
+def label(offset: dt.timedelta) -> str:
+    """``2d``, ``2h`` or ``30m``: the part of a dedupe key naming an offset."""
+    seconds = int(offset.total_seconds())
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400}d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m"
+
+
+def latest_passed(
+    moment: dt.datetime, offsets: Sequence[dt.timedelta], now: dt.datetime
+) -> dt.timedelta | None:
+    """Of the reminders ``offset`` before ``moment``, the one most recently due; None if none."""
+    passed = [offset for offset in offsets if moment - offset <= now]
+    return min(passed) if passed else None
+
+
+def latest_after(
+    moment: dt.datetime, delays: Sequence[dt.timedelta], now: dt.datetime
+) -> dt.timedelta | None:
+    """Of the reminders ``delay`` after ``moment``, the one most recently due; None if none."""
+    passed = [delay for delay in delays if moment + delay <= now]
+    return max(passed) if passed else None
+
+
+async def already_queued(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """The keys among ``keys`` that are in the outbox already."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        rows = await session.execute(
+            select(col(OutboxMessage.dedupe_key)).where(col(OutboxMessage.dedupe_key).in_(chunk))
+        )
+        found.update(rows.scalars())
+    return found
+
+
+async def meeting_reminders(
+    session: AsyncSession, *, now: dt.datetime, settings: ReminderSettings
+) -> list[Due]:
+    """Reminders to the invited, nudges to those who did not answer, a word to staff."""
+    horizon = max((*settings.meeting_before, settings.nudge_before))
+    rows = (
+        await session.execute(
+            select(Meeting, MeetingInvitee)
+            .join(MeetingInvitee, col(MeetingInvitee.meeting_id) == col(Meeting.id))
+            .where(
+                col(Meeting.cancelled_at).is_(None),
+                col(Meeting.starts_at) > now,
+                col(Meeting.starts_at) <= now + horizon,
+            )
+        )
+    ).all()
+    chats = await member_chats(session, sorted({invitee.member_id for _, invitee in rows}))
+    dues: list[Due] = []
+    unanswered: dict[int, tuple[Meeting, list[int]]] = {}
+    for meeting, invitee in rows:
+        urgent = meeting.starts_at - now <= URGENT_WITHIN
+        offset = latest_passed(meeting.starts_at, settings.meeting_before, now)
+        interested = invitee.response in (MeetingResponse.PENDING, MeetingResponse.ATTENDING)
+        pending = invitee.response == MeetingResponse.PENDING
+        nudge = pending and meeting.starts_at - settings.nudge_before <= now
+        if pending and nudge:
+            unanswered.setdefault(meeting.id or 0, (meeting, []))[1].append(invitee.member_id)
+        for identity in chats.get(invitee.member_id, []):
+            data = {"meeting": meeting, "response": invitee.response}
+            if offset is not None and interested:
+                dues.append(
+                    Due(
+                        key=f"meeting:{meeting.id}:remind-{label(offset)}:{identity.id}",
+                        kind="meeting-reminder",
+                        identity=identity,
+                        data=data,
+                        urgent=urgent,
+                        expires_at=meeting.starts_at,
+                    )
+                )
+            if nudge:
+                dues.append(
+                    Due(
+                        key=f"meeting:{meeting.id}:nudge-{label(settings.nudge_before)}:{identity.id}",
+                        kind="meeting-nudge",
+                        identity=identity,
+                        data=data,
+                        urgent=urgent,
+                        expires_at=meeting.starts_at,
+                    )
+                )
+    if unanswered:
+        staff = await staff_recipients(session)
+        for meeting_id, (meeting, member_ids) in unanswered.items():
+            names = list(
+                (
+                    await session.execute(
+                        select(col(Member.name))
+                        .where(col(Member.id).in_(member_ids))
+                        .order_by(col(Member.code))
+                    )
+                ).scalars()
+            )
+            for _staff, _to, identity in staff:
+                dues.append(
+                    Due(
+                        key=f"meeting:{meeting_id}:unanswered:{identity.id}",
+                        kind="meeting-unanswered",
+                        identity=identity,
+                        data={"meeting": meeting, "names": names},
+                        expires_at=meeting.starts_at,
+                    )
+                )
+    return dues
+
+
+async def queue_dues(
+    session: AsyncSession, dues: Sequence[Due], *, notifier: Notifier, now: dt.datetime
+) -> int:
+    """Render and queue the reminders not queued before; return how many were new."""
+    if not dues:
+        return 0
+    done = await already_queued(session, [due.key for due in dues])
+    fresh = [due for due in dues if due.key not in done]
+    queued = 0
+    async with write_transaction(session):
+        for due in fresh:
+            queued += await add(
+                session,
+                to=Recipient.of(due.identity),
+                message=notifier.render(due.kind, due.identity, **due.data),
+                dedupe_key=due.key,
+                now=now,
+                urgent=due.urgent,
+                expires_at=due.expires_at,
+                kind=due.kind,
+            )
+    return queued
