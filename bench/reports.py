@@ -58,11 +58,11 @@ import bench.minimums as activities_bench  # noqa: E402
 from bench.reports_data import NOW, PERIODS, TZ, Generated, issue_rows  # noqa: E402
 from bot.heap import settle_heap  # noqa: E402
 from bot.i18n import build_i18n  # noqa: E402
-from handlers.reports.issues_charts import cases_chart  # noqa: E402
-from handlers.reports.issues_xlsx import cases_workbook  # noqa: E402
 from services.accounts.scope import StaffScope  # noqa: E402
 from services.cases.triage import queue_by_station, queue_page  # noqa: E402
 from services.members.conditions_reports import count_reports  # noqa: E402
+from services.reports.case_charts import cases_chart  # noqa: E402
+from services.reports.case_workbook import cases_workbook  # noqa: E402
 from services.reports.cases import Reach, case_counts  # noqa: E402
 from services.reports.ratings import satisfaction  # noqa: E402
 from services.reports.times import timings  # noqa: E402

@@ -20,23 +20,20 @@ from sqlmodel import col
 from bot.cli_common import now as cli_now
 from bot.cli_common import translated, with_database
 from bot.settings import Settings
-from handlers.reports.common import period_slug, reach_label
-from handlers.reports.issues import cases_summary, satisfaction_summary, timings_summary
-from handlers.reports.issues_charts import issues_chart
-from handlers.reports.issues_xlsx import issues_workbook
-from handlers.reports.quarter import (
-    member_figures,
-    quarter_chart,
-    quarter_summary,
-    quarter_workbook,
-)
 from services.calendar import Quarter, local_today
 from services.errors import DomainError
 from services.members.compliance import MemberQuarterRow, quarter_compliance
 from services.members.rules import RuleBook
+from services.reports.case_charts import issues_chart
+from services.reports.case_summary import cases_summary, satisfaction_summary, timings_summary
+from services.reports.case_workbook import issues_workbook
 from services.reports.cases import CaseCounts, Period, Reach, case_counts
+from services.reports.quarter_chart import quarter_chart
+from services.reports.quarter_summary import member_figures, quarter_summary
+from services.reports.quarter_workbook import quarter_workbook
 from services.reports.ratings import Satisfaction, satisfaction
 from services.reports.times import Timings, timings
+from services.reports.wording import period_slug, reach_label
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Station

@@ -1,9 +1,11 @@
-"""Gettext catalogues for aiogram, and the middleware that picks each chat's language."""
+"""Gettext catalogues for aiogram and the services; the middleware picking each chat's language."""
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import locales
+from services.translation import translated
 
 LOCALES_DIR = Path(locales.__file__).resolve().parent
 DOMAIN = "messages"
@@ -54,13 +57,45 @@ def compiled_catalogue_dir(root: Path = LOCALES_DIR) -> Path:
     return target
 
 
-def build_i18n(default_locale: str) -> I18n:
+class SharedI18n(I18n):
+    """aiogram's catalogues, whose chosen language the services translate in as well.
+
+    Every block that picks a language goes through :meth:`context` and :meth:`use_locale`:
+    the locale middleware for an update, a command for its output, a notice for its
+    recipient. So a handler's gettext and :mod:`services.translation` (report builders,
+    status names) never disagree.
+    """
+
+    @contextmanager
+    def context(self) -> Iterator[I18n]:
+        """Make this the current ``I18n``, in the committee's default language until told."""
+        # aiogram keeps the current instance per class, and its gettext asks ``I18n``: a
+        # subclass registering under its own class would leave aiogram's gettext without one.
+        token = I18n.set_current(self)
+        try:
+            with translated(self.locales.get(self.default_locale)):
+                yield self
+        finally:
+            I18n.reset_current(token)
+
+    @contextmanager
+    def use_locale(self, locale: str) -> Iterator[None]:
+        """Translate into ``locale`` inside the block, in handlers and services alike."""
+        with super().use_locale(locale), translated(self.locales.get(locale)):
+            yield
+
+
+def build_i18n(default_locale: str) -> SharedI18n:
     """The catalogues of the project, with the committee's default language."""
-    return I18n(path=compiled_catalogue_dir(), default_locale=default_locale, domain=DOMAIN)
+    return SharedI18n(path=compiled_catalogue_dir(), default_locale=default_locale, domain=DOMAIN)
 
 
 class LocaleMiddleware(I18nMiddleware):
-    """Uses the locale the identity middleware resolved for this update."""
+    """Uses the locale the identity middleware resolved for this update.
+
+    aiogram's middleware enters ``i18n.use_locale`` around the handler; with
+    :class:`SharedI18n` that sets the services' language for the update too.
+    """
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         """Return ``data["locale"]``, falling back to the default."""

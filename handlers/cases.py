@@ -6,8 +6,9 @@ import datetime as dt
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import escape, local_date, local_time, status_label
+from handlers.texts import escape, local_date, local_time
 from handlers.timeline import event_line, fit
+from services.cases.labels import status_label
 from services.cases.residents import IssueDetail
 from services.reference.catalog import display_name
 from storage.models import IssueExtension

@@ -27,7 +27,8 @@ from handlers.callbacks import (
 )
 from handlers.case_callbacks import RateCB
 from handlers.grid import Grid
-from handlers.texts import Buttons, shorten, status_label
+from handlers.texts import Buttons, shorten
+from services.cases.labels import status_label
 from services.cases.residents import IssueDetail, IssuePage
 from services.reference.catalog import display_name
 from storage.enums import IssueStatus

@@ -1,4 +1,4 @@
-"""Wording shared by several handlers: button labels, status names, dates."""
+"""Wording shared by several handlers: button labels, timeline lines, dates, escaping."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import html
 
 from aiogram.utils.i18n import gettext as _
 
-from storage.enums import IssueEventKind, IssueStatus, MemberGroup, MemberStatus
+from services.cases.labels import status_label
+from services.translation import N_
+from storage.enums import IssueEventKind
 from storage.models import IssueEvent
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 class Buttons:
@@ -59,24 +56,6 @@ MENU_BUTTONS = (
 )
 
 
-def status_label(status: str) -> str:
-    """The resident-facing name of a case status."""
-    labels = {
-        IssueStatus.NEW: _("Received"),
-        IssueStatus.ACCEPTED: _("Accepted"),
-        IssueStatus.ASSIGNED: _("Being handled"),
-        IssueStatus.ANSWERED: _("Answered"),
-        IssueStatus.RESOLVED: _("Resolved"),
-        IssueStatus.REOPENED: _("Reopened"),
-        IssueStatus.REJECTED: _("Not accepted"),
-        IssueStatus.DUPLICATE: _("Merged with another case"),
-    }
-    try:
-        return labels[IssueStatus(status)]
-    except (ValueError, KeyError):
-        return status
-
-
 def event_label(event: IssueEvent) -> str:
     """One timeline line, without its date."""
     if event.kind == IssueEventKind.SUBMITTED:
@@ -107,30 +86,3 @@ def shorten(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Escape user text for an HTML-formatted message (quotes need no escaping there)."""
     return html.escape(text, quote=False)
-
-
-def group_label(group: str) -> str:
-    """The name of a member assessment group."""
-    labels = {
-        MemberGroup.STANDING: _("Standing committee members"),
-        MemberGroup.LOCAL: _("Members living in the city"),
-        MemberGroup.NONLOCAL: _("Members living outside the city"),
-        MemberGroup.HKMO: _("Members living in Hong Kong or Macao"),
-    }
-    try:
-        return labels[MemberGroup(group)]
-    except ValueError:
-        return group
-
-
-def member_status_label(status: str) -> str:
-    """The name of a member's status."""
-    labels = {
-        MemberStatus.ACTIVE: _("active"),
-        MemberStatus.SUSPENDED: _("suspended"),
-        MemberStatus.LEFT: _("left"),
-    }
-    try:
-        return labels[MemberStatus(status)]
-    except ValueError:
-        return status

@@ -10,8 +10,9 @@ import datetime as dt
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import escape, local_date, local_time, status_label
+from handlers.texts import escape, local_date, local_time
 from services.cases.decisions import read_rating
+from services.cases.labels import status_label
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus
 from storage.models import IssueEvent
 

@@ -19,7 +19,7 @@ from handlers.cases import render_case
 from handlers.filters import ButtonText
 from handlers.grid import Grid
 from handlers.messaging import replace_or_send
-from handlers.texts import Buttons, local_date, shorten, status_label
+from handlers.texts import Buttons, local_date, shorten
 from handlers.turn import Turn
 from services.cases.assignee import (
     ANSWERING,
@@ -30,6 +30,7 @@ from services.cases.assignee import (
     pending_extension,
 )
 from services.cases.common import Assignee
+from services.cases.labels import status_label
 from services.cases.residents import IssueDetail
 from services.reference.catalog import display_name
 from storage.models import ChatIdentity

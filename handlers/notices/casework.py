@@ -14,9 +14,10 @@ from aiogram.utils.i18n import gettext as _
 from handlers.callbacks import AssigneeIssueCB, IssueCB, MemberMenuCB, StaffIssueCB
 from handlers.case_callbacks import ConditionsReportCB, ExtensionCB, RateCB
 from handlers.notices.buttons import Button, button
-from handlers.texts import escape, local_date, status_label
+from handlers.texts import escape, local_date
 from handlers.timeline import stars
 from services.cases.common import Assignee
+from services.cases.labels import status_label
 from services.outbox.queue import Outgoing
 from storage.enums import IssueStatus, ReportState
 from storage.models import ConditionsReport, Issue, IssueEvent, IssueExtension, Member

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import IssueCB, IssuesPageCB
 from handlers.messaging import replace_or_send
-from handlers.texts import escape, local_date, local_time, status_label
+from handlers.texts import escape, local_date, local_time
 from handlers.timeline import event_line, fit
 from services.accounts.identities import find_resident
+from services.cases.labels import status_label
 from services.cases.residents import (
     IssueDetail,
     IssuePage,

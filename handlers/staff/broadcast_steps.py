@@ -15,12 +15,13 @@ from handlers.grid import Grid
 from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from handlers.staff.broadcast_callbacks import BroadcastAudienceCB, BroadcastForm, BroadcastReviewCB
 from handlers.staff.desk import Desk
-from handlers.texts import escape, group_label, local_date, shorten
+from handlers.texts import escape, local_date, shorten
 from services.broadcasts import audiences
 from services.broadcasts.audiences import Audience, AudienceSize
 from services.broadcasts.queue import BroadcastDraft, message_of
 from services.meetings.materials import stored_file
 from services.meetings.views import meetings_since
+from services.members.labels import group_label
 from services.reference.catalog import display_name, list_committees, list_sectors, list_stations
 from storage.enums import AudienceKind, MemberGroup
 

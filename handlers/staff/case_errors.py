@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import status_label
+from services.cases.labels import status_label
 from services.errors import DomainError
 
 

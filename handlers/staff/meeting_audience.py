@@ -16,8 +16,9 @@ from handlers.messaging import show_choice
 from handlers.staff.desk import Desk
 from handlers.staff.meeting_steps import advance
 from handlers.states import MeetingForm
-from handlers.texts import escape, group_label
+from handlers.texts import escape
 from services.meetings import invitations as meetings
+from services.members.labels import group_label
 from services.members.profiles import find_members
 from services.reference.catalog import display_name, list_committees, list_sectors
 from storage.enums import MemberGroup

@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from handlers.callbacks import StaffMenuCB
 from handlers.filters import ButtonText
 from handlers.notifications import ChatNotifier
-from handlers.reports.quarter import quarter_chart, quarter_summary, quarter_workbook
 from handlers.staff.desk import Desk
 from handlers.staff.stats_buttons import RemindShortCB
 from handlers.staff.stats_reports import send_files, summary_html
@@ -22,6 +21,9 @@ from services.calendar import Quarter
 from services.members.compliance import quarter_compliance
 from services.members.rules import RuleBook
 from services.reports.minimums import remind_short_members, short_of_minimum
+from services.reports.quarter_chart import quarter_chart
+from services.reports.quarter_summary import quarter_summary
+from services.reports.quarter_workbook import quarter_workbook
 from storage.enums import StaffRole
 
 log = logging.getLogger(__name__)

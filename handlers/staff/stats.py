@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.filters import ButtonText
 from handlers.messaging import replace_or_send
-from handlers.reports.common import heading, reach_label
 from handlers.staff import stats_reports
 from handlers.staff.desk import Desk
 from handlers.staff.reports import members_refusal, send_quarter_report
@@ -24,6 +23,7 @@ from handlers.texts import Buttons, escape
 from services.members.rules import RuleBook
 from services.reference.catalog import get_station
 from services.reports.cases import Reach, named_period, stations_in_reach
+from services.reports.wording import heading, reach_label
 
 log = logging.getLogger(__name__)
 

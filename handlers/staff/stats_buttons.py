@@ -9,10 +9,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.grid import Grid
-from handlers.texts import N_
 from services.calendar import Quarter
 from services.reference.catalog import display_name
 from services.reports.cases import PERIOD_CHOICES
+from services.translation import N_
 from storage.models import Station
 
 REPORTS = ("minimums", "cases", "timings", "satisfaction")

@@ -9,15 +9,15 @@ from functools import partial
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
-from handlers.reports.common import period_slug, reach_label
-from handlers.reports.issues import cases_summary, satisfaction_summary, timings_summary
-from handlers.reports.issues_charts import cases_chart, satisfaction_chart, timings_chart
-from handlers.reports.issues_xlsx import cases_workbook, satisfaction_workbook, timings_workbook
 from handlers.staff.desk import Desk
 from handlers.texts import escape
+from services.reports.case_charts import cases_chart, satisfaction_chart, timings_chart
+from services.reports.case_summary import cases_summary, satisfaction_summary, timings_summary
+from services.reports.case_workbook import cases_workbook, satisfaction_workbook, timings_workbook
 from services.reports.cases import Reach, case_counts
 from services.reports.ratings import satisfaction
 from services.reports.times import timings
+from services.reports.wording import period_slug, reach_label
 from storage.models import Station
 
 TEXT_LIMIT = 4000

@@ -1,4 +1,5 @@
 """Staff reports.
 
-Counts of cases, answer times, ratings, the quarter's minimums, and their charts.
+Counts of cases, answer times, ratings and the quarter's minimums, and the reports built
+from them for the chat and the CLI alike: text summaries, PNG charts, XLSX workbooks.
 """

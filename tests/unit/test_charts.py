@@ -12,18 +12,19 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.i18n import build_i18n
-from handlers.reports.common import chart_language
-from handlers.reports.issues_charts import (
+from services.reports import charts
+from services.reports.case_charts import (
     cases_chart,
     issues_chart,
     satisfaction_chart,
     timings_chart,
 )
-from handlers.reports.issues_xlsx import cases_workbook, satisfaction_workbook, timings_workbook
-from services.reports import charts
+from services.reports.case_workbook import cases_workbook, satisfaction_workbook, timings_workbook
 from services.reports.cases import Reach, case_counts, named_period
 from services.reports.ratings import satisfaction
 from services.reports.times import timings
+from services.reports.wording import chart_language
+from services.translation import gettext
 from storage.db import Database
 from tests.unit.test_issue_stats import NOW, load_fixture
 
@@ -92,6 +93,8 @@ async def test_without_a_cjk_font_charts_fall_back_to_english(
     with i18n.context(), i18n.use_locale("zh_CN"):
         with chart_language("zh_CN") as drawn:
             assert drawn == "en"
+            assert gettext("By station") == "By station"
+        assert gettext("By station") == "按联络站"
         # Warnings are errors in the tests: a missing glyph would fail here.
         assert cases_chart(counts, PERIOD, "zh_CN").startswith(PNG)
         assert timings_chart(times, PERIOD, "zh_CN").startswith(PNG)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.i18n import build_i18n
-from handlers.reports.common import Days, Table, workbook
+from services.reports.workbook import Days, Table, workbook
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/","张三")'
 HOSTILE = [HOSTILE_NAME, "=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]

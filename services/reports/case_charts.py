@@ -5,10 +5,9 @@ Each ``*_panels`` function runs inside :func:`chart_language`, whose locale it i
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import gettext as _
-
-from handlers.reports.common import chart_language, days, heading
-from handlers.reports.issues import (
+from services.cases.labels import status_label
+from services.reference.catalog import display_name
+from services.reports.case_summary import (
     CASES_TITLE,
     SATISFACTION_TITLE,
     STATUS_GROUPS,
@@ -16,12 +15,13 @@ from handlers.reports.issues import (
     satisfaction_rule,
     timings_rule,
 )
-from handlers.texts import status_label
-from services.reference.catalog import display_name
 from services.reports.cases import CaseCounts, Period
 from services.reports.charts import Chart, Panel, Series, render_png
 from services.reports.ratings import RATINGS, Satisfaction
 from services.reports.times import Timings
+from services.reports.wording import chart_language, heading
+from services.reports.workbook import days
+from services.translation import gettext as _
 
 
 def cases_panels(counts: CaseCounts, drawn: str) -> list[Panel]:

@@ -8,29 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.utils.i18n import gettext as _
-
-from handlers.reports.common import (
-    Table,
-    days,
-    heading,
-    period_days,
-    period_label,
-    share,
-    workbook,
-)
-from handlers.reports.issues import (
+from services.cases.labels import status_label
+from services.reference.catalog import display_name
+from services.reports.case_summary import (
     CASES_TITLE,
     SATISFACTION_TITLE,
     TIMINGS_TITLE,
     satisfaction_rule,
     timings_rule,
 )
-from handlers.texts import status_label
-from services.reference.catalog import display_name
 from services.reports.cases import CaseCounts, Period
 from services.reports.ratings import RATINGS, Satisfaction
 from services.reports.times import Timings
+from services.reports.wording import heading, period_days, period_label
+from services.reports.workbook import Table, days, share, workbook
+from services.translation import gettext as _
 from storage.enums import IssueStatus
 
 

@@ -1,19 +1,20 @@
 """The case reports as text: counts, answer times, satisfaction.
 
-Each function takes the figures a service counted and the reader's locale, and is called
-where gettext translates into that locale (a chat turn, or a command with ``translated``).
+Each function takes the figures a service counted and the reader's locale (for the names of
+stations and categories), and is called where :mod:`services.translation` translates into
+that locale: a chat turn, or a command.
 """
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import gettext as _
-
-from handlers.reports.common import duration, heading, percent
-from handlers.texts import N_, status_label
+from services.cases.labels import status_label
 from services.reference.catalog import display_name
 from services.reports.cases import CaseCounts, Period
 from services.reports.ratings import RATINGS, RatingFigures, Satisfaction
 from services.reports.times import Timings
+from services.reports.wording import duration, heading, percent
+from services.translation import N_
+from services.translation import gettext as _
 from storage.enums import OPEN_STATUSES, IssueStatus
 
 CASES_TITLE = N_("Cases received")

@@ -1,1 +1,0 @@
-"""Reports rendered for people: chat text and spreadsheets, in the reader's language."""
