@@ -17,6 +17,7 @@ from bot.i18n import build_i18n
 from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
 from bot.settings import Settings
+from handlers.channel import ChannelCapabilities
 from handlers.notifications import ChatNotifier
 from services.clock import Clock
 from services.members.rules import RuleBook
@@ -38,7 +39,14 @@ class AppContext:
     # The one renderer of notices: handlers, planners, the monitor and the CLI share it.
     notifier: ChatNotifier
     channels: dict[int, str] = field(default_factory=dict)
+    # What each channel's Bot can do, by bot id; handlers read it as ``capabilities``.
+    capabilities: dict[int, ChannelCapabilities] = field(default_factory=dict)
     wake_delivery: Callable[[], None] = lambda: None
+
+    def register_channel(self, bot_id: int, capabilities: ChannelCapabilities) -> None:
+        """A channel's Bot: its name for identities and cases, its capabilities for handlers."""
+        self.channels[bot_id] = capabilities.name
+        self.capabilities[bot_id] = capabilities
 
 
 def build_context(settings: Settings, db: Database, clock: Clock) -> AppContext:
@@ -80,6 +88,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["notifier"] = ctx.notifier
     dp["files_dir"] = ctx.settings.files_dir
     dp["channels"] = ctx.channels
+    dp["channel_capabilities"] = ctx.capabilities
     dp["app"] = ctx
     dp["response_models"] = response_models()
     install_middlewares(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,12 +22,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 log = logging.getLogger(__name__)
 
 IMMEDIATE_OPTION = "liaison_immediate"
+# Where a session finds its database's write lock (see ``Database.write_lock``).
+WRITE_LOCK_KEY = "liaison_write_lock"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-
-# SQLite has one writer at a time. Writers of one process queue on this lock instead of
-# on SQLite's busy handler, which sleeps up to 100 ms between tries; other processes still
-# wait through the busy timeout.
-_write_locks: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 class Database:
@@ -41,10 +37,19 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             self.url, echo=echo, **_engine_options(self.url)
         )
+        # SQLite has one writer at a time. This database's writers in this process queue on
+        # this lock instead of on SQLite's busy handler, which sleeps up to 100 ms between
+        # tries; other processes still wait through the busy timeout. Every session it opens
+        # carries the lock in its ``info``, where :func:`write_transaction` looks.
+        self.write_lock: asyncio.Lock | None = None
         if self.is_sqlite:
             _install_sqlite_listeners(self.engine)
-            _write_locks[self.engine.sync_engine] = asyncio.Lock()
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+            self.write_lock = asyncio.Lock()
+        self.sessionmaker = async_sessionmaker(
+            self.engine,
+            expire_on_commit=False,
+            info={WRITE_LOCK_KEY: self.write_lock} if self.write_lock is not None else None,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,8 +100,7 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     """
     if session.in_transaction():
         await session.commit()
-    bind = session.get_bind()
-    lock = _write_locks.get(bind.engine if isinstance(bind, Connection) else bind)
+    lock: asyncio.Lock | None = session.info.get(WRITE_LOCK_KEY)
     if lock is None:
         async with _transaction(session):
             yield session

@@ -23,6 +23,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import AppContext
+from bot.channels.capabilities import TELEGRAM
 from bot.channels.raw_updates import MalformedUpdateError, dump_update, parse_update
 from bot.inbox import UpdateInbox
 
@@ -65,7 +66,7 @@ class TelegramChannel:
             session=AiohttpSession(api=settings.telegram_api),
             default=DefaultBotProperties(parse_mode="HTML"),
         )
-        ctx.channels[self.bot.id] = "telegram"
+        ctx.register_channel(self.bot.id, TELEGRAM)
         self.inbox = UpdateInbox(
             ctx.db, ctx.clock, dp, self.bot, max_in_flight=settings.max_concurrent_updates * 32
         )

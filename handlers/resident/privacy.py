@@ -16,8 +16,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Collection
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
@@ -28,6 +27,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
+from handlers.channel import ChannelCapabilities
 from handlers.exports import PersonalExport
 from handlers.messaging import show_choice
 from handlers.resident.flow import ask_again, in_report
@@ -54,15 +54,6 @@ log = logging.getLogger(__name__)
 
 NONCE_KEY = "privacy_nonce"
 ACTIONS = frozenset({"erase", "keep"})
-
-
-@runtime_checkable
-class ChatMemory(Protocol):
-    """A channel session that keeps files and open pages itself (the web chat)."""
-
-    async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
-        """Delete the given files and redraw the chat's open pages empty."""
-        ...
 
 
 async def _draft(state: FSMContext, channel: str) -> IssueDraft | None:
@@ -176,6 +167,7 @@ async def forget_chosen(
     state: FSMContext,
     clock: Clock,
     channel: str,
+    capabilities: ChannelCapabilities,
     turn: Turn,
 ) -> None:
     """Erase or keep, for the question just asked only; anything else is refused."""
@@ -197,7 +189,7 @@ async def forget_chosen(
         await show_choice(callback, _("Nothing was erased; your data is kept."))
         await _back_to_draft(turn)
         return
-    await _erase(callback, bot, session, identity, state, clock, channel)
+    await _erase(callback, bot, session, identity, state, clock, channel, capabilities)
 
 
 async def _erase(
@@ -208,10 +200,11 @@ async def _erase(
     state: FSMContext,
     clock: Clock,
     channel: str,
+    capabilities: ChannelCapabilities,
 ) -> None:
     assert identity.id is not None
     chat_id = identity.chat_id
-    memory = bot.session if isinstance(bot.session, ChatMemory) else None
+    memory = capabilities.memory
     candidates: set[str] = set()
     if memory is not None:
         draft = await _draft(state, channel)

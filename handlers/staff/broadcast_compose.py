@@ -8,6 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.channel import ChannelCapabilities
 from handlers.filters import ButtonText
 from handlers.staff.broadcast_callbacks import BroadcastForm
 from handlers.staff.broadcast_steps import advance
@@ -63,6 +64,7 @@ async def _keep_attachment(
     desk: Desk,
     channel: str,
     *,
+    capabilities: ChannelCapabilities,
     file_id: str,
     size: int | None,
     name: str,
@@ -95,14 +97,16 @@ async def _keep_attachment(
         name=name,
         mime_type=mime_type,
         now=desk.now,
-        telegram_file_id=file_id if channel == "telegram" else None,
+        telegram_file_id=file_id if capabilities.reuses_file_ids else None,
     )
     other = "document" if kind == "photo" else "photo"
     await desk.state.update_data({kind: key, other: None, "attachment_name": name, "text": text})
     await advance(desk, channel)
 
 
-async def photo_received(message: Message, bot: Bot, desk: Desk, channel: str) -> None:
+async def photo_received(
+    message: Message, bot: Bot, desk: Desk, channel: str, capabilities: ChannelCapabilities
+) -> None:
     """A photo; its caption, if any, replaces the text."""
     assert message.photo
     photo = message.photo[-1]
@@ -111,6 +115,7 @@ async def photo_received(message: Message, bot: Bot, desk: Desk, channel: str) -
         bot,
         desk,
         channel,
+        capabilities=capabilities,
         file_id=photo.file_id,
         size=photo.file_size,
         name="photo.jpg",
@@ -119,7 +124,9 @@ async def photo_received(message: Message, bot: Bot, desk: Desk, channel: str) -
     )
 
 
-async def document_received(message: Message, bot: Bot, desk: Desk, channel: str) -> None:
+async def document_received(
+    message: Message, bot: Bot, desk: Desk, channel: str, capabilities: ChannelCapabilities
+) -> None:
     """A document; its caption, if any, replaces the text."""
     document = message.document
     assert document is not None
@@ -128,6 +135,7 @@ async def document_received(message: Message, bot: Bot, desk: Desk, channel: str
         bot,
         desk,
         channel,
+        capabilities=capabilities,
         file_id=document.file_id,
         size=document.file_size,
         name=document.file_name or "document",

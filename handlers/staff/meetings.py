@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import LeaveCB, StaffMeetingCB
+from handlers.channel import ChannelCapabilities
 from handlers.filters import ButtonText
 from handlers.grid import Grid
 from handlers.member.checkin import CHECKIN_PAYLOAD
@@ -46,15 +47,14 @@ async def list_meetings(message: Message, desk: Desk) -> None:
     await message.answer(_("<b>Upcoming meetings</b>"), reply_markup=markup)
 
 
-def checkin_link(meeting: Meeting, username: str | None, channel: str) -> str:
-    """The meeting's QR deep link: Telegram's, or the web chat's."""
-    payload = f"{CHECKIN_PAYLOAD}{meeting.checkin_token}"
-    if channel == "telegram" and username:
-        return f"https://t.me/{username}?start={payload}"
-    return f"/?start={payload}"
+def checkin_link(meeting: Meeting, username: str | None, capabilities: ChannelCapabilities) -> str:
+    """The meeting's QR deep link, as the channel writes links that open the bot."""
+    return capabilities.deep_link(f"{CHECKIN_PAYLOAD}{meeting.checkin_token}", username)
 
 
-async def render_meeting(desk: Desk, meeting: Meeting, bot: Bot, channel: str) -> str:
+async def render_meeting(
+    desk: Desk, meeting: Meeting, bot: Bot, capabilities: ChannelCapabilities
+) -> str:
     """The meeting for staff: answers, leave requests, the check-in code and link."""
     assert meeting.id is not None
     rows = await invitees_of(desk.session, meeting.id)
@@ -81,7 +81,7 @@ async def render_meeting(desk: Desk, meeting: Meeting, bot: Bot, channel: str) -
     lines += [
         "",
         _("Check-in code: <code>{code}</code>").format(code=meeting.checkin_code),
-        _("Check-in link: {link}").format(link=checkin_link(meeting, me.username, channel)),
+        _("Check-in link: {link}").format(link=checkin_link(meeting, me.username, capabilities)),
     ]
     return "\n".join(lines)
 
@@ -97,7 +97,11 @@ def meeting_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
 
 
 async def meeting_chosen(
-    callback: CallbackQuery, callback_data: StaffMeetingCB, bot: Bot, desk: Desk, channel: str
+    callback: CallbackQuery,
+    callback_data: StaffMeetingCB,
+    bot: Bot,
+    desk: Desk,
+    capabilities: ChannelCapabilities,
 ) -> None:
     """View a meeting, or send its check-in QR code."""
     meeting = await get_meeting(desk.session, callback_data.id)
@@ -109,7 +113,7 @@ async def meeting_chosen(
     if callback_data.action == "qr":
         me = await bot.me()
         buffer = io.BytesIO()
-        link = checkin_link(meeting, me.username, channel)
+        link = checkin_link(meeting, me.username, capabilities)
         segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
         await bot.send_photo(
             callback.from_user.id,
@@ -120,7 +124,10 @@ async def meeting_chosen(
         )
         return
     await replace_or_send(
-        callback, bot, await render_meeting(desk, meeting, bot, channel), meeting_buttons(meeting)
+        callback,
+        bot,
+        await render_meeting(desk, meeting, bot, capabilities),
+        meeting_buttons(meeting),
     )
 
 

@@ -11,20 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts.scope import StaffScope
 from services.audit import Actor, audit
-from services.cases.audience import tell_residents
-from services.cases.common import (
-    CLOSED,
-    Assignee,
-    add_event,
-    assigned_case,
-    check_text,
-    reply_to_resident,
-)
-from services.cases.staff_actions import audit_change, snapshot, staff_case
+from services.cases.common import Assignee, add_event, assigned_case, check_text, record_answer
+from services.cases.staff_actions import staff_case
+from services.cases.transitions import ANSWER, RESOLVE, Change, apply_transition
 from services.errors import DomainError
 from services.outbox.notices import Notifier
 from storage.db import write_transaction
-from storage.enums import IssueEventKind, IssueStatus
+from storage.enums import IssueEventKind
 from storage.models import Issue, IssueEvent
 
 NOTE_MAX = 2000
@@ -82,16 +75,22 @@ async def staff_reply(
     notifier: Notifier,
 ) -> IssueEvent:
     """Answer the resident directly from the office."""
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        before = snapshot(issue)
-        event = await reply_to_resident(
-            session, issue, text=text, actor=actor, now=now, notifier=notifier
-        )
-        audit_change(
-            session, issue, before, actor=actor, action="issue.reply", now=now, reply=event.body
-        )
-    return event
+
+    async def answer(issue: Issue) -> Change:
+        body = record_answer(issue, text=text, now=now)
+        return Change(body=body, audit={"reply": body})
+
+    applied = await apply_transition(
+        session,
+        ANSWER,
+        issue_id=issue_id,
+        scope=scope,
+        actor=actor,
+        now=now,
+        notifier=notifier,
+        work=answer,
+    )
+    return applied.event
 
 
 async def resolve(
@@ -104,30 +103,21 @@ async def resolve(
     notifier: Notifier,
 ) -> Issue:
     """Close an answered case; one that never had an answer cannot be closed."""
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        if issue.status in CLOSED:
-            raise DomainError("wrong_status", status=issue.status)
+
+    async def close(issue: Issue) -> Change:
         if issue.answered_at is None or issue.last_reply_at is None:
             raise DomainError("no_answer_yet")
-        before = snapshot(issue)
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.STATUS,
-            actor=actor,
-            now=now,
-            to_status=IssueStatus.RESOLVED,
-        )
         issue.resolved_at = now
-        await session.flush()
-        audit_change(session, issue, before, actor=actor, action="issue.resolve", now=now)
-        await tell_residents(
-            session,
-            issue,
-            kind="case-resolved",
-            key=f"resolved:{event.id}",
-            notifier=notifier,
-            now=now,
-        )
-    return issue
+        return Change()
+
+    applied = await apply_transition(
+        session,
+        RESOLVE,
+        issue_id=issue_id,
+        scope=scope,
+        actor=actor,
+        now=now,
+        notifier=notifier,
+        work=close,
+    )
+    return applied.issue

@@ -21,19 +21,20 @@ from services.cases.common import (
     add_event,
     assigned_case,
     check_text,
-    reply_to_resident,
+    record_answer,
     require_status,
 )
 from services.cases.residents import IssueDetail, get_issue
+from services.cases.transitions import ANSWERING as ANSWERING
+from services.cases.transitions import ASSIGNEE_ANSWER, HAND_BACK, Change, apply_transition
+from services.cases.transitions import WORKING as WORKING
 from services.errors import DomainError
 from services.outbox.notices import Notifier
 from storage.db import write_transaction
-from storage.enums import IssueEventKind, IssueStatus
+from storage.enums import IssueEventKind
 from storage.models import Issue, IssueCategory, IssueEvent, IssueExtension, Station
 
 PAGE_SIZE = 6
-WORKING = frozenset({IssueStatus.ASSIGNED, IssueStatus.REOPENED})
-ANSWERING = frozenset({IssueStatus.ASSIGNED, IssueStatus.REOPENED, IssueStatus.ANSWERED})
 EXTENSION_DAYS = (1, 60)
 REASON_MAX = 1000
 
@@ -116,12 +117,21 @@ async def assignee_reply(
     notifier: Notifier,
 ) -> IssueEvent:
     """Answer the resident of a case assigned to ``assignee``."""
-    async with write_transaction(session):
-        issue = await assigned_case(session, assignee, issue_id)
-        require_status(issue, ANSWERING)
-        return await reply_to_resident(
-            session, issue, text=text, actor=assignee.actor, now=now, notifier=notifier
-        )
+
+    async def answer(issue: Issue) -> Change:
+        return Change(body=record_answer(issue, text=text, now=now))
+
+    applied = await apply_transition(
+        session,
+        ASSIGNEE_ANSWER,
+        issue_id=issue_id,
+        assignee=assignee,
+        actor=assignee.actor,
+        now=now,
+        notifier=notifier,
+        work=answer,
+    )
+    return applied.event
 
 
 async def pending_extension(session: AsyncSession, *, issue_id: int) -> IssueExtension | None:
@@ -198,30 +208,20 @@ async def hand_back(
 ) -> Issue:
     """Give a case back to staff, with the reason; it returns to their queue."""
     body = check_text(reason, maximum=REASON_MAX)
-    async with write_transaction(session):
-        issue = await assigned_case(session, assignee, issue_id)
-        require_status(issue, WORKING)
+
+    async def give_back(issue: Issue) -> Change:
         issue.assignee_member_id = None
         issue.assignee_department_id = None
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.HANDED_BACK,
-            actor=assignee.actor,
-            now=now,
-            public=False,
-            body=body,
-            to_status=IssueStatus.ACCEPTED,
-        )
-        await session.flush()
-        await tell_staff(
-            session,
-            issue,
-            kind="case-handed-back",
-            key=f"handback:{event.id}",
-            notifier=notifier,
-            now=now,
-            assignee=assignee,
-            reason=body,
-        )
-    return issue
+        return Change(body=body, notice={"assignee": assignee, "reason": body})
+
+    applied = await apply_transition(
+        session,
+        HAND_BACK,
+        issue_id=issue_id,
+        assignee=assignee,
+        actor=assignee.actor,
+        now=now,
+        notifier=notifier,
+        work=give_back,
+    )
+    return applied.issue

@@ -1,9 +1,9 @@
 """What staff do with a case: accept it, assign it, decline it, merge it as a duplicate.
 
-Every action checks the staff member's scope, moves the case only from the statuses it
-allows, writes the timeline and an audit entry, and tells whoever must know, all in one
-transaction. A case can only be closed with an answer the resident can read: a reply
-(:mod:`services.cases.answers`), a reason for not accepting it, or the case it was merged into.
+Each action is a row of :mod:`services.cases.transitions` (the statuses it moves from and
+to, its timeline line, audit entry and notices) plus its own work here. A case can only be
+closed with an answer the resident can read: a reply (:mod:`services.cases.answers`), a
+reason for not accepting it, or the case it was merged into.
 """
 
 from __future__ import annotations
@@ -16,14 +16,19 @@ from sqlmodel import col
 
 from services.accounts.scope import StaffScope
 from services.audit import Actor
-from services.cases.audience import tell_assignee, tell_residents
-from services.cases.common import Assignee, add_event, check_text
+from services.cases.common import Assignee, check_text
 from services.cases.numbers import find_by_number
-from services.cases.staff_actions import audit_change, require_status, snapshot, staff_case
+from services.cases.transitions import (
+    ACCEPT,
+    ASSIGN,
+    DUPLICATE,
+    REJECT,
+    Change,
+    apply_transition,
+)
 from services.errors import DomainError
 from services.outbox.notices import Notifier
-from storage.db import write_transaction
-from storage.enums import OPEN_STATUSES, IssueEventKind, IssueStatus, MemberStatus
+from storage.enums import MemberStatus
 from storage.models import Department, Issue, IssueCategory, Member
 
 REASON_MAX = 1000
@@ -40,24 +45,10 @@ async def accept(
     notifier: Notifier,
 ) -> Issue:
     """Take a new (or reopened) case on; the resident is told."""
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        require_status(issue, frozenset({IssueStatus.NEW, IssueStatus.REOPENED}))
-        before = snapshot(issue)
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.STATUS,
-            actor=actor,
-            now=now,
-            to_status=IssueStatus.ACCEPTED,
-        )
-        await session.flush()
-        audit_change(session, issue, before, actor=actor, action="issue.accept", now=now)
-        await tell_residents(
-            session, issue, kind="case-status", key=f"status:{event.id}", notifier=notifier, now=now
-        )
-    return issue
+    applied = await apply_transition(
+        session, ACCEPT, issue_id=issue_id, scope=scope, actor=actor, now=now, notifier=notifier
+    )
+    return applied.issue
 
 
 async def default_due(session: AsyncSession, issue: Issue, now: dt.datetime) -> dt.datetime:
@@ -93,52 +84,31 @@ async def assign(
     notifier: Notifier,
 ) -> Issue:
     """Give the case to a member or a department with a due date; both sides are told."""
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_STATUSES)
+
+    async def give(issue: Issue) -> Change:
         target = await _target(session, to)
         due = due_at or await default_due(session, issue, now)
         if due <= now:
             raise DomainError("due_in_past")
         if due > now + MAX_DUE:
             raise DomainError("due_too_far")
-        before = snapshot(issue)
         issue.assignee_member_id = target.id if target.kind == "member" else None
         issue.assignee_department_id = target.id if target.kind == "department" else None
         issue.assigned_at = now
         issue.due_at = due
-        if issue.status != IssueStatus.ASSIGNED:
-            add_event(
-                session,
-                issue,
-                kind=IssueEventKind.STATUS,
-                actor=actor,
-                now=now,
-                to_status=IssueStatus.ASSIGNED,
-            )
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.ASSIGNED,
-            actor=actor,
-            now=now,
-            public=False,
-            body=target.name,
-        )
-        await session.flush()
-        audit_change(session, issue, before, actor=actor, action="issue.assign", now=now)
-        await tell_assignee(
-            session,
-            issue,
-            kind="case-assigned",
-            key=f"assigned:{event.id}",
-            notifier=notifier,
-            now=now,
-        )
-        await tell_residents(
-            session, issue, kind="case-status", key=f"status:{event.id}", notifier=notifier, now=now
-        )
-    return issue
+        return Change(body=target.name)
+
+    applied = await apply_transition(
+        session,
+        ASSIGN,
+        issue_id=issue_id,
+        scope=scope,
+        actor=actor,
+        now=now,
+        notifier=notifier,
+        work=give,
+    )
+    return applied.issue
 
 
 async def reject(
@@ -153,34 +123,24 @@ async def reject(
 ) -> Issue:
     """Decline the case with a reason the resident reads; that reason is its answer."""
     body = check_text(reason, maximum=REASON_MAX)
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_STATUSES)
-        before = snapshot(issue)
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.STATUS,
-            actor=actor,
-            now=now,
-            body=body,
-            to_status=IssueStatus.REJECTED,
-        )
+
+    async def decline(issue: Issue) -> Change:
         issue.answered_at = issue.answered_at or now
         issue.last_reply_at = now
         issue.resolved_at = now
-        await session.flush()
-        audit_change(session, issue, before, actor=actor, action="issue.reject", now=now)
-        await tell_residents(
-            session,
-            issue,
-            kind="case-rejected",
-            key=f"rejected:{event.id}",
-            notifier=notifier,
-            now=now,
-            reason=body,
-        )
-    return issue
+        return Change(body=body, notice={"reason": body})
+
+    applied = await apply_transition(
+        session,
+        REJECT,
+        issue_id=issue_id,
+        scope=scope,
+        actor=actor,
+        now=now,
+        notifier=notifier,
+        work=decline,
+    )
+    return applied.issue
 
 
 async def mark_duplicate(
@@ -194,9 +154,8 @@ async def mark_duplicate(
     notifier: Notifier,
 ) -> tuple[Issue, Issue]:
     """Merge the case into another one its resident then follows; returns both."""
-    async with write_transaction(session):
-        issue = await staff_case(session, issue_id, scope)
-        require_status(issue, OPEN_STATUSES)
+
+    async def merge(issue: Issue) -> Change:
         original = await find_by_number(session, original_number)
         # Merging into a duplicate means merging into what that one follows.
         while original is not None and original.duplicate_of_id is not None:
@@ -205,17 +164,7 @@ async def mark_duplicate(
             raise DomainError("original_unknown")
         if original.id == issue.id:
             raise DomainError("original_is_itself")
-        before = snapshot(issue)
         issue.duplicate_of_id = original.id
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.DUPLICATE,
-            actor=actor,
-            now=now,
-            body=original.number,
-            to_status=IssueStatus.DUPLICATE,
-        )
         issue.resolved_at = now
         # Cases merged into this one follow the original from now on.
         await session.execute(
@@ -223,15 +172,17 @@ async def mark_duplicate(
             .where(col(Issue.duplicate_of_id) == issue.id)
             .values(duplicate_of_id=original.id, updated_at=now)
         )
-        await session.flush()
-        audit_change(session, issue, before, actor=actor, action="issue.duplicate", now=now)
-        await tell_residents(
-            session,
-            issue,
-            kind="case-duplicate",
-            key=f"duplicate:{event.id}",
-            notifier=notifier,
-            now=now,
-            original=original,
-        )
-    return issue, original
+        return Change(body=original.number, notice={"original": original})
+
+    applied = await apply_transition(
+        session,
+        DUPLICATE,
+        issue_id=issue_id,
+        scope=scope,
+        actor=actor,
+        now=now,
+        notifier=notifier,
+        work=merge,
+    )
+    original: Issue = applied.change.notice["original"]
+    return applied.issue, original

@@ -1,4 +1,4 @@
-"""What every action on a case shares: who may hold it, loading it, timeline lines, the reply."""
+"""What every action on a case shares: who may hold it, loading it, timeline lines, answers."""
 
 from __future__ import annotations
 
@@ -11,26 +11,13 @@ from sqlmodel import col
 
 from services.audit import Actor
 from services.cases import limits
-from services.cases.audience import tell_residents
 from services.errors import DomainError
-from services.outbox.notices import Notifier
-from storage.enums import IssueEventKind, IssueStatus
 from storage.models import (
     Issue,
     IssueEvent,
 )
 
 REPLY_MAX = 2000
-CLOSED = frozenset({IssueStatus.RESOLVED, IssueStatus.REJECTED, IssueStatus.DUPLICATE})
-ANSWERABLE = frozenset(
-    {
-        IssueStatus.NEW,
-        IssueStatus.ACCEPTED,
-        IssueStatus.ASSIGNED,
-        IssueStatus.REOPENED,
-        IssueStatus.ANSWERED,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -120,45 +107,16 @@ def add_event(
     return event
 
 
-async def reply_to_resident(
-    session: AsyncSession,
-    issue: Issue,
-    *,
-    text: str,
-    actor: Actor,
-    now: dt.datetime,
-    notifier: Notifier,
-) -> IssueEvent:
-    """A public answer: the case is answered, the resident told and asked to rate it again.
+def record_answer(issue: Issue, *, text: str, now: dt.datetime) -> str:
+    """A public answer's own changes to the case; returns the answer as it is kept.
 
-    Inside the caller's write transaction, on a locked case.
+    A new answer deserves a new rating: the rating requests start again from it.
     """
-    require_status(issue, ANSWERABLE)
     body = check_text(text)
-    event = add_event(
-        session,
-        issue,
-        kind=IssueEventKind.REPLY,
-        actor=actor,
-        now=now,
-        body=body,
-        to_status=IssueStatus.ANSWERED,
-    )
     issue.answered_at = issue.answered_at or now
     issue.last_reply_at = now
-    # A new answer deserves a new rating: the rating requests start again from it.
     issue.rated_at = None
     issue.rating = None
     issue.solved = None
     issue.resolved_at = None
-    await session.flush()
-    await tell_residents(
-        session,
-        issue,
-        kind="case-reply",
-        key=f"reply:{event.id}",
-        notifier=notifier,
-        now=now,
-        event=event,
-    )
-    return event
+    return body

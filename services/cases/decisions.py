@@ -1,7 +1,8 @@
 """Decisions on a case that come after its answer or from its assignee's requests.
 
 Staff grant or refuse more time; the resident rates the answer, and an unhappy rating
-(not solved, or 1 or 2 stars) reopens the case to staff.
+(not solved, or 1 or 2 stars) reopens the case to staff (the ``RATE`` and ``REOPEN`` rows
+of :mod:`services.cases.transitions`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts.scope import StaffScope
 from services.audit import Actor, audit
-from services.cases.audience import tell_assignee, tell_residents, tell_staff
+from services.cases.audience import tell_assignee, tell_residents
 from services.cases.casework import default_due
 from services.cases.common import add_event, lock_issue
+from services.cases.transitions import RATABLE as RATABLE
+from services.cases.transitions import RATE, REOPEN, Change, apply_transition
 from services.errors import DomainError
 from services.outbox.notices import Notifier
 from storage.db import write_transaction
@@ -24,7 +27,6 @@ from storage.models import Issue, IssueExtension
 
 RATING_RANGE = (1, 5)
 UNHAPPY_AT_MOST = 2
-RATABLE = frozenset({IssueStatus.ANSWERED, IssueStatus.RESOLVED})
 
 
 async def decide_extension(
@@ -136,66 +138,29 @@ async def rate_case(
     low, high = RATING_RANGE
     if not low <= rating <= high:
         raise DomainError("rating_range", minimum=low, maximum=high)
-    async with write_transaction(session):
-        issue = await lock_issue(session, issue_id)
-        if issue.resident_id != resident_id:
-            raise DomainError("issue_unknown")
-        if issue.status not in RATABLE or issue.last_reply_at is None:
+    unhappy = not solved or rating <= UNHAPPY_AT_MOST
+
+    async def rate(issue: Issue) -> Change:
+        if issue.last_reply_at is None:
             raise DomainError("not_ratable")
         if issue.rated_at is not None:
             raise DomainError("already_rated")
-        actor = Actor("resident", resident_id)
         issue.rating, issue.solved, issue.rated_at = rating, solved, now
-        event = add_event(
-            session,
-            issue,
-            kind=IssueEventKind.RATED,
-            actor=actor,
-            now=now,
-            body=rating_body(rating, solved),
-        )
-        unhappy = not solved or rating <= UNHAPPY_AT_MOST
         if unhappy:
-            add_event(
-                session,
-                issue,
-                kind=IssueEventKind.STATUS,
-                actor=actor,
-                now=now,
-                to_status=IssueStatus.REOPENED,
-            )
             issue.resolved_at = None
             issue.due_at = await default_due(session, issue, now)
         elif issue.status != IssueStatus.RESOLVED:
-            add_event(
-                session,
-                issue,
-                kind=IssueEventKind.STATUS,
-                actor=actor,
-                now=now,
-                to_status=IssueStatus.RESOLVED,
-            )
             issue.resolved_at = now
-        await session.flush()
-        if unhappy:
-            await tell_staff(
-                session,
-                issue,
-                kind="case-reopened",
-                key=f"reopened:{event.id}",
-                notifier=notifier,
-                now=now,
-                rating=rating,
-                solved=solved,
-            )
-            await tell_assignee(
-                session,
-                issue,
-                kind="case-reopened-assignee",
-                key=f"reopened:{event.id}",
-                notifier=notifier,
-                now=now,
-                rating=rating,
-                solved=solved,
-            )
-    return issue
+        return Change(body=rating_body(rating, solved), notice={"rating": rating, "solved": solved})
+
+    applied = await apply_transition(
+        session,
+        REOPEN if unhappy else RATE,
+        issue_id=issue_id,
+        resident_id=resident_id,
+        actor=Actor("resident", resident_id),
+        now=now,
+        notifier=notifier,
+        work=rate,
+    )
+    return applied.issue

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.app import AppContext
+from bot.channels.capabilities import web_chat
 from bot.channels.webchat.frames import FrameError, Sender, build_update
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.identity import CookieSigner, Persona
@@ -26,12 +27,12 @@ from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
 from bot.channels.webchat.store import WebChatStore
 from bot.rate_limits import rate_limit_storage
 from bot.settings import Settings
-from handlers.texts import N_
 from services.accounts.identities import locale_from_language_code
 from services.accounts.invite_sources import InviteSource, address_source
 from services.accounts.invites import source_ledger
 from services.demo.cases import DEMO_DEPARTMENT_CHAT_ID
 from services.demo.data import DEMO_MEMBER_CHAT_ID, DEMO_STAFF_CHAT_ID
+from services.translation import N_
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class WebChat:
         self.bot = Bot(
             WEB_BOT_TOKEN, session=self.session, default=DefaultBotProperties(parse_mode="HTML")
         )
-        ctx.channels[self.bot.id] = "web"
+        ctx.register_channel(self.bot.id, web_chat(self.session))
         # Registered after the dispatcher's own: a flooding chat's messages are never stored.
         dp.update.outer_middleware(self._keep_shown)
         self.personas: list[Persona] = [Persona(key="resident", label=N_("Resident"))]
