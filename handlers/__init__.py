@@ -10,17 +10,12 @@ def get_routers() -> list[Router]:
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
     from handlers import assignee, common, fallback, member, resident, staff
-    from handlers.assignee.context import DepartmentMiddleware
-    from handlers.member.context import MemberMiddleware
     from handlers.resident import privacy
-    from handlers.staff.context import StaffMiddleware
     from handlers.turn import TurnMiddleware
 
     root = Router(name="liaison")
     for observer in (root.message, root.callback_query):
-        observer.outer_middleware(MemberMiddleware())
-        observer.outer_middleware(StaffMiddleware())
-        observer.outer_middleware(DepartmentMiddleware())
+        # Who is speaking (member, staff, department) comes from bot/middlewares/actor.py.
         observer.outer_middleware(TurnMiddleware())
     root.include_routers(
         member.binding_router(),

@@ -1,8 +1,10 @@
 """FSM storage in the database, so a restart never drops a half-written dialog.
 
-Reads are served from a bounded in-memory copy and every write goes through to the
-database, so a dialog step costs one short write transaction instead of several reads.
-That copy is exact for one process: the in-memory event isolation that goes with this
+Reads are served from a bounded in-memory copy. A write outside an update goes through to
+the database at once; inside :meth:`SQLStorage.deferred` (the replay guard opens it around
+an update's handlers) the writes of the update are collected and committed once, when the
+update is over, together with its replay record, on no connection of their own. That copy
+is exact for one process: the in-memory event isolation that goes with this
 storage already assumes a single process. Several processes share Redis instead
 (``LIAISON_REDIS_URL``), as aiogram's own storages do.
 """
@@ -12,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -25,6 +29,7 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.db import Database
@@ -44,6 +49,17 @@ class _Record:
 _ABSENT = _Record(state=None, data=EMPTY_DATA)
 
 
+@dataclass
+class FsmBatch:
+    """The dialog-state writes of one update, by storage key, waiting for its commit."""
+
+    records: dict[str, _Record] = field(default_factory=dict)
+    open: bool = True
+
+    def __bool__(self) -> bool:
+        return bool(self.records)
+
+
 class SQLStorage(BaseStorage):
     """aiogram's storage interface over the ``fsm_record`` table."""
 
@@ -60,6 +76,32 @@ class SQLStorage(BaseStorage):
         self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         self._cache: OrderedDict[str, _Record] = OrderedDict()
         self._cached_keys = cached_keys
+        self._batch: ContextVar[FsmBatch | None] = ContextVar("fsm_batch", default=None)
+
+    @contextmanager
+    def deferred(self) -> Iterator[FsmBatch]:
+        """Collect the writes made inside the block, for :meth:`write_batch` to commit.
+
+        Reads inside the block see the collected writes. A write made after the block (by a
+        task the update left running) goes straight to the database again.
+        """
+        batch = FsmBatch()
+        token = self._batch.set(batch)
+        try:
+            yield batch
+        finally:
+            batch.open = False
+            self._batch.reset(token)
+
+    async def write_batch(self, session: AsyncSession, batch: FsmBatch) -> None:
+        """Write a closed batch in the caller's open write transaction."""
+        for storage_key, record in batch.records.items():
+            await self._store(session, storage_key, record)
+
+    def forget(self, batch: FsmBatch) -> None:
+        """Drop the cached copies of a batch whose commit failed: the database has the truth."""
+        for storage_key in batch.records:
+            self._cache.pop(storage_key, None)
 
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
@@ -107,25 +149,33 @@ class SQLStorage(BaseStorage):
     async def _write(self, storage_key: str, record: _Record) -> None:
         if self._cache.get(storage_key) == record:
             return
+        batch = self._batch.get()
+        if batch is not None and batch.open:
+            batch.records[storage_key] = record
+            self._remember(storage_key, record)
+            return
         # Forget first: if the write fails, the next read goes back to the database.
         self._cache.pop(storage_key, None)
         async with self.db.writing() as session:
-            if record.state is None and record.data == EMPTY_DATA:
-                await session.execute(delete(FsmRecord).where(col(FsmRecord.key) == storage_key))
-            else:
-                await upsert(
-                    session,
-                    table_of(FsmRecord),
-                    {
-                        "key": storage_key,
-                        "state": record.state,
-                        "data": record.data,
-                        "updated_at": self.now(),
-                    },
-                    conflict_columns=["key"],
-                    update_columns=["state", "data", "updated_at"],
-                )
+            await self._store(session, storage_key, record)
         self._remember(storage_key, record)
+
+    async def _store(self, session: AsyncSession, storage_key: str, record: _Record) -> None:
+        if record.state is None and record.data == EMPTY_DATA:
+            await session.execute(delete(FsmRecord).where(col(FsmRecord.key) == storage_key))
+            return
+        await upsert(
+            session,
+            table_of(FsmRecord),
+            {
+                "key": storage_key,
+                "state": record.state,
+                "data": record.data,
+                "updated_at": self.now(),
+            },
+            conflict_columns=["key"],
+            update_columns=["state", "data", "updated_at"],
+        )
 
     async def close(self) -> None:
         """Forget the in-memory copy; the database is owned by the application."""

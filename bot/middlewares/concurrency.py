@@ -1,8 +1,10 @@
 """A cap on updates handled at once, so the connection pool can never run dry.
 
-An update holds one pooled connection through its handlers and takes a second, briefly, for
-each dialog-state write. Without a cap, a burst (a getUpdates batch of 100, a webhook storm,
-many web chat pages) lets every update take its first connection and wait forever for a
+An update holds one pooled connection while its handlers read, and its dialog-state writes
+no longer take one (they commit with its replay record). A dialog state not in the storage's
+memory (after a restart) is still read on a connection of its own, briefly, while the
+update may hold its first. Without a cap, a burst (a getUpdates batch of 100, a webhook
+storm, many web chat pages) could let every update take its first connection and wait for a
 second one. With at most ``limit`` updates at once and a pool larger than twice that, a
 second connection is always free.
 """

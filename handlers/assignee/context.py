@@ -1,4 +1,8 @@
-"""Who answers cases from a chat: a serving member, or a department's handler."""
+"""Who answers cases from a chat: a serving member, or a department's handler.
+
+The member or department behind a chat is resolved once per update by
+bot/middlewares/actor.py.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +13,11 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.accounts.departments import department_of_identity
 from services.cases.common import Assignee
 from services.members.profiles import MemberProfile
-from storage.enums import Role
-from storage.models import ChatIdentity, Department
+from storage.models import Department
 
 DEPARTMENT_MENU = "department"
-
-
-class DepartmentMiddleware(BaseMiddleware):
-    """Puts ``department`` (or None) in the data, and the department menu for its handlers."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        """Load the department of a handler's chat; other chats cost nothing."""
-        identity: ChatIdentity | None = data.get("identity")
-        department = None
-        if identity is not None and identity.role == Role.DEPARTMENT and identity.id is not None:
-            department = await department_of_identity(data["session"], identity_id=identity.id)
-        data["department"] = department
-        if department is not None:
-            data["menu_role"] = DEPARTMENT_MENU
-        return await handler(event, data)
 
 
 def assignee_of(member: MemberProfile | None, department: Department | None) -> Assignee | None:

@@ -1,17 +1,15 @@
-"""The staff member behind a chat, resolved once per update, and the filter that gates them."""
+"""The filters that gate staff, and their menus.
+
+The staff member behind a chat is resolved once per update by bot/middlewares/actor.py.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.accounts.staff import staff_of_identity
-from storage.enums import Role, StaffRole
-from storage.models import ChatIdentity, Staff
+from storage.enums import StaffRole
+from storage.models import Staff
 
 STAFF_MENU = "staff"
 STATION_STAFF_MENU = "station-staff"
@@ -20,26 +18,6 @@ STATION_STAFF_MENU = "station-staff"
 def staff_menu(staff: Staff) -> str:
     """The menu of a staff member: station staff have no meetings in theirs."""
     return STAFF_MENU if staff.role == StaffRole.ADMIN else STATION_STAFF_MENU
-
-
-class StaffMiddleware(BaseMiddleware):
-    """Puts ``staff`` (a Staff or None) in the data, and the staff menu for staff chats."""
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        """Load the staff member of a staff chat; other chats cost nothing."""
-        identity: ChatIdentity | None = data.get("identity")
-        staff = None
-        if identity is not None and identity.role == Role.STAFF and identity.id is not None:
-            staff = await staff_of_identity(data["session"], identity_id=identity.id)
-        data["staff"] = staff
-        if staff is not None:
-            data["menu_role"] = staff_menu(staff)
-        return await handler(event, data)
 
 
 class ActiveStaff(Filter):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,6 +27,39 @@ async def claim_update(
             {"bot_id": bot_id, "update_id": update_id, "processed_at": now},
             conflict_columns=["bot_id", "update_id"],
         )
+
+
+async def record_updates(
+    session: AsyncSession, *, keys: Iterable[tuple[int, int]], now: dt.datetime
+) -> int:
+    """Record ``(bot_id, update_id)`` pairs in the caller's write transaction; count the new."""
+    table = table_of(ProcessedUpdate)
+    new = 0
+    for bot_id, update_id in keys:
+        new += await insert_ignore(
+            session,
+            table,
+            {"bot_id": bot_id, "update_id": update_id, "processed_at": now},
+            conflict_columns=["bot_id", "update_id"],
+        )
+    return new
+
+
+async def is_processed(session: AsyncSession, *, bot_id: int, update_id: int) -> bool:
+    """Whether an update id was recorded."""
+    stmt = select(col(ProcessedUpdate.update_id)).where(
+        col(ProcessedUpdate.bot_id) == bot_id, col(ProcessedUpdate.update_id) == update_id
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def highest_processed(session: AsyncSession, *, bot_id: int) -> int | None:
+    """The highest update id recorded for a bot, or None when there is none."""
+    stmt = select(func.max(col(ProcessedUpdate.update_id))).where(
+        col(ProcessedUpdate.bot_id) == bot_id
+    )
+    value = (await session.execute(stmt)).scalar_one_or_none()
+    return int(value) if value is not None else None
 
 
 async def prune_processed_updates(session: AsyncSession, *, now: dt.datetime) -> int:

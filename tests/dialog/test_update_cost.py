@@ -1,0 +1,134 @@
+"""What one update costs the database: transactions per update, and the identity cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.types import Message
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+
+from bot.app import AppContext, build_dispatcher
+from services.accounts.identities import (
+    LAST_SEEN_RESOLUTION,
+    IdentityCache,
+    find_identity,
+    set_locale,
+    touch_identity,
+)
+from storage.db import Database
+from tests.dialog.conftest import invitation
+from tests.support.chat import ChatUser
+from tests.support.members import NOW, import_sample
+
+
+class Transactions:
+    """Counts the transactions begun and committed on an engine."""
+
+    def __init__(self) -> None:
+        self.begun = 0
+        self.committed = 0
+
+    def begin(self, _connection: Connection) -> None:
+        self.begun += 1
+
+    def commit(self, _connection: Connection) -> None:
+        self.committed += 1
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[Transactions]:
+    counts = Transactions()
+    engine = db.engine.sync_engine
+    event.listen(engine, "begin", counts.begin)
+    event.listen(engine, "commit", counts.commit)
+    try:
+        yield counts
+    finally:
+        event.remove(engine, "begin", counts.begin)
+        event.remove(engine, "commit", counts.commit)
+
+
+def echo_router() -> Router:
+    router = Router(name="echo")
+
+    @router.message(F.text)
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    return router
+
+
+async def test_an_echo_update_is_one_transaction(
+    app: AppContext, bot: Bot, sqlite_db: Database
+) -> None:
+    user = ChatUser(build_dispatcher(app, routers=[echo_router()]), bot, user_id=1001)
+    await user.send("first contact")  # creates the identity
+    with counting(sqlite_db) as counts:
+        sent = await user.send("hello")
+    assert user.texts(sent) == ["hello"]
+    # Only the replay record's commit: no identity read, no replay read, no second connection.
+    assert (counts.begun, counts.committed) == (1, 1)
+
+
+async def test_a_report_step_is_two_transactions(resident: ChatUser, sqlite_db: Database) -> None:
+    await resident.send("/start")
+    with counting(sqlite_db) as counts:
+        sent = await resident.send("📝 Report an issue")
+    assert sent
+    # The step's reads (the stations to choose from), then its dialog state and replay record
+    # in one commit.
+    assert (counts.begun, counts.committed) == (2, 2)
+
+
+async def test_a_language_change_is_seen_by_the_next_update(resident: ChatUser) -> None:
+    await resident.send("/start")
+    await resident.send("/language")
+    await resident.press(resident.button("中文"))
+    sent = await resident.send("/start")
+    assert "Welcome" not in resident.texts(sent)[0]
+
+
+async def test_a_role_change_by_invitation_is_seen_by_the_next_update(
+    roster: Database, dispatcher: Dispatcher, bot: Bot
+) -> None:
+    user = ChatUser(dispatcher, bot, user_id=7001)
+    sent = await user.send("/start")  # cached as a resident
+    assert "📝 Report an issue" in str(sent[0].reply_markup)
+    assert "now linked" in user.texts(await user.send(f"/start inv-{await invitation(roster)}"))[0]
+    sent = await user.send("/start")
+    assert "📝 Report an issue" not in str(sent[0].reply_markup)
+
+
+async def test_the_cache_forgets_an_identity_written_elsewhere_in_the_process(
+    sqlite_db: Database,
+) -> None:
+    await import_sample(sqlite_db)
+    cache = IdentityCache(max_age=dt.timedelta(hours=1))
+    cache.watch(sqlite_db.engine)
+    later = NOW + LAST_SEEN_RESOLUTION * 2
+    async with sqlite_db.session() as session:
+        identity = await touch_identity(
+            session, channel="telegram", chat_id=42, chat_type="private", now=NOW, cache=cache
+        )
+        await touch_identity(
+            session, channel="telegram", chat_id=43, chat_type="private", now=NOW, cache=cache
+        )
+        # A chat's own last-seen note keeps the other chats cached.
+        await touch_identity(
+            session, channel="telegram", chat_id=43, chat_type="private", now=later, cache=cache
+        )
+    assert cache.get(("telegram", 42), later) is not None
+    async with sqlite_db.session() as session:
+        assert identity.id is not None
+        await set_locale(session, identity_id=identity.id, locale="en")
+    assert cache.get(("telegram", 42), later) is None
+    async with sqlite_db.session() as session:
+        again = await touch_identity(
+            session, channel="telegram", chat_id=42, chat_type="private", now=later, cache=cache
+        )
+        stored = await find_identity(session, channel="telegram", chat_id=42)
+    assert again.locale == "en" and stored is not None and stored.locale == "en"
