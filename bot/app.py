@@ -18,6 +18,7 @@ from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
 from bot.settings import Settings
 from handlers.channel import ChannelCapabilities
+from handlers.dialogs.engine import install_dialog_engine
 from handlers.notifications import ChatNotifier
 from services.clock import Clock
 from services.members.rules import RuleBook
@@ -102,6 +103,7 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
 
         routers = get_routers()
     dp.include_routers(*routers)
+    install_dialog_engine(dp, isolation=isolation)
     dp.errors.register(_on_error)
     return dp
 

@@ -129,6 +129,23 @@ class ChatUser:
         )
         return await self.feed(Update(update_id=next(_update_ids), callback_query=query))
 
+    async def tap(self, label: str) -> list[TelegramMethod[Any]]:
+        """Press the newest inline button whose text contains ``label``, on its own message."""
+        data, message_id = self.button_on_message(label)
+        return await self.press(data, message_id=message_id)
+
+    def button_on_message(self, contains: str) -> tuple[str, int]:
+        """Callback data of the newest button with ``contains`` in its text, and its message id."""
+        for request in reversed(self.session.requests):
+            markup = getattr(request, "reply_markup", None)
+            if not isinstance(markup, InlineKeyboardMarkup):
+                continue
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if contains in button.text and button.callback_data:
+                        return button.callback_data, self.session.message_id_of(request)
+        raise AssertionError(f"no button with {contains!r} in {self.inline_buttons()}")
+
     # --- reading what the bot did --------------------------------------------------------
 
     def sent(self) -> list[TelegramMethod[Any]]:

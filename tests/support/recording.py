@@ -32,12 +32,19 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self._message_ids = itertools.count(5000)
+        self._sent_ids: dict[int, int] = {}
+
+    def message_id_of(self, request: TelegramMethod[Any]) -> int:
+        """The id of the message a recorded request sent or edited."""
+        return self._sent_ids[id(request)]
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
         result = self._result(bot, method)
+        if isinstance(result, dict) and "message_id" in result:
+            self._sent_ids[id(method)] = result["message_id"]
         content = json.dumps({"ok": True, "result": result})
         return self.check_response(bot, method, 200, content).result  # type: ignore[return-value]
 

@@ -12,7 +12,16 @@ from babel.messages.pofile import read_po
 from bot.i18n import LOCALES_DIR, compiled_catalogue_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "__": None, "N_": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "__": None,
+    "N_": None,
+    "lazy_gettext": None,
+    # the dialog windows' translated texts (handlers/dialogs/text.py)
+    "T": None,
+    "Step": None,
+}
 PLACEHOLDER = re.compile(r"\{[a-z_]+(?::[^}]*)?\}")
 TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 

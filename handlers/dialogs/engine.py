@@ -1,0 +1,52 @@
+"""Setting the dialog engine up on a Dispatcher, and refusing presses on cards that moved on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode, setup_dialogs
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+
+log = logging.getLogger(__name__)
+
+STALE = (UnknownIntent, OutdatedIntent, UnknownState)
+
+
+def install_dialog_engine(dp: Dispatcher, *, isolation: BaseEventIsolation) -> None:
+    """Set aiogram-dialog up on ``dp``, sharing the Dispatcher's event isolation.
+
+    Call before the catch-all error handler is registered: the refusal of a stale press
+    must see the error first.
+    """
+    setup_dialogs(dp, events_isolation=isolation)
+    dp.errors.register(refuse_stale_press, ExceptionTypeFilter(*STALE))
+
+
+async def refuse_stale_press(
+    event: ErrorEvent,
+    i18n: I18n,
+    dialog_manager: DialogManager | None = None,
+    locale: str | None = None,
+    **_data: Any,
+) -> bool:
+    """Tell the user the card is out of date, then draw the card their dialog is on now."""
+    log.info("stale dialog press: %s", event.exception)
+    with i18n.context(), i18n.use_locale(locale or i18n.default_locale):
+        text = _("This card is out of date. Here is where you are now.")
+        query = event.update.callback_query
+        if query is not None:
+            await query.answer(text)
+        if dialog_manager is not None and dialog_manager.has_context():
+            await dialog_manager.show(ShowMode.SEND)
+        elif query is not None and query.message is not None:
+            await query.message.answer(
+                _("That card is from a conversation that has ended. Choose from the menu.")
+            )
+    return True
