@@ -191,32 +191,12 @@ class StaffMenuCB(CallbackData, prefix="sx"):
     action: str
 
 
-class MeetingKindCB(CallbackData, prefix="mk"):
-    """The kind of the meeting being created."""
-
-    code: str
-
-
-class AudienceCB(CallbackData, prefix="mu"):
-    """Who is invited: a kind (all, sector, group, committee, member) and a value."""
-
-    kind: str
-    value: str = ""
-
-
-class MeetingReviewCB(CallbackData, prefix="mr"):
-    """Edit a part of the meeting draft, create it, or discard it."""
-
-    action: str
-    draft: str
-
-
 # Prefixes of staff buttons defined in their own modules: broadcasts (b*), reports (rp, rq),
 # the case queue and case actions (q*), social-conditions reports (cr), extensions (ex).
 
 
 STAFF_CALLBACK_PREFIXES = frozenset(
-    {"lv", "sm", "si", "sx", "mk", "mu", "mr"}
+    {"lv", "sm", "si", "sx"}
     | {"ba", "bb", "bc"}
     | {"rp", "rq"}
     | {"qa", "qb", "qc", "qd", "qe", "qf"}

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
@@ -136,14 +137,20 @@ async def language_chosen(
         )
 
 
-async def cancel(message: Message, state: FSMContext, menu_role: str) -> None:
+async def cancel(
+    message: Message, state: FSMContext, menu_role: str, dialog_manager: DialogManager
+) -> None:
     """Drop the draft, if any, and show the menu."""
     menu = keyboards.main_menu(menu_role)
+    in_dialog = dialog_manager.has_context()
+    if in_dialog:
+        # A form on the dialog engine: its draft is the dialog's data and goes with it.
+        await dialog_manager.reset_stack()
     if await in_report(state):
         text = _("Your report was discarded; nothing was sent.")
     elif await in_entry(state):
         text = _("Your activity entry was discarded; nothing was saved.")
-    elif await state.get_state() is not None:
+    elif in_dialog or await state.get_state() is not None:
         text = _("Cancelled; nothing was changed.")
     else:
         text = _("There is nothing to cancel.")

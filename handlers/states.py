@@ -35,18 +35,3 @@ class MeetingAnswer(StatesGroup):
 
     leave_reason = State()
     checkin_code = State()
-
-
-class MeetingForm(StatesGroup):
-    """Staff creating a meeting."""
-
-    kind = State()
-    title = State()
-    starts = State()
-    ends = State()
-    venue = State()
-    audience = State()
-    audience_value = State()
-    agenda = State()
-    materials = State()
-    review = State()

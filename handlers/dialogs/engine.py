@@ -14,6 +14,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, setup_dialogs
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
+from handlers.dialogs.press import AnswerOnce
+from storage.db import Database
+
 log = logging.getLogger(__name__)
 
 STALE = (UnknownIntent, OutdatedIntent, UnknownState)
@@ -25,7 +28,7 @@ def install_dialog_engine(dp: Dispatcher, *, isolation: BaseEventIsolation) -> N
     Call before the catch-all error handler is registered: the refusal of a stale press
     must see the error first.
     """
-    setup_dialogs(dp, events_isolation=isolation)
+    setup_dialogs(dp, events_isolation=isolation, message_manager=AnswerOnce())
     dp.errors.register(refuse_stale_press, ExceptionTypeFilter(*STALE))
 
 
@@ -34,6 +37,7 @@ async def refuse_stale_press(
     i18n: I18n,
     dialog_manager: DialogManager | None = None,
     locale: str | None = None,
+    db: Database | None = None,
     **_data: Any,
 ) -> bool:
     """Tell the user the card is out of date, then draw the card their dialog is on now."""
@@ -44,9 +48,22 @@ async def refuse_stale_press(
         if query is not None:
             await query.answer(text)
         if dialog_manager is not None and dialog_manager.has_context():
-            await dialog_manager.show(ShowMode.SEND)
+            await _redraw(dialog_manager, db)
         elif query is not None and query.message is not None:
             await query.message.answer(
                 _("That card is from a conversation that has ended. Choose from the menu.")
             )
     return True
+
+
+async def _redraw(dialog_manager: DialogManager, db: Database | None) -> None:
+    """Draw the current card again, its getters reading through a session of their own.
+
+    The update's session ended with the refused press, so the redraw opens its own.
+    """
+    if db is None:
+        await dialog_manager.show(ShowMode.SEND)
+        return
+    async with db.session() as session:
+        dialog_manager.middleware_data["session"] = session
+        await dialog_manager.show(ShowMode.SEND)

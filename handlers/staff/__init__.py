@@ -9,10 +9,10 @@ from handlers.staff import (
     cases,
     decisions,
     gate,
-    meeting_audience,
     meeting_form,
     meetings,
     meetings_gate,
+    meetings_list,
     queue,
     reports,
     stats,
@@ -36,9 +36,12 @@ def setup() -> Router:
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
     admins_only = _admins_only("staff-admin", meeting_form.entry(), meetings.setup())
-    # The form's typed steps come after every menu button of the desk, which must win.
-    meeting_steps = _admins_only(
-        "staff-admin-meeting-steps", meeting_audience.setup(), meeting_form.steps()
+    # The dialogs come after every menu button of the desk, which must win, and after the
+    # typed steps of casework, which only answer in their own states.
+    meeting_dialogs = _admins_only(
+        "staff-admin-meeting-dialogs",
+        meeting_form.meeting_dialog(),
+        meetings_list.meetings_dialog(),
     )
     staff_only.include_routers(
         admins_only,
@@ -49,10 +52,10 @@ def setup() -> Router:
         reports.setup(),
         stats.setup(),
         broadcasts.setup(),
-        meeting_steps,
         # Typed steps last: a menu button pressed in the middle must reach its handler.
         case_assign.setup(),
         case_text.setup(),
+        meeting_dialogs,
     )
     router = Router(name="staff-desk")
     router.include_routers(staff_only, gate.setup())

@@ -14,12 +14,12 @@ from aiogram.utils.i18n import gettext as _
 from handlers import keyboards
 from handlers.messaging import buttons_expected, show_choice
 from handlers.notifications import ChatNotifier
+from handlers.parsing import parse_moment
 from handlers.staff.broadcast_audience import out_of_scope
 from handlers.staff.broadcast_callbacks import BroadcastForm, BroadcastReviewCB
 from handlers.staff.broadcast_progress import post_progress
 from handlers.staff.broadcast_steps import EDITS, ask_audience, draft_of, show_review
 from handlers.staff.desk import Desk
-from handlers.staff.meeting_steps import parse_moment
 from handlers.texts import local_time
 from services.broadcasts.queue import create_broadcast, quiet_until
 from services.errors import DomainError

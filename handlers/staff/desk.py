@@ -11,6 +11,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.turn import Turn
@@ -67,3 +68,10 @@ class DeskMiddleware(BaseMiddleware):
             today = local_today(now, turn.tz)
             data["desk"] = Desk(turn, staff, now, today, data["files_dir"], scope)
         return await handler(event, data)
+
+
+def desk_of(manager: DialogManager) -> Desk:
+    """The desk of the staff member whose dialog event is being handled."""
+    desk = manager.middleware_data.get("desk")
+    assert isinstance(desk, Desk), "staff dialogs run behind the desk middleware"
+    return desk

@@ -1,253 +1,77 @@
-"""Staff create a meeting: kind, title, times, venue, who is invited, agenda, materials."""
+"""Staff set up a meeting: kind, title, start and end, venue, who is invited, agenda, materials.
+
+The form is one aiogram-dialog: a window per step, then a review whose edit buttons switch to
+a step and come back to the review once it is answered. The draft is the dialog's data, kept
+in the FSM storage, so a restart resumes it; ``meeting_steps``, ``meeting_audience`` and
+``meeting_review`` hold the callbacks.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
+from aiogram.enums import ContentType
 from aiogram.filters import Command
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, Group, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
 
 from handlers import keyboards
-from handlers.callbacks import MeetingKindCB, MeetingReviewCB, StaffMenuCB
+from handlers.callbacks import StaffMenuCB
+from handlers.dialogs.text import Step, T
 from handlers.filters import ButtonText
-from handlers.messaging import buttons_expected, show_choice
-from handlers.notifications import ChatNotifier
 from handlers.staff.desk import Desk
-from handlers.staff.meeting_steps import (
-    EDITS,
-    advance,
-    ask_ends,
-    parse_moment,
-    show_review,
-    start_meeting,
-)
-from handlers.states import MeetingForm
-from handlers.texts import Buttons, escape
-from services.errors import DomainError
-from services.meetings import invitations as meetings
-from services.meetings.materials import MAX_FILE_BYTES, keep_file
-from services.reference.catalog import display_name
+from handlers.texts import Buttons
 
-log = logging.getLogger(__name__)
-
-# --- handlers --------------------------------------------------------------------------------
+STEPS = 8
 
 
-async def new_meeting(message: Message, desk: Desk) -> None:
+class MeetingForm(StatesGroup):
+    """Staff creating a meeting: the windows of the form."""
+
+    kind = State()
+    title = State()
+    starts = State()
+    ends = State()
+    venue = State()
+    audience = State()
+    audience_pick = State()
+    audience_names = State()
+    agenda = State()
+    materials = State()
+    review = State()
+
+
+async def open_form(desk: Desk, dialog_manager: DialogManager) -> None:
+    """Open a fresh meeting draft, in place of whatever the chat was doing."""
+    # A case reply or a broadcast waiting for its text gives way to the form.
+    await desk.state.clear()
+    await desk.turn.say(
+        _("Let's set up a meeting. You can check everything before the invitations go out."),
+        reply_markup=keyboards.cancel_only(),
+    )
+    await dialog_manager.start(
+        MeetingForm.kind, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
+async def new_meeting(message: Message, desk: Desk, dialog_manager: DialogManager) -> None:
     """The menu button or /newmeeting."""
-    await start_meeting(desk)
+    await open_form(desk, dialog_manager)
 
 
 async def new_meeting_button(
-    callback: CallbackQuery, callback_data: StaffMenuCB, desk: Desk
+    callback: CallbackQuery, callback_data: StaffMenuCB, desk: Desk, dialog_manager: DialogManager
 ) -> None:
     """A "new meeting" inline button."""
     await callback.answer()
-    await start_meeting(desk)
-
-
-async def kind_picked(callback: CallbackQuery, callback_data: MeetingKindCB, desk: Desk) -> None:
-    """Step 1 answered."""
-    kind = meetings.meeting_kind(callback_data.code)
-    if kind is None:
-        log.warning("chat %s picked meeting kind %r", callback.from_user.id, callback_data.code)
-        await callback.answer(_("This button is not valid."))
-        return
-    await desk.state.update_data(kind=kind.code)
-    await show_choice(
-        callback, _("Kind: <b>{name}</b>").format(name=display_name(kind, desk.turn.locale))
-    )
-    await advance(desk)
-
-
-async def title_typed(message: Message, desk: Desk) -> None:
-    """Step 2 answered."""
-    title = " ".join((message.text or "").split())
-    if not 2 <= len(title) <= meetings.TITLE_MAX:
-        await message.answer(_("Please give a title of 2 to 200 characters."))
-        return
-    await desk.state.update_data(title=title)
-    await advance(desk)
-
-
-async def starts_typed(message: Message, desk: Desk) -> None:
-    """Step 3 answered."""
-    moment = parse_moment(message.text or "", desk.today, desk.turn.tz)
-    if moment is None:
-        await message.answer(_("Please type the date and time like 2026-12-05 14:30."))
-        return
-    if moment <= desk.now:
-        await message.answer(_("That time has passed. Please give a time in the future."))
-        return
-    data = await desk.state.get_data()
-    update: dict[str, Any] = {"starts": moment.isoformat()}
-    if data.get("ends") and dt.datetime.fromisoformat(data["ends"]) <= moment:
-        update["ends"] = None
-    await desk.state.update_data(**update)
-    if data.get("editing") and update.get("ends", True) is None:
-        await ask_ends(desk)
-        return
-    await advance(desk)
-
-
-async def ends_typed(message: Message, desk: Desk) -> None:
-    """Step 4 answered: a time on the start's day, or a date and time."""
-    starts = dt.datetime.fromisoformat((await desk.state.get_data())["starts"])
-    start_day = starts.astimezone(desk.turn.tz).date()
-    moment = parse_moment(message.text or "", desk.today, desk.turn.tz, day=start_day)
-    if moment is None:
-        await message.answer(_("Please type the end time like 17:00."))
-        return
-    if moment <= starts:
-        await message.answer(_("The end must come after the start."))
-        return
-    await desk.state.update_data(ends=moment.isoformat())
-    await advance(desk)
-
-
-async def venue_typed(message: Message, desk: Desk) -> None:
-    """Step 5 answered."""
-    venue = " ".join((message.text or "").split())
-    if not 2 <= len(venue) <= meetings.VENUE_MAX:
-        await message.answer(_("Please give a venue of 2 to 200 characters."))
-        return
-    await desk.state.update_data(venue=venue)
-    await advance(desk)
-
-
-async def agenda_typed(message: Message, desk: Desk) -> None:
-    """Step 7 answered."""
-    agenda = (message.text or "").strip()
-    if len(agenda) > meetings.AGENDA_MAX:
-        await message.answer(
-            _("The agenda is too long: {length} characters, at most {maximum}.").format(
-                length=len(agenda), maximum=meetings.AGENDA_MAX
-            )
-        )
-        return
-    await desk.state.update_data(agenda=agenda)
-    await advance(desk)
-
-
-async def skipped(message: Message, desk: Desk) -> None:
-    """Skip the agenda or the materials."""
-    state = await desk.state.get_state()
-    if state == MeetingForm.agenda.state:
-        await desk.state.update_data(agenda="")
-    else:
-        await desk.state.update_data(materials=None, materials_name=None)
-    await advance(desk)
-
-
-async def materials_received(message: Message, bot: Bot, desk: Desk) -> None:
-    """Step 8: the document is kept by the bot, to send with every invitation."""
-    document = message.document
-    assert document is not None
-    if document.file_size and document.file_size > MAX_FILE_BYTES:
-        await message.answer(_("That file is larger than 20 MB. Please send a smaller one."))
-        return
-    downloaded = await bot.download(document.file_id)
-    assert downloaded is not None
-    data = downloaded.read()
-    key = await keep_file(
-        desk.session,
-        root=desk.files_dir,
-        data=data,
-        name=document.file_name or "materials",
-        mime_type=document.mime_type or "application/octet-stream",
-        now=desk.now,
-    )
-    await desk.state.update_data(materials=key, materials_name=document.file_name or "materials")
-    await advance(desk)
-
-
-async def text_expected(message: Message) -> None:
-    """A sticker or a photo where text is expected."""
-    await message.answer(_("Please answer with text, or “✖ Cancel”."))
-
-
-async def document_expected(message: Message) -> None:
-    """Anything but a document in the materials step."""
-    await message.answer(_("Please send the materials as a document (a file), or skip."))
-
-
-async def review_action(
-    callback: CallbackQuery,
-    callback_data: MeetingReviewCB,
-    desk: Desk,
-    notifier: ChatNotifier,
-    wake_delivery: Callable[[], None],
-) -> None:
-    """Edit, create or discard the draft under review; refuse any other draft's buttons."""
-    data = await desk.state.get_data()
-    if (
-        await desk.state.get_state() != MeetingForm.review.state
-        or data.get("draft") != callback_data.draft
-    ):
-        await callback.answer(_("This meeting was already created or discarded."), show_alert=True)
-        return
-    if callback_data.action == "discard":
-        await desk.state.clear()
-        await show_choice(callback, _("Meeting discarded."))
-        await desk.turn.say(
-            _("Nothing was sent."), reply_markup=keyboards.main_menu(desk.turn.menu_role)
-        )
-        return
-    if callback_data.action in EDITS:
-        await desk.state.update_data(editing=True)
-        await show_choice(callback, _("Editing the meeting…"))
-        await EDITS[callback_data.action](desk)
-        return
-    if callback_data.action != "create":
-        log.warning(
-            "chat %s sent meeting review action %r", callback.from_user.id, callback_data.action
-        )
-        await callback.answer(_("This button is not valid."))
-        return
-    draft = meetings.MeetingInput(
-        kind=str(data["kind"]),
-        title=str(data["title"]),
-        starts_at=dt.datetime.fromisoformat(data["starts"]),
-        ends_at=dt.datetime.fromisoformat(data["ends"]),
-        venue=str(data["venue"]),
-        audience=list(data["audience"]),
-        agenda=str(data.get("agenda") or ""),
-        materials_file=data.get("materials"),
-        materials_name=data.get("materials_name"),
-    )
-    try:
-        meeting = await meetings.create_meeting(
-            desk.session,
-            data=draft,
-            staff_id=desk.staff.id,
-            now=desk.now,
-            notifier=notifier,
-            actor=desk.actor,
-        )
-    except DomainError as error:
-        await callback.answer()
-        await desk.turn.say(
-            _("The meeting could not be created ({reason}). Please check it.").format(
-                reason=error.code
-            )
-        )
-        await show_review(desk)
-        return
-    await desk.state.clear()
-    wake_delivery()
-    await show_choice(callback, _("Meeting created."))
-    await desk.turn.say(
-        _(
-            "✅ <b>{title}</b> is set up and the invitations are on their way.\n"
-            "Check-in code: <code>{code}</code>"
-        ).format(title=escape(meeting.title), code=meeting.checkin_code),
-        reply_markup=keyboards.main_menu(desk.turn.menu_role),
-    )
+    await open_form(desk, dialog_manager)
 
 
 def entry() -> Router:
@@ -261,30 +85,141 @@ def entry() -> Router:
     return router
 
 
-def steps() -> Router:
-    """The form's steps, on a fresh router: tried after every menu button of the desk."""
-    router = Router(name="staff-meeting-form-steps")
-    router.callback_query.register(review_action, MeetingReviewCB.filter())
-    router.callback_query.register(kind_picked, MeetingForm.kind, MeetingKindCB.filter())
-    router.message.register(buttons_expected, MeetingForm.kind)
-    router.message.register(title_typed, MeetingForm.title, F.text)
-    router.message.register(starts_typed, MeetingForm.starts, F.text)
-    router.message.register(ends_typed, MeetingForm.ends, F.text)
-    router.message.register(venue_typed, MeetingForm.venue, F.text)
-    router.message.register(buttons_expected, MeetingForm.audience)
-    router.message.register(skipped, MeetingForm.agenda, ButtonText(Buttons.SKIP))
-    router.message.register(agenda_typed, MeetingForm.agenda, F.text)
-    router.message.register(skipped, MeetingForm.materials, ButtonText(Buttons.SKIP))
-    router.message.register(materials_received, MeetingForm.materials, F.document)
-    router.message.register(document_expected, MeetingForm.materials)
-    router.message.register(buttons_expected, MeetingForm.review)
-    for state in (
-        MeetingForm.title,
-        MeetingForm.starts,
-        MeetingForm.ends,
-        MeetingForm.venue,
-        MeetingForm.audience_value,
-        MeetingForm.agenda,
-    ):
-        router.message.register(text_expected, state)
-    return router
+def _typed(state: State, question: Step, on_text: Any) -> Window:
+    """A step answered by typing: text goes to ``on_text``, anything else is refused."""
+    from handlers.staff import meeting_steps as steps
+
+    return Window(
+        question,
+        MessageInput(on_text, content_types=ContentType.TEXT),
+        MessageInput(steps.text_expected),
+        getter=steps.step_data,
+        state=state,
+    )
+
+
+def _skippable(state: State, question: Step, *inputs: MessageInput) -> Window:
+    """A step that may be skipped, with the button or the keyboard's "⏭ Skip"."""
+    from handlers.staff import meeting_steps as steps
+
+    return Window(
+        question,
+        Button(T(Buttons.SKIP), id="skip", on_click=steps.skipped),
+        MessageInput(steps.skip_typed, filter=ButtonText(Buttons.SKIP)),
+        *inputs,
+        state=state,
+    )
+
+
+def _choice(items: str, widget_id: str, on_click: Any) -> Group:
+    """Buttons from the window's ``items``, (id, label) pairs, two to a row."""
+    select = Select(
+        Format("{item[1]}"),
+        id=widget_id,
+        item_id_getter=itemgetter(0),
+        items=items,
+        on_click=on_click,
+    )
+    return Group(select, width=2)
+
+
+def meeting_dialog() -> Dialog:
+    """The meeting form, built fresh for each Dispatcher."""
+    from handlers.staff import meeting_audience as audience
+    from handlers.staff import meeting_review as review
+    from handlers.staff import meeting_steps as steps
+
+    def edit(label: T, state: State) -> SwitchTo:
+        return SwitchTo(
+            label,
+            id=f"edit_{str(state.state).rsplit(':', 1)[-1]}",
+            state=state,
+            on_click=review.edit,
+        )
+
+    edits = [
+        edit(T("✏️ Kind"), MeetingForm.kind),
+        edit(T("✏️ Title"), MeetingForm.title),
+        edit(T("✏️ Start"), MeetingForm.starts),
+        edit(T("✏️ End"), MeetingForm.ends),
+        edit(T("✏️ Venue"), MeetingForm.venue),
+        edit(T("✏️ Invited"), MeetingForm.audience),
+        edit(T("✏️ Agenda"), MeetingForm.agenda),
+        edit(T("✏️ Materials"), MeetingForm.materials),
+    ]
+    return Dialog(
+        Window(
+            Step("What kind of meeting?", number=1, total=STEPS),
+            _choice("kinds", "kind", steps.kind_picked),
+            MessageInput(steps.buttons_expected),
+            getter=steps.kinds,
+            state=MeetingForm.kind,
+        ),
+        _typed(
+            MeetingForm.title,
+            Step("The title of the meeting?", number=2, total=STEPS),
+            steps.title_typed,
+        ),
+        _typed(
+            MeetingForm.starts,
+            Step(
+                "When does it start? Type the date and time, like {example}.",
+                number=3,
+                total=STEPS,
+            ),
+            steps.starts_typed,
+        ),
+        _typed(
+            MeetingForm.ends,
+            Step("When does it end? Type the time, like 17:00.", number=4, total=STEPS),
+            steps.ends_typed,
+        ),
+        _typed(
+            MeetingForm.venue,
+            Step("Where is it? Type the venue.", number=5, total=STEPS),
+            steps.venue_typed,
+        ),
+        Window(
+            Step("Who is invited?", number=6, total=STEPS),
+            Button(T("All members"), id="everyone", on_click=audience.everyone),
+            _choice("audiences", "audience", audience.audience_picked),
+            MessageInput(steps.buttons_expected),
+            getter=audience.audiences,
+            state=MeetingForm.audience,
+        ),
+        Window(
+            T("Which one?"),
+            _choice("options", "which", audience.option_picked),
+            MessageInput(steps.buttons_expected),
+            getter=audience.options,
+            state=MeetingForm.audience_pick,
+        ),
+        Window(
+            T("Type the members' roster codes or names, separated by commas (e.g. M001, 李文静)."),
+            MessageInput(audience.members_typed, content_types=ContentType.TEXT),
+            MessageInput(steps.text_expected),
+            state=MeetingForm.audience_names,
+        ),
+        _skippable(
+            MeetingForm.agenda,
+            Step("The agenda (up to 2000 characters), or skip.", number=7, total=STEPS),
+            MessageInput(steps.agenda_typed, content_types=ContentType.TEXT),
+            MessageInput(steps.text_expected),
+        ),
+        _skippable(
+            MeetingForm.materials,
+            Step("Send the materials as a document (up to 20 MB), or skip.", number=8, total=STEPS),
+            MessageInput(steps.materials_received, content_types=ContentType.DOCUMENT),
+            MessageInput(steps.document_expected),
+        ),
+        Window(
+            # The summary is built from escaped parts by the getter.
+            Format("{summary}"),
+            Group(*edits, width=2),
+            Button(T("✅ Create and invite"), id="create", on_click=review.create),
+            Button(T("🗑 Discard"), id="discard", on_click=review.discard),
+            MessageInput(steps.buttons_expected),
+            getter=review.summary,
+            state=MeetingForm.review,
+        ),
+    )

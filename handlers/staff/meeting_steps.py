@@ -1,220 +1,209 @@
-"""The meeting dialog's steps: what each asks, which comes next, and the review."""
+"""The meeting form's steps: what each accepts, what it refuses, and where it goes next."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import secrets
-from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram.types import ReplyKeyboardRemove
+from aiogram import Bot
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
 
-from handlers import keyboards
-from handlers.callbacks import AudienceCB, MeetingKindCB, MeetingReviewCB
-from handlers.grid import Grid
-from handlers.parsing import parse_day
-from handlers.staff.desk import Desk
-from handlers.states import MeetingForm
-from handlers.texts import escape, local_time
+from handlers.dialogs.context import reader_of
+from handlers.dialogs.press import answer_press, mark_choice, refuse_input
+from handlers.parsing import parse_moment
+from handlers.staff.desk import desk_of
+from handlers.staff.meeting_form import MeetingForm
+from handlers.texts import escape
 from services.meetings import invitations as meetings
+from services.meetings.materials import MAX_FILE_BYTES, keep_file
 from services.reference.catalog import display_name
 
 log = logging.getLogger(__name__)
-STEPS = 8
-_TIME = re.compile(r"^(\d{1,2})\s*[:：.点]\s*(\d{2})?\s*分?$")
 
 
-def parse_moment(
-    text: str, today: dt.date, tz: dt.tzinfo, day: dt.date | None = None
-) -> dt.datetime | None:
-    """``2026-12-05 14:30``, ``12-05 14:30``, or only ``17:00`` when ``day`` is known."""
-    parts = text.strip().rsplit(maxsplit=1)
-    if len(parts) == 2:
-        day = parse_day(parts[0], today)
-        clock = parts[1]
-    else:
-        clock = parts[0] if parts else ""
-    match = _TIME.match(clock)
-    if day is None or match is None:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        return None
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz).astimezone(dt.UTC)
-
-
-def step(number: int, text: str) -> str:
-    """A prompt headed by its step number."""
-    return _("<b>Step {number} of {total}</b> · {text}").format(
-        number=number, total=STEPS, text=text
-    )
-
-
-async def start_meeting(desk: Desk) -> None:
-    """Open a fresh meeting draft."""
-    await desk.state.clear()
-    await desk.state.update_data(draft=secrets.token_hex(8))
-    await desk.turn.say(
-        _("Let's set up a meeting. You can check everything before the invitations go out."),
-        reply_markup=keyboards.cancel_only(),
-    )
-    await ask_kind(desk)
-
-
-async def ask_kind(desk: Desk) -> None:
-    """Step 1."""
-    await desk.state.set_state(MeetingForm.kind)
-    grid = Grid()
-    for kind in meetings.MEETING_KINDS:
-        grid.button(
-            text=display_name(kind, desk.turn.locale), callback_data=MeetingKindCB(code=kind.code)
-        )
-    grid.adjust(2)
-    await desk.turn.say(step(1, _("What kind of meeting?")), reply_markup=grid.as_markup())
-
-
-async def ask_title(desk: Desk) -> None:
-    """Step 2."""
-    await desk.state.set_state(MeetingForm.title)
-    await desk.turn.say(
-        step(2, _("The title of the meeting?")), reply_markup=keyboards.cancel_only()
-    )
-
-
-async def ask_starts(desk: Desk) -> None:
-    """Step 3."""
-    await desk.state.set_state(MeetingForm.starts)
-    example = (desk.today + dt.timedelta(days=7)).isoformat() + " 14:30"
-    await desk.turn.say(
-        step(
-            3,
-            _("When does it start? Type the date and time, like {example}.").format(
-                example=example
-            ),
-        )
-    )
-
-
-async def ask_ends(desk: Desk) -> None:
-    """Step 4."""
-    await desk.state.set_state(MeetingForm.ends)
-    await desk.turn.say(step(4, _("When does it end? Type the time, like 17:00.")))
-
-
-async def ask_venue(desk: Desk) -> None:
-    """Step 5."""
-    await desk.state.set_state(MeetingForm.venue)
-    await desk.turn.say(step(5, _("Where is it? Type the venue.")))
-
-
-async def ask_audience(desk: Desk) -> None:
-    """Step 6."""
-    await desk.state.set_state(MeetingForm.audience)
-    grid = Grid()
-    grid.button(text=_("All members"), callback_data=AudienceCB(kind="all"))
-    grid.button(text=_("By sector"), callback_data=AudienceCB(kind="sector"))
-    grid.button(text=_("By group"), callback_data=AudienceCB(kind="group"))
-    grid.button(text=_("By special committee"), callback_data=AudienceCB(kind="committee"))
-    grid.button(text=_("Named members"), callback_data=AudienceCB(kind="member"))
-    grid.adjust(1, 2, 2)
-    await desk.turn.say(step(6, _("Who is invited?")), reply_markup=grid.as_markup())
-
-
-async def ask_agenda(desk: Desk) -> None:
-    """Step 7."""
-    await desk.state.set_state(MeetingForm.agenda)
-    await desk.turn.say(
-        step(7, _("The agenda (up to 2000 characters), or skip.")),
-        reply_markup=keyboards.photo_step(has_photos=False),
-    )
-
-
-async def ask_materials(desk: Desk) -> None:
-    """Step 8."""
-    await desk.state.set_state(MeetingForm.materials)
-    await desk.turn.say(
-        step(8, _("Send the materials as a document (up to 20 MB), or skip.")),
-        reply_markup=keyboards.photo_step(has_photos=False),
-    )
-
-
-async def show_review(desk: Desk) -> None:
-    """The whole meeting, with edit, create and discard buttons."""
-    await desk.state.set_state(MeetingForm.review)
-    await desk.state.update_data(editing=False)
-    data = await desk.state.get_data()
-    count = len(await meetings.audience_members(desk.session, data.get("audience", [])))
-    kind = meetings.meeting_kind(str(data.get("kind")))
-    tz = desk.turn.tz
-    lines = [
-        _("<b>Please check the meeting</b>"),
-        "",
-        _("Kind: {value}").format(
-            value=escape(display_name(kind, desk.turn.locale)) if kind else "-"
-        ),
-        _("Title: {value}").format(value=escape(str(data.get("title", "")))),
-        _("When: {value}").format(
-            value=f"{local_time(dt.datetime.fromisoformat(data['starts']), tz)} – "
-            f"{local_time(dt.datetime.fromisoformat(data['ends']), tz)}"
-        ),
-        _("Venue: {value}").format(value=escape(str(data.get("venue", "")))),
-        _("Invited: {label} ({count} members)").format(
-            label=escape(str(data.get("audience_label", ""))), count=count
-        ),
-        _("Materials: {value}").format(value=escape(data.get("materials_name") or _("none"))),
-    ]
-    if data.get("agenda"):
-        lines += [_("Agenda:"), f"<blockquote>{escape(str(data['agenda']))}</blockquote>"]
-    draft = str(data["draft"])
-    grid = Grid()
-    for action, label in (
-        ("kind", _("✏️ Kind")),
-        ("title", _("✏️ Title")),
-        ("starts", _("✏️ Start")),
-        ("ends", _("✏️ End")),
-        ("venue", _("✏️ Venue")),
-        ("audience", _("✏️ Invited")),
-        ("agenda", _("✏️ Agenda")),
-        ("materials", _("✏️ Materials")),
-    ):
-        grid.button(text=label, callback_data=MeetingReviewCB(action=action, draft=draft))
-    grid.button(
-        text=_("✅ Create and invite"), callback_data=MeetingReviewCB(action="create", draft=draft)
-    )
-    grid.button(text=_("🗑 Discard"), callback_data=MeetingReviewCB(action="discard", draft=draft))
-    grid.adjust(2, 2, 2, 2, 1, 1)
-    await desk.turn.say(_("Almost done."), reply_markup=ReplyKeyboardRemove())
-    await desk.turn.say("\n".join(lines), reply_markup=grid.as_markup())
-
-
-NEXT: dict[str | None, Callable[[Desk], Awaitable[None]]] = {
-    MeetingForm.kind.state: ask_title,
-    MeetingForm.title.state: ask_starts,
-    MeetingForm.starts.state: ask_ends,
-    MeetingForm.ends.state: ask_venue,
-    MeetingForm.venue.state: ask_audience,
-    MeetingForm.audience.state: ask_agenda,
-    MeetingForm.audience_value.state: ask_agenda,
-    MeetingForm.agenda.state: ask_materials,
-    MeetingForm.materials.state: show_review,
-}
-EDITS = {
-    "kind": ask_kind,
-    "title": ask_title,
-    "starts": ask_starts,
-    "ends": ask_ends,
-    "venue": ask_venue,
-    "audience": ask_audience,
-    "agenda": ask_agenda,
-    "materials": ask_materials,
-}
-
-
-async def advance(desk: Desk) -> None:
-    """The next step, or the review when one part was being edited."""
-    if (await desk.state.get_data()).get("editing"):
-        await show_review(desk)
+async def advance(manager: DialogManager, to: State) -> None:
+    """Go on to the step ``to``, or back to the review when the step was opened from it."""
+    if manager.dialog_data.get("editing") or to == MeetingForm.review:
+        await show_review(manager)
         return
-    await NEXT.get(await desk.state.get_state() or "", show_review)(desk)
+    await manager.switch_to(to)
+
+
+async def show_review(manager: DialogManager) -> None:
+    """The whole meeting, below a line that takes the step keyboard away."""
+    manager.dialog_data["editing"] = False
+    await desk_of(manager).turn.say(_("Almost done."), reply_markup=ReplyKeyboardRemove())
+    await manager.switch_to(MeetingForm.review, show_mode=ShowMode.SEND)
+
+
+# --- getters ---------------------------------------------------------------------------------
+
+
+async def kinds(dialog_manager: DialogManager, **_data: Any) -> dict[str, Any]:
+    """The kinds of meeting, named in the staff member's language."""
+    locale = reader_of(dialog_manager).locale
+    return {"kinds": [(kind.code, display_name(kind, locale)) for kind in meetings.MEETING_KINDS]}
+
+
+async def step_data(dialog_manager: DialogManager, **_data: Any) -> dict[str, Any]:
+    """What the typed steps show: an example start a week from today."""
+    today = reader_of(dialog_manager).today
+    return {"example": (today + dt.timedelta(days=7)).isoformat() + " 14:30"}
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+async def kind_picked(
+    callback: CallbackQuery, widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    """Step 1 answered."""
+    kind = meetings.meeting_kind(item_id)
+    if kind is None:
+        log.warning("chat %s picked meeting kind %r", callback.from_user.id, item_id)
+        await answer_press(manager, _("This button is not valid."))
+        return
+    manager.dialog_data["kind"] = kind.code
+    name = display_name(kind, desk_of(manager).turn.locale)
+    await mark_choice(manager, _("Kind: <b>{name}</b>").format(name=escape(name)))
+    await advance(manager, MeetingForm.title)
+
+
+async def title_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 2 answered."""
+    title = " ".join((message.text or "").split())
+    if not 2 <= len(title) <= meetings.TITLE_MAX:
+        await refuse_input(message, manager, _("Please give a title of 2 to 200 characters."))
+        return
+    manager.dialog_data["title"] = title
+    await advance(manager, MeetingForm.starts)
+
+
+async def starts_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 3 answered; an end that no longer follows the start is asked for again."""
+    desk = desk_of(manager)
+    moment = parse_moment(message.text or "", desk.today, desk.turn.tz)
+    if moment is None:
+        text = _("Please type the date and time like 2026-12-05 14:30.")
+        await refuse_input(message, manager, text)
+        return
+    if moment <= desk.now:
+        text = _("That time has passed. Please give a time in the future.")
+        await refuse_input(message, manager, text)
+        return
+    data = manager.dialog_data
+    data["starts"] = moment.isoformat()
+    if data.get("ends") and dt.datetime.fromisoformat(data["ends"]) <= moment:
+        # Even when only the start was being edited: the old end is no longer possible.
+        data["ends"] = None
+        await manager.switch_to(MeetingForm.ends)
+        return
+    await advance(manager, MeetingForm.ends)
+
+
+async def ends_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 4 answered: a time on the start's day, or a date and time."""
+    desk = desk_of(manager)
+    starts = dt.datetime.fromisoformat(manager.dialog_data["starts"])
+    start_day = starts.astimezone(desk.turn.tz).date()
+    moment = parse_moment(message.text or "", desk.today, desk.turn.tz, day=start_day)
+    if moment is None:
+        await refuse_input(message, manager, _("Please type the end time like 17:00."))
+        return
+    if moment <= starts:
+        await refuse_input(message, manager, _("The end must come after the start."))
+        return
+    manager.dialog_data["ends"] = moment.isoformat()
+    await advance(manager, MeetingForm.venue)
+
+
+async def venue_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 5 answered."""
+    venue = " ".join((message.text or "").split())
+    if not 2 <= len(venue) <= meetings.VENUE_MAX:
+        await refuse_input(message, manager, _("Please give a venue of 2 to 200 characters."))
+        return
+    manager.dialog_data["venue"] = venue
+    await advance(manager, MeetingForm.audience)
+
+
+async def agenda_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 7 answered."""
+    agenda = (message.text or "").strip()
+    if len(agenda) > meetings.AGENDA_MAX:
+        text = _("The agenda is too long: {length} characters, at most {maximum}.").format(
+            length=len(agenda), maximum=meetings.AGENDA_MAX
+        )
+        await refuse_input(message, manager, text)
+        return
+    manager.dialog_data["agenda"] = agenda
+    await advance(manager, MeetingForm.materials)
+
+
+async def materials_received(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Step 8: the document is kept by the bot, to send with every invitation."""
+    desk = desk_of(manager)
+    document = message.document
+    assert document is not None
+    if document.file_size and document.file_size > MAX_FILE_BYTES:
+        text = _("That file is larger than 20 MB. Please send a smaller one.")
+        await refuse_input(message, manager, text)
+        return
+    bot: Bot = manager.middleware_data["bot"]
+    downloaded = await bot.download(document.file_id)
+    assert downloaded is not None
+    name = document.file_name or "materials"
+    key = await keep_file(
+        desk.session,
+        root=desk.files_dir,
+        data=downloaded.read(),
+        name=name,
+        mime_type=document.mime_type or "application/octet-stream",
+        now=desk.now,
+    )
+    manager.dialog_data.update(materials=key, materials_name=name)
+    await advance(manager, MeetingForm.review)
+
+
+async def _skip(manager: DialogManager) -> None:
+    """Skip the agenda or the materials, whichever is asked."""
+    if manager.current_context().state == MeetingForm.agenda:
+        manager.dialog_data["agenda"] = ""
+        await advance(manager, MeetingForm.materials)
+    else:
+        manager.dialog_data.update(materials=None, materials_name=None)
+        await advance(manager, MeetingForm.review)
+
+
+async def skipped(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
+    """The step's "⏭ Skip" button: the question stays above, the next one comes below."""
+    manager.show_mode = ShowMode.SEND
+    await _skip(manager)
+
+
+async def skip_typed(message: Message, widget: Any, manager: DialogManager) -> None:
+    """The label "⏭ Skip" typed, or tapped on a keyboard drawn earlier."""
+    await _skip(manager)
+
+
+# --- input of the wrong kind -----------------------------------------------------------------
+
+
+async def text_expected(message: Message, widget: Any, manager: DialogManager) -> None:
+    """A sticker or a photo where text is expected."""
+    await refuse_input(message, manager, _("Please answer with text, or “✖ Cancel”."))
+
+
+async def document_expected(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Anything but a document in the materials step."""
+    text = _("Please send the materials as a document (a file), or skip.")
+    await refuse_input(message, manager, text)
+
+
+async def buttons_expected(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Typing where a button is expected."""
+    await refuse_input(message, manager, _("Please choose with the buttons above."))

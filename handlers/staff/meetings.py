@@ -1,133 +1,49 @@
-"""Staff and meetings: the list, who answered what, the check-in QR, leave decisions."""
+"""Staff and meetings: the ways into the list and a meeting's card, and leave decisions."""
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable
 
-import segno
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, StartMode
 
 from handlers.callbacks import LeaveCB, StaffMeetingCB
-from handlers.channel import ChannelCapabilities
 from handlers.filters import ButtonText
-from handlers.grid import Grid
-from handlers.member.checkin import CHECKIN_PAYLOAD
-from handlers.member.meetings import response_label
-from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
 from handlers.staff.desk import Desk
-from handlers.texts import Buttons, escape, local_time
+from handlers.staff.meetings_list import StaffMeetings
+from handlers.texts import Buttons, escape
 from services.errors import DomainError
 from services.meetings.attendance import decide_leave
-from services.meetings.views import get_meeting, invitees_of, upcoming_meetings
-from storage.enums import MeetingResponse
-from storage.models import Meeting
+from services.meetings.views import get_meeting
 
 log = logging.getLogger(__name__)
 
 
-async def list_meetings(message: Message, desk: Desk) -> None:
-    """Meetings that have not ended, soonest first."""
-    upcoming = await upcoming_meetings(desk.session, now=desk.now)
-    grid = Grid()
-    for meeting in upcoming:
-        assert meeting.id is not None
-        label = f"{local_time(meeting.starts_at, desk.turn.tz)} · {meeting.title}"
-        grid.button(text=label[:60], callback_data=StaffMeetingCB(action="view", id=meeting.id))
-    grid.adjust(1)
-    markup = grid.as_markup()
-    if not markup.inline_keyboard:
-        await message.answer(_("No upcoming meetings. Use “➕ New meeting” to set one up."))
-        return
-    await message.answer(_("<b>Upcoming meetings</b>"), reply_markup=markup)
+async def list_meetings(message: Message, dialog_manager: DialogManager) -> None:
+    """Meetings that have not ended, soonest first, a page at a time."""
+    await dialog_manager.start(StaffMeetings.list, mode=StartMode.RESET_STACK)
 
 
-def checkin_link(meeting: Meeting, username: str | None, capabilities: ChannelCapabilities) -> str:
-    """The meeting's QR deep link, as the channel writes links that open the bot."""
-    return capabilities.deep_link(f"{CHECKIN_PAYLOAD}{meeting.checkin_token}", username)
-
-
-async def render_meeting(
-    desk: Desk, meeting: Meeting, bot: Bot, capabilities: ChannelCapabilities
-) -> str:
-    """The meeting for staff: answers, leave requests, the check-in code and link."""
-    assert meeting.id is not None
-    rows = await invitees_of(desk.session, meeting.id)
-    by_response: dict[str, list[str]] = {}
-    checked_in = 0
-    for invitee, member in rows:
-        by_response.setdefault(invitee.response, []).append(member.name)
-        checked_in += invitee.checked_in_at is not None
-    tz = desk.turn.tz
-    me = await bot.me()
-    lines = [
-        f"<b>{escape(meeting.title)}</b>",
-        _("When: {value}").format(
-            value=f"{local_time(meeting.starts_at, tz)} – {local_time(meeting.ends_at, tz)}"
-        ),
-        _("Venue: {value}").format(value=escape(meeting.venue)),
-        _("Invited: {count}; checked in: {checked}").format(count=len(rows), checked=checked_in),
-        "",
-    ]
-    for response in MeetingResponse:
-        names = by_response.get(response, [])
-        if names:
-            lines.append(f"{response_label(response)} ({len(names)}): {escape('、'.join(names))}")
-    lines += [
-        "",
-        _("Check-in code: <code>{code}</code>").format(code=meeting.checkin_code),
-        _("Check-in link: {link}").format(link=checkin_link(meeting, me.username, capabilities)),
-    ]
-    return "\n".join(lines)
-
-
-def meeting_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
-    """The check-in QR code."""
-    assert meeting.id is not None
-    grid = Grid()
-    grid.button(
-        text=_("🖨 Check-in QR code"), callback_data=StaffMeetingCB(action="qr", id=meeting.id)
-    )
-    return grid.as_markup()
-
-
-async def meeting_chosen(
+async def open_meeting(
     callback: CallbackQuery,
     callback_data: StaffMeetingCB,
-    bot: Bot,
     desk: Desk,
-    capabilities: ChannelCapabilities,
+    dialog_manager: DialogManager,
 ) -> None:
-    """View a meeting, or send its check-in QR code."""
+    """A notice's "Open the meeting": the meeting's card, in place of the notice."""
     meeting = await get_meeting(desk.session, callback_data.id)
-    if meeting is None or callback_data.action not in ("view", "qr"):
+    if meeting is None or callback_data.action != "view":
         log.warning("chat %s: staff meeting %s refused", callback.from_user.id, callback_data.id)
         await callback.answer(_("This meeting is not available."), show_alert=True)
         return
     await callback.answer()
-    if callback_data.action == "qr":
-        me = await bot.me()
-        buffer = io.BytesIO()
-        link = checkin_link(meeting, me.username, capabilities)
-        segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
-        await bot.send_photo(
-            callback.from_user.id,
-            BufferedInputFile(buffer.getvalue(), filename=f"checkin-{meeting.id}.png"),
-            caption=_("Check-in for {title}: members scan this at the venue.").format(
-                title=escape(meeting.title)
-            ),
-        )
-        return
-    await replace_or_send(
-        callback,
-        bot,
-        await render_meeting(desk, meeting, bot, capabilities),
-        meeting_buttons(meeting),
+    await dialog_manager.start(
+        StaffMeetings.card, mode=StartMode.RESET_STACK, data={"meeting": callback_data.id}
     )
 
 
@@ -183,6 +99,6 @@ def setup() -> Router:
     router = Router(name="staff-meetings")
     router.message.register(list_meetings, ButtonText(Buttons.MEETINGS))
     router.message.register(list_meetings, Command("meetings"))
-    router.callback_query.register(meeting_chosen, StaffMeetingCB.filter())
+    router.callback_query.register(open_meeting, StaffMeetingCB.filter())
     router.callback_query.register(leave_decided, LeaveCB.filter())
     return router

@@ -29,7 +29,7 @@ from tests.support.chat import ChatUser
 from tests.support.members import NOW
 from tests.support.notices import message_of, outbox
 from tests.support.recording import RecordingSession
-from tests.support.state import draft_of
+from tests.support.state import dialog_of
 
 MATERIALS = b"%PDF-1.7\n the agenda, the background paper and the draft proposal\n%%EOF"
 TITLE = "Elderly care in old neighbourhoods"
@@ -94,27 +94,27 @@ async def up_to_the_materials_step(
     await office.send("Committee hall, 3rd floor")
     await office.press(office.button(everyone))
     sent = await office.send("⏭ Skip")  # the agenda
-    assert (await draft_of(office))[0] == "MeetingForm:materials", office.texts(sent)
+    assert (await dialog_of(office))[0] == "MeetingForm:materials", office.texts(sent)
 
 
 async def test_refused_attachments_keep_the_draft_and_a_document_is_kept(
     office: ChatUser, member: ChatUser, second_member: ChatUser, roster: Database, app: AppContext
 ) -> None:
     await up_to_the_materials_step(office)
-    _, before = await draft_of(office)
+    _, before = await dialog_of(office)
     for attempt in (office.photo, office.sticker, lambda: office.send("the minutes, later")):
         sent = await attempt()
         assert office.texts(sent) == [REFUSAL]
-        assert await draft_of(office) == ("MeetingForm:materials", before)
+        assert await dialog_of(office) == ("MeetingForm:materials", before)
     sent = await document(office, name="agenda.pdf", size=21 * 1024 * 1024)
     assert "larger than 20 MB" in office.texts(sent)[0]
-    assert await draft_of(office) == ("MeetingForm:materials", before)
+    assert await dialog_of(office) == ("MeetingForm:materials", before)
     assert isinstance(office.bot.session, FilesSession) and office.bot.session.downloads == 0
 
     sent = await document(office, name="agenda.pdf")
     review = office.texts(sent)[-1]
     assert "Materials: agenda.pdf" in review and "Invited: All members (8 members)" in review
-    state, draft = await draft_of(office)
+    state, draft = await dialog_of(office)
     assert state == "MeetingForm:review" and draft["title"] == TITLE  # nothing typed was lost
     key = draft["materials"]
     assert key == hashlib.sha256(MATERIALS).hexdigest()[:40]
@@ -181,7 +181,7 @@ async def test_materials_can_be_replaced_or_dropped_at_the_review(
     await office.press(office.button("✏️ Materials"))
     sent = await office.sticker()
     assert office.texts(sent) == [REFUSAL]
-    assert (await draft_of(office))[1]["materials_name"] == "agenda.pdf"  # still the file
+    assert (await dialog_of(office))[1]["materials_name"] == "agenda.pdf"  # still the file
     sent = await office.send("⏭ Skip")
     assert "Materials: none" in office.texts(sent)[-1]
     await office.press(office.button("Create and invite"))
@@ -216,10 +216,10 @@ async def test_the_refusal_speaks_the_staff_members_language(
     chinese_office: ChatUser, member: ChatUser, roster: Database
 ) -> None:
     await up_to_the_materials_step(chinese_office, kind="双月协商座谈会", everyone="全体委员")
-    _, before = await draft_of(chinese_office)
+    _, before = await dialog_of(chinese_office)
     for attempt in (chinese_office.photo, chinese_office.sticker):
         sent = await attempt()
         assert chinese_office.texts(sent) == [REFUSAL_ZH]
-        assert await draft_of(chinese_office) == ("MeetingForm:materials", before)
+        assert await dialog_of(chinese_office) == ("MeetingForm:materials", before)
     sent = await document(chinese_office, name="议程.pdf")
     assert "材料：议程.pdf" in chinese_office.texts(sent)[-1]

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from aiogram.methods import AnswerCallbackQuery, SendDocument
+from sqlalchemy import func, select
 
 from bot.app import AppContext
 from bot.planner import Planner
 from services.clock import ManualClock
 from storage.db import Database
-from storage.models import MeetingInvitee
+from storage.models import Meeting, MeetingInvitee
 from tests.support.chat import ChatUser
 from tests.support.notices import button_data, message_of, outbox
 
 START_LOCAL = "2026-11-27 14:30"  # a week after the tests' "now"
 START_UTC = dt.datetime(2026, 11, 27, 6, 30, tzinfo=dt.UTC)
+
+
+def forged(data: str, item: str) -> str:
+    """The callback data of a list button with another item id."""
+    return f"{data.rsplit(':', 1)[0]}:{item}"
 
 
 def answer(sent: list[object]) -> str:
@@ -213,12 +219,20 @@ async def test_inviting_a_sector_or_named_members(
     assert "Not found or not unique: nobody" in office.texts(sent)[0]
     sent = await office.send("M002, 王志强")
     assert "Invited: 李文静、王志强 (2 members)" in office.texts(sent)[-1]
-    assert "This meeting was already created or discarded." in answer(
-        await office.press("mr:create:0000000000000000")
-    )
-    await office.press(office.button("Invited"))
-    assert answer(await office.press("mu:committee:nowhere")) == "This button is not valid."
-    assert answer(await office.press("mu:everyone:")) == "This button is not valid."
+    # A press on a card this chat never had is refused, and creates nothing.
+    sent = await office.press("0123456789abcdef\x1dcreate")
+    assert "out of date" in answer(sent)
+    await office.tap("Invited")
+    # Forged items on the form's own cards: an audience kind and a committee that do not exist.
+    data, message_id = office.button_on_message("By special committee")
+    sent = await office.press(forged(data, "everyone"), message_id=message_id)
+    assert answer(sent) == "This button is not valid."
+    await office.tap("By special committee")
+    data, message_id = office.button_on_message("Economic Committee")
+    sent = await office.press(forged(data, "nowhere"), message_id=message_id)
+    assert answer(sent) == "This button is not valid."
+    async with roster.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Meeting))).scalar() == 0
 
 
 async def test_staff_meeting_actions_are_audited(

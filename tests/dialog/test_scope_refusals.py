@@ -20,14 +20,12 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from sqlalchemy import select
+from sqlmodel import col
 
 from handlers.assignee.steps import AssigneeInput
 from handlers.callbacks import (
     AssigneeIssueCB,
-    AudienceCB,
     LeaveCB,
-    MeetingKindCB,
-    MeetingReviewCB,
     StaffIssueCB,
     StaffMeetingCB,
     StaffMenuCB,
@@ -43,7 +41,6 @@ from handlers.case_callbacks import (
 )
 from handlers.staff.case_assign import AssignSearch
 from handlers.staff.case_text import CaseInput
-from handlers.states import MeetingForm
 from services.accounts import identities
 from services.accounts.invites import issue_invite
 from services.cases import answers as case_answers
@@ -56,8 +53,8 @@ from services.meetings.attendance import respond
 from services.meetings.invitations import MEETING_KINDS, MeetingInput, create_meeting
 from services.members import conditions_reports
 from services.reference.catalog import get_station_by_code, list_categories
-from storage.db import Database
-from storage.enums import MeetingResponse
+from storage.db import Database, write_transaction
+from storage.enums import MeetingResponse, StaffRole
 from storage.models import (
     Activity,
     AuditEntry,
@@ -68,6 +65,7 @@ from storage.models import (
     Meeting,
     MeetingInvitee,
     OutboxMessage,
+    Staff,
 )
 from tests.support.cases import (
     NOW,
@@ -79,7 +77,7 @@ from tests.support.cases import (
 )
 from tests.support.chat import ChatUser
 from tests.support.notices import TZ, notifier
-from tests.support.state import draft_of
+from tests.support.state import dialog_of, draft_of
 
 HOME = "xq-jingde"  # the station the station staff look after
 ELSEWHERE = "jf-beian"  # another station: everything there is out of their reach
@@ -556,48 +554,55 @@ async def test_station_staff_cannot_list_or_start_meetings(
     said = " ".join(meeting_scene.local.texts(sent))
     assert expected in said, said
     assert "Elderly care" not in said and "Step 1" not in said
-    assert (await draft_of(meeting_scene.local))[0] is None  # no meeting form opened
+    assert (await draft_of(meeting_scene.local))[0] is None
+    assert (await dialog_of(meeting_scene.local))[0] is None  # no meeting form or list opened
     assert await footprint(meeting_scene.db) == before
 
 
-def review_draft() -> dict[str, Any]:
-    """A complete meeting draft under review, as the form keeps it."""
-    starts = MEETING_START + dt.timedelta(days=7)
-    return {
-        "draft": "0123456789abcdef",
-        "kind": MEETING_KINDS[0].code,
-        "title": "Teachers' workload",
-        "starts": starts.isoformat(),
-        "ends": (starts + dt.timedelta(hours=2)).isoformat(),
-        "venue": "Station hall",
-        "audience": ["all"],
-        "audience_label": "All members",
-        "agenda": "",
-        "materials": None,
-        "materials_name": None,
-    }
+async def set_role(db: Database, name: str, role: StaffRole) -> None:
+    """Make the staff member called ``name`` an administrator, or station staff again."""
+    async with db.session() as session, write_transaction(session):
+        staff = (await session.execute(select(Staff).where(col(Staff.name) == name))).scalar_one()
+        staff.role = role
 
 
-# A form opened before the restriction (or a forged button) must not carry on: each step of
-# the meeting form is refused, and above all "create" invites nobody.
+async def walk_the_form(local: ChatUser, up_to: str) -> None:
+    """Open the meeting form and answer it until the card with the button ``up_to``."""
+    await local.send("/newmeeting")
+    if up_to == "Bimonthly":
+        return
+    await local.tap("Bimonthly")
+    for text in ("Teachers' workload", "2026-12-04 14:30", "16:30", "Station hall"):
+        await local.send(text)
+    if up_to == "All members":
+        return
+    await local.tap("All members")
+    await local.send("⏭ Skip")
+    await local.send("⏭ Skip")
+
+
+# A form opened before the restriction must not carry on: each card of the meeting form
+# refuses its buttons, and above all "create" invites nobody.
 @pytest.mark.parametrize(
-    ("state", "data"),
-    [
-        (MeetingForm.kind, MeetingKindCB(code=MEETING_KINDS[0].code)),
-        (MeetingForm.audience, AudienceCB(kind="all")),
-        (MeetingForm.review, MeetingReviewCB(action="create", draft="0123456789abcdef")),
-        (MeetingForm.review, MeetingReviewCB(action="title", draft="0123456789abcdef")),
-    ],
-    ids=["mk-kind", "mu-audience", "mr-create", "mr-edit"],
+    "button",
+    ["Bimonthly", "All members", "Create and invite", "✏️ Title"],
+    ids=["kind", "audience", "create", "edit"],
 )
 async def test_station_staff_cannot_fill_in_a_meeting_form(
-    meeting_scene: MeetingScene, state: State, data: Any
+    meeting_scene: MeetingScene, button: str
 ) -> None:
-    await put_in_dialog(meeting_scene.local, state, review_draft())
-    sent = await press_refused(
-        meeting_scene.local, meeting_scene.db, data.pack(), ADMINISTRATORS, may_close=True
-    )
-    assert "invitations are on their way" not in " ".join(meeting_scene.local.texts(sent))
+    local = meeting_scene.local
+    await set_role(meeting_scene.db, "敬德站", StaffRole.ADMIN)
+    await walk_the_form(local, button)
+    await set_role(meeting_scene.db, "敬德站", StaffRole.STATION)
+    data, message_id = local.button_on_message(button)
+    before, form_before = await footprint(meeting_scene.db), await dialog_of(local)
+    sent = await local.press(data, message_id=message_id)
+    assert ADMINISTRATORS in alert(sent), (button, alert(sent), local.texts(sent))
+    assert only_an_answer(sent)
+    assert await footprint(meeting_scene.db) == before
+    assert await dialog_of(local) == form_before
+    assert "invitations are on their way" not in " ".join(local.texts(sent))
 
 
 # --- department handlers --------------------------------------------------------------------

@@ -15,3 +15,21 @@ async def draft_of(user: ChatUser) -> tuple[str | None, dict[str, Any]]:
     )
     storage = user.dp.storage
     return await storage.get_state(key), await storage.get_data(key)
+
+
+async def dialog_of(user: ChatUser) -> tuple[str | None, dict[str, Any]]:
+    """The state and data of the chat's current dialog-engine window, or (None, {})."""
+    storage = user.dp.storage
+
+    def key(destiny: str) -> StorageKey:
+        # aiogram-dialog keys a private chat's stack and contexts by the chat alone.
+        return StorageKey(
+            bot_id=user.bot.id, chat_id=user.chat.id, user_id=user.chat.id, destiny=destiny
+        )
+
+    stack = await storage.get_data(key("aiogd:stack:"))
+    intents = stack.get("intents") or []
+    if not intents:
+        return None, {}
+    context = await storage.get_data(key(f"aiogd:context:{intents[-1]}"))
+    return context.get("state"), dict(context.get("dialog_data") or {})

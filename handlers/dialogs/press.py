@@ -1,0 +1,65 @@
+"""Answering what a dialog window received: a press answered once, a choice kept in the chat.
+
+aiogram-dialog answers every press it handles with an empty answer. A callback that has
+something to say (a refusal, an alert) answers through ``answer_press``, and the engine's
+message manager then leaves that press alone, so the user sees the text and Telegram is not
+asked to answer the same press twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog.manager.message_manager import MessageManager
+
+log = logging.getLogger(__name__)
+
+# The id of the press answered during this update; a press id is unique, so a value left
+# over from an earlier update in the same task can never match.
+_answered: ContextVar[str | None] = ContextVar("answered_press", default=None)
+
+
+class AnswerOnce(MessageManager):
+    """The engine's message manager, which skips presses a callback has answered already."""
+
+    async def answer_callback(self, bot: Bot, callback_query: CallbackQuery) -> None:
+        """Answer the press unless ``answer_press`` did."""
+        if _answered.get() == callback_query.id:
+            return
+        await super().answer_callback(bot, callback_query)
+
+
+async def answer_press(
+    manager: DialogManager, text: str | None = None, *, show_alert: bool = False
+) -> None:
+    """Answer the press being handled with ``text``, and keep the window as it is."""
+    event = manager.event
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=show_alert)
+        _answered.set(event.id)
+    manager.show_mode = ShowMode.NO_UPDATE
+
+
+async def refuse_input(message: Message, manager: DialogManager, text: str) -> None:
+    """Say what is wrong with what was typed or sent, and leave the step's question above it."""
+    await message.answer(text)
+    manager.show_mode = ShowMode.NO_UPDATE
+
+
+async def mark_choice(manager: DialogManager, text: str) -> None:
+    """Replace the pressed card with the answer given; the next window is drawn below it.
+
+    The chat then reads as the questions answered so far, as the forms always have.
+    """
+    event = manager.event
+    if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
+        try:
+            await event.message.edit_text(text)
+        except TelegramBadRequest as error:
+            log.debug("could not mark the choice: %s", error)
+    manager.show_mode = ShowMode.SEND
