@@ -147,16 +147,15 @@ class MemberMenuCB(CallbackData, prefix="mm"):
 
 
 class AssigneeIssueCB(CallbackData, prefix="ai"):
-    """A case assigned to the member."""
+    """A notice's button that opens a case assigned to the chat (``action`` is "view")."""
 
     action: str
     id: int
 
 
-# Members and department handlers share the assignee buttons ("ai", "ay", "az", "af").
+# Members and department handlers share the notices' "open the case" button ("ai").
 MEMBER_CALLBACK_PREFIXES = frozenset(
-    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "aj", "mt", "mm"}
-    | {"ai", "ay", "az", "ae", "af"}
+    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "aj", "mt", "mm"} | {"ai"}
 )
 
 

@@ -1,6 +1,7 @@
 """Callback data of the buttons that work on cases. Every id is checked again on arrival.
 
-The queue, case actions, assignees' answers, ratings and social-conditions reports. Their
+The queue, case actions, ratings and social-conditions reports (the assignees' own
+buttons belong to their dialogs). Their
 prefixes are in ``MEMBER_CALLBACK_PREFIXES`` and ``STAFF_CALLBACK_PREFIXES`` of
 :mod:`handlers.callbacks`, so the gates refuse them to chats they are not for.
 """
@@ -16,34 +17,6 @@ class RateCB(CallbackData, prefix="rt"):
     id: int
     stars: int = 0
     solved: str = ""
-
-
-class AssignedPageCB(CallbackData, prefix="ay"):
-    """A page of the cases assigned to me."""
-
-    page: int
-
-
-class MoreTimeCB(CallbackData, prefix="az"):
-    """How many more days to ask for on a case assigned to me."""
-
-    id: int
-    days: int
-
-
-class AssigneeReplyCB(CallbackData, prefix="af"):
-    """Send, rewrite or drop an assignee's reply; ``draft`` ties it to one draft."""
-
-    action: str
-    draft: str
-
-
-class ReportDraftCB(CallbackData, prefix="ae"):
-    """The social-conditions report being written: toggle a case, go on, send, discard."""
-
-    action: str
-    id: int = 0
-    draft: str = ""
 
 
 class QueueCB(CallbackData, prefix="qa"):

@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.case_callbacks import AssigneeReplyCB, ReplySendCB
+from handlers.case_callbacks import ReplySendCB
 from handlers.grid import Grid
 from handlers.texts import escape
 from handlers.turn import Turn
@@ -47,7 +47,7 @@ async def send_case_media(
 
 
 def reply_preview(
-    text: str, draft: str, button: type[ReplySendCB] | type[AssigneeReplyCB]
+    text: str, draft: str, button: type[ReplySendCB]
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A reply as the resident will read it, with send, rewrite and drop for one draft."""
     grid = Grid()

@@ -140,12 +140,9 @@ async def language_chosen(
 async def cancel(
     message: Message, state: FSMContext, menu_role: str, dialog_manager: DialogManager
 ) -> None:
-    """Drop the draft, if any, and show the menu."""
+    """Drop the draft or the open dialog, if any, and show the menu."""
     menu = keyboards.main_menu(menu_role)
     in_dialog = dialog_manager.has_context()
-    if in_dialog:
-        # A form on the dialog engine: its draft is the dialog's data and goes with it.
-        await dialog_manager.reset_stack()
     if await in_report(state):
         text = _("Your report was discarded; nothing was sent.")
     elif await in_entry(state):
@@ -155,6 +152,8 @@ async def cancel(
     else:
         text = _("There is nothing to cancel.")
     await state.clear()
+    if in_dialog:
+        await dialog_manager.reset_stack()
     await message.answer(text, reply_markup=menu)
 
 

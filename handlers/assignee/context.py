@@ -29,6 +29,21 @@ def assignee_of(member: MemberProfile | None, department: Department | None) -> 
     return None
 
 
+def current_assignee(data: dict[str, Any]) -> Assignee | None:
+    """The assignee of an event's data, whichever router the event came through."""
+    found: Assignee | None = data.get("assignee")
+    return found or assignee_of(data.get("member"), data.get("department"))
+
+
+async def load_assignee(data: dict[str, Any]) -> Assignee | None:
+    """The assignee of an event's data, for a dialog's getters.
+
+    A dialog card drawn again from the error handler (after a stale press) sees only the
+    Dispatcher's data; the actor middleware put the member and department there.
+    """
+    return current_assignee(data)
+
+
 class AssigneeMiddleware(BaseMiddleware):
     """Puts ``assignee`` in the data of handlers behind :class:`IsAssignee`."""
 

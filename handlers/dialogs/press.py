@@ -34,14 +34,19 @@ class AnswerOnce(MessageManager):
         await super().answer_callback(bot, callback_query)
 
 
+async def answer(manager: DialogManager, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer the press being handled (a toast, or an alert), once; the window goes on as usual."""
+    event = manager.event
+    if isinstance(event, CallbackQuery) and _answered.get() != event.id:
+        await event.answer(text, show_alert=alert)
+        _answered.set(event.id)
+
+
 async def answer_press(
     manager: DialogManager, text: str | None = None, *, show_alert: bool = False
 ) -> None:
     """Answer the press being handled with ``text``, and keep the window as it is."""
-    event = manager.event
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=show_alert)
-        _answered.set(event.id)
+    await answer(manager, text, alert=show_alert)
     manager.show_mode = ShowMode.NO_UPDATE
 
 

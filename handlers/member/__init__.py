@@ -4,7 +4,6 @@ from aiogram import Router
 
 from handlers.member import (
     binding,
-    cases,
     checkin,
     gate,
     log_review,
@@ -49,7 +48,6 @@ def setup() -> Router:
         log_review.setup(),
         log_steps.setup(),
         my_activities.setup(),
-        cases.setup(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

@@ -22,7 +22,6 @@ from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from sqlalchemy import select
 from sqlmodel import col
 
-from handlers.assignee.steps import AssigneeInput
 from handlers.callbacks import (
     AssigneeIssueCB,
     LeaveCB,
@@ -31,7 +30,6 @@ from handlers.callbacks import (
     StaffMenuCB,
 )
 from handlers.case_callbacks import (
-    AssigneeReplyCB,
     CannedCB,
     CaseActionCB,
     ConditionsReportCB,
@@ -701,22 +699,36 @@ async def test_member_cannot_ask_time_or_note_on_a_case_held_by_others(
 
 
 # A case taken from the member while they were typing: the final step checks who holds it.
+async def open_own_case(scene: MemberScene) -> int:
+    """A case assigned to the member, its card open in their chat."""
+    admin = await staff_desk(scene.db, name="办公室管理员二")
+    issue_id = await open_case(scene.db, chat_id=703, station=HOME)
+    await assign(scene.db, admin, issue_id, await member_assignee(scene.db, "M001"))
+    number = (await reload(scene.db, issue_id)).number
+    await scene.member.send("📨 Assigned cases")
+    await scene.member.tap(number)
+    return issue_id
+
+
+async def take_away(scene: MemberScene, issue_id: int) -> None:
+    """Staff give the case to 李文静 while the member is still at it."""
+    admin = await staff_desk(scene.db, name="办公室管理员三")
+    await assign(scene.db, admin, issue_id, await member_assignee(scene.db, "M002"))
+
+
 @pytest.mark.parametrize(
-    ("state", "extra"),
-    [
-        (AssigneeInput.note, {}),
-        (AssigneeInput.more_reason, {"days": 7}),
-        (AssigneeInput.handback, {}),
-    ],
+    "buttons",
+    [["Note"], ["Ask for more time", "+7 days"], ["Hand back"]],
     ids=["note", "more-time", "handback"],
 )
 async def test_member_typed_steps_recheck_who_holds_the_case(
-    member_scene: MemberScene, state: State, extra: dict[str, Any]
+    member_scene: MemberScene, buttons: list[str]
 ) -> None:
     scene = member_scene
-    await put_in_dialog(
-        scene.member, state, {"case": scene.to_other_member, "draft": "d1", **extra}
-    )
+    issue_id = await open_own_case(scene)
+    for label in buttons:
+        await scene.member.tap(label)
+    await take_away(scene, issue_id)
     before = await footprint(scene.db)
     sent = await scene.member.send("The estate office promised a date next week.")
     assert NOT_AVAILABLE in " ".join(scene.member.texts(sent))
@@ -725,11 +737,11 @@ async def test_member_typed_steps_recheck_who_holds_the_case(
 
 async def test_member_reply_send_rechecks_who_holds_the_case(member_scene: MemberScene) -> None:
     scene = member_scene
-    await put_in_dialog(
-        scene.member,
-        AssigneeInput.confirm,
-        {"case": scene.to_other_member, "draft": "d1", "reply": "Fixed on Monday."},
-    )
-    await press_refused(
-        scene.member, scene.db, AssigneeReplyCB(action="send", draft="d1").pack(), NOT_AVAILABLE
-    )
+    issue_id = await open_own_case(scene)
+    await scene.member.tap("Reply to the resident")
+    await scene.member.send("Fixed on Monday.")
+    await take_away(scene, issue_id)
+    before = await footprint(scene.db)
+    sent = await scene.member.tap("Send to the resident")
+    assert alert(sent) == NOT_AVAILABLE
+    assert await footprint(scene.db) == before
