@@ -1,8 +1,9 @@
 """Follows running broadcasts: edits each sender's progress message, finishes and reports.
 
-A periodic job of the process that runs the scheduler. The progress message is edited only
-when its counts changed; once none of a broadcast's messages is pending or sending, the
-broadcast is marked finished and the sender's report is queued through the outbox.
+A periodic job of the process that runs the scheduler. The progress card is redrawn, through
+its one owner ``handlers.staff.broadcast_progress``, only when its counts changed; once none of
+a broadcast's messages is pending or sending, the broadcast is marked finished and the sender's
+report is queued through the outbox.
 """
 
 from __future__ import annotations
@@ -11,18 +12,11 @@ import logging
 from collections.abc import Callable, Mapping
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramRetryAfter,
-)
-from aiohttp import ClientError
 
 from bot.app import AppContext
 from bot.delivery import DeliveryWorker
 from handlers.notifications import ChatNotifier
-from handlers.outgoing import markup_of
+from handlers.staff.broadcast_progress import redraw_progress
 from services.broadcasts.progress import (
     Progress,
     finish,
@@ -113,34 +107,19 @@ class BroadcastMonitor:
         self, broadcast: Broadcast, identity: ChatIdentity, counts: Progress, *, finished: bool
     ) -> None:
         bot = self.bots.get(identity.channel)
-        if bot is None or broadcast.progress_message_id is None:
+        if bot is None:
             return
         assert broadcast.id is not None
-        rendered = self.notifier.render(
-            "broadcast-progress",
-            identity,
+        shown = await redraw_progress(
+            bot,
             broadcast=broadcast,
+            identity=identity,
             counts=counts,
+            notifier=self.notifier,
             now=self.clock.now(),
             finished=finished,
         )
-        if rendered.text == broadcast.progress_text:
-            return
-        try:
-            await bot.edit_message_text(
-                rendered.text,
-                chat_id=identity.chat_id,
-                message_id=broadcast.progress_message_id,
-                reply_markup=markup_of(rendered.buttons),
-            )
-        except TelegramRetryAfter as error:
-            log.info("broadcast %s: progress edit held back %ss", broadcast.id, error.retry_after)
-            return
-        except (TelegramBadRequest, TelegramForbiddenError) as error:
-            # Deleted, unchanged, or a blocked chat: trying again would fail the same way.
-            log.info("broadcast %s: progress message not edited: %s", broadcast.id, error)
-        except (TelegramAPIError, ClientError, TimeoutError) as error:
-            log.warning("broadcast %s: progress edit failed, next tick: %s", broadcast.id, error)
+        if shown is None:
             return
         async with self.db.session() as session:
-            await set_progress_text(session, broadcast_id=broadcast.id, text=rendered.text)
+            await set_progress_text(session, broadcast_id=broadcast.id, text=shown)

@@ -190,13 +190,14 @@ class StaffMenuCB(CallbackData, prefix="sx"):
     action: str
 
 
-# Prefixes of staff buttons defined in their own modules: broadcasts (b*), reports (rp, rq),
-# the case queue and case actions (q*), social-conditions reports (cr), extensions (ex).
+# Prefixes of staff buttons defined in their own modules: a broadcast's progress card (bc),
+# reports (rp, rq), the case queue and case actions (q*), social-conditions reports (cr),
+# extensions (ex).
 
 
 STAFF_CALLBACK_PREFIXES = frozenset(
     {"lv", "sm", "si", "sx"}
-    | {"ba", "bb", "bc"}
+    | {"bc"}
     | {"rp", "rq"}
     | {"qa", "qb", "qc", "qd", "qe", "qf"}
     | {"cr", "ex"}

@@ -35,3 +35,14 @@ class MeetingAnswer(StatesGroup):
 
     leave_reason = State()
     checkin_code = State()
+
+
+class BroadcastForm(StatesGroup):
+    """Staff composing a broadcast (handlers/staff/broadcast_dialog.py); windows in this order."""
+
+    audience = State()
+    audience_value = State()
+    text = State()
+    attachment = State()
+    review = State()
+    schedule = State()

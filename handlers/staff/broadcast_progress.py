@@ -1,19 +1,33 @@
-"""A broadcast's progress message in the sender's chat, and cancelling from it."""
+"""A broadcast's progress card in the sender's chat: posting it, redrawing it, cancelling from it.
+
+The card outlives the dialog that sent the broadcast (its ✖ button must work while the staff
+member does anything else), and the broadcast monitor edits it between updates, so it is a
+notice rebuilt from the database, not a dialog window. This module is its one owner: the
+monitor and the cancel button both redraw it through :func:`redraw_progress`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
-from aiogram import Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram import Bot, Router
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiohttp import ClientError
 
+from handlers.notices.broadcasts import BroadcastCancelCB
 from handlers.notifications import ChatNotifier
 from handlers.outgoing import markup_of
-from handlers.staff.broadcast_callbacks import BroadcastCancelCB
 from handlers.staff.desk import Desk
 from services.broadcasts.progress import (
+    Progress,
     cancel_broadcast,
     progress,
     set_progress_message,
@@ -28,7 +42,7 @@ log = logging.getLogger(__name__)
 async def post_progress(
     desk: Desk, broadcast: Broadcast, identity: ChatIdentity, notifier: ChatNotifier
 ) -> None:
-    """Send the progress message (with its cancel button) and remember it for the monitor."""
+    """Send the progress card (with its cancel button) and remember it for the monitor."""
     assert broadcast.id is not None
     assert identity.id is not None
     counts = await progress(desk.session, broadcast_id=broadcast.id)
@@ -50,6 +64,52 @@ async def post_progress(
         message_id=sent.message_id,
         text=rendered.text,
     )
+
+
+async def redraw_progress(
+    bot: Bot,
+    *,
+    broadcast: Broadcast,
+    identity: ChatIdentity,
+    counts: Progress,
+    notifier: ChatNotifier,
+    now: dt.datetime,
+    finished: bool = False,
+) -> str | None:
+    """Edit the card to show ``counts``; the text now shown, to remember, or None.
+
+    None means there was nothing to do (no card, or it already says this) or the edit should
+    be tried again later. A card that was deleted, or a chat that blocked the bot, fails the
+    same way every time, so its text is remembered as shown.
+    """
+    if broadcast.progress_message_id is None:
+        return None
+    rendered = notifier.render(
+        "broadcast-progress",
+        identity,
+        broadcast=broadcast,
+        counts=counts,
+        now=now,
+        finished=finished,
+    )
+    if rendered.text == broadcast.progress_text:
+        return None
+    try:
+        await bot.edit_message_text(
+            rendered.text,
+            chat_id=identity.chat_id,
+            message_id=broadcast.progress_message_id,
+            reply_markup=markup_of(rendered.buttons),
+        )
+    except TelegramRetryAfter as error:
+        log.info("broadcast %s: progress edit held back %ss", broadcast.id, error.retry_after)
+        return None
+    except (TelegramBadRequest, TelegramForbiddenError) as error:
+        log.info("broadcast %s: progress message not edited: %s", broadcast.id, error)
+    except (TelegramAPIError, ClientError, TimeoutError) as error:
+        log.warning("broadcast %s: progress edit failed, next tick: %s", broadcast.id, error)
+        return None
+    return rendered.text
 
 
 async def cancel_pressed(
@@ -94,19 +154,26 @@ async def cancel_pressed(
     )
     broadcast = done.broadcast
     assert broadcast.id is not None
-    counts = await progress(desk.session, broadcast_id=broadcast.id)
-    rendered = notifier.render(
-        "broadcast-progress", identity, broadcast=broadcast, counts=counts, now=desk.now
-    )
-    # Only the progress message itself is rewritten, never whatever a forged press came from.
+    # Only the card itself is redrawn, in its sender's chat, never whatever a forged press
+    # came from (an administrator cancelling elsewhere leaves it to the monitor).
     message = callback.message
-    if isinstance(message, Message) and message.message_id == broadcast.progress_message_id:
-        try:
-            await message.edit_text(rendered.text, reply_markup=None)
-        except TelegramBadRequest as error:
-            log.debug("could not update the progress message: %s", error)
-            return
-        await set_progress_text(desk.session, broadcast_id=broadcast.id, text=rendered.text)
+    pressed_on_card = (
+        isinstance(message, Message)
+        and message.message_id == broadcast.progress_message_id
+        and broadcast.progress_identity_id == identity.id
+    )
+    if not pressed_on_card:
+        return
+    shown = await redraw_progress(
+        desk.turn.bot,
+        broadcast=broadcast,
+        identity=identity,
+        counts=await progress(desk.session, broadcast_id=broadcast.id),
+        notifier=notifier,
+        now=desk.now,
+    )
+    if shown is not None:
+        await set_progress_text(desk.session, broadcast_id=broadcast.id, text=shown)
 
 
 def setup() -> Router:

@@ -19,7 +19,7 @@ from aiogram.methods import (
 from aiogram.types import InlineKeyboardMarkup, MessageEntity
 from sqlalchemy import select, update
 
-from bot.app import AppContext
+from bot.app import AppContext, build_dispatcher
 from bot.broadcast_monitor import BroadcastMonitor
 from services.audit import list_entries
 from services.clock import ManualClock
@@ -29,7 +29,7 @@ from tests.conftest import TELEGRAM_TOKEN
 from tests.support.chat import ChatUser
 from tests.support.notices import message_of, notifier, outbox
 from tests.support.recording import RecordingSession
-from tests.support.state import draft_of
+from tests.support.state import dialog_of
 
 TEXT = "Open session on Saturday at 9"
 HTML = "<b>Open</b> session on Saturday at 9"
@@ -55,8 +55,14 @@ async def bot(app: AppContext) -> Bot:
     return telegram
 
 
+STALE = "This card is out of date. Here is where you are now."
+ENDED = "That card is from a conversation that has ended. Choose from the menu."
+
+
 def answer(sent: list[Any]) -> str:
-    return str([r for r in sent if isinstance(r, AnswerCallbackQuery)][-1].text)
+    """What the press was answered: the first answer with a text (the engine answers last)."""
+    answers = [r for r in sent if isinstance(r, AnswerCallbackQuery)]
+    return str(next((a.text for a in answers if a.text), answers[-1].text))
 
 
 def of(sent: list[Any], kind: type) -> list[Any]:
@@ -78,7 +84,7 @@ async def compose(office: ChatUser, *path: str, text: str = TEXT) -> list[Any]:
     """Open the dialog, press the audience buttons, type the text, skip the attachment."""
     await office.send("📣 Broadcast")
     for label in path:
-        await office.press(office.button(label))
+        await office.tap(label)
     await formatted(office, text)
     return await office.send("⏭ Skip")
 
@@ -89,9 +95,9 @@ async def test_send_to_a_sector_with_a_photo(
     sent = await office.send("📣 Broadcast")
     assert "Who should receive it?" in office.texts(sent)[-1]
     assert len(office.inline_buttons()) == 8
-    sent = await office.press(office.button("By sector"))
+    sent = await office.tap("By sector")
     assert "By sector: which one?" in office.texts(sent)[-1]
-    sent = await office.press(office.button("Education"))
+    sent = await office.tap("Education")
     texts = office.texts(sent)
     assert "Audience: By sector · Education · recipients: 1 (0 have blocked the bot)" in texts[0]
     assert "Type the text" in texts[-1]
@@ -99,7 +105,7 @@ async def test_send_to_a_sector_with_a_photo(
     assert "type the text first" in office.texts(sent)[0]
     sent = await office.send("/nonsense")
     assert "I do not know the command /nonsense" in office.texts(sent)[0]
-    assert (await draft_of(office))[0] == "BroadcastForm:text"
+    assert (await dialog_of(office))[0] == "BroadcastForm:text"
     sent = await office.send("x" * 4097)
     assert "4097 characters; a message can have at most 4096" in office.texts(sent)[0]
     sent = await formatted(office)
@@ -112,13 +118,15 @@ async def test_send_to_a_sector_with_a_photo(
     review = office.texts(sent)[-1]
     assert "Recipients: 1 (0 have blocked the bot)." in review
     assert "Attachment: photo.jpg" in review
-    send_now = office.button("Send now")
-    sent = await office.press(send_now)
+    send_now, card = office.button_on_message("Send now")
+    sent = await office.press(send_now, message_id=card)
     texts = office.texts(sent)
     assert "Broadcast #1 is on its way to 1 recipients." in texts[1]
     assert "Sent: 0 · pending: 1" in texts[-1]
     assert office.button("Cancel the broadcast") == "bc:1"
-    assert answer(await office.press(send_now)) == "This broadcast was already sent or discarded."
+    # The dialog ended with the send: a second press on the card is refused, nothing is queued.
+    sent = await office.press(send_now, message_id=card)
+    assert answer(sent) == STALE and ENDED in office.texts(sent)
 
     [row] = await outbox(roster, "broadcast")
     assert row.chat_id == 7001 and message_of(row).text == HTML and message_of(row).photo
@@ -150,30 +158,31 @@ async def test_edit_every_part_then_discard(
     [preview] = of(sent, SendMessage)[-2:-1]
     assert preview.text == HTML
     assert "Recipients: 2 (" in office.texts(sent)[-1]
-    await office.press(office.button("✏️ Text"))
+    await office.tap("✏️ Text")
     sent = await office.send("A <new> text & more")
     [preview] = of(sent, SendMessage)[-2:-1]
     assert preview.text == "A &lt;new&gt; text &amp; more"  # typed text is escaped
-    await office.press(office.button("✏️ Attachment"))
+    await office.tap("✏️ Attachment")
     sent = await office.document("application/pdf", file_id="minutes")
     [document] = of(sent, SendDocument)
     assert document.caption == "A &lt;new&gt; text &amp; more" and document.document == "minutes"
-    await office.press(office.button("✏️ Text"))
+    await office.tap("✏️ Text")
     sent = await office.send("y" * 1100)
     assert (
         "1100 characters; under a photo or document Telegram allows 1024" in office.texts(sent)[0]
     )
-    assert (await draft_of(office))[1]["document"]  # nothing entered was lost
+    assert (await dialog_of(office))[1]["document"]  # nothing entered was lost
     await office.send("Short again")
-    await office.press(office.button("✏️ Audience"))
-    sent = await office.press(office.button("Everyone"))
+    await office.tap("✏️ Audience")
+    sent = await office.tap("Everyone")
     assert "Recipients: 3 (" in office.texts(sent)[-1]  # two members and the office
     sent = await office.send("typing instead of pressing")
     assert "choose with the buttons" in office.texts(sent)[0]
-    discard = office.button("Discard")
-    sent = await office.press(discard)
+    discard, card = office.button_on_message("Discard")
+    sent = await office.press(discard, message_id=card)
     assert "Nothing was sent." in office.texts(sent)
-    assert answer(await office.press(discard)) == "This broadcast was already sent or discarded."
+    sent = await office.press(discard, message_id=card)
+    assert answer(sent) == STALE and ENDED in office.texts(sent)
     assert await broadcasts(roster) == [] and await outbox(roster, "broadcast") == []
 
 
@@ -181,7 +190,7 @@ async def test_schedule_at_a_local_time_with_the_quiet_hours_named(
     office: ChatUser, member: ChatUser, roster: Database
 ) -> None:
     await compose(office, "By group", "Standing committee members")
-    await office.press(office.button("Send later"))
+    await office.tap("Send later")
     sent = await office.send("yesterday 10:00")
     assert "That time has passed" in office.texts(sent)[0]
     sent = await office.send("soon")
@@ -199,12 +208,12 @@ async def test_nobody_to_reach_is_said_before_anything_is_written(
     office: ChatUser, roster: Database
 ) -> None:
     await office.send("📣 Broadcast")
-    sent = await office.press(office.button("All members"))  # no member linked a chat yet
+    sent = await office.tap("All members")  # no member linked a chat yet
     assert answer(sent).startswith("Nobody in this audience can be reached")
-    sent = await office.press(office.button("Residents of a station"))
-    sent = await office.press(office.button("Bei'an"))
+    sent = await office.tap("Residents of a station")
+    sent = await office.tap("Bei'an")
     assert answer(sent).startswith("Nobody in this audience can be reached")
-    assert (await draft_of(office))[0] == "BroadcastForm:audience"
+    assert (await dialog_of(office))[0] == "BroadcastForm:audience_value"
 
 
 async def test_sending_in_quiet_hours_says_when_it_goes(
@@ -212,6 +221,74 @@ async def test_sending_in_quiet_hours_says_when_it_goes(
 ) -> None:
     clock.set(dt.datetime(2026, 11, 20, 14, 0, tzinfo=dt.UTC))  # 22:00 in Shanghai
     await compose(office, "All members")
-    sent = await office.press(office.button("Send now"))
+    sent = await office.tap("Send now")
     assert any("waits until 2026-11-21 08:00" in text for text in office.texts(sent))
     assert isinstance(office.last_markup(), InlineKeyboardMarkup)
+
+
+async def test_a_restart_resumes_the_draft_at_any_step(
+    office: ChatUser, member: ChatUser, roster: Database, app: AppContext, bot: Bot
+) -> None:
+    await office.send("📣 Broadcast")
+    await office.tap("All members")
+    # A new Dispatcher on the same database is a restarted process: the typed step goes on.
+    restarted = ChatUser(build_dispatcher(app), bot, user_id=8001)
+    sent = await formatted(restarted)
+    assert "Send a photo or a document" in restarted.texts(sent)[0]
+    await restarted.send("⏭ Skip")
+    send_now, card = restarted.button_on_message("Send now")
+    again = ChatUser(build_dispatcher(app), bot, user_id=8001)
+    sent = await again.press(send_now, message_id=card)
+    assert "Broadcast #1 is on its way to 1 recipients." in again.texts(sent)[1]
+    [row] = await outbox(roster, "broadcast")
+    assert message_of(row).text == HTML
+
+
+async def test_on_redis_a_restart_resumes_the_review(
+    redis_app: AppContext, office: ChatUser, member: ChatUser, roster: Database, bot: Bot
+) -> None:
+    redis_app.channels[bot.id] = "telegram"
+    # The office's chat, on the app that keeps dialogs in Redis.
+    first = ChatUser(build_dispatcher(redis_app), bot, user_id=8001)
+    await compose(first, "All members")
+    await first.dp.storage.close()
+    restarted = ChatUser(build_dispatcher(redis_app), bot, user_id=8001)
+    await restarted.tap("✏️ Text")
+    sent = await restarted.send("Changed after the restart")
+    assert "Ready to send?" in restarted.texts(sent)[-1]
+    sent = await restarted.tap("Send now")
+    await restarted.dp.storage.close()
+    assert "is on its way to 1 recipients" in restarted.texts(sent)[1]
+    [broadcast] = await broadcasts(roster)
+    assert broadcast.text == "Changed after the restart"
+
+
+async def test_edits_from_the_review_come_back_to_it(
+    office: ChatUser, member: ChatUser, roster: Database
+) -> None:
+    await compose(office, "All members")
+    sent = await office.tap("✏️ Audience")
+    assert "Editing the broadcast…" in office.texts(sent)[0]
+    await office.tap("By sector")
+    sent = await office.tap("Education")  # straight back: the text is not asked again
+    assert "Audience: By sector · Education" in office.texts(sent)[0]
+    assert "Ready to send?" in office.texts(sent)[-1]
+    assert (await dialog_of(office))[0] == "BroadcastForm:review"
+    await office.tap("✏️ Text")
+    assert (await dialog_of(office))[0] == "BroadcastForm:text"
+    sent = await office.send("Only the text changed")
+    assert "Send a photo" not in " ".join(office.texts(sent))
+    assert "Audience: By sector · Education" in office.texts(sent)[-1]
+    _state, data = await dialog_of(office)
+    assert data["text"] == "Only the text changed" and data["audience_kind"] == "sector"
+
+
+async def test_cancel_ends_the_dialog_and_its_cards(office: ChatUser, member: ChatUser) -> None:
+    await office.send("📣 Broadcast")
+    sector, card = office.button_on_message("By sector")
+    await office.tap("All members")
+    sent = await office.send("✖ Cancel")
+    assert office.texts(sent)[-1] == "Cancelled; nothing was changed."
+    assert await dialog_of(office) == (None, {})
+    sent = await office.press(sector, message_id=card)
+    assert answer(sent) == STALE and ENDED in office.texts(sent)

@@ -12,16 +12,35 @@ from sqlalchemy import select
 from services.audit import list_entries
 from storage.db import Database
 from storage.models import Broadcast
-from tests.dialog.test_broadcast_dialog import answer, bot, broadcasts, compose, of  # noqa: F401
+from tests.dialog.test_broadcast_dialog import (  # noqa: F401
+    STALE,
+    answer,
+    bot,
+    broadcasts,
+    compose,
+    of,
+)
 from tests.support.chat import ChatUser
 from tests.support.notices import outbox
-from tests.support.state import draft_of
+from tests.support.state import dialog_of
 from tests.unit.test_audiences import resident_chat, station_id, station_staff
 
 STAFF_ONLY = "This is for the committee office's staff."
 NOT_VALID = "This button is not valid."
 OUT_OF_SCOPE = "Station staff can send only to the residents of their own stations."
 NOT_AVAILABLE = "This broadcast is not available."
+
+
+def forged(user: ChatUser, label: str, press: str) -> tuple[str, int]:
+    """The button ``label`` of the user's card, carrying ``press`` (widget id and item) instead."""
+    data, message_id = user.button_on_message(label)
+    intent, _sep, _real = data.partition("\x1d")
+    return f"{intent}\x1d{press}", message_id
+
+
+async def press_forged(user: ChatUser, label: str, press: str) -> str:
+    data, message_id = forged(user, label, press)
+    return answer(await user.press(data, message_id=message_id))
 
 
 @pytest.fixture
@@ -42,13 +61,18 @@ async def subscribers(roster: Database, resident: ChatUser) -> list[int]:
 
 
 async def test_non_staff_are_refused_everything(
-    resident: ChatUser, member: ChatUser, roster: Database
+    office: ChatUser, resident: ChatUser, member: ChatUser, roster: Database
 ) -> None:
+    await office.send("📣 Broadcast")
+    office_card, card = office.button_on_message("All members")
     for outsider in (resident, member):
         sent = await outsider.send("📣 Broadcast")
         assert outsider.texts(sent) == [STAFF_ONLY]
-        for data in ("ba:members:", "ba:station:1", "bb:send:0123456789abcdef", "bc:1"):
-            assert answer(await outsider.press(data)) == STAFF_ONLY
+        assert answer(await outsider.press("bc:1")) == STAFF_ONLY
+        # The office's dialog button is nobody else's: their chat has no such dialog.
+        assert answer(await outsider.press(office_card, message_id=card)) == STALE
+        assert (await dialog_of(outsider))[0] is None
+    assert (await dialog_of(office))[0] == "BroadcastForm:audience"
     assert await broadcasts(roster) == []
 
 
@@ -62,19 +86,22 @@ async def test_station_staff_reach_only_their_stations(
     assert "which of your stations" in keeper.texts(sent)[-1]
     assert [text for text, _data in keeper.inline_buttons()] == ["Bei'an Community Liaison Station"]
     jingde = await station_id(roster, "xq-jingde")
+    beian = "Bei'an"
     with caplog.at_level(logging.WARNING):
-        for data in ("ba:members:", "ba:everyone:", "ba:meeting:1", f"ba:station:{jingde}"):
-            assert answer(await keeper.press(data)) == OUT_OF_SCOPE
+        # The administrators' kind buttons, forged on the station staff's card, and another
+        # station's residents.
+        for press in ("kind:members", "kind:everyone", "kind:meeting", f"station:{jingde}"):
+            assert await press_forged(keeper, beian, press) == OUT_OF_SCOPE, press
     refusals = [r for r in caplog.records if "outside staff" in r.message or "refused" in r.message]
     assert len(refusals) == 4
-    assert answer(await keeper.press("ba:station:4242")) == NOT_VALID
-    assert (await draft_of(keeper))[0] == "BroadcastForm:audience"
+    assert await press_forged(keeper, beian, "station:4242") == NOT_VALID
+    assert await dialog_of(keeper) == ("BroadcastForm:audience", {})
 
-    await keeper.press(keeper.button("Bei'an"))
+    await keeper.tap(beian)
     await keeper.send("Open session on Saturday at 9")
     sent = await keeper.send("⏭ Skip")
     assert "Recipients: 6 (0 have blocked the bot)." in keeper.texts(sent)[-1]
-    await keeper.press(keeper.button("Send now"))
+    await keeper.tap("Send now")
     rows = await outbox(roster, "broadcast")
     assert sorted(row.chat_id for row in rows) == subscribers  # not 3100, of Jingde Street
     [broadcast] = await broadcasts(roster)
@@ -83,29 +110,38 @@ async def test_station_staff_reach_only_their_stations(
     )
 
 
-async def test_forged_audiences_and_review_actions(
-    office: ChatUser, member: ChatUser, roster: Database
-) -> None:
+async def test_forged_audiences(office: ChatUser, member: ChatUser, roster: Database) -> None:
     assert answer(await office.press("ba:members:")) == (
         "This button is no longer active. Please use the menu."
     )
     await office.send("📣 Broadcast")
-    for data in (
-        "ba:meeting:4242",
-        "ba:meeting:abc",
-        "ba:sector:nowhere",
-        "ba:committee:nowhere",
-        "ba:group:emeritus",
-        "ba:station:4242",
-        "ba:members:extra",
-        "ba:shout:",
+    for press in ("kind:shout", "kind:", "station:4242", "station:abc"):
+        assert await press_forged(office, "All members", press) == NOT_VALID, press
+    for kind, presses in (
+        ("By sector", ("value:nowhere", "value:")),
+        ("By special committee", ("value:nowhere",)),
+        ("By group", ("value:emeritus",)),
+        ("Residents of a station", ("value_row:4242", "value_row:abc")),
     ):
-        assert answer(await office.press(data)) == NOT_VALID, data
+        await office.tap(kind)
+        for press in presses:
+            assert await press_forged(office, "Back", press) == NOT_VALID, press
+        assert (await dialog_of(office))[0] == "BroadcastForm:audience_value"
+        await office.tap("Back")
+    assert "audience_kind" not in (await dialog_of(office))[1]
+
+
+async def test_forged_review_actions(office: ChatUser, member: ChatUser, roster: Database) -> None:
     await compose(office, "All members")
-    _state, data = await draft_of(office)
-    assert answer(await office.press(f"bb:launch:{data['draft']}")) == NOT_VALID
-    stale = "bb:send:0123456789abcdef"
-    assert answer(await office.press(stale)) == "This broadcast was already sent or discarded."
+    # A widget the review card does not have does nothing; the card is drawn again.
+    data, card = forged(office, "Send now", "launch")
+    sent = await office.press(data, message_id=card)
+    assert "Ready to send?" in office.texts(sent)[-1]
+    # A card of a dialog that is not the one open now (another intent id) is refused.
+    intent, _sep, _real = office.button("Send now").partition("\x1d")
+    stale = office.button("Send now").replace(intent, "0123456789abcdef")
+    assert answer(await office.press(stale, message_id=card)) == STALE
+    assert (await dialog_of(office))[0] == "BroadcastForm:review"
     assert await broadcasts(roster) == []
 
 
