@@ -76,63 +76,6 @@ class StationInfoCB(CallbackData, prefix="sti"):
 # --- members ---------------------------------------------------------------------------------
 
 
-class KindCB(CallbackData, prefix="ak"):
-    """The kind of the activity being logged."""
-
-    code: str
-
-
-class DateCB(CallbackData, prefix="ad"):
-    """A date offered as a button (today, yesterday), as an ISO date."""
-
-    day: str
-
-
-class SectorCB(CallbackData, prefix="as"):
-    """The sector of the activity; id 0 opens the list of every sector."""
-
-    id: int
-
-
-class PairedCB(CallbackData, prefix="ap"):
-    """Toggle a paired person reached; id 0 means done."""
-
-    id: int
-
-
-class PlaceCB(CallbackData, prefix="al"):
-    """A station the member serves at as the place; id 0 skips the place."""
-
-    id: int
-
-
-class ActReviewCB(CallbackData, prefix="ar"):
-    """Edit a part of the activity draft, save it or discard it; ``draft`` ties it to one draft."""
-
-    action: str
-    draft: str
-
-
-class ActivityCB(CallbackData, prefix="av"):
-    """One of my activities: view, edit, delete (asks first), delete for sure."""
-
-    action: str
-    id: int
-    page: int = 0
-
-
-class ActivitiesPageCB(CallbackData, prefix="aq"):
-    """A page of "my activities"."""
-
-    page: int
-
-
-class ActResumeCB(CallbackData, prefix="ax"):
-    """Continue or discard an unsaved activity entry."""
-
-    action: str
-
-
 class MeetingCB(CallbackData, prefix="mt"):
     """A member's meeting: view, attend, ask for leave, calendar file, check in."""
 
@@ -154,9 +97,7 @@ class AssigneeIssueCB(CallbackData, prefix="ai"):
 
 
 # Members and department handlers share the notices' "open the case" button ("ai").
-MEMBER_CALLBACK_PREFIXES = frozenset(
-    {"ak", "ad", "as", "ap", "al", "ar", "av", "aq", "ax", "aj", "mt", "mm"} | {"ai"}
-)
+MEMBER_CALLBACK_PREFIXES = frozenset({"mt", "mm"} | {"ai"})
 
 
 # --- staff -----------------------------------------------------------------------------------

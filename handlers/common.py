@@ -17,8 +17,7 @@ from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
 from handlers.filters import ButtonText
 from handlers.help_texts import desk_help_text, help_text, member_help_text, welcome_text
-from handlers.member import keyboards as member_keyboards
-from handlers.member.log_flow import in_entry
+from handlers.member.log_entry import RESTART, entry_open, offer
 from handlers.resident.flow import advance, ask_again, in_report, open_report, start_report
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
@@ -78,7 +77,11 @@ def member_welcome_text(member: MemberProfile) -> str:
 
 
 async def start(
-    message: Message, state: FSMContext, menu_role: str, member: MemberProfile | None = None
+    message: Message,
+    state: FSMContext,
+    menu_role: str,
+    dialog_manager: DialogManager,
+    member: MemberProfile | None = None,
 ) -> None:
     """Greet and show the menu; offer to resume an unfinished report or entry."""
     text = member_welcome_text(member) if member and member.active else welcome_text()
@@ -88,11 +91,8 @@ async def start(
             _("You have a report that is not sent yet."),
             reply_markup=keyboards.resume_or_discard(),
         )
-    elif await in_entry(state):
-        await message.answer(
-            _("You have an activity entry that is not saved yet."),
-            reply_markup=member_keyboards.resume(),
-        )
+    elif entry_open(dialog_manager):
+        await offer(dialog_manager, then=RESTART)
 
 
 async def help_command(message: Message, turn: Turn, member: MemberProfile | None = None) -> None:
@@ -120,6 +120,7 @@ async def language_chosen(
     i18n: I18n,
     state: FSMContext,
     menu_role: str,
+    dialog_manager: DialogManager,
 ) -> None:
     """Remember the language and answer in it from now on."""
     if callback_data.code not in SUPPORTED_LOCALES:
@@ -130,7 +131,7 @@ async def language_chosen(
     await set_locale(session, identity_id=identity.id, locale=callback_data.code)
     with i18n.use_locale(callback_data.code):
         await callback.answer()
-        in_dialog = await in_report(state) or await in_entry(state)
+        in_dialog = await in_report(state) or entry_open(dialog_manager)
         markup = None if in_dialog else keyboards.main_menu(menu_role)
         await bot.send_message(
             callback.from_user.id, _("Language set: English."), reply_markup=markup
@@ -145,7 +146,7 @@ async def cancel(
     in_dialog = dialog_manager.has_context()
     if await in_report(state):
         text = _("Your report was discarded; nothing was sent.")
-    elif await in_entry(state):
+    elif entry_open(dialog_manager):
         text = _("Your activity entry was discarded; nothing was saved.")
     elif in_dialog or await state.get_state() is not None:
         text = _("Cancelled; nothing was changed.")

@@ -17,7 +17,7 @@ class ReportForm(StatesGroup):
 
 
 class ActivityForm(StatesGroup):
-    """A member logging (or editing) a liaison activity."""
+    """A member logging (or editing) a liaison activity: the windows of its dialog."""
 
     kind = State()
     date = State()
@@ -28,6 +28,21 @@ class ActivityForm(StatesGroup):
     summary = State()
     photos = State()
     review = State()
+    sectors = State()  # every sector, a side window of step 3
+
+
+class EntryOpen(StatesGroup):
+    """In front of an unsaved activity entry: continue it, or discard it for what was asked."""
+
+    offer = State()
+
+
+class MyActivities(StatesGroup):
+    """A member's own activities: the paged list, one entry, deleting it."""
+
+    page = State()
+    entry = State()
+    delete = State()
 
 
 class MeetingAnswer(StatesGroup):

@@ -6,15 +6,13 @@ from handlers.member import (
     binding,
     checkin,
     gate,
-    log_review,
+    log_dialog,
     log_shortcut,
-    log_steps,
     meetings,
     menu,
     my_activities,
 )
-from handlers.member.context import ActiveMember
-from handlers.member.log_flow import LogContextMiddleware
+from handlers.member.context import ActiveMember, LogContextMiddleware
 
 
 def _members_only(name: str, *routers: Router) -> Router:
@@ -45,9 +43,10 @@ def setup() -> Router:
         meetings.setup(),
         checkin.setup(),
         log_shortcut.setup(),
-        log_review.setup(),
-        log_steps.setup(),
-        my_activities.setup(),
+        # The dialogs come last: their typed steps never swallow a menu button or a command.
+        log_dialog.activity_dialog(),
+        log_dialog.offer_dialog(),
+        my_activities.activities_dialog(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

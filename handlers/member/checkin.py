@@ -10,7 +10,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import keyboards
-from handlers.member.log_flow import LogContext
+from handlers.member.context import LogContext
 from handlers.member.meetings import refusal, text_expected
 from handlers.states import MeetingAnswer
 from handlers.texts import escape

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog.api.entities import Context
+from aiogram_dialog.api.internal import CONTEXT_KEY
 
 from handlers.callbacks import MEMBER_CALLBACK_PREFIXES
 from handlers.filters import ButtonText
 from handlers.member.context import ActiveMember
 from handlers.staff.context import ActiveStaff
+from handlers.states import ActivityForm, EntryOpen, MyActivities
 from handlers.texts import Buttons
 from services.members.profiles import MemberProfile
 
@@ -50,6 +54,15 @@ def is_member_callback(data: str | None) -> bool:
     return bool(data) and str(data).split(":", 1)[0] in MEMBER_CALLBACK_PREFIXES
 
 
+MEMBER_DIALOGS = (ActivityForm, EntryOpen, MyActivities)
+
+
+def on_member_dialog(callback: CallbackQuery, **data: Any) -> bool:
+    """Whether a button belongs to one of the member dialogs (by the dialog it was drawn for)."""
+    context: Context | None = data.get(CONTEXT_KEY)
+    return context is not None and context.state.group in MEMBER_DIALOGS
+
+
 def setup() -> Router:
     """The handlers of this module, on a fresh router."""
     router = Router(name="member-gate")
@@ -62,6 +75,7 @@ def setup() -> Router:
     for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES, Buttons.ASSIGNED_CASES):
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_member_callback))
+    router.callback_query.register(refuse_callback, on_member_dialog)
     return router
 
 

@@ -1,26 +1,120 @@
-"""The activity dialog, step by step: kind, date, sector, people, paired people, place, summary."""
+"""The activity dialog's first steps (kind, date, sector, people) and the way between steps.
+
+Every answer is checked here again (a forged button carries anything), then the step goes on to
+the next one, or back to the review when the member came from there to change this one part.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
-from aiogram import F, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog.api.entities import ChatEvent, Data
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, ManagedCalendar, ManagedMultiselect, Select
 
-from handlers.callbacks import DateCB, KindCB, PairedCB, PlaceCB, SectorCB
-from handlers.member import keyboards as member_keyboards
-from handlers.member.log_flow import LogContext, advance
-from handlers.messaging import buttons_expected, show_choice
+from handlers import messaging
+from handlers.member.context import LogContext, log_context
 from handlers.parsing import parse_count, parse_day
 from handlers.states import ActivityForm
-from handlers.texts import escape
 from services.errors import DomainError
 from services.members import activities
-from services.reference.catalog import display_name, get_sector, get_station, list_sectors
+from services.reference.catalog import display_name, get_sector, list_sectors
 
 log_ = logging.getLogger(__name__)
+
+
+async def member_log(manager: DialogManager) -> LogContext:
+    """The member's context of this update (also on the error path, where it is built here)."""
+    log: LogContext | None = manager.middleware_data.get("log")
+    if log is None:
+        log = await log_context(manager.middleware_data)
+        assert log is not None, "member dialogs are reached by members only"
+    return log
+
+
+async def entry_started(start_data: Data, manager: DialogManager) -> None:
+    """A new entry: empty, or filled from a ``/log`` line or from the activity being edited."""
+    fields = dict(start_data) if isinstance(start_data, dict) else {}
+    manager.dialog_data.update({"photos": [], "paired": [], **fields})
+    paired: ManagedMultiselect[str] = manager.find("paired")  # type: ignore[assignment]
+    for person_id in manager.dialog_data["paired"]:
+        await paired.set_checked(str(person_id), True)
+
+
+async def to_review(manager: DialogManager) -> None:
+    """The whole entry under a fresh card at the bottom of the chat."""
+    manager.dialog_data["editing"] = False
+    log = await member_log(manager)
+    await log.turn.say(_("Almost done."), reply_markup=ReplyKeyboardRemove())
+    await manager.switch_to(ActivityForm.review, show_mode=ShowMode.SEND)
+
+
+async def advance(manager: DialogManager) -> None:
+    """The next step, or back to the review when the member was changing one part."""
+    state = manager.current_context().state
+    if manager.dialog_data.get("editing") or state == ActivityForm.photos:
+        await to_review(manager)
+    elif state == ActivityForm.sectors:
+        # The list of every sector is a side window of step 3.
+        await manager.switch_to(ActivityForm.people)
+    else:
+        await manager.next()
+        if manager.current_context().state == ActivityForm.paired:
+            await _skip_paired_if_none(manager)
+
+
+async def _skip_paired_if_none(manager: DialogManager) -> None:
+    if not (await member_log(manager)).member.paired:
+        manager.dialog_data["paired"] = []
+        await manager.next()
+
+
+async def refuse_button(callback: CallbackQuery, what: str, value: object) -> None:
+    """A button no card of this step offered: refused, logged, nothing changes."""
+    log_.warning("chat %s picked unknown %s %r", callback.from_user.id, what, value)
+    await callback.answer(_("This button is not valid."))
+
+
+async def buttons_expected(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """Typing where a button is expected."""
+    manager.show_mode = ShowMode.NO_UPDATE
+    await messaging.buttons_expected(message)
+
+
+async def text_expected(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """A photo, sticker or anything else where text is expected."""
+    manager.show_mode = ShowMode.NO_UPDATE
+    await message.answer(_("Please answer with text here. Photos come in the last step."))
+
+
+# --- 1: the kind ------------------------------------------------------------------------------
+
+
+async def kinds_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """Every kind of the year's rules."""
+    log = await member_log(dialog_manager)
+    locale = log.turn.locale
+    return {"kinds": [(kind.code, display_name(kind, locale)) for kind in log.rules.activity_kinds]}
+
+
+async def kind_picked(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, code: str
+) -> None:
+    """Step 1 answered."""
+    kind = (await member_log(manager)).rules.kind(code)
+    if kind is None:
+        await refuse_button(callback, "kind", code)
+        return
+    manager.dialog_data["kind"] = kind.code
+    await advance(manager)
+
+
+# --- 2: the date ------------------------------------------------------------------------------
 
 
 def date_error(error: DomainError) -> str:
@@ -32,81 +126,121 @@ def date_error(error: DomainError) -> str:
     ).format(earliest=error.params["earliest"].isoformat())
 
 
-async def kind_picked(callback: CallbackQuery, callback_data: KindCB, log: LogContext) -> None:
-    """Step 1 answered."""
-    kind = log.rules.kind(callback_data.code)
-    if kind is None:
-        log_.warning("chat %s picked unknown kind %r", callback.from_user.id, callback_data.code)
-        await callback.answer(_("This button is not valid."))
-        return
-    await log.state.update_data(kind=kind.code)
-    await show_choice(
-        callback, _("Kind: <b>{name}</b>").format(name=display_name(kind, log.turn.locale))
-    )
-    await advance(log)
+async def dates_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """Today by the bot's clock, and the first day that may still be logged."""
+    today = (await member_log(dialog_manager)).today
+    yesterday = today - dt.timedelta(days=1)
+    return {
+        "today": today,
+        "earliest": activities.earliest_date(today),
+        "example": today.isoformat(),
+        "today_label": _("Today ({date})").format(date=today.isoformat()),
+        "yesterday_label": _("Yesterday ({date})").format(date=yesterday.isoformat()),
+    }
 
 
-async def date_picked(callback: CallbackQuery, callback_data: DateCB, log: LogContext) -> None:
-    """Step 2 answered with a button."""
+async def _day_chosen(callback: CallbackQuery, manager: DialogManager, day: dt.date) -> None:
     try:
-        day = activities.check_date(dt.date.fromisoformat(callback_data.day), log.today)
-    except ValueError:
-        log_.warning("chat %s sent date %r", callback.from_user.id, callback_data.day)
-        await callback.answer(_("This button is not valid."))
-        return
+        activities.check_date(day, (await member_log(manager)).today)
     except DomainError as error:
         await callback.answer(date_error(error), show_alert=True)
         return
-    await log.state.update_data(day=day.isoformat())
-    await show_choice(callback, _("Date: <b>{date}</b>").format(date=day.isoformat()))
-    await advance(log)
+    manager.dialog_data["day"] = day.isoformat()
+    await advance(manager)
 
 
-async def date_typed(message: Message, log: LogContext) -> None:
+async def today_picked(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Step 2 answered with "Today"."""
+    await _day_chosen(callback, manager, (await member_log(manager)).today)
+
+
+async def yesterday_picked(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Step 2 answered with "Yesterday"."""
+    today = (await member_log(manager)).today
+    await _day_chosen(callback, manager, today - dt.timedelta(days=1))
+
+
+async def day_picked(
+    callback: ChatEvent, widget: ManagedCalendar, manager: DialogManager, day: dt.date, /
+) -> None:
+    """Step 2 answered on the calendar; the range is checked again, the button may be forged."""
+    assert isinstance(callback, CallbackQuery)
+    await _day_chosen(callback, manager, day)
+
+
+async def date_typed(message: Message, widget: MessageInput, manager: DialogManager) -> None:
     """Step 2 answered with a typed date."""
     assert message.text is not None
-    day = parse_day(message.text, log.today)
+    # A refusal is answered on its own; the step's card above still stands.
+    manager.show_mode = ShowMode.NO_UPDATE
+    today = (await member_log(manager)).today
+    day = parse_day(message.text, today)
     if day is None:
         await message.answer(
             _("Please type the date like {example}, or tap Today or Yesterday.").format(
-                example=log.today.isoformat()
+                example=today.isoformat()
             )
         )
         return
     try:
-        activities.check_date(day, log.today)
+        activities.check_date(day, today)
     except DomainError as error:
         await message.answer(date_error(error))
         return
-    await log.state.update_data(day=day.isoformat())
-    await advance(log)
+    manager.dialog_data["day"] = day.isoformat()
+    manager.show_mode = ShowMode.AUTO
+    await advance(manager)
 
 
-async def sector_picked(callback: CallbackQuery, callback_data: SectorCB, log: LogContext) -> None:
-    """Step 3 answered; id 0 opens the list of every sector."""
-    if callback_data.id == 0:
-        await callback.answer()
-        sectors = await list_sectors(log.session)
-        await log.turn.say(
-            _("Which sector?"),
-            reply_markup=member_keyboards.all_sectors(sectors, log.turn.locale),
-        )
-        return
-    sector = await get_sector(log.session, callback_data.id)
+# --- 3: the sector ----------------------------------------------------------------------------
+
+
+async def own_sector_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """The member's own sector."""
+    log = await member_log(dialog_manager)
+    name = display_name(log.member.sector, log.turn.locale)
+    return {"own_sector_label": _("My sector: {name}").format(name=name)}
+
+
+async def sectors_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """Every sector."""
+    log = await member_log(dialog_manager)
+    sectors = await list_sectors(log.session)
+    return {"sectors": [(sector.id, display_name(sector, log.turn.locale)) for sector in sectors]}
+
+
+async def own_sector(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Step 3 answered with the member's own sector."""
+    manager.dialog_data["sector_id"] = (await member_log(manager)).member.sector.id
+    await advance(manager)
+
+
+async def sector_picked(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item: str
+) -> None:
+    """Step 3 answered from the list of every sector."""
+    log = await member_log(manager)
+    sector = await get_sector(log.session, int(item)) if item.isdigit() else None
     if sector is None:
-        log_.warning("chat %s picked unknown sector %s", callback.from_user.id, callback_data.id)
-        await callback.answer(_("This button is not valid."))
+        await refuse_button(callback, "sector", item)
         return
-    await log.state.update_data(sector_id=sector.id)
-    await show_choice(
-        callback, _("Sector: <b>{name}</b>").format(name=display_name(sector, log.turn.locale))
-    )
-    await advance(log)
+    manager.dialog_data["sector_id"] = sector.id
+    await advance(manager)
 
 
-async def people_typed(message: Message, log: LogContext) -> None:
+# --- 4: people reached ------------------------------------------------------------------------
+
+
+async def people_getter(**_kwargs: Any) -> dict[str, Any]:
+    """The allowed range."""
+    return {"low": activities.PEOPLE_MIN, "high": activities.PEOPLE_MAX}
+
+
+async def people_typed(message: Message, widget: MessageInput, manager: DialogManager) -> None:
     """Step 4 answered."""
     assert message.text is not None
+    # A refusal is answered on its own; the step's card above still stands.
+    manager.show_mode = ShowMode.NO_UPDATE
     count = parse_count(message.text)
     if count is None or not activities.PEOPLE_MIN <= count <= activities.PEOPLE_MAX:
         await message.answer(
@@ -115,113 +249,6 @@ async def people_typed(message: Message, log: LogContext) -> None:
             )
         )
         return
-    await log.state.update_data(people=count)
-    await advance(log)
-
-
-async def paired_toggled(callback: CallbackQuery, callback_data: PairedCB, log: LogContext) -> None:
-    """Step 5: tick or untick a paired person; 0 is Done."""
-    if callback_data.id == 0:
-        chosen = set((await log.state.get_data()).get("paired", []))
-        names = [p.name for p in log.member.paired if p.id in chosen] or [_("none")]
-        await show_choice(
-            callback, _("Paired people: {names}").format(names=escape("、".join(names)))
-        )
-        await advance(log)
-        return
-    own = {person.id for person in log.member.paired}
-    if callback_data.id not in own:
-        log_.warning(
-            "chat %s ticked foreign paired person %s", callback.from_user.id, callback_data.id
-        )
-        await callback.answer(_("This button is not valid."))
-        return
-    chosen = set((await log.state.get_data()).get("paired", []))
-    chosen ^= {callback_data.id}
-    await log.state.update_data(paired=sorted(chosen))
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(
-            reply_markup=member_keyboards.paired(log.member.paired, chosen)
-        )
-
-
-async def place_picked(callback: CallbackQuery, callback_data: PlaceCB, log: LogContext) -> None:
-    """Step 6 answered with a station, or skipped (id 0)."""
-    if callback_data.id == 0:
-        await log.state.update_data(place="", station_id=None)
-        await show_choice(callback, _("Place: not given"))
-        await advance(log)
-        return
-    station = await get_station(log.session, callback_data.id)
-    if station is None:
-        log_.warning("chat %s picked unknown station %s", callback.from_user.id, callback_data.id)
-        await callback.answer(_("This button is not valid."))
-        return
-    await log.state.update_data(place="", station_id=station.id)
-    await show_choice(
-        callback, _("Place: <b>{name}</b>").format(name=display_name(station, log.turn.locale))
-    )
-    await advance(log)
-
-
-async def place_typed(message: Message, log: LogContext) -> None:
-    """Step 6 answered with a typed place."""
-    assert message.text is not None
-    try:
-        place = activities.check_place(message.text)
-    except DomainError as error:
-        await message.answer(
-            _("That place name is too long ({length} characters, at most {maximum}).").format(
-                **error.params
-            )
-        )
-        return
-    await log.state.update_data(place=place, station_id=None)
-    await advance(log)
-
-
-async def summary_typed(message: Message, log: LogContext) -> None:
-    """Step 7 answered."""
-    assert message.text is not None
-    try:
-        summary = activities.check_summary(message.text)
-    except DomainError as error:
-        if error.code == "summary_too_long":
-            text = _(
-                "That is too long: {length} characters, the limit is {maximum}. "
-                "Please shorten it and send it again; your other answers are kept."
-            )
-        else:
-            text = _("That is a bit short ({length} characters). Please write at least {minimum}.")
-        await message.answer(text.format(**error.params))
-        return
-    await log.state.update_data(summary=summary)
-    await advance(log)
-
-
-async def text_expected(message: Message) -> None:
-    """A photo, sticker or anything else where text is expected."""
-    await message.answer(_("Please answer with text here. Photos come in the last step."))
-
-
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="member-log-steps")
-    router.callback_query.register(kind_picked, ActivityForm.kind, KindCB.filter())
-    router.message.register(buttons_expected, ActivityForm.kind)
-    router.callback_query.register(date_picked, ActivityForm.date, DateCB.filter())
-    router.message.register(date_typed, ActivityForm.date, F.text)
-    router.message.register(text_expected, ActivityForm.date)
-    router.callback_query.register(sector_picked, ActivityForm.sector, SectorCB.filter())
-    router.message.register(buttons_expected, ActivityForm.sector)
-    router.message.register(people_typed, ActivityForm.people, F.text)
-    router.message.register(text_expected, ActivityForm.people)
-    router.callback_query.register(paired_toggled, ActivityForm.paired, PairedCB.filter())
-    router.message.register(buttons_expected, ActivityForm.paired)
-    router.callback_query.register(place_picked, ActivityForm.place, PlaceCB.filter())
-    router.message.register(place_typed, ActivityForm.place, F.text)
-    router.message.register(text_expected, ActivityForm.place)
-    router.message.register(summary_typed, ActivityForm.summary, F.text)
-    router.message.register(text_expected, ActivityForm.summary)
-    return router
+    manager.dialog_data["people"] = count
+    manager.show_mode = ShowMode.AUTO
+    await advance(manager)

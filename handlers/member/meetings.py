@@ -9,12 +9,14 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 
 from handlers import keyboards
 from handlers.callbacks import MeetingCB, MemberMenuCB
 from handlers.filters import ButtonText
 from handlers.grid import Grid
-from handlers.member.log_flow import LogContext, open_entry
+from handlers.member.context import LogContext
+from handlers.member.log_entry import open_entry
 from handlers.member.progress import show_progress
 from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
@@ -257,12 +259,15 @@ async def text_expected(message: Message) -> None:
 
 
 async def menu_button(
-    callback: CallbackQuery, callback_data: MemberMenuCB, log: LogContext
+    callback: CallbackQuery,
+    callback_data: MemberMenuCB,
+    log: LogContext,
+    dialog_manager: DialogManager,
 ) -> None:
     """A button on a reminder: log an activity, my progress, my meetings."""
     await callback.answer()
     if callback_data.action == "log":
-        await open_entry(log)
+        await open_entry(log, dialog_manager)
     elif callback_data.action == "progress" and isinstance(callback.message, Message):
         await show_progress(callback.message, log)
     elif callback_data.action == "meetings" and isinstance(callback.message, Message):

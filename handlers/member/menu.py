@@ -2,65 +2,45 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
 
-from handlers import keyboards
-from handlers.callbacks import ActResumeCB
 from handlers.filters import ButtonText
-from handlers.member.log_flow import LogContext, ask_again, in_entry, open_entry, start_entry
+from handlers.member.context import LogContext
+from handlers.member.log_entry import entry_open, open_entry
 from handlers.member.my_activities import show_activities
 from handlers.member.progress import show_progress
 from handlers.texts import Buttons
 
-log_ = logging.getLogger(__name__)
 
-
-async def log_button(message: Message, log: LogContext) -> None:
+async def log_button(message: Message, log: LogContext, dialog_manager: DialogManager) -> None:
     """Start an entry."""
-    await open_entry(log)
+    await open_entry(log, dialog_manager)
 
 
-async def progress_command(message: Message, log: LogContext) -> None:
+async def progress_command(
+    message: Message, log: LogContext, dialog_manager: DialogManager
+) -> None:
     """Show the progress card."""
     await show_progress(message, log)
-    await back_to_entry(log)
+    await back_to_entry(log, dialog_manager)
 
 
-async def activities_command(message: Message, log: LogContext) -> None:
-    """List my activities."""
-    await show_activities(message, log)
-    await back_to_entry(log)
-
-
-async def resume_chosen(
-    callback: CallbackQuery, callback_data: ActResumeCB, log: LogContext
+async def activities_command(
+    message: Message, log: LogContext, dialog_manager: DialogManager
 ) -> None:
-    """Continue the open entry, or start a new one."""
-    await callback.answer()
-    if callback_data.action == "continue" and await in_entry(log.state):
-        await ask_again(log)
-    elif callback_data.action == "continue":
-        await log.turn.say(
-            _("That entry was already saved or discarded."),
-            reply_markup=keyboards.main_menu("member"),
-        )
-    elif callback_data.action == "restart":
-        await start_entry(log)
-    else:
-        log_.warning("chat %s sent resume action %r", callback.from_user.id, callback_data.action)
-        await log.turn.say(_("This button is not valid."))
+    """List my activities."""
+    await show_activities(message, log, dialog_manager)
 
 
-async def back_to_entry(log: LogContext) -> None:
+async def back_to_entry(log: LogContext, manager: DialogManager) -> None:
     """After a detour, remind a member who is writing an entry where they were."""
-    if await in_entry(log.state):
+    if entry_open(manager):
         await log.turn.say(_("Your unsaved entry is kept. Let's go on:"))
-        await ask_again(log)
+        await manager.show(ShowMode.SEND)
 
 
 def setup() -> Router:
@@ -71,5 +51,4 @@ def setup() -> Router:
     router.message.register(progress_command, ButtonText(Buttons.PROGRESS))
     router.message.register(activities_command, Command("activities"))
     router.message.register(activities_command, ButtonText(Buttons.ACTIVITIES))
-    router.callback_query.register(resume_chosen, ActResumeCB.filter())
     return router

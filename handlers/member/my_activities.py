@@ -1,61 +1,129 @@
-"""My activities: the member's own entries, their history, editing and deleting them."""
+"""My activities: the member's own entries page by page, one with its history, editing, deleting.
+
+A dialog: the list pages through the database (a stub scroll holds the page), an entry opens
+on its own card, and Edit and Delete check the edit window again when pressed. Opened during an
+unsaved entry, the list goes on top of it and offers to go back to it.
+"""
 
 from __future__ import annotations
 
 import logging
-import secrets
+from operator import itemgetter
+from typing import Any
 
-from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
+from aiogram_dialog.widgets.common import ManagedScroll
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Column,
+    NextPage,
+    PrevPage,
+    Row,
+    Select,
+    StubScroll,
+    SwitchTo,
+)
+from aiogram_dialog.widgets.text import Format, Multi
 
-from handlers.callbacks import ActivitiesPageCB, ActivityCB
-from handlers.member import keyboards as member_keyboards
-from handlers.member.log_flow import LogContext, in_entry, offer_open_entry, show_review
-from handlers.messaging import replace_or_send
+from handlers.dialogs.text import T
+from handlers.member.context import LogContext
+from handlers.member.log_entry import (
+    OVER_ENTRY,
+    changeable,
+    close_above_entry,
+    edit_activity_entry,
+    entry_open,
+)
+from handlers.member.log_steps import member_log
+from handlers.states import MyActivities
 from handlers.texts import escape, local_time
 from services.errors import DomainError, NotFoundError
 from services.members.activities import can_change, delete_activity
-from services.members.activity_pages import (
-    ActivityDetail,
-    ActivityPage,
-    get_activity,
-    list_activities,
-)
+from services.members.activity_pages import ActivityDetail, get_activity, list_activities
 from services.members.rules import RuleBook
 from services.reference.catalog import display_name
 
 log_ = logging.getLogger(__name__)
 
 
-def page_text(page: ActivityPage) -> str:
-    """The heading of a page of activities."""
-    text = _("<b>My activities</b>: {total} in all.").format(total=page.total)
-    if page.pages > 1:
-        text += " " + _("Page {page} of {pages}.").format(page=page.page + 1, pages=page.pages)
-    return text
-
-
-async def show_activities(message: Message, log: LogContext) -> None:
-    """The first page of the member's activities."""
+async def show_activities(message: Message, log: LogContext, manager: DialogManager) -> None:
+    """The first page of the member's activities; on top of an unsaved entry, if one is open."""
     page = await list_activities(log.session, member_id=log.member.id)
     if page.total == 0:
         await message.answer(_("You have not logged any activity yet. Tap “🗓 Log an activity”."))
         return
-    await message.answer(
-        page_text(page),
-        reply_markup=member_keyboards.activities_page(page, log.rules, log.turn.locale),
-    )
+    if entry_open(manager):
+        await close_above_entry(manager)
+        await manager.start(MyActivities.page, data={OVER_ENTRY: True}, show_mode=ShowMode.SEND)
+        return
+    await manager.start(MyActivities.page, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
-async def page_chosen(
-    callback: CallbackQuery, callback_data: ActivitiesPageCB, bot: Bot, log: LogContext
+def _scroll(manager: DialogManager) -> ManagedScroll:
+    """The list's page."""
+    scroll = manager.find("pages")
+    assert isinstance(scroll, ManagedScroll)
+    return scroll
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """A page of activities, newest first; a page out of range shows the nearest one."""
+    log = await member_log(dialog_manager)
+    scroll = _scroll(dialog_manager)
+    page = await list_activities(log.session, member_id=log.member.id, page=await scroll.get_page())
+    if page.page != await scroll.get_page():
+        await scroll.set_page(page.page)
+    items = []
+    for activity in page.items:
+        kind = log.rules.kind(activity.kind)
+        name = display_name(kind, log.turn.locale) if kind else activity.kind
+        label = _("{date} · {kind} · {people} people").format(
+            date=activity.occurred_on.isoformat(), kind=name, people=activity.people_count
+        )
+        items.append((activity.id, label))
+    start_data = dialog_manager.start_data
+    return {
+        "items": items,
+        "total": page.total,
+        "page": page.page + 1,
+        "pages": page.pages,
+        "paged": page.pages > 1,
+        "has_newer": page.page > 0,
+        "has_older": page.page + 1 < page.pages,
+        "over_entry": isinstance(start_data, dict) and bool(start_data.get(OVER_ENTRY)),
+    }
+
+
+async def activity_chosen(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item: str
 ) -> None:
-    """Another page (or back from an entry)."""
-    await callback.answer()
-    page = await list_activities(log.session, member_id=log.member.id, page=callback_data.page)
-    markup = member_keyboards.activities_page(page, log.rules, log.turn.locale)
-    await replace_or_send(callback, bot, page_text(page), markup)
+    """Open one of my entries; anything not mine is refused."""
+    log = await member_log(manager)
+    detail = (
+        await get_activity(log.session, member_id=log.member.id, activity_id=int(item))
+        if item.isdigit()
+        else None
+    )
+    if detail is None:
+        log_.warning("chat %s asked for activity %r", callback.from_user.id, item)
+        await callback.answer(_("This activity is not available."), show_alert=True)
+        return
+    manager.dialog_data["activity_id"] = detail.activity.id
+    await manager.switch_to(MyActivities.entry)
+
+
+async def back_to_entry(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Close the list and go on with the unsaved entry under it."""
+    await close_above_entry(manager)
+    await manager.show(ShowMode.SEND)
+
+
+# --- one entry --------------------------------------------------------------------------------
 
 
 def render_activity(detail: ActivityDetail, log: LogContext) -> str:
@@ -88,119 +156,103 @@ def render_activity(detail: ActivityDetail, log: LogContext) -> str:
     return "\n".join(lines)
 
 
-async def activity_chosen(
-    callback: CallbackQuery,
-    callback_data: ActivityCB,
-    bot: Bot,
-    log: LogContext,
-    rulebook: RuleBook,
-) -> None:
-    """View, edit or delete one of my entries; anything not mine is refused.
-
-    ``replace`` is "edit" confirmed over an unsaved entry: the entry is discarded first.
-    """
-    detail = await get_activity(log.session, member_id=log.member.id, activity_id=callback_data.id)
-    actions = ("view", "edit", "replace", "delete", "delete-confirmed")
-    if detail is None or callback_data.action not in actions:
-        log_.warning(
-            "chat %s asked for activity %s (%s): not theirs or unknown",
-            callback.from_user.id,
-            callback_data.id,
-            callback_data.action,
-        )
-        await callback.answer(_("This activity is not available."), show_alert=True)
-        return
-    activity = detail.activity
-    assert activity.id is not None
-    open_window = can_change(activity, rulebook.for_year(activity.occurred_on.year), log.now)
-    if callback_data.action != "view" and not open_window:
-        await callback.answer(
-            _(
-                "Entries can be changed for {days} days after they are logged; this one is older."
-            ).format(days=log.rules.edit_window_days),
-            show_alert=True,
-        )
-        return
-    if callback_data.action == "view":
-        await callback.answer()
-        markup = member_keyboards.activity_actions(
-            activity.id, callback_data.page, can_change=open_window
-        )
-        await replace_or_send(callback, bot, render_activity(detail, log), markup)
-    elif callback_data.action == "delete":
-        await callback.answer()
-        await replace_or_send(
-            callback,
-            bot,
-            render_activity(detail, log) + "\n\n" + _("Delete this entry?"),
-            member_keyboards.confirm_delete(activity.id, callback_data.page),
-        )
-    elif callback_data.action == "delete-confirmed":
-        await _delete(callback, bot, log, rulebook, activity.id)
-    else:
-        await callback.answer()
-        await _edit(log, detail, callback_data, replace=callback_data.action == "replace")
+async def entry_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """The chosen entry, and whether it may still be changed."""
+    log = await member_log(dialog_manager)
+    detail = await get_activity(
+        log.session,
+        member_id=log.member.id,
+        activity_id=int(dialog_manager.dialog_data.get("activity_id") or 0),
+    )
+    if detail is None:
+        return {"card": escape(_("This activity is not available.")), "can_change": False}
+    rulebook: RuleBook = dialog_manager.middleware_data["rulebook"]
+    rules = rulebook.for_year(detail.activity.occurred_on.year)
+    return {
+        "card": render_activity(detail, log),
+        "can_change": can_change(detail.activity, rules, log.now),
+    }
 
 
-async def _delete(
-    callback: CallbackQuery, bot: Bot, log: LogContext, rulebook: RuleBook, activity_id: int
-) -> None:
+def _chosen(manager: DialogManager) -> int:
+    return int(manager.dialog_data.get("activity_id") or 0)
+
+
+async def edit_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Open the entry at its review; saving writes a new line of its history."""
+    await edit_activity_entry(callback, manager, _chosen(manager))
+
+
+async def delete_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Ask before deleting."""
+    if await changeable(callback, manager, _chosen(manager)):
+        await manager.switch_to(MyActivities.delete)
+
+
+async def delete_confirmed(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Delete the entry (it stays in its history), then the first page again."""
+    log = await member_log(manager)
     try:
         await delete_activity(
             log.session,
             member_id=log.member.id,
-            activity_id=activity_id,
-            rulebook=rulebook,
+            activity_id=_chosen(manager),
+            rulebook=manager.middleware_data["rulebook"],
             now=log.now,
         )
     except (DomainError, NotFoundError):
         await callback.answer(_("This activity is not available."), show_alert=True)
         return
     await callback.answer(_("Deleted."))
-    page = await list_activities(log.session, member_id=log.member.id)
-    markup = member_keyboards.activities_page(page, log.rules, log.turn.locale)
-    await replace_or_send(callback, bot, page_text(page), markup)
+    scroll = _scroll(manager)
+    await scroll.set_page(0)
+    await manager.switch_to(MyActivities.page)
 
 
-async def _edit(
-    log: LogContext, detail: ActivityDetail, chosen: ActivityCB, *, replace: bool
-) -> None:
-    """Open the entry as a draft at its review; saving writes a new line of history.
-
-    An unsaved entry already open is kept unless the member confirmed (``replace``).
-    """
-    activity = detail.activity
-    if not replace and await offer_open_entry(
-        log,
-        discard_text=_("🗑 Discard it and edit this entry"),
-        discard=ActivityCB(action="replace", id=chosen.id, page=chosen.page),
-    ):
-        return
-    if replace and await in_entry(log.state):
-        await log.turn.say(_("Entry discarded."))
-    await log.state.clear()
-    await log.state.update_data(
-        draft=secrets.token_hex(8),
-        activity_id=activity.id,
-        kind=activity.kind,
-        day=activity.occurred_on.isoformat(),
-        sector_id=activity.sector_id,
-        people=activity.people_count,
-        paired=[person.id for person in detail.paired],
-        place=activity.place,
-        station_id=activity.station_id,
-        summary=activity.summary,
-        photos=[
-            {"file_id": photo.file_id, "file_unique_id": photo.file_unique_id}
-            for photo in detail.photos
-        ],
+def activities_dialog() -> Dialog:
+    """A fresh My activities dialog (one per Dispatcher)."""
+    return Dialog(
+        Window(
+            Multi(
+                T("<b>My activities</b>: {total} in all."),
+                T("Page {page} of {pages}.", when="paged"),
+                sep=" ",
+            ),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="activity",
+                    item_id_getter=itemgetter(0),
+                    items="items",
+                    on_click=activity_chosen,
+                ),
+            ),
+            StubScroll(id="pages", pages="pages"),
+            Row(
+                PrevPage(scroll="pages", id="newer", text=T("◀ Newer"), when="has_newer"),
+                NextPage(scroll="pages", id="older", text=T("Older ▶"), when="has_older"),
+            ),
+            Button(
+                T("▶ Continue the entry"), id="entry", on_click=back_to_entry, when="over_entry"
+            ),
+            getter=page_getter,
+            state=MyActivities.page,
+        ),
+        Window(
+            Format("{card}"),
+            Row(
+                Button(T("✏️ Edit"), id="edit", on_click=edit_chosen, when="can_change"),
+                Button(T("🗑 Delete"), id="delete", on_click=delete_chosen, when="can_change"),
+            ),
+            SwitchTo(T("◀ Back to my activities"), id="back", state=MyActivities.page),
+            getter=entry_getter,
+            state=MyActivities.entry,
+        ),
+        Window(
+            Multi(Format("{card}"), T("Delete this entry?"), sep="\n\n"),
+            Button(T("🗑 Yes, delete it"), id="delete_confirmed", on_click=delete_confirmed),
+            SwitchTo(T("◀ No, keep it"), id="keep", state=MyActivities.entry),
+            getter=entry_getter,
+            state=MyActivities.delete,
+        ),
     )
-    await show_review(log)
-
-
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="member-activities")
-    router.callback_query.register(page_chosen, ActivitiesPageCB.filter())
-    router.callback_query.register(activity_chosen, ActivityCB.filter())
-    return router

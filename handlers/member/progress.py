@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.member.log_flow import LogContext
+from handlers.member.context import LogContext
 from handlers.texts import escape
 from services.members.progress import Pace, Progress, member_progress
 from services.reference.catalog import display_name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy import select
@@ -10,15 +12,16 @@ from handlers.states import ActivityForm
 from storage.db import Database
 from storage.models import Activity, PairedPerson
 from tests.dialog.conftest import invitation
-from tests.support.chat import ChatUser
-from tests.support.state import draft_of
+from tests.support.chat import ChatUser, forged
+from tests.support.state import entry_of
 
 NOT_VALID = "This button is not valid."
 STALE = "This button is no longer active. Please use the menu."
 
 
 def answer_text(sent: list[object]) -> str:
-    answers = [r for r in sent if isinstance(r, AnswerCallbackQuery)]
+    """The answer that said something (the engine also answers every press, silently)."""
+    answers = [r for r in sent if isinstance(r, AnswerCallbackQuery) and r.text]
     assert answers, sent
     return str(answers[-1].text)
 
@@ -33,6 +36,9 @@ async def at_step(member: ChatUser, step: str) -> None:
     await member.press(member.button("Today"))
     if step == "sector":
         return
+    if step == "sectors":
+        await member.press(member.button("Another sector"))
+        return
     await member.press(member.button("My sector"))
     await member.send("5")
     if step == "paired":
@@ -40,31 +46,47 @@ async def at_step(member: ChatUser, step: str) -> None:
     await member.press(member.button("Done"))
 
 
+def raw(day: str) -> str:
+    """A day as the calendar's buttons carry it."""
+    return str((dt.date.fromisoformat(day) - dt.date(1970, 1, 1)).days * 86400)
+
+
 @pytest.mark.parametrize(
-    ("step", "data", "expected"),
+    ("step", "widget", "expected"),
     [
-        ("kind", "ak:karaoke", NOT_VALID),
-        ("date", "ad:not-a-date", NOT_VALID),
-        ("date", "ad:2031-01-01", "in the future"),
-        ("date", "ad:2020-01-01", "from 2026-07-01 on"),
-        ("sector", "as:9999", NOT_VALID),
-        ("place", "al:9999", NOT_VALID),
-        ("kind", "ad:2026-11-20", STALE),
-        ("kind", "ar:save:0123456789abcdef", "already saved or discarded"),
-        ("kind", "ax:wipe", None),
+        ("kind", "kind:karaoke", NOT_VALID),
+        ("date", "day:not-a-date", NOT_VALID),
+        ("date", f"day:{raw('2031-01-01')}", "in the future"),
+        ("date", f"day:{raw('2020-01-01')}", "from 2026-07-01 on"),
+        ("sectors", "sector:9999", NOT_VALID),
+        ("sectors", "sector:x", NOT_VALID),
+        ("place", "station:9999", NOT_VALID),
+        # A button of another step's card changes nothing: the card is drawn again.
+        ("kind", f"day:{raw('2026-11-20')}", None),
+        ("kind", "save", None),
     ],
 )
 async def test_forged_buttons_inside_the_dialog(
-    member: ChatUser, step: str, data: str, expected: str | None
+    member: ChatUser, step: str, widget: str, expected: str | None
 ) -> None:
     await at_step(member, step)
-    before = await draft_of(member)
-    sent = await member.press(data)
+    before = await entry_of(member)
+    sent = await member.press(forged(member, widget))
     if expected is None:
-        assert NOT_VALID in member.texts(sent)
+        assert "What kind of activity was it?" in member.texts(sent)[-1]
     else:
         assert expected in answer_text(sent)
-    assert await draft_of(member) == before
+    assert await entry_of(member) == before
+
+
+@pytest.mark.parametrize("data", ["ak:karaoke", "ad:2026-11-20", "ar:save:0123456789abcdef"])
+async def test_buttons_of_no_card_draw_the_current_card_again(member: ChatUser, data: str) -> None:
+    await at_step(member, "kind")
+    before = await entry_of(member)
+    sent = await member.press(data)
+    # No handler takes it, so the open dialog draws its current card again.
+    assert "What kind of activity was it?" in member.texts(sent)[-1]
+    assert await entry_of(member) == before
 
 
 async def test_someone_elses_paired_person(member: ChatUser, roster: Database) -> None:
@@ -73,9 +95,10 @@ async def test_someone_elses_paired_person(member: ChatUser, roster: Database) -
         foreign = (
             await session.execute(select(PairedPerson.id).where(PairedPerson.name == "陈芳"))
         ).scalar_one()
-    sent = await member.press(f"ap:{foreign}")
+    sent = await member.press(forged(member, f"paired:{foreign}"))
     assert answer_text(sent) == NOT_VALID
-    state, data = await draft_of(member)
+    assert not any("陈芳" in text for text, _data in member.inline_buttons())
+    state, data = await entry_of(member)
     assert state == ActivityForm.paired.state and data["paired"] == []
 
 
@@ -91,17 +114,17 @@ async def test_someone_elses_activity(
     await other.press(other.button("Save"))
     async with roster.session() as session:
         theirs = (await session.execute(select(Activity.id))).scalar_one()
-    for data in (
-        f"av:view:{theirs}:0",
-        f"av:edit:{theirs}:0",
-        f"av:replace:{theirs}:0",
-        f"av:delete-confirmed:{theirs}:0",
-    ):
-        sent = await member.press(data)
+    await member.send("/log 2026-11-20 8 visited the teachers at the primary school")
+    await member.press(member.button("Save"))
+    await member.send("🗂 My activities")
+    for item in (theirs, 424242, "burn"):
+        sent = await member.press(forged(member, f"activity:{item}"))
         assert answer_text(sent) == "This activity is not available."
-    for data in ("av:view:424242:0", f"av:burn:{theirs}:0"):
-        sent = await member.press(data)
-        assert answer_text(sent) == "This activity is not available."
+    # A button of the other member's own card, pressed in this chat, is no card of this chat.
+    await other.send("🗂 My activities")
+    await other.press(other.button("2026-11-20"))
+    sent = await member.press(other.button("Delete"))
+    assert "out of date" in answer_text(sent)
     async with roster.session() as session:
         stored = await session.get(Activity, theirs)
     assert stored is not None and stored.deleted_at is None
@@ -110,18 +133,27 @@ async def test_someone_elses_activity(
 async def test_pages_out_of_range_are_clamped(member: ChatUser) -> None:
     await member.send("/log 2026-11-20 8 visited the teachers at the primary school")
     await member.press(member.button("Save"))
-    for page in ("aq:-5", "aq:999"):
-        sent = await member.press(page)
+    await member.send("🗂 My activities")
+    for page in ("newer:-5", "older:999"):
+        sent = await member.press(forged(member, page))
         assert "1 in all" in member.texts(sent)[0]
 
 
-async def test_forged_shortcut_tokens_change_nothing(member: ChatUser, resident: ChatUser) -> None:
+async def test_forged_offer_buttons_change_nothing(
+    member: ChatUser, resident: ChatUser, roster: Database
+) -> None:
     await member.send("/log 2026-11-20 8 visited the teachers at the primary school")
-    before = await draft_of(member)
-    for data in ("aj:0123456789abcdef", "aj:"):
-        sent = await member.press(data)
-        assert "That choice has expired" in answer_text(sent)
-        assert await draft_of(member) == before
-    # Not a member at all: the member refusal, whatever the token.
-    sent = await resident.press("aj:0123456789abcdef")
-    assert "This is for committee members" in answer_text(sent)
+    before = await entry_of(member)
+    save = member.button("Save")
+    sent = await member.press("0123456789abcdef\x1ddiscard")  # no such card
+    assert "out of date" in answer_text(sent)
+    assert "Please check the activity" in member.texts(sent)[-1]
+    sent = await member.press("\x1dcontinue")  # no card named: the current one is drawn again
+    assert "Please check the activity" in member.texts(sent)[-1]
+    assert await entry_of(member) == before
+    # Not this chat's card at all: refused, and nothing is saved.
+    sent = await resident.press(save)
+    assert "out of date" in answer_text(sent)
+    async with roster.session() as session:
+        assert (await session.execute(select(Activity.id))).first() is None
+    assert await entry_of(member) == before

@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.enums import MemberStatus
 from storage.models import Activity, Member
 from tests.support.chat import ChatUser
-from tests.support.state import draft_of
+from tests.support.state import entry_of
 
 REFUSED = "Your membership is not active at the moment"
 
@@ -37,10 +37,10 @@ async def test_a_suspended_member_cannot_start_an_entry(member: ChatUser, roster
     sent = await member.send("🗓 Log an activity")
     assert REFUSED in member.texts(sent)[0]
     assert not any("Step 1 of" in text for text in member.texts(sent))
-    assert await draft_of(member) == (None, {})
+    assert await entry_of(member) == (None, {})
     sent = await member.send("/log 2026-11-20 12 teachers' forum on after-school care")
     assert REFUSED in member.texts(sent)[0]
-    assert await draft_of(member) == (None, {})
+    assert await entry_of(member) == (None, {})
 
 
 async def test_suspended_in_the_middle_of_an_entry_cannot_save_it(
@@ -56,7 +56,7 @@ async def test_suspended_in_the_middle_of_an_entry_cannot_save_it(
     await member.send("Forum with teachers about after-school care and homework load.")
     await member.send("⏭ Skip")
     save = member.button("Save")
-    before = await draft_of(member)
+    before = await entry_of(member)
     assert before[0] == ActivityForm.review.state
 
     await set_status(roster, "M001", MemberStatus.SUSPENDED)
@@ -64,8 +64,8 @@ async def test_suspended_in_the_middle_of_an_entry_cannot_save_it(
     assert REFUSED in alert(sent)
     assert not any("Saved" in text for text in member.texts(sent))
     assert await activities(roster) == []
-    assert await draft_of(member) == before  # nothing was written, nothing moved on
+    assert await entry_of(member) == before  # nothing was written, nothing moved on
 
     # Typing the next answer does not get the entry any further either.
     sent = await member.send("Forum with teachers about the school library hours.")
-    assert await activities(roster) == [] and await draft_of(member) == before
+    assert await activities(roster) == [] and await entry_of(member) == before

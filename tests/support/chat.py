@@ -184,3 +184,10 @@ class ChatUser:
             if contains in text:
                 return data
         raise AssertionError(f"no button with {contains!r} in {self.inline_buttons()}")
+
+
+def forged(user: ChatUser, widget_data: str) -> str:
+    """Callback data for ``widget_data`` on the dialog card the chat shows now, as a forger would
+    write it: the card's intent id, then any widget id and item (``"kind:karaoke"``)."""
+    intent_id = next(data for _text, data in user.inline_buttons() if "\x1d" in data)
+    return f"{intent_id.split(chr(0x1D))[0]}\x1d{widget_data}"

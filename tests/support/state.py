@@ -33,3 +33,25 @@ async def dialog_of(user: ChatUser) -> tuple[str | None, dict[str, Any]]:
         return None, {}
     context = await storage.get_data(key(f"aiogd:context:{intents[-1]}"))
     return context.get("state"), dict(context.get("dialog_data") or {})
+
+
+async def dialog_stack(user: ChatUser) -> list[tuple[str, dict[str, Any], Any]]:
+    """The chat's open dialogs, bottom first: (state, dialog data, start data) of each."""
+    storage = user.dp.storage
+
+    def key(destiny: str) -> StorageKey:
+        return StorageKey(
+            bot_id=user.bot.id, chat_id=user.chat.id, user_id=user.chat.id, destiny=destiny
+        )
+
+    stack = await storage.get_data(key("aiogd:stack:"))
+    contexts = [await storage.get_data(key(f"aiogd:context:{i}")) for i in stack.get("intents", [])]
+    return [(c["state"], c["dialog_data"], c["start_data"]) for c in contexts]
+
+
+async def entry_of(user: ChatUser) -> tuple[str | None, dict[str, Any]]:
+    """The state and data of the chat's unsaved activity entry, or (None, {})."""
+    for state, data, _start in await dialog_stack(user):
+        if state.startswith("ActivityForm:"):
+            return state, data
+    return None, {}
