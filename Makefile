@@ -28,7 +28,7 @@ locales: install
 
 # Refresh the template and merge new msgids into both catalogues (translate them afterwards).
 extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ -k T -k Step -o locales/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k __ -k N_ -k T -k Step -k Label -o locales/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete --width 0
 
 lint: install

@@ -78,6 +78,7 @@ from aiogram.types import (  # noqa: E402
     Update,
     User,
 )
+from aiogram_dialog.utils import CB_SEP  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col  # noqa: E402
@@ -147,8 +148,15 @@ class QuietSession(RecordingSession):
             self.texts[chat_id] = text
 
     def button(self, chat_id: int, prefix: str, rng: random.Random) -> str:
-        """Callback data of one of the chat's newest buttons starting with ``prefix``."""
-        found = [data for data in self.buttons.get(chat_id, []) if data.startswith(prefix)]
+        """Callback data of one of the chat's newest buttons whose widget starts with ``prefix``.
+
+        A dialog's button carries its dialog's intent id, then the widget and the item.
+        """
+        found = [
+            data
+            for data in self.buttons.get(chat_id, [])
+            if data.split(CB_SEP)[-1].startswith(prefix)
+        ]
         if not found:
             raise PhaseError(
                 f"chat {chat_id}: no {prefix!r} button after {self.texts.get(chat_id)!r}"
@@ -233,13 +241,13 @@ def report_dialog(bench: Bench, chat_id: int) -> Dialog:
     """The whole report, /report to the case number, pressing the buttons the bot sent."""
     chats, session, rng, bot_id = bench.chats, bench.session, bench.rng, bench.bot.id
     yield chats.text(chat_id, "/report")
-    yield chats.press(chat_id, session.button(chat_id, "stp:", rng), bot_id)
-    yield chats.press(chat_id, session.button(chat_id, "cat:", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "station:", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "category:", rng), bot_id)
     yield chats.text(chat_id, DESCRIPTION)
     yield chats.text(chat_id, "⏭ Skip")
     yield chats.text(chat_id, "⏭ Skip")
-    yield chats.press(chat_id, session.button(chat_id, "ct:anonymous", rng), bot_id)
-    yield chats.press(chat_id, session.button(chat_id, "rv:submit:", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "anonymous", rng), bot_id)
+    yield chats.press(chat_id, session.button(chat_id, "submit", rng), bot_id)
     match = CASE_NUMBER.search(session.texts.get(chat_id, ""))
     if match is None:
         raise PhaseError(f"chat {chat_id}: no case number in {session.texts.get(chat_id)!r}")

@@ -17,41 +17,6 @@ class MenuCB(CallbackData, prefix="menu"):
     action: str
 
 
-class ResumeCB(CallbackData, prefix="resume"):
-    """Continue or discard an unfinished report."""
-
-    action: str
-
-
-class StationPickCB(CallbackData, prefix="stp"):
-    """The station chosen for the report being written."""
-
-    id: int
-
-
-class NearestCB(CallbackData, prefix="near"):
-    """Ask for the stations nearest to the resident."""
-
-
-class CategoryPickCB(CallbackData, prefix="cat"):
-    """The category chosen for the report being written."""
-
-    id: int
-
-
-class ContactCB(CallbackData, prefix="ct"):
-    """Anonymous, or leave a phone number."""
-
-    choice: str
-
-
-class ReviewCB(CallbackData, prefix="rv"):
-    """Edit a part of the draft, submit it or discard it; ``draft`` ties it to one draft."""
-
-    action: str
-    draft: str
-
-
 class IssuesPageCB(CallbackData, prefix="ip"):
     """A page of "my issues"."""
 

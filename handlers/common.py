@@ -14,19 +14,26 @@ from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
-from handlers.callbacks import LanguageCB, MenuCB, ResumeCB
+from handlers.callbacks import LanguageCB, MenuCB
 from handlers.filters import ButtonText
 from handlers.help_texts import desk_help_text, help_text, member_help_text, welcome_text
 from handlers.member.log_entry import RESTART, entry_open, offer
-from handlers.resident.flow import advance, ask_again, in_report, open_report, start_report
+from handlers.resident.flow import (
+    back_to_draft,
+    continue_at_station,
+    draw_below,
+    offer_resume,
+    open_report,
+    report_open,
+    start_report,
+)
 from handlers.resident.my_issues import show_my_issues
 from handlers.resident.stations import show_stations
-from handlers.states import ReportForm
 from handlers.texts import Buttons, escape
 from handlers.turn import Turn
 from services.accounts.identities import SUPPORTED_LOCALES, set_locale
 from services.members.profiles import MemberProfile
-from services.reference.catalog import display_name, get_station_by_code
+from services.reference.catalog import get_station_by_code
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
@@ -39,7 +46,8 @@ async def start_at_station(
     command: CommandObject,
     session: AsyncSession,
     state: FSMContext,
-    turn: Turn,
+    locale: str,
+    dialog_manager: DialogManager,
 ) -> None:
     """A station's QR code: start a report with that station already chosen."""
     code = (command.args or "")[len(STATION_PAYLOAD) :]
@@ -49,22 +57,13 @@ async def start_at_station(
         await message.answer(
             _("This QR code does not match any liaison station. Please choose from the list.")
         )
-        await start_report(turn)
+        await start_report(dialog_manager, state)
         return
-    if await in_report(state):
+    if report_open(dialog_manager):
         # The code names where the resident stands: the draft keeps everything else.
-        await state.update_data(station_id=station.id)
-        await message.answer(
-            _("Your unfinished report continues, now at <b>{name}</b>.").format(
-                name=escape(display_name(station, turn.locale))
-            )
-        )
-        if await state.get_state() == ReportForm.station.state:
-            await advance(turn)
-        else:
-            await ask_again(turn)
+        await continue_at_station(dialog_manager, station, locale)
         return
-    await start_report(turn, station_id=station.id)
+    await start_report(dialog_manager, state, station_id=station.id)
 
 
 def member_welcome_text(member: MemberProfile) -> str:
@@ -86,16 +85,18 @@ async def start(
     """Greet and show the menu; offer to resume an unfinished report or entry."""
     text = member_welcome_text(member) if member and member.active else welcome_text()
     await message.answer(text, reply_markup=keyboards.main_menu(menu_role))
-    if await in_report(state):
-        await message.answer(
-            _("You have a report that is not sent yet."),
-            reply_markup=keyboards.resume_or_discard(),
-        )
+    if report_open(dialog_manager):
+        await offer_resume(dialog_manager)
     elif entry_open(dialog_manager):
         await offer(dialog_manager, then=RESTART)
 
 
-async def help_command(message: Message, turn: Turn, member: MemberProfile | None = None) -> None:
+async def help_command(
+    message: Message,
+    turn: Turn,
+    dialog_manager: DialogManager,
+    member: MemberProfile | None = None,
+) -> None:
     """Explain the bot (and the member features to a member)."""
     await message.answer(help_text())
     if member is not None and member.active:
@@ -103,7 +104,7 @@ async def help_command(message: Message, turn: Turn, member: MemberProfile | Non
     desk = desk_help_text(turn.menu_role)
     if desk is not None:
         await message.answer(desk)
-    await _back_to_draft(turn)
+    await back_to_draft(dialog_manager)
 
 
 async def language_command(message: Message) -> None:
@@ -131,7 +132,7 @@ async def language_chosen(
     await set_locale(session, identity_id=identity.id, locale=callback_data.code)
     with i18n.use_locale(callback_data.code):
         await callback.answer()
-        in_dialog = await in_report(state) or entry_open(dialog_manager)
+        in_dialog = report_open(dialog_manager) or entry_open(dialog_manager)
         markup = None if in_dialog else keyboards.main_menu(menu_role)
         await bot.send_message(
             callback.from_user.id, _("Language set: English."), reply_markup=markup
@@ -143,55 +144,35 @@ async def cancel(
 ) -> None:
     """Drop the draft or the open dialog, if any, and show the menu."""
     menu = keyboards.main_menu(menu_role)
-    in_dialog = dialog_manager.has_context()
-    if await in_report(state):
+    if report_open(dialog_manager):
         text = _("Your report was discarded; nothing was sent.")
     elif entry_open(dialog_manager):
         text = _("Your activity entry was discarded; nothing was saved.")
-    elif in_dialog or await state.get_state() is not None:
+    elif await state.get_state() is not None or dialog_manager.has_context():
         text = _("Cancelled; nothing was changed.")
     else:
         text = _("There is nothing to cancel.")
     await state.clear()
-    if in_dialog:
-        await dialog_manager.reset_stack()
+    if dialog_manager.has_context():
+        # The menu below replaces the dialog's keyboard; its cards stay as they are.
+        draw_below(dialog_manager)
+        await dialog_manager.reset_stack(remove_keyboard=False)
     await message.answer(text, reply_markup=menu)
 
 
 async def report_command(
-    message: Message,
-    turn: Turn,
+    message: Message, state: FSMContext, dialog_manager: DialogManager
 ) -> None:
     """Start a report, or offer to resume the one already open."""
-    await open_report(turn)
+    await open_report(dialog_manager, state)
 
 
-async def resume_chosen(
-    callback: CallbackQuery,
-    callback_data: ResumeCB,
-    state: FSMContext,
-    turn: Turn,
+async def report_from_button(
+    callback: CallbackQuery, state: FSMContext, dialog_manager: DialogManager
 ) -> None:
-    """Continue the open draft where it stopped, or start a new one."""
-    await callback.answer()
-    if callback_data.action == "continue" and await in_report(state):
-        await ask_again(turn)
-    elif callback_data.action == "continue":
-        await turn.say(
-            _("That report was already sent or discarded."),
-            reply_markup=keyboards.main_menu(turn.menu_role),
-        )
-    elif callback_data.action == "restart":
-        await start_report(turn)
-    else:
-        log.warning("chat %s sent resume action %r", callback.from_user.id, callback_data.action)
-        await turn.say(_("This button is not valid."))
-
-
-async def report_from_button(callback: CallbackQuery, turn: Turn) -> None:
     """The "report an issue" button under an empty list."""
     await callback.answer()
-    await open_report(turn)
+    await open_report(dialog_manager, state)
 
 
 async def my_issues_command(
@@ -199,29 +180,22 @@ async def my_issues_command(
     session: AsyncSession,
     locale: str,
     identity: ChatIdentity,
-    turn: Turn,
+    dialog_manager: DialogManager,
 ) -> None:
     """List my cases."""
     await show_my_issues(message, session=session, identity=identity, locale=locale, page=0)
-    await _back_to_draft(turn)
+    await back_to_draft(dialog_manager)
 
 
 async def stations_command(
     message: Message,
     session: AsyncSession,
     locale: str,
-    turn: Turn,
+    dialog_manager: DialogManager,
 ) -> None:
     """The stations directory."""
     await show_stations(message, session=session, locale=locale)
-    await _back_to_draft(turn)
-
-
-async def _back_to_draft(turn: Turn) -> None:
-    """After a detour, remind a resident who is writing a report where they were."""
-    if await in_report(turn.state):
-        await turn.say(_("Your unfinished report is kept. Let's go on:"))
-        await ask_again(turn)
+    await back_to_draft(dialog_manager)
 
 
 def setup() -> Router:
@@ -239,7 +213,6 @@ def setup() -> Router:
     router.message.register(cancel, ButtonText(Buttons.CANCEL))
     router.message.register(report_command, Command("report"))
     router.message.register(report_command, ButtonText(Buttons.REPORT))
-    router.callback_query.register(resume_chosen, ResumeCB.filter())
     router.callback_query.register(report_from_button, MenuCB.filter(F.action == "report"))
     router.message.register(my_issues_command, Command("myissues"))
     router.message.register(my_issues_command, ButtonText(Buttons.MY_ISSUES))

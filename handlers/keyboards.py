@@ -13,17 +13,11 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import (
-    CategoryPickCB,
-    ContactCB,
     IssueCB,
     IssuesPageCB,
     LanguageCB,
     MenuCB,
-    NearestCB,
-    ResumeCB,
-    ReviewCB,
     StationInfoCB,
-    StationPickCB,
 )
 from handlers.case_callbacks import RateCB
 from handlers.grid import Grid
@@ -32,7 +26,7 @@ from services.cases.labels import status_label
 from services.cases.residents import IssueDetail, IssuePage
 from services.reference.catalog import display_name
 from storage.enums import IssueStatus
-from storage.models import IssueCategory, Station
+from storage.models import Station
 
 
 def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
@@ -89,39 +83,6 @@ def languages() -> InlineKeyboardMarkup:
     )
 
 
-def resume_or_discard() -> InlineKeyboardMarkup:
-    """For a resident who starts again while a draft is open."""
-    builder = Grid()
-    builder.button(text=_("▶ Continue my report"), callback_data=ResumeCB(action="continue"))
-    builder.button(text=_("🗑 Discard it and start over"), callback_data=ResumeCB(action="restart"))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def station_choice(stations: Sequence[Station], locale: str) -> InlineKeyboardMarkup:
-    """Every station, then "nearest to me"."""
-    builder = Grid()
-    for station in stations:
-        assert station.id is not None
-        builder.button(
-            text=display_name(station, locale), callback_data=StationPickCB(id=station.id)
-        )
-    builder.button(text=_("📍 Find the nearest to me"), callback_data=NearestCB())
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def nearest_choice(pairs: Sequence[tuple[Station, float]], locale: str) -> InlineKeyboardMarkup:
-    """The nearest stations with their distance."""
-    builder = Grid()
-    for station, km in pairs:
-        assert station.id is not None
-        label = _("{name} · {km:.1f} km").format(name=display_name(station, locale), km=km)
-        builder.button(text=label, callback_data=StationPickCB(id=station.id))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
 def share_location(*, skippable: bool) -> ReplyKeyboardMarkup:
     """A location button, with Skip when the location is optional."""
     rows = [[KeyboardButton(text=_(Buttons.SHARE_LOCATION), request_location=True)]]
@@ -129,18 +90,6 @@ def share_location(*, skippable: bool) -> ReplyKeyboardMarkup:
         rows.append([KeyboardButton(text=_(Buttons.SKIP))])
     rows.append([KeyboardButton(text=_(Buttons.CANCEL))])
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True)
-
-
-def category_choice(categories: Sequence[IssueCategory], locale: str) -> InlineKeyboardMarkup:
-    """Every category, two a row."""
-    builder = Grid()
-    for category in categories:
-        assert category.id is not None
-        builder.button(
-            text=display_name(category, locale), callback_data=CategoryPickCB(id=category.id)
-        )
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 def photo_step(*, has_photos: bool) -> ReplyKeyboardMarkup:
@@ -152,15 +101,6 @@ def photo_step(*, has_photos: bool) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True)
 
 
-def contact_choice() -> InlineKeyboardMarkup:
-    """Anonymous, or leave a phone number."""
-    builder = Grid()
-    builder.button(text=_("🙈 Stay anonymous"), callback_data=ContactCB(choice="anonymous"))
-    builder.button(text=_("📱 Leave my phone number"), callback_data=ContactCB(choice="phone"))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
 def share_phone() -> ReplyKeyboardMarkup:
     """Share the phone number of this account."""
     return ReplyKeyboardMarkup(
@@ -170,25 +110,6 @@ def share_phone() -> ReplyKeyboardMarkup:
         ],
         resize_keyboard=True,
     )
-
-
-def review(draft: str) -> InlineKeyboardMarkup:
-    """Edit any part, submit or discard."""
-    builder = Grid()
-    edits = [
-        ("station", _("✏️ Station")),
-        ("category", _("✏️ Category")),
-        ("description", _("✏️ Description")),
-        ("photos", _("✏️ Photos")),
-        ("location", _("✏️ Location")),
-        ("contact", _("✏️ Contact")),
-    ]
-    for action, label in edits:
-        builder.button(text=label, callback_data=ReviewCB(action=action, draft=draft))
-    builder.button(text=_("✅ Submit"), callback_data=ReviewCB(action="submit", draft=draft))
-    builder.button(text=_("🗑 Discard"), callback_data=ReviewCB(action="discard", draft=draft))
-    builder.adjust(2, 2, 2, 1, 1)
-    return builder.as_markup()
 
 
 def issues_page(page: IssuePage, locale: str) -> InlineKeyboardMarkup:

@@ -4,9 +4,10 @@ from aiogram.fsm.state import State, StatesGroup
 
 
 class ReportForm(StatesGroup):
-    """A resident writing a report, step by step."""
+    """A resident writing a report: the windows of the report dialog."""
 
     station = State()
+    nearest = State()
     category = State()
     description = State()
     photos = State()
@@ -14,6 +15,7 @@ class ReportForm(StatesGroup):
     contact = State()
     phone = State()
     review = State()
+    resume = State()
 
 
 class ActivityForm(StatesGroup):

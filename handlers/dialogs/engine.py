@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, setup_dialogs
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
+from handlers.dialogs.guard import Refused, refuse_press
 from handlers.dialogs.press import AnswerOnce
 from storage.db import Database
 
@@ -30,6 +31,7 @@ def install_dialog_engine(dp: Dispatcher, *, isolation: BaseEventIsolation) -> N
     """
     setup_dialogs(dp, events_isolation=isolation, message_manager=AnswerOnce())
     dp.errors.register(refuse_stale_press, ExceptionTypeFilter(*STALE))
+    dp.errors.register(refuse_press, ExceptionTypeFilter(Refused))
 
 
 async def refuse_stale_press(
@@ -41,10 +43,15 @@ async def refuse_stale_press(
     **_data: Any,
 ) -> bool:
     """Tell the user the card is out of date, then draw the card their dialog is on now."""
-    log.info("stale dialog press: %s", event.exception)
+    query = event.update.callback_query
+    log.info(
+        "chat %s pressed %r on a stale card: %s",
+        query.from_user.id if query else None,
+        query.data if query else None,
+        event.exception,
+    )
     with i18n.context(), i18n.use_locale(locale or i18n.default_locale):
         text = _("This card is out of date. Here is where you are now.")
-        query = event.update.callback_query
         if query is not None:
             await query.answer(text)
         if dialog_manager is not None and dialog_manager.has_context():

@@ -1,212 +1,161 @@
-"""The report dialog's steps: what each asks, and which comes next."""
+"""Moving through the report dialog, and opening it from a menu, a command or a QR code.
+
+The dialog's windows (see :mod:`handlers.resident.report_dialog`) are its steps, in order;
+these helpers say how a step hands over to the next one. Every question is a new card below
+the answers already given, as in a paper form: the chat keeps the whole conversation, and a
+press settles its card with the answer it gave (``Station: …``) rather than redrawing it.
+"""
 
 from __future__ import annotations
 
-import secrets
+import logging
+from typing import Any
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import ReplyKeyboardRemove
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from handlers import keyboards
-from handlers.resident.review import render_review
 from handlers.states import ReportForm
 from handlers.texts import escape
-from handlers.turn import Turn
-from services.cases import limits
-from services.reference.catalog import display_name, get_station, list_categories, list_stations
+from services.reference.catalog import display_name
+from storage.models import Station
+
+log = logging.getLogger(__name__)
 
 STEPS = 6
+# The windows where a station is still being chosen: a station from a QR code moves on.
+CHOOSING_STATION = (ReportForm.station, ReportForm.nearest)
 
 
-def step_title(number: int, text: str) -> str:
-    """A prompt headed by its step number."""
-    return _("<b>Step {number} of {total}</b> · {text}").format(
-        number=number, total=STEPS, text=text
-    )
+def report_open(manager: DialogManager) -> bool:
+    """Whether the chat is writing a report (the dialog on top of its stack is the report)."""
+    return manager.has_context() and manager.current_context().state.group is ReportForm
 
 
-async def start_report(turn: Turn, *, station_id: int | None = None) -> None:
-    """Open a fresh draft; skip the station step when a QR code already named one."""
-    await turn.state.clear()
-    await turn.state.update_data(draft=secrets.token_hex(8), photos=[])
-    await turn.say(
-        _(
-            "Let's write your report. It takes six short steps; "
-            "you can review everything before it is sent. Stop at any time with “✖ Cancel”."
-        ),
-        reply_markup=keyboards.cancel_only(),
-    )
-    if station_id is not None:
-        station = await get_station(turn.session, station_id)
-        if station is not None:
-            await turn.state.update_data(station_id=station_id)
-            await turn.say(
-                _("Station: <b>{name}</b> (from the QR code).").format(
-                    name=escape(display_name(station, turn.locale))
-                )
-            )
-            await ask_category(turn)
-            return
-    await ask_station(turn)
+def draft(manager: DialogManager) -> dict[str, Any] | None:
+    """What the open report holds so far, or None."""
+    return dict(manager.dialog_data) if report_open(manager) else None
 
 
-async def open_report(turn: Turn) -> None:
-    """Start a report, or offer to resume the one already open."""
-    if await in_report(turn.state):
-        await turn.say(
-            _("You have a report that is not sent yet."),
-            reply_markup=keyboards.resume_or_discard(),
-        )
+async def say(manager: DialogManager, text: str, **kwargs: Any) -> None:
+    """Send a message to the chat of the event being handled."""
+    chat = manager.middleware_data["event_chat"]
+    await manager.middleware_data["bot"].send_message(chat.id, text, **kwargs)
+
+
+def draw_below(manager: DialogManager) -> None:
+    """Draw the next card below the ones in the chat and leave those as they are.
+
+    The engine would otherwise delete a card that carried a reply keyboard, or post "..." to
+    take the keyboard away; the next card or the dialog's own words replace the keyboard.
+    """
+    stack = manager.current_stack()
+    stack.last_message_id = None
+    stack.last_reply_keyboard = False
+
+
+async def mark_choice(callback: CallbackQuery, text: str) -> None:
+    """Replace a card's buttons with the answer given, so they cannot be pressed again."""
+    if isinstance(callback.message, Message):
+        try:
+            await callback.message.edit_text(text)
+        except TelegramBadRequest as error:
+            log.debug("could not mark the choice: %s", error)
+
+
+async def advance(manager: DialogManager, to: State | None = None) -> None:
+    """Ask the next question: ``to``, or the window after this one.
+
+    A resident who came from the review to change one part goes back to the review.
+    """
+    if to is ReportForm.review or manager.dialog_data.get("editing"):
+        await to_review(manager)
         return
-    await start_report(turn)
+    draw_below(manager)
+    if to is None:
+        await manager.next(show_mode=ShowMode.SEND)
+    else:
+        await manager.switch_to(to, show_mode=ShowMode.SEND)
 
 
-async def ask_station(turn: Turn) -> None:
-    """Step 1: the station."""
-    await turn.state.set_state(ReportForm.station)
-    stations = await list_stations(turn.session)
-    await turn.say(
-        step_title(1, _("Which liaison station should take up your issue?")),
-        reply_markup=keyboards.station_choice(stations, turn.locale),
-    )
-
-
-async def ask_category(turn: Turn) -> None:
-    """Step 2: the category."""
-    await turn.state.set_state(ReportForm.category)
-    categories = await list_categories(turn.session)
-    await turn.say(
-        step_title(2, _("What is it about?")),
-        reply_markup=keyboards.category_choice(categories, turn.locale),
-    )
-
-
-async def ask_description(turn: Turn) -> None:
-    """Step 3: the description."""
-    await turn.state.set_state(ReportForm.description)
-    await turn.say(
-        step_title(
-            3,
-            _(
-                "Describe the problem: what is wrong, where exactly, since when. "
-                "{minimum} to {maximum} characters."
-            ).format(minimum=limits.DESCRIPTION_MIN, maximum=limits.DESCRIPTION_MAX),
-        ),
-        reply_markup=keyboards.cancel_only(),
-    )
-
-
-async def ask_photos(turn: Turn) -> None:
-    """Step 4: up to three photos."""
-    await turn.state.set_state(ReportForm.photos)
-    data = await turn.state.get_data()
-    count = len(data.get("photos", []))
-    text = _("Send up to {maximum} photos of the problem, or skip this step.").format(
-        maximum=limits.MAX_PHOTOS
-    )
-    if count:
-        text += "\n" + _("You have added {count} so far.").format(count=count)
-    await turn.say(step_title(4, text), reply_markup=keyboards.photo_step(has_photos=count > 0))
-
-
-async def ask_location(turn: Turn) -> None:
-    """Step 5: where exactly, optional."""
-    await turn.state.set_state(ReportForm.location)
-    await turn.say(
-        step_title(
-            5,
-            _("Where exactly is it? Share the location with the button below, or skip."),
-        ),
-        reply_markup=keyboards.share_location(skippable=True),
-    )
-
-
-async def ask_contact(turn: Turn) -> None:
-    """Step 6: anonymous or with a phone number."""
-    await turn.state.set_state(ReportForm.contact)
-    await turn.say(
-        step_title(
-            6,
-            _(
-                "May the people handling your case call you?\n"
-                "Anonymous: you follow the case here; nobody learns who you are."
-            ),
-        ),
-        reply_markup=keyboards.contact_choice(),
-    )
-
-
-async def ask_phone(turn: Turn) -> None:
-    """The phone number, with the consent it implies."""
-    await turn.state.set_state(ReportForm.phone)
-    await turn.say(
-        _(
-            "Share your number with the button below, or type it.\n\n"
-            "<b>Consent:</b> by sending your number you agree that the committee's staff and "
-            "the person handling this case may use it to contact you about this case, and for "
-            "nothing else. Nobody else will see it."
-        ),
-        reply_markup=keyboards.share_phone(),
-    )
-
-
-async def show_review(turn: Turn) -> None:
+async def to_review(manager: DialogManager) -> None:
     """The whole draft, with edit, submit and discard buttons."""
-    await turn.state.set_state(ReportForm.review)
-    await turn.state.update_data(editing=False)
-    data = await turn.state.get_data()
-    await turn.say(_("Almost done."), reply_markup=ReplyKeyboardRemove())
-    await turn.say(
-        await render_review(turn.session, data, turn.locale),
-        reply_markup=keyboards.review(data["draft"]),
+    manager.dialog_data.pop("editing", None)
+    await say(manager, _("Almost done."), reply_markup=ReplyKeyboardRemove())
+    draw_below(manager)
+    await manager.switch_to(ReportForm.review, show_mode=ShowMode.SEND)
+
+
+async def start_report(
+    manager: DialogManager, state: FSMContext, *, station_id: int | None = None
+) -> None:
+    """Open a fresh report; a station from a QR code skips the station step."""
+    # A report replaces whatever else the chat was in the middle of.
+    await state.clear()
+    draw_below(manager)
+    await manager.start(
+        ReportForm.station,
+        data={"station_id": station_id},
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
     )
 
 
-NEXT_STEP = {
-    ReportForm.station.state: ask_category,
-    ReportForm.category.state: ask_description,
-    ReportForm.description.state: ask_photos,
-    ReportForm.photos.state: ask_location,
-    ReportForm.location.state: ask_contact,
-    ReportForm.contact.state: show_review,
-    ReportForm.phone.state: show_review,
-}
-
-ASK_AGAIN = {
-    ReportForm.station.state: ask_station,
-    ReportForm.category.state: ask_category,
-    ReportForm.description.state: ask_description,
-    ReportForm.photos.state: ask_photos,
-    ReportForm.location.state: ask_location,
-    ReportForm.contact.state: ask_contact,
-    ReportForm.phone.state: ask_phone,
-    ReportForm.review.state: show_review,
-}
-
-
-async def advance(turn: Turn) -> None:
-    """Go to the next step, or back to the review when the resident was editing one part."""
-    current = await turn.state.get_state()
-    data = await turn.state.get_data()
-    if data.get("editing"):
-        await show_review(turn)
+async def open_report(manager: DialogManager, state: FSMContext) -> None:
+    """Start a report, or offer to resume the one already open."""
+    if report_open(manager):
+        await offer_resume(manager)
         return
-    step = NEXT_STEP.get(current or "", show_review)
-    await step(turn)
+    await start_report(manager, state)
 
 
-async def ask_again(turn: Turn) -> None:
-    """Repeat the question of the current step (after a detour, a restart or a resume)."""
-    current = await turn.state.get_state()
-    step = ASK_AGAIN.get(current or "")
-    if step is None:
-        await start_report(turn)
+async def offer_resume(manager: DialogManager) -> None:
+    """Ask whether to go on with the open report or to start over (from outside the dialog)."""
+    current = manager.current_context().state
+    if current is not ReportForm.resume:
+        manager.dialog_data["resume_at"] = current.state
+    draw_below(manager)
+    await manager.switch_to(ReportForm.resume, show_mode=ShowMode.SEND)
+    await manager.show()
+
+
+def resumed_step(manager: DialogManager) -> State:
+    """The step the report stood at before the resume question was asked (now answered)."""
+    current = manager.current_context().state
+    wanted = manager.dialog_data.pop("resume_at", None)
+    if current is not ReportForm.resume:
+        return current
+    for step in ReportForm.__all_states__:
+        if step.state == wanted and step is not ReportForm.resume:
+            return step
+    return ReportForm.station
+
+
+async def back_to_draft(manager: DialogManager) -> None:
+    """After a detour, remind a resident who is writing a report where they were."""
+    if not report_open(manager):
         return
-    await step(turn)
+    await say(manager, _("Your unfinished report is kept. Let's go on:"))
+    draw_below(manager)
+    await manager.show(ShowMode.SEND)
 
 
-async def in_report(state: FSMContext) -> bool:
-    """Whether a draft is open in this chat."""
-    current = await state.get_state()
-    return current is not None and current.startswith(f"{ReportForm.__full_group_name__}:")
+async def continue_at_station(manager: DialogManager, station: Station, locale: str) -> None:
+    """A station's QR code scanned mid-report: the draft keeps everything else."""
+    manager.dialog_data["station_id"] = station.id
+    await say(
+        manager,
+        _("Your unfinished report continues, now at <b>{name}</b>.").format(
+            name=escape(display_name(station, locale))
+        ),
+    )
+    step = resumed_step(manager)
+    if step in CHOOSING_STATION:
+        await advance(manager, ReportForm.category)
+    else:
+        draw_below(manager)
+        await manager.switch_to(step, show_mode=ShowMode.SEND)
+    await manager.show()

@@ -21,23 +21,23 @@ from typing import Any
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import KeyBuilder
+from aiogram.fsm.storage.base import KeyBuilder, StorageKey
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.channel import ChannelCapabilities
 from handlers.exports import PersonalExport
 from handlers.messaging import show_choice
-from handlers.resident.flow import ask_again, in_report
+from handlers.resident.flow import back_to_draft, draft, draw_below
 from handlers.resident.privacy_texts import (
     PrivacyCB,
     confirm_keyboard,
     forget_question,
     not_a_resident_text,
 )
-from handlers.turn import Turn
 from services.cases.residents import IssueDraft, PhotoRef
 from services.clock import Clock
 from services.errors import DomainError
@@ -56,11 +56,11 @@ NONCE_KEY = "privacy_nonce"
 ACTIONS = frozenset({"erase", "keep"})
 
 
-async def _draft(state: FSMContext, channel: str) -> IssueDraft | None:
-    """The report this chat is writing, if any, read from the dialog state."""
-    if not await in_report(state):
+def _draft(manager: DialogManager, channel: str) -> IssueDraft | None:
+    """The report this chat is writing, if any, read from the report dialog's data."""
+    data: dict[str, Any] | None = draft(manager)
+    if data is None:
         return None
-    data: dict[str, Any] = await state.get_data()
     photos = [
         PhotoRef(file_id=str(photo["file_id"]))
         for photo in data.get("photos") or []
@@ -80,12 +80,6 @@ async def _draft(state: FSMContext, channel: str) -> IssueDraft | None:
     )
 
 
-async def _back_to_draft(turn: Turn) -> None:
-    if await in_report(turn.state):
-        await turn.say(_("Your unfinished report is kept. Let's go on:"))
-        await ask_again(turn)
-
-
 async def my_data(
     message: Message,
     session: AsyncSession,
@@ -94,7 +88,7 @@ async def my_data(
     clock: Clock,
     locale: str,
     channel: str,
-    turn: Turn,
+    dialog_manager: DialogManager,
 ) -> None:
     """Send everything stored about this chat's person as a JSON file."""
     assert identity.id is not None
@@ -104,7 +98,7 @@ async def my_data(
         identity_id=identity.id,
         now=now,
         locale=locale,
-        draft=await _draft(state, channel),
+        draft=_draft(dialog_manager, channel),
     )
     if holds_only_the_chat(data):
         caption = _(
@@ -125,7 +119,7 @@ async def my_data(
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     name = f"mydata-{now:%Y%m%d-%H%M%S}.json"
     await message.answer_document(PersonalExport(body, filename=name), caption=caption)
-    await _back_to_draft(turn)
+    await back_to_draft(dialog_manager)
 
 
 async def forget_command(
@@ -152,10 +146,31 @@ async def _drop_nonce(state: FSMContext) -> None:
         await state.set_data(data)
 
 
-def _dialog_keys(state: FSMContext) -> list[str]:
-    """The dialog-state rows of this chat, as the database-backed storage names them."""
+def _dialog_keys(state: FSMContext, manager: DialogManager) -> list[str]:
+    """The dialog-state rows of this chat, as the database-backed storage names them.
+
+    The chat's own state, and the dialog engine's stack and the context of every dialog on it
+    (named as aiogram_dialog.context.storage names them: one stack and context per chat).
+    """
     builder = getattr(state.storage, "key_builder", None)
-    return [builder.build(state.key)] if isinstance(builder, KeyBuilder) else []
+    if not isinstance(builder, KeyBuilder):
+        return []
+    key = state.key
+    destinies = ["aiogd:stack:"]
+    if manager.has_context():
+        destinies += [f"aiogd:context:{intent}" for intent in manager.current_stack().intents]
+    engine_keys = [
+        StorageKey(
+            bot_id=key.bot_id,
+            chat_id=key.chat_id,
+            user_id=key.chat_id,
+            thread_id=key.thread_id,
+            business_connection_id=key.business_connection_id,
+            destiny=destiny,
+        )
+        for destiny in destinies
+    ]
+    return [builder.build(key), *(builder.build(engine_key) for engine_key in engine_keys)]
 
 
 async def forget_chosen(
@@ -168,7 +183,7 @@ async def forget_chosen(
     clock: Clock,
     channel: str,
     capabilities: ChannelCapabilities,
-    turn: Turn,
+    dialog_manager: DialogManager,
 ) -> None:
     """Erase or keep, for the question just asked only; anything else is refused."""
     expected = (await state.get_data()).get(NONCE_KEY)
@@ -187,9 +202,11 @@ async def forget_chosen(
     if callback_data.action == "keep":
         await _drop_nonce(state)
         await show_choice(callback, _("Nothing was erased; your data is kept."))
-        await _back_to_draft(turn)
+        await back_to_draft(dialog_manager)
         return
-    await _erase(callback, bot, session, identity, state, clock, channel, capabilities)
+    await _erase(
+        callback, bot, session, identity, state, clock, channel, capabilities, dialog_manager
+    )
 
 
 async def _erase(
@@ -201,20 +218,21 @@ async def _erase(
     clock: Clock,
     channel: str,
     capabilities: ChannelCapabilities,
+    manager: DialogManager,
 ) -> None:
     assert identity.id is not None
     chat_id = identity.chat_id
     memory = capabilities.memory
     candidates: set[str] = set()
     if memory is not None:
-        draft = await _draft(state, channel)
-        candidates = {photo.file_id for photo in draft.photos} if draft else set()
+        unfinished = _draft(manager, channel)
+        candidates = {photo.file_id for photo in unfinished.photos} if unfinished else set()
     try:
         result = await forget_resident(
             session,
             identity_id=identity.id,
             now=clock.now(),
-            dialog_keys=_dialog_keys(state),
+            dialog_keys=_dialog_keys(state, manager),
             media_candidates=candidates,
         )
     except DomainError as error:
@@ -225,6 +243,10 @@ async def _erase(
         return
     # The rows are gone already; this clears the storage's own copy (or Redis).
     await state.clear()
+    # With no card to remember, the engine's stack row goes as well.
+    draw_below(manager)
+    if manager.has_context():
+        await manager.reset_stack(remove_keyboard=False)
     log.info("a resident's data was erased: %s", result.removed)
     await show_choice(callback, _("Your data was erased."))
     if memory is not None:

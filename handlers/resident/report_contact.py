@@ -3,53 +3,40 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
 
-from handlers.callbacks import ContactCB
-from handlers.messaging import show_choice
-from handlers.resident.flow import advance, ask_phone
+from handlers.resident.flow import advance, draw_below, mark_choice
 from handlers.states import ReportForm
-from handlers.turn import Turn
 from services.cases import limits
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-# --- step 6: contact -------------------------------------------------------------------------
+
+async def anonymous_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Anonymous goes straight to the review."""
+    manager.dialog_data["phone"] = None
+    await mark_choice(callback, _("Contact: anonymous"))
+    await advance(manager, ReportForm.review)
 
 
-async def contact_chosen(
-    callback: CallbackQuery,
-    callback_data: ContactCB,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
-    """Anonymous goes straight to the review; a phone number is asked for next."""
-    if callback_data.choice == "anonymous":
-        await state.update_data(phone=None)
-        await show_choice(callback, _("Contact: anonymous"))
-        await advance(turn)
-    elif callback_data.choice == "phone":
-        await show_choice(callback, _("Contact: by phone"))
-        await ask_phone(turn)
-    else:
-        log.warning("chat %s sent contact choice %r", callback.from_user.id, callback_data.choice)
-        await callback.answer(_("This button is not valid."))
+async def phone_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """A phone number is asked for next, also when the resident came from the review."""
+    await mark_choice(callback, _("Contact: by phone"))
+    draw_below(manager)
+    await manager.switch_to(ReportForm.phone, show_mode=ShowMode.SEND)
 
 
-async def contact_expected(message: Message) -> None:
+async def contact_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """Anything else while the contact choice is expected."""
     await message.answer(_("Please choose with the buttons above: anonymous or by phone."))
 
 
-async def phone_shared(
-    message: Message,
-    turn: Turn,
-) -> None:
+async def phone_shared(message: Message, widget: Any, manager: DialogManager) -> None:
     """The account's own number, shared with the button."""
     contact = message.contact
     assert contact is not None
@@ -58,19 +45,16 @@ async def phone_shared(
             _("Please share your own number; this contact card belongs to someone else.")
         )
         return
-    await _keep_phone(message, contact.phone_number, turn)
+    await _keep_phone(message, contact.phone_number, manager)
 
 
-async def phone_typed(
-    message: Message,
-    turn: Turn,
-) -> None:
+async def phone_typed(message: Message, widget: Any, manager: DialogManager) -> None:
     """A typed number."""
     assert message.text is not None
-    await _keep_phone(message, message.text, turn)
+    await _keep_phone(message, message.text, manager)
 
 
-async def _keep_phone(message: Message, raw: str, turn: Turn) -> None:
+async def _keep_phone(message: Message, raw: str, manager: DialogManager) -> None:
     try:
         phone = limits.normalize_phone(raw)
     except DomainError:
@@ -81,21 +65,10 @@ async def _keep_phone(message: Message, raw: str, turn: Turn) -> None:
             )
         )
         return
-    await turn.state.update_data(phone=phone)
-    await advance(turn)
+    manager.dialog_data["phone"] = phone
+    await advance(manager, ReportForm.review)
 
 
-async def phone_expected(message: Message) -> None:
+async def phone_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """Anything else while a number is expected."""
     await message.answer(_("Please share your number with the button below, or type it."))
-
-
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="report-contact")
-    router.callback_query.register(contact_chosen, ReportForm.contact, ContactCB.filter())
-    router.message.register(contact_expected, ReportForm.contact)
-    router.message.register(phone_shared, ReportForm.phone, F.contact)
-    router.message.register(phone_typed, ReportForm.phone, F.text)
-    router.message.register(phone_expected, ReportForm.phone)
-    return router

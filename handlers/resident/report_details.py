@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
 
 from handlers import keyboards
-from handlers.filters import ButtonText
-from handlers.resident.flow import advance, ask_photos
-from handlers.states import ReportForm
+from handlers.resident.flow import advance, draw_below
 from handlers.texts import Buttons
-from handlers.turn import Turn
 from services.cases import limits
 from services.errors import DomainError
 
@@ -23,11 +20,12 @@ log = logging.getLogger(__name__)
 # --- step 3: description ---------------------------------------------------------------------
 
 
-async def description_entered(
-    message: Message,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
+async def description_getter(**kwargs: Any) -> dict[str, Any]:
+    """The length the description must have."""
+    return {"minimum": limits.DESCRIPTION_MIN, "maximum": limits.DESCRIPTION_MAX}
+
+
+async def description_entered(message: Message, widget: Any, manager: DialogManager) -> None:
     """Check the length and keep the description."""
     assert message.text is not None
     try:
@@ -48,11 +46,11 @@ async def description_entered(
                 ).format(**error.params)
             )
         return
-    await state.update_data(description=description)
-    await advance(turn)
+    manager.dialog_data["description"] = description
+    await advance(manager)
 
 
-async def description_expected(message: Message) -> None:
+async def description_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """A photo, sticker or anything else instead of text."""
     await message.answer(
         _("Please type the description as text. You can add photos in the next step.")
@@ -62,9 +60,22 @@ async def description_expected(message: Message) -> None:
 # --- step 4: photos --------------------------------------------------------------------------
 
 
-async def _add_photo(message: Message, state: FSMContext, photo: dict[str, object]) -> None:
-    data = await state.get_data()
-    photos = list(data.get("photos", []))
+def _photos(manager: DialogManager) -> list[dict[str, Any]]:
+    return list(manager.dialog_data.get("photos") or [])
+
+
+async def photos_getter(dialog_manager: DialogManager, **kwargs: Any) -> dict[str, Any]:
+    """How many photos the report carries, and how many it may."""
+    return {"count": len(_photos(dialog_manager)), "maximum": limits.MAX_PHOTOS}
+
+
+def photo_keyboard(data: dict[str, Any]) -> Any:
+    """Done (or Skip), remove the photos, cancel."""
+    return keyboards.photo_step(has_photos=bool(data["count"]))
+
+
+async def _add_photo(message: Message, manager: DialogManager, photo: dict[str, Any]) -> None:
+    photos = _photos(manager)
     if len(photos) >= limits.MAX_PHOTOS:
         await message.answer(
             _(
@@ -74,7 +85,7 @@ async def _add_photo(message: Message, state: FSMContext, photo: dict[str, objec
         )
         return
     photos.append(photo)
-    await state.update_data(photos=photos)
+    manager.dialog_data["photos"] = photos
     text = _("Photo {count} of {maximum} added.").format(
         count=len(photos), maximum=limits.MAX_PHOTOS
     )
@@ -83,13 +94,13 @@ async def _add_photo(message: Message, state: FSMContext, photo: dict[str, objec
     await message.answer(text, reply_markup=keyboards.photo_step(has_photos=True))
 
 
-async def photo_received(message: Message, state: FSMContext) -> None:
+async def photo_received(message: Message, widget: Any, manager: DialogManager) -> None:
     """Keep the largest size of a photo."""
     assert message.photo
     size = message.photo[-1]
     await _add_photo(
         message,
-        state,
+        manager,
         {
             "file_id": size.file_id,
             "file_unique_id": size.file_unique_id,
@@ -101,7 +112,12 @@ async def photo_received(message: Message, state: FSMContext) -> None:
     )
 
 
-async def document_received(message: Message, state: FSMContext) -> None:
+def _done_or_skip(manager: DialogManager) -> str:
+    # Name the button the keyboard really shows: "Done" only once a photo was added.
+    return _(Buttons.DONE if _photos(manager) else Buttons.SKIP)
+
+
+async def document_received(message: Message, widget: Any, manager: DialogManager) -> None:
     """An image sent as a file counts as a photo; any other file does not.
 
     A GIF arrives as a document too (Telegram fills both fields), so it is refused here.
@@ -109,13 +125,11 @@ async def document_received(message: Message, state: FSMContext) -> None:
     document = message.document
     assert document is not None
     if document.mime_type not in limits.PHOTO_TYPES:
-        # Name the button the keyboard really shows: "Done" only once a photo was added.
-        has_photos = bool((await state.get_data()).get("photos"))
         await message.answer(
             _(
                 "Only photos can be attached (JPEG, PNG or WebP). Send a photo or press “{button}”."
-            ).format(button=_(Buttons.DONE if has_photos else Buttons.SKIP)),
-            reply_markup=keyboards.photo_step(has_photos=has_photos),
+            ).format(button=_done_or_skip(manager)),
+            reply_markup=keyboards.photo_step(has_photos=bool(_photos(manager))),
         )
         return
     if document.file_size and document.file_size > limits.PHOTO_MAX_BYTES:
@@ -127,7 +141,7 @@ async def document_received(message: Message, state: FSMContext) -> None:
         return
     await _add_photo(
         message,
-        state,
+        manager,
         {
             "file_id": document.file_id,
             "file_unique_id": document.file_unique_id,
@@ -137,66 +151,47 @@ async def document_received(message: Message, state: FSMContext) -> None:
     )
 
 
-async def photos_done(
-    message: Message,
-    turn: Turn,
-) -> None:
+async def photos_done(message: Message, widget: Any, manager: DialogManager) -> None:
     """Go on with the photos added so far (maybe none)."""
-    await advance(turn)
+    await advance(manager)
 
 
-async def photos_removed(
-    message: Message,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
+async def photos_removed(message: Message, widget: Any, manager: DialogManager) -> None:
     """Start the photos again."""
-    await state.update_data(photos=[])
+    manager.dialog_data["photos"] = []
     await message.answer(_("The photos were removed."))
-    await ask_photos(turn)
+    draw_below(manager)
+    manager.show_mode = ShowMode.SEND
 
 
-async def photo_expected(message: Message, state: FSMContext) -> None:
+async def photo_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """Text, a sticker, a video or a voice note instead of a photo."""
-    has_photos = bool((await state.get_data()).get("photos"))
     await message.answer(
-        _("Please send a photo, or press “{button}”.").format(
-            button=_(Buttons.DONE if has_photos else Buttons.SKIP)
-        ),
-        reply_markup=keyboards.photo_step(has_photos=has_photos),
+        _("Please send a photo, or press “{button}”.").format(button=_done_or_skip(manager)),
+        reply_markup=keyboards.photo_step(has_photos=bool(_photos(manager))),
     )
 
 
 # --- step 5: location ------------------------------------------------------------------------
 
 
-async def location_received(
-    message: Message,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
+async def location_received(message: Message, widget: Any, manager: DialogManager) -> None:
     """Keep the point."""
     assert message.location is not None
-    await state.update_data(
-        location={
-            "latitude": message.location.latitude,
-            "longitude": message.location.longitude,
-        }
-    )
-    await advance(turn)
+    manager.dialog_data["location"] = {
+        "latitude": message.location.latitude,
+        "longitude": message.location.longitude,
+    }
+    await advance(manager)
 
 
-async def location_skipped(
-    message: Message,
-    state: FSMContext,
-    turn: Turn,
-) -> None:
+async def location_skipped(message: Message, widget: Any, manager: DialogManager) -> None:
     """No location."""
-    await state.update_data(location=None)
-    await advance(turn)
+    manager.dialog_data["location"] = None
+    await advance(manager)
 
 
-async def location_got_photo(message: Message) -> None:
+async def location_got_photo(message: Message, widget: Any, manager: DialogManager) -> None:
     """A late photo, typically the fourth of an album."""
     await message.answer(
         _("At most {maximum} photos per report; this one was not added.").format(
@@ -207,27 +202,9 @@ async def location_got_photo(message: Message) -> None:
     )
 
 
-async def location_expected(message: Message) -> None:
+async def location_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """Anything else while a location is expected."""
     await message.answer(
         _("Please share the location with the button below, or skip."),
         reply_markup=keyboards.share_location(skippable=True),
     )
-
-
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="report-details")
-    router.message.register(description_entered, ReportForm.description, F.text)
-    router.message.register(description_expected, ReportForm.description)
-    router.message.register(photo_received, ReportForm.photos, F.photo)
-    router.message.register(document_received, ReportForm.photos, F.document)
-    router.message.register(photos_done, ReportForm.photos, ButtonText(Buttons.DONE))
-    router.message.register(photos_done, ReportForm.photos, ButtonText(Buttons.SKIP))
-    router.message.register(photos_removed, ReportForm.photos, ButtonText(Buttons.REMOVE_PHOTOS))
-    router.message.register(photo_expected, ReportForm.photos)
-    router.message.register(location_received, ReportForm.location, F.location)
-    router.message.register(location_skipped, ReportForm.location, ButtonText(Buttons.SKIP))
-    router.message.register(location_got_photo, ReportForm.location, F.photo)
-    router.message.register(location_expected, ReportForm.location)
-    return router

@@ -10,8 +10,10 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
@@ -19,7 +21,6 @@ from handlers.callbacks import StationInfoCB
 from handlers.messaging import replace_or_send
 from handlers.resident.flow import start_report
 from handlers.texts import escape
-from handlers.turn import Turn
 from services.broadcasts.subscriptions import is_subscribed, subscribe, unsubscribe
 from services.clock import Clock
 from services.errors import NotFoundError
@@ -107,7 +108,8 @@ async def station_action(
     bot: Bot,
     session: AsyncSession,
     locale: str,
-    turn: Turn,
+    state: FSMContext,
+    dialog_manager: DialogManager,
     identity: ChatIdentity | None = None,
 ) -> None:
     """View a station, show it on the map, report there, or go back to the list."""
@@ -138,7 +140,7 @@ async def station_action(
     ):
         await bot.send_location(callback.from_user.id, station.latitude, station.longitude)
     elif callback_data.action == "report":
-        await start_report(turn, station_id=station.id)
+        await start_report(dialog_manager, state, station_id=station.id)
 
 
 async def subscription_toggled(

@@ -1,29 +1,24 @@
-"""The review step: edit a part, submit the report, or discard it."""
+"""The review: edit a part, submit the report, or discard it; and resuming an open report."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from aiogram import Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
 
 from handlers import keyboards
-from handlers.callbacks import ReviewCB
-from handlers.messaging import show_choice
 from handlers.resident.flow import (
-    ask_category,
-    ask_contact,
-    ask_description,
-    ask_location,
-    ask_photos,
-    ask_station,
+    draw_below,
+    mark_choice,
+    resumed_step,
+    say,
+    start_report,
 )
 from handlers.states import ReportForm
 from handlers.texts import local_date
-from handlers.turn import Turn
 from services.accounts.identities import get_or_create_resident
 from services.cases.residents import IssueDraft, PhotoRef, create_issue
 from services.clock import Clock
@@ -32,114 +27,88 @@ from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
 
-EDITS = {
-    "station": ask_station,
-    "category": ask_category,
-    "description": ask_description,
-    "photos": ask_photos,
-    "location": ask_location,
-    "contact": ask_contact,
-}
+
+async def edit_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """A part of the draft is asked again; its step comes back to the review."""
+    manager.dialog_data["editing"] = True
+    await mark_choice(callback, _("Editing your report…"))
+    draw_below(manager)
 
 
-async def review_action(
-    callback: CallbackQuery,
-    callback_data: ReviewCB,
-    state: FSMContext,
-    identity: ChatIdentity,
-    clock: Clock,
-    channel: str,
-    turn: Turn,
-) -> None:
-    """Act on a review button that belongs to the draft under review; refuse any other."""
-    data = await state.get_data()
-    if (
-        await state.get_state() != ReportForm.review.state
-        or data.get("draft") != callback_data.draft
-    ):
-        # A press after submitting or discarding is ordinary, hence info; a forged draft token
-        # looks the same from here, so the data is logged for whoever looks into it.
-        log.info(
-            "chat %s pressed review button %r of a draft not under review",
-            callback.from_user.id,
-            callback.data,
-        )
-        await callback.answer(_("This report was already sent or discarded."), show_alert=True)
-        return
-    if callback_data.action == "submit":
-        await _submit(callback, turn, data, identity, clock, channel)
-    elif callback_data.action == "discard":
-        await state.clear()
-        await show_choice(callback, _("Report discarded."))
-        await turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu(turn.menu_role))
-    elif callback_data.action in EDITS:
-        await state.update_data(editing=True)
-        await show_choice(callback, _("Editing your report…"))
-        await EDITS[callback_data.action](turn)
-    else:
-        log.warning("chat %s sent review action %r", callback.from_user.id, callback.data)
-        await callback.answer(_("This button is not valid."))
-
-
-async def _submit(
-    callback: CallbackQuery,
-    turn: Turn,
-    data: dict[str, Any],
-    identity: ChatIdentity,
-    clock: Clock,
-    channel: str,
-) -> None:
-    assert identity.id is not None
-    now = clock.now()
-    photos = data.get("photos") or []
+def _issue_draft(data: dict[str, Any], *, channel: str, token: str) -> IssueDraft:
     location = data.get("location")
-    draft = IssueDraft(
+    return IssueDraft(
         station_id=int(data.get("station_id") or 0),
         category_id=int(data.get("category_id") or 0),
         description=str(data.get("description") or ""),
-        photos=[PhotoRef(**photo) for photo in photos],
+        photos=[PhotoRef(**photo) for photo in data.get("photos") or []],
         latitude=location["latitude"] if isinstance(location, dict) else None,
         longitude=location["longitude"] if isinstance(location, dict) else None,
         contact_phone=str(data["phone"]) if data.get("phone") else None,
         channel=channel,
-        token=str(data["draft"]),
+        token=token,
     )
-    resident = await get_or_create_resident(turn.session, identity_id=identity.id, now=now)
+
+
+async def submit_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Store the report as a case and give its number."""
+    data = manager.middleware_data
+    identity: ChatIdentity = data["identity"]
+    clock: Clock = data["clock"]
+    assert identity.id is not None
+    now = clock.now()
+    # The dialog's intent id names this draft: a submit replayed after a crash finds its case.
+    token = f"{identity.id}:{manager.current_context().id}"
+    draft = _issue_draft(manager.dialog_data, channel=data["channel"], token=token)
+    resident = await get_or_create_resident(data["session"], identity_id=identity.id, now=now)
     assert resident.id is not None
     try:
         issue = await create_issue(
-            turn.session, resident_id=resident.id, draft=draft, now=now, tz=turn.tz
+            data["session"], resident_id=resident.id, draft=draft, now=now, tz=data["tz"]
         )
     except DomainError as error:
-        await callback.answer()
-        await _repair(turn, error)
+        await _repair(manager, error)
         return
-    await turn.state.clear()
-    await show_choice(callback, _("Report sent."))
+    await mark_choice(callback, _("Report sent."))
+    draw_below(manager)
+    await manager.done()
     text = _(
         "✅ Thank you. Your case number is <b>{number}</b>.\n\n"
         "Every case gets an answer: the liaison station will look into it and you will be "
         "told here at every step. Expected answer by {due}.\n"
         "Follow it at any time under “📋 My issues”."
-    ).format(number=issue.number, due=local_date(issue.due_at or now, turn.tz))
-    await turn.say(text, reply_markup=keyboards.main_menu(turn.menu_role))
+    ).format(number=issue.number, due=local_date(issue.due_at or now, data["tz"]))
+    await say(manager, text, reply_markup=keyboards.main_menu(data.get("menu_role", "resident")))
 
 
-async def _repair(turn: Turn, error: DomainError) -> None:
+async def _repair(manager: DialogManager, error: DomainError) -> None:
     """Send the resident back to the part that no longer holds; the rest of the draft stays."""
-    await turn.state.update_data(editing=True)
+    manager.dialog_data["editing"] = True
     if error.code == "station_unknown":
-        await turn.say(_("That station no longer takes reports. Please choose another one."))
-        await ask_station(turn)
+        await say(manager, _("That station no longer takes reports. Please choose another one."))
+        step = ReportForm.station
     elif error.code == "category_unknown":
-        await turn.say(_("That category is no longer in use. Please choose another one."))
-        await ask_category(turn)
+        await say(manager, _("That category is no longer in use. Please choose another one."))
+        step = ReportForm.category
     else:
-        await turn.say(_("Part of the report needs another look. Please check the description."))
-        await ask_description(turn)
+        await say(
+            manager, _("Part of the report needs another look. Please check the description.")
+        )
+        step = ReportForm.description
+    draw_below(manager)
+    await manager.switch_to(step, show_mode=ShowMode.SEND)
 
 
-async def review_expected(message: Message) -> None:
+async def discard_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Drop the draft."""
+    await mark_choice(callback, _("Report discarded."))
+    draw_below(manager)
+    await manager.done()
+    role = manager.middleware_data.get("menu_role", "resident")
+    await say(manager, _("Nothing was sent."), reply_markup=keyboards.main_menu(role))
+
+
+async def review_expected(message: Message, widget: Any, manager: DialogManager) -> None:
     """Any input while the review is on screen: text, media, a file or a voice note.
 
     The draft stays as it is; the review's own buttons are the only way on.
@@ -147,11 +116,20 @@ async def review_expected(message: Message) -> None:
     await message.answer(_("Please use the buttons above to edit, submit or discard your report."))
 
 
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="report-review")
-    router.callback_query.register(review_action, ReviewCB.filter())
-    # No content filter: whatever arrives at the review is answered here, never by the
-    # fallback, which knows nothing of an open report.
-    router.message.register(review_expected, ReportForm.review)
-    return router
+# --- resume or start over ---------------------------------------------------------------------
+
+
+async def resume_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Continue the open draft where it stopped."""
+    draw_below(manager)
+    await manager.switch_to(resumed_step(manager), show_mode=ShowMode.SEND)
+
+
+async def restart_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Drop the open draft and start a new one."""
+    await start_report(manager, manager.middleware_data["state"])
+
+
+async def resume_expected(message: Message, widget: Any, manager: DialogManager) -> None:
+    """Anything typed while the resident is asked whether to resume."""
+    await message.answer(_("Please choose with the buttons above."))

@@ -114,6 +114,15 @@ def bot_messages(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [event for event in events if event["type"] == "message"]
 
 
+def button_labelled(message: dict[str, Any], label: str) -> str:
+    """The callback data of the message's inline button whose text contains ``label``."""
+    for row in message["inline_keyboard"] or []:
+        for button in row:
+            if label in button["text"]:
+                return str(button["callback_data"])
+    raise AssertionError(f"no {label!r} button in {message['inline_keyboard']}")
+
+
 async def test_page_sets_a_signed_identity_and_localises_its_chrome(client: TestClient) -> None:
     response = await client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     html = await response.text()
@@ -169,14 +178,15 @@ async def test_report_through_the_socket(client: TestClient, app: AppContext) ->
     await page.send("location", latitude=38.49, longitude=106.24)
     events = await page.events()
     contact = bot_messages(events)[-1]
-    await page.send("callback", message_id=contact["message_id"], data="ct:phone")
+    phone = button_labelled(contact, "phone number")
+    await page.send("callback", message_id=contact["message_id"], data=phone)
     events = await page.events()
     assert bot_messages(events)[-1]["reply_keyboard"]["keyboard"][0][0]["request_contact"] is True
     await page.send("contact", phone="13800138000")
     review = bot_messages(await page.events())[-1]
     assert "Contact: by phone, 13800138000" in review["html"]
-    submit = next(b for row in review["inline_keyboard"] for b in row if "Submit" in b["text"])
-    await page.send("callback", message_id=review["message_id"], data=submit["callback_data"])
+    submit = button_labelled(review, "Submit")
+    await page.send("callback", message_id=review["message_id"], data=submit)
     events = await page.events()
     assert any("Your case number is" in (m["html"] or "") for m in bot_messages(events))
     async with app.db.session() as session:
@@ -259,9 +269,11 @@ async def test_upload_limits(client: TestClient) -> None:
 async def test_a_document_in_the_photo_step_is_refused(client: TestClient) -> None:
     page = await open_page(client)
     stations = bot_messages(await page.say("/report"))[-1]
-    await page.send("callback", message_id=stations["message_id"], data="stp:1")
-    await page.events()
-    await page.send("callback", message_id=stations["message_id"], data="cat:1")
+    station = button_labelled(stations, "Bei'an")
+    await page.send("callback", message_id=stations["message_id"], data=station)
+    categories = bot_messages(await page.events())[-1]
+    category = button_labelled(categories, "Parking")
+    await page.send("callback", message_id=categories["message_id"], data=category)
     await page.events()
     await page.say("Cars block the fire lane at gate 3 every night after 8 pm.")
     upload = await client.post("/webchat/upload", data={"file": io.BytesIO(b"%PDF-1.7 x")})

@@ -9,11 +9,24 @@ from aiogram.fsm.storage.base import StorageKey
 from tests.support.chat import ChatUser
 
 
+def _engine_key(user: ChatUser, destiny: str) -> StorageKey:
+    # Named as aiogram_dialog.context.storage names them: per chat, the default stack "".
+    return StorageKey(
+        bot_id=user.bot.id, chat_id=user.chat.id, user_id=user.chat.id, destiny=destiny
+    )
+
+
 async def draft_of(user: ChatUser) -> tuple[str | None, dict[str, Any]]:
+    """The state and data of the dialog on top of the chat's stack, else of its plain FSM."""
+    storage = user.dp.storage
+    stack = await storage.get_data(_engine_key(user, "aiogd:stack:"))
+    intents = stack.get("intents") or []
+    if intents:
+        context = await storage.get_data(_engine_key(user, f"aiogd:context:{intents[-1]}"))
+        return context.get("state"), context.get("dialog_data") or {}
     key = StorageKey(
         bot_id=user.bot.id, chat_id=user.chat.id, user_id=user.user.id, destiny="default"
     )
-    storage = user.dp.storage
     return await storage.get_state(key), await storage.get_data(key)
 
 

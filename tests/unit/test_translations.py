@@ -21,6 +21,8 @@ KEYWORDS = {
     # the dialog windows' translated texts (handlers/dialogs/text.py)
     "T": None,
     "Step": None,
+    # button labels of dialog windows (handlers/dialogs/markup.py)
+    "Label": None,
 }
 PLACEHOLDER = re.compile(r"\{[a-z_]+(?::[^}]*)?\}")
 TAG = re.compile(r"</?([a-z-]+)[^>]*>")

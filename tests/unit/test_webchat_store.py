@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import delete
 
@@ -88,10 +89,21 @@ async def test_a_draft_keeps_its_photos_past_the_upload_age(db: Database) -> Non
             )  # fmt: skip
         async with write_transaction(session):
             session.add(
+                # The report dialog's context, as the dialog engine stores it.
                 FsmRecord(
-                    key=f"fsm:1:{CHAT}:{CHAT}:default",
-                    state="ReportForm:location",
-                    data='{"photos": [{"file_id": "web-draft"}]}',
+                    key=f"fsm:1:{CHAT}:{CHAT}:aiogd:context:Ab3",
+                    state=None,
+                    data=json.dumps(
+                        {
+                            "_intent_id": "Ab3",
+                            "_stack_id": "",
+                            "state": "ReportForm:location",
+                            "start_data": {"station_id": None},
+                            "dialog_data": {"photos": [{"file_id": "web-draft"}]},
+                            "widget_data": {},
+                            "access_settings": None,
+                        }
+                    ),
                     updated_at=NOW,
                 )
             )

@@ -1,0 +1,41 @@
+"""Button labels and reply keyboards for dialog windows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.types import ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+from aiogram_dialog.api.internal import RawKeyboard
+from aiogram_dialog.widgets.common import WhenCondition
+from aiogram_dialog.widgets.text import Text
+
+
+class Label(Text):
+    """A button's msgid in the reader's language: plain text, as buttons carry no HTML."""
+
+    def __init__(self, msgid: str, when: WhenCondition = None) -> None:
+        super().__init__(when=when)
+        self.msgid = msgid
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        return _(self.msgid)
+
+
+class ReplyKeyboard:
+    """A window's markup factory that draws one of our reply keyboards from the window's data.
+
+    The keyboard's buttons send their label as text, which the window's inputs recognise in
+    any language (a chat that switched language may tap a keyboard drawn in the old one).
+    """
+
+    def __init__(self, build: Callable[[dict[str, Any]], ReplyKeyboardMarkup]) -> None:
+        self.build = build
+
+    async def render_markup(
+        self, data: dict[str, Any], manager: DialogManager, keyboard: RawKeyboard
+    ) -> ReplyKeyboardMarkup:
+        """Ignore the window's inline buttons (it has none) and draw the keyboard."""
+        return self.build(data)
