@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
@@ -11,7 +12,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.app import build_context
 from bot.cli_common import with_database
-from bot.runner import build_worker, configure_logging
+from bot.delivery import DeliveryWorker
+from bot.runner import build_worker, configure_logging, stop_on_signals
 from bot.settings import Settings
 from services.outbox.queue import OutboxStats, stats
 from storage.db import Database
@@ -45,6 +47,11 @@ def outbox_status(ctx: typer.Context) -> None:
         )
 
 
+async def _stop_when(stopping: asyncio.Event, worker: DeliveryWorker) -> None:
+    await stopping.wait()
+    await worker.stop()
+
+
 @outbox_app.command("deliver")
 def outbox_deliver(
     until_empty: Annotated[
@@ -71,7 +78,14 @@ def outbox_deliver(
                 while sent := await worker.run_once():
                     total += sent
                 return total
-            await worker.run()
+            # A signal asks the worker to stop: it finishes what is in flight and writes the
+            # results, where cancelling it could be lost in a timeout racing the cancel.
+            stopping = stop_on_signals()
+            stopper = asyncio.create_task(_stop_when(stopping, worker))
+            try:
+                await worker.run()
+            finally:
+                stopper.cancel()
             return worker.sent
         finally:
             await bot.session.close()

@@ -33,6 +33,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, Message
 
+from bot.channels.capabilities import reuses_file_ids
 from bot.leases import Leases
 from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
 from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
@@ -304,7 +305,10 @@ class DeliveryWorker:
             async with self.db.session() as session:
                 stored = await stored_file(session, key)
             attachment = await attachment_of(
-                stored, key=key, channel=lane.channel, files_dir=self.settings.files_dir
+                stored,
+                key=key,
+                reuses_file_ids=reuses_file_ids(lane.channel),
+                files_dir=self.settings.files_dir,
             )
         sent = await send_outgoing(
             lane.bot,
@@ -314,7 +318,7 @@ class DeliveryWorker:
             paid=lane.channel in self.settings.paid,
         )
         fresh = isinstance(attachment, BufferedInputFile)
-        if key is not None and lane.channel == "telegram" and sent.document and fresh:
+        if key is not None and reuses_file_ids(lane.channel) and sent.document and fresh:
             async with self.db.session() as session, write_transaction(session):
                 await remember_telegram_id(session, key=key, file_id=sent.document.file_id)
         return sent

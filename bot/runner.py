@@ -131,7 +131,7 @@ async def serve(
     scheduler = build_scheduler(ctx, worker)
     scheduler.start()
     settle_heap()
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     try:
         if telegram is not None:
             await telegram.start()
@@ -180,7 +180,8 @@ def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
     )
 
 
-def _stop_on_signals() -> asyncio.Event:
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, so that a loop stops on its own terms, not by cancel."""
     event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

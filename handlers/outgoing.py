@@ -38,12 +38,12 @@ def markup_of(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
 
 
 async def attachment_of(
-    stored: StoredFile | None, *, key: str, channel: str, files_dir: Path
+    stored: StoredFile | None, *, key: str, reuses_file_ids: bool, files_dir: Path
 ) -> Attachment:
-    """What to send for a stored file: Telegram's own id when it has one, else the bytes."""
+    """What to send for a stored file: the channel's own id when it takes one back, else bytes."""
     if stored is None:
         raise AttachmentGoneError(key)
-    if channel == "telegram" and stored.telegram_file_id:
+    if reuses_file_ids and stored.telegram_file_id:
         return stored.telegram_file_id
     data = await asyncio.to_thread(file_path(files_dir, key).read_bytes)
     return BufferedInputFile(data, filename=stored.name)

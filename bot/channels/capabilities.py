@@ -15,3 +15,8 @@ TELEGRAM = ChannelCapabilities(
 def web_chat(memory: ChatMemory) -> ChannelCapabilities:
     """The web chat: files live in its own store, the bot is opened from its own page."""
     return ChannelCapabilities(name="web", memory=memory)
+
+
+def reuses_file_ids(channel: str) -> bool:
+    """Whether the channel named ``channel`` takes back the file ids it gave us."""
+    return channel == TELEGRAM.name

@@ -56,15 +56,20 @@ async def refuse_input(message: Message, manager: DialogManager, text: str) -> N
     manager.show_mode = ShowMode.NO_UPDATE
 
 
+async def show_answer(callback: CallbackQuery, text: str) -> None:
+    """Replace a pressed card with the answer given, so its buttons cannot be pressed again."""
+    if isinstance(callback.message, Message):
+        try:
+            await callback.message.edit_text(text)
+        except TelegramBadRequest as error:
+            log.debug("could not mark the choice: %s", error)
+
+
 async def mark_choice(manager: DialogManager, text: str) -> None:
     """Replace the pressed card with the answer given; the next window is drawn below it.
 
     The chat then reads as the questions answered so far, as the forms always have.
     """
-    event = manager.event
-    if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
-        try:
-            await event.message.edit_text(text)
-        except TelegramBadRequest as error:
-            log.debug("could not mark the choice: %s", error)
+    if isinstance(manager.event, CallbackQuery):
+        await show_answer(manager.event, text)
     manager.show_mode = ShowMode.SEND

@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
@@ -55,15 +54,6 @@ def draw_below(manager: DialogManager) -> None:
     stack = manager.current_stack()
     stack.last_message_id = None
     stack.last_reply_keyboard = False
-
-
-async def mark_choice(callback: CallbackQuery, text: str) -> None:
-    """Replace a card's buttons with the answer given, so they cannot be pressed again."""
-    if isinstance(callback.message, Message):
-        try:
-            await callback.message.edit_text(text)
-        except TelegramBadRequest as error:
-            log.debug("could not mark the choice: %s", error)
 
 
 async def advance(manager: DialogManager, to: State | None = None) -> None:

@@ -9,7 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
-from handlers.resident.flow import advance, draw_below, mark_choice
+from handlers.dialogs.press import show_answer
+from handlers.resident.flow import advance, draw_below
 from handlers.states import ReportForm
 from services.cases import limits
 from services.errors import DomainError
@@ -20,13 +21,13 @@ log = logging.getLogger(__name__)
 async def anonymous_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
     """Anonymous goes straight to the review."""
     manager.dialog_data["phone"] = None
-    await mark_choice(callback, _("Contact: anonymous"))
+    await show_answer(callback, _("Contact: anonymous"))
     await advance(manager, ReportForm.review)
 
 
 async def phone_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
     """A phone number is asked for next, also when the resident came from the review."""
-    await mark_choice(callback, _("Contact: by phone"))
+    await show_answer(callback, _("Contact: by phone"))
     draw_below(manager)
     await manager.switch_to(ReportForm.phone, show_mode=ShowMode.SEND)
 

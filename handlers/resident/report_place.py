@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.dialogs.guard import Refused
-from handlers.resident.flow import advance, draw_below, mark_choice
+from handlers.dialogs.press import show_answer
+from handlers.resident.flow import advance, draw_below
 from handlers.states import ReportForm
 from handlers.texts import escape
 from services.reference.catalog import (
@@ -79,7 +80,7 @@ async def station_chosen(
     manager.dialog_data.pop("near", None)
     # Names come from the reference data, which staff edit: never trusted as HTML.
     name = escape(display_name(station, manager.middleware_data["locale"]))
-    await mark_choice(callback, _("Station: <b>{name}</b>").format(name=name))
+    await show_answer(callback, _("Station: <b>{name}</b>").format(name=name))
     await advance(manager, ReportForm.category)
 
 
@@ -141,7 +142,7 @@ async def category_chosen(
         raise Refused(_("This category is not available. Please choose another one."))
     manager.dialog_data["category_id"] = category.id
     name = escape(display_name(category, manager.middleware_data["locale"]))
-    await mark_choice(callback, _("Category: <b>{name}</b>").format(name=name))
+    await show_answer(callback, _("Category: <b>{name}</b>").format(name=name))
     await advance(manager)
 
 

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
 from handlers import keyboards
+from handlers.dialogs.press import show_answer
 from handlers.resident.flow import (
     draw_below,
-    mark_choice,
     resumed_step,
     say,
     start_report,
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 async def edit_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
     """A part of the draft is asked again; its step comes back to the review."""
     manager.dialog_data["editing"] = True
-    await mark_choice(callback, _("Editing your report…"))
+    await show_answer(callback, _("Editing your report…"))
     draw_below(manager)
 
 
@@ -69,7 +69,7 @@ async def submit_chosen(callback: CallbackQuery, widget: Any, manager: DialogMan
     except DomainError as error:
         await _repair(manager, error)
         return
-    await mark_choice(callback, _("Report sent."))
+    await show_answer(callback, _("Report sent."))
     draw_below(manager)
     await manager.done()
     text = _(
@@ -101,7 +101,7 @@ async def _repair(manager: DialogManager, error: DomainError) -> None:
 
 async def discard_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
     """Drop the draft."""
-    await mark_choice(callback, _("Report discarded."))
+    await show_answer(callback, _("Report discarded."))
     draw_below(manager)
     await manager.done()
     role = manager.middleware_data.get("menu_role", "resident")

@@ -12,7 +12,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from handlers.channel import ChannelCapabilities
-from handlers.staff.broadcast_review import desk_of, proceed, say_again, to_review
+from handlers.dialogs.press import refuse_input
+from handlers.staff.broadcast_review import desk_of, proceed, to_review
 from handlers.staff.desk import Desk
 from handlers.states import BroadcastForm
 from services.broadcasts.queue import check_text, text_limit, visible_length
@@ -137,14 +138,14 @@ async def text_typed(message: Message, _widget: Any, manager: DialogManager) -> 
     try:
         data["text"] = typed_text(message, attachment=attachment)
     except InputRefusedError as refused:
-        await say_again(message, manager, refused.text)
+        await refuse_input(message, manager, refused.text)
         return
     await proceed(manager, BroadcastForm.attachment)
 
 
 async def not_text(message: Message, _widget: Any, manager: DialogManager) -> None:
     """A photo, sticker or anything else where the text is expected."""
-    await say_again(message, manager, text_expected())
+    await refuse_input(message, manager, text_expected())
 
 
 async def attachment_skipped(message: Message, _widget: Any, manager: DialogManager) -> None:
@@ -165,7 +166,7 @@ async def attachment_sent(message: Message, _widget: Any, manager: DialogManager
             text=str(data.get("text", "")),
         )
     except InputRefusedError as refused:
-        await say_again(message, manager, refused.text)
+        await refuse_input(message, manager, refused.text)
         return
     other = "document" if kept.kind == "photo" else "photo"
     data.update({kept.kind: kept.key, other: None, "attachment_name": kept.name, "text": kept.text})
@@ -174,4 +175,4 @@ async def attachment_sent(message: Message, _widget: Any, manager: DialogManager
 
 async def not_attachment(message: Message, _widget: Any, manager: DialogManager) -> None:
     """Anything but a photo, a document or Skip."""
-    await say_again(message, manager, attachment_expected())
+    await refuse_input(message, manager, attachment_expected())

@@ -22,7 +22,7 @@ from aiogram_dialog.widgets.kbd import Back, Button, Column, Group, Row, Select,
 from aiogram_dialog.widgets.text import Format
 
 from handlers import keyboards
-from handlers.dialogs.reply import ReplyKeys
+from handlers.dialogs.markup import ReplyKeyboard
 from handlers.dialogs.text import T
 from handlers.filters import ButtonText
 from handlers.staff import broadcast_audience as audience
@@ -81,7 +81,7 @@ def _compose_windows() -> list[Window]:
             ),
             MessageInput(compose.text_typed, content_types=ContentType.TEXT),
             MessageInput(compose.not_text),
-            markup_factory=ReplyKeys(keyboards.cancel_only),
+            markup_factory=ReplyKeyboard(lambda _data: keyboards.cancel_only()),
             state=BroadcastForm.text,
         ),
         Window(
@@ -91,7 +91,7 @@ def _compose_windows() -> list[Window]:
                 compose.attachment_sent, content_types=[ContentType.PHOTO, ContentType.DOCUMENT]
             ),
             MessageInput(compose.not_attachment),
-            markup_factory=ReplyKeys(lambda: keyboards.photo_step(has_photos=False)),
+            markup_factory=ReplyKeyboard(lambda _data: keyboards.photo_step(has_photos=False)),
             state=BroadcastForm.attachment,
         ),
     ]
@@ -127,7 +127,7 @@ def _review_windows() -> list[Window]:
             T("When should it go out? Type the date and time, like {example}."),
             MessageInput(send.schedule_typed, content_types=ContentType.TEXT),
             MessageInput(send.time_expected),
-            markup_factory=ReplyKeys(keyboards.cancel_only),
+            markup_factory=ReplyKeyboard(lambda _data: keyboards.cancel_only()),
             getter=send.schedule_getter,
             state=BroadcastForm.schedule,
         ),

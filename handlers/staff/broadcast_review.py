@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
+from handlers.dialogs.press import refuse_input
 from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from handlers.staff.desk import Desk
 from handlers.states import BroadcastForm
@@ -51,15 +52,9 @@ async def mark(callback: CallbackQuery, text: str) -> None:
             log.debug("could not mark the choice: %s", error)
 
 
-async def say_again(message: Message, manager: DialogManager, text: str) -> None:
-    """Why the input was not taken; the step's prompt stays where it is."""
-    manager.show_mode = ShowMode.NO_UPDATE
-    await message.answer(text)
-
-
 async def buttons_expected(message: Message, _widget: Any, manager: DialogManager) -> None:
     """Typing where a button is expected."""
-    await say_again(message, manager, _("Please choose with the buttons above."))
+    await refuse_input(message, manager, _("Please choose with the buttons above."))
 
 
 def size_line(size: AudienceSize) -> str:
@@ -79,7 +74,7 @@ def draft_of(data: Mapping[str, Any]) -> BroadcastDraft:
     )
 
 
-async def send_preview(desk: Desk, draft: BroadcastDraft, *, channel: str) -> None:
+async def send_preview(desk: Desk, draft: BroadcastDraft, *, reuses_file_ids: bool) -> None:
     """The message exactly as recipients get it; ``AttachmentGoneError`` if its file is gone."""
     message = message_of(draft)
     key = message.photo or message.document
@@ -88,7 +83,7 @@ async def send_preview(desk: Desk, draft: BroadcastDraft, *, channel: str) -> No
         attachment = await attachment_of(
             await stored_file(desk.session, key),
             key=key,
-            channel=channel,
+            reuses_file_ids=reuses_file_ids,
             files_dir=desk.files_dir,
         )
     await send_outgoing(desk.turn.bot, desk.turn.chat_id, message, attachment=attachment)
@@ -103,7 +98,8 @@ async def to_review(manager: DialogManager) -> None:
         reply_markup=ReplyKeyboardRemove(),
     )
     try:
-        await send_preview(desk, draft_of(data), channel=manager.middleware_data["channel"])
+        capabilities = manager.middleware_data["capabilities"]
+        await send_preview(desk, draft_of(data), reuses_file_ids=capabilities.reuses_file_ids)
     except AttachmentGoneError:
         log.error("chat %s: a broadcast draft's file is gone", desk.turn.chat_id)
         data.update(photo=None, document=None, attachment_name=None)

@@ -16,11 +16,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
 from handlers import keyboards
+from handlers.dialogs.press import refuse_input
 from handlers.notifications import ChatNotifier
 from handlers.parsing import parse_moment
 from handlers.staff.broadcast_audience import out_of_scope
 from handlers.staff.broadcast_progress import post_progress
-from handlers.staff.broadcast_review import desk_of, draft_of, forward, mark, say_again, to_review
+from handlers.staff.broadcast_review import desk_of, draft_of, forward, mark, to_review
 from handlers.staff.desk import Desk
 from handlers.states import BroadcastForm
 from handlers.texts import local_time
@@ -156,10 +157,10 @@ async def schedule_typed(message: Message, _widget: Any, manager: DialogManager)
     desk = desk_of(manager)
     moment = parse_moment(message.text or "", desk.today, desk.turn.tz)
     if moment is None:
-        await say_again(message, manager, _time_format())
+        await refuse_input(message, manager, _time_format())
         return
     if moment <= desk.now:
-        await say_again(
+        await refuse_input(
             message, manager, _("That time has passed. Please give a time in the future.")
         )
         return
@@ -168,7 +169,7 @@ async def schedule_typed(message: Message, _widget: Any, manager: DialogManager)
 
 async def time_expected(message: Message, _widget: Any, manager: DialogManager) -> None:
     """A photo or sticker where the time is expected."""
-    await say_again(message, manager, _time_format())
+    await refuse_input(message, manager, _time_format())
 
 
 async def discard(callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
