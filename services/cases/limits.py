@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from services.errors import DomainError
 
 DESCRIPTION_MIN = 10
@@ -13,7 +15,8 @@ PHONE_MAX = 32
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
-_PHONE_RE = re.compile(r"^\+?\d{6,15}$")
+# Numbers typed without a country code are read as the committee's own.
+HOME_REGION = "CN"
 # Control characters other than newline and tab would garble the message they end up in.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -33,13 +36,24 @@ def check_description(text: str) -> str:
     return cleaned
 
 
-def normalize_phone(raw: str) -> str:
-    """Return a phone number as digits with an optional leading +, or raise if it is not one.
+def normalize_phone(raw: str, *, region: str = HOME_REGION) -> str:
+    """Return a phone number as people dial it, or raise if it cannot be one.
 
-    Spaces, dashes, dots and brackets people type are dropped; a mainland mobile number
-    written with the +86 prefix keeps it.
+    phonenumbers reads what people type (spaces, dashes, brackets, full-width digits); a
+    number written with its country code is kept in E.164 (``+8613800138000``), one written
+    without it as the digits of the committee's national format (``13800138000``,
+    ``01012345678``), so staff call it as the resident wrote it.
     """
-    compact = re.sub(r"[\s\-().]", "", raw.strip())
-    if not _PHONE_RE.match(compact):
+    text = raw.strip()
+    if len(text) > PHONE_MAX:
         raise DomainError("phone_invalid")
-    return compact
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise DomainError("phone_invalid") from None
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError("phone_invalid")
+    if text.startswith(("+", "＋")):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return re.sub(r"\D", "", national)
