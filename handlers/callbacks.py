@@ -97,14 +97,7 @@ class StaffMenuCB(CallbackData, prefix="sx"):
 
 
 # Prefixes of staff buttons defined in their own modules: a broadcast's progress card (bc),
-# reports (rp, rq), the case queue and case actions (q*), social-conditions reports (cr),
-# extensions (ex).
+# reports (rp, rq), social-conditions reports (cr), extensions from notices (ex).
 
 
-STAFF_CALLBACK_PREFIXES = frozenset(
-    {"lv", "sm", "si", "sx"}
-    | {"bc"}
-    | {"rp", "rq"}
-    | {"qa", "qb", "qc", "qd", "qe", "qf"}
-    | {"cr", "ex"}
-)
+STAFF_CALLBACK_PREFIXES = frozenset({"lv", "sm", "si", "sx"} | {"bc"} | {"rp", "rq"} | {"cr", "ex"})

@@ -1,4 +1,4 @@
-"""What staff and assignees share around a case card: its photos and place, the reply preview."""
+"""What staff and assignees share around a case card: its photos and place."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from handlers.case_callbacks import ReplySendCB
-from handlers.grid import Grid
-from handlers.texts import escape
 from handlers.turn import Turn
 from services.cases.residents import IssueDetail
 
@@ -44,18 +40,3 @@ async def send_case_media(
                 count=elsewhere
             )
         )
-
-
-def reply_preview(
-    text: str, draft: str, button: type[ReplySendCB]
-) -> tuple[str, InlineKeyboardMarkup]:
-    """A reply as the resident will read it, with send, rewrite and drop for one draft."""
-    grid = Grid()
-    grid.button(text=_("📤 Send to the resident"), callback_data=button(action="send", draft=draft))
-    grid.button(text=_("✏ Rewrite"), callback_data=button(action="edit", draft=draft))
-    grid.button(text=_("✖ Drop"), callback_data=button(action="drop", draft=draft))
-    grid.adjust(1, 2)
-    preview = _("The resident will read:\n<blockquote>{text}</blockquote>").format(
-        text=escape(text)
-    )
-    return preview, grid.as_markup()

@@ -63,3 +63,20 @@ class BroadcastForm(StatesGroup):
     attachment = State()
     review = State()
     schedule = State()
+
+
+class CaseDesk(StatesGroup):
+    """Staff at the case desk (handlers/staff/case_desk.py): the queue, a case, its actions."""
+
+    overview = State()
+    queue = State()
+    case = State()
+    assign = State()
+    members = State()
+    departments = State()
+    due = State()
+    reply = State()
+    confirm = State()
+    reject = State()
+    duplicate = State()
+    note = State()

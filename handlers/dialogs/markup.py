@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aiogram.types import ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.common import WhenCondition
+from aiogram_dialog.widgets.kbd import Keyboard
 from aiogram_dialog.widgets.text import Text
 
 
@@ -22,6 +23,23 @@ class Label(Text):
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
         return _(self.msgid)
+
+
+class Elsewhere(Keyboard):
+    """A button on a dialog's card that a router outside the dialog answers.
+
+    Its callback data carries no intent id, so the dialogs let it pass (see ``guard``) and the
+    feature that owns it (members' reports, say) takes it as it takes its other buttons.
+    """
+
+    def __init__(self, text: Text, callback_data: str, when: WhenCondition = None) -> None:
+        super().__init__(when=when)
+        self.text = text
+        self.callback_data = callback_data
+
+    async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> RawKeyboard:
+        text = await self.text.render_text(data, manager)
+        return [[InlineKeyboardButton(text=text, callback_data=self.callback_data)]]
 
 
 class ReplyKeyboard:

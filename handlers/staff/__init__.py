@@ -4,16 +4,14 @@ from aiogram import Router
 
 from handlers.staff import (
     broadcasts,
-    case_assign,
-    case_text,
-    cases,
+    case_desk,
+    case_desk_entry,
     decisions,
     gate,
     meeting_form,
     meetings,
     meetings_gate,
     meetings_list,
-    queue,
     reports,
     stats,
 )
@@ -36,8 +34,7 @@ def setup() -> Router:
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
     admins_only = _admins_only("staff-admin", meeting_form.entry(), meetings.setup())
-    # The dialogs come after every menu button of the desk, which must win, and after the
-    # typed steps of casework, which only answer in their own states.
+    # The dialogs come after every menu button of the desk, which must win.
     meeting_dialogs = _admins_only(
         "staff-admin-meeting-dialogs",
         meeting_form.meeting_dialog(),
@@ -46,15 +43,13 @@ def setup() -> Router:
     staff_only.include_routers(
         admins_only,
         meetings_gate.setup(),
-        queue.setup(),
-        cases.setup(),
+        case_desk_entry.entry(),
         decisions.setup(),
         reports.setup(),
         stats.setup(),
         broadcasts.setup(),
-        # Typed steps last: a menu button pressed in the middle must reach its handler.
-        case_assign.setup(),
-        case_text.setup(),
+        # Dialogs last: a menu button pressed in the middle of a step must reach its handler.
+        case_desk.case_desk_dialog(),
         meeting_dialogs,
     )
     router = Router(name="staff-desk")

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 
-from handlers.case_callbacks import ConditionsReportCB, ExtensionCB, QueueCB
+from handlers.callbacks import StaffMenuCB
+from handlers.case_callbacks import ConditionsReportCB, ExtensionCB
 from handlers.grid import Grid
 from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
+from handlers.staff.case_desk_entry import open_case
 from handlers.staff.case_errors import case_error
-from handlers.staff.cases import show_case
 from handlers.staff.desk import Desk
 from handlers.texts import escape, local_time, shorten
 from services.cases.decisions import decide_extension
@@ -29,12 +31,12 @@ log = logging.getLogger(__name__)
 async def extension_decided(
     callback: CallbackQuery,
     callback_data: ExtensionCB,
-    bot: Bot,
     desk: Desk,
     notifier: ChatNotifier,
     wake_delivery: Callable[[], None],
+    dialog_manager: DialogManager,
 ) -> None:
-    """Grant or refuse more time; the assignee is told."""
+    """A notice's grant or refuse: decided, the assignee told, then the case's card shown."""
     if callback_data.action not in ("grant", "refuse"):
         await callback.answer(_("This button is not valid."), show_alert=True)
         return
@@ -56,7 +58,7 @@ async def extension_decided(
     wake_delivery()
     granted = callback_data.action == "grant"
     await callback.answer(_("More time granted.") if granted else _("More time refused."))
-    await show_case(callback, bot, desk, extension.issue_id)
+    await open_case(desk, dialog_manager, extension.issue_id)
 
 
 def render_report(view: ReportView, desk: Desk) -> str:
@@ -113,7 +115,7 @@ async def report_button(
             grid.button(
                 text=label, callback_data=ConditionsReportCB(action="view", id=waiting.report.id)
             )
-        grid.button(text=_("◀ Case queue"), callback_data=QueueCB(station=-1))
+        grid.button(text=_("◀ Case queue"), callback_data=StaffMenuCB(action="queue"))
         grid.adjust(1)
         text = (
             _("Reports waiting for a decision: {count}.").format(count=len(views))

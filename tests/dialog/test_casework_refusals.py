@@ -5,23 +5,13 @@ from __future__ import annotations
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 
-from handlers.callbacks import StaffIssueCB
-from handlers.case_callbacks import (
-    AssignPickCB,
-    CannedCB,
-    CaseActionCB,
-    ConditionsReportCB,
-    DueCB,
-    ExtensionCB,
-    QueueCB,
-    RateCB,
-    ReplySendCB,
-)
+from handlers.callbacks import StaffIssueCB, StaffMenuCB
+from handlers.case_callbacks import ConditionsReportCB, ExtensionCB, RateCB
 from services.accounts.invites import issue_invite
 from storage.db import Database
 from tests.dialog.test_casework_dialog import issue_id_of
 from tests.support.cases import department_assignee, reload
-from tests.support.chat import ChatUser
+from tests.support.chat import ChatUser, forged
 from tests.support.flows import submit_report
 from tests.support.members import NOW
 from tests.support.notices import button_data, outbox
@@ -49,13 +39,7 @@ async def test_residents_and_members_cannot_press_staff_buttons(
     issue_id = await issue_id_of(roster, number)
     staff_buttons = [
         StaffIssueCB(action="view", id=issue_id),
-        CaseActionCB(action="accept", id=issue_id),
-        CaseActionCB(action="reject", id=issue_id),
-        AssignPickCB(issue=issue_id, kind="m", target=1),
-        DueCB(issue=issue_id, kind="m", target=1, days=-1),
-        CannedCB(issue=issue_id, id=1),
-        ReplySendCB(action="send", draft="x"),
-        QueueCB(),
+        StaffMenuCB(action="queue"),
         ExtensionCB(action="grant", id=1),
         ConditionsReportCB(action="list"),
     ]
@@ -63,6 +47,14 @@ async def test_residents_and_members_cannot_press_staff_buttons(
         for data in staff_buttons:
             sent = await user.press(data.pack())
             assert alert(sent) == "This is for the committee office's staff.", data
+    # The case desk's own buttons, pressed in another chat, open nothing there.
+    await office.send("📥 Case queue")
+    await office.tap("All stations")
+    await office.tap(number)
+    accept, message_id = office.button_on_message("Accept")
+    for user in (resident, member):
+        sent = await user.press(accept, message_id=message_id)
+        assert "Accepted." not in alert(sent)
     sent = await resident.send("📥 Case queue")
     assert "committee office's staff" in resident.texts(sent)[0]
     assert (await reload(roster, issue_id)).status == "new"
@@ -74,26 +66,50 @@ async def test_forged_staff_buttons_are_refused(
     number = await submit_report(resident)
     issue_id = await issue_id_of(roster, number)
     refusals = [
-        (CaseActionCB(action="accept", id=99999), "This case is not available."),
-        (CaseActionCB(action="reply", id=99999), "This case is not available."),
+        (StaffIssueCB(action="view", id=99999), "This case is not available."),
         (StaffIssueCB(action="delete", id=issue_id), "This case is not available."),
-        (AssignPickCB(issue=issue_id, kind="m", target=99999), ""),
-        (
-            DueCB(issue=issue_id, kind="m", target=99999, days=-1),
-            "That member or department cannot take cases now.",
-        ),
-        (DueCB(issue=issue_id, kind="m", target=1, days=5), "This button is not valid."),
-        (DueCB(issue=issue_id, kind="z", target=1, days=-1), "This button is not valid."),
-        (CannedCB(issue=issue_id, id=1), "This button is no longer active."),
-        (ReplySendCB(action="send", draft="stale"), "This button is no longer active."),
         (ExtensionCB(action="grant", id=99999), "This request is not available."),
         (ConditionsReportCB(action="view", id=99999), "This report is not available."),
-        (QueueCB(station=99999), "This station is not available."),
     ]
     for data, expected in refusals:
         sent = await office.press(data.pack())
-        if expected:
-            assert alert(sent) == expected, data
+        assert alert(sent) == expected, data
+    assert (await reload(roster, issue_id)).status == "new"
+    assert await outbox(roster) == []
+
+
+async def test_forged_items_on_the_case_desk_are_refused(
+    resident: ChatUser, office: ChatUser, roster: Database
+) -> None:
+    number = await submit_report(resident)
+    issue_id = await issue_id_of(roster, number)
+    # Forged items on the desk's own cards: a station, a case, a member, a due date, a ready
+    # answer, each with the intent id of the card on show.
+    await office.send("📥 Case queue")
+    sent = await office.press(forged(office, "station:99999"))
+    assert alert(sent) == "This station is not available."
+    sent = await office.press(forged(office, "station:x"))
+    assert alert(sent) == "This button is not valid."
+    assert (await reload(roster, issue_id)).status == "new"
+    await office.tap("All stations")
+    sent = await office.press(forged(office, "case:99999"))
+    assert alert(sent) == "This case is not available."
+    await office.tap(number)
+    await office.tap("Assign")
+    await office.tap("A member")
+    await office.press(forged(office, "member:99999"))  # whom: the service judges it
+    sent = await office.press(forged(office, "due:5"))
+    assert alert(sent) == "This button is not valid."
+    sent = await office.press(forged(office, "due:-1"))
+    assert alert(sent) == "That member or department cannot take cases now."
+    sent = await office.press(forged(office, "canned:1"))
+    assert alert(sent) == "This button is no longer active. Please use the menu."
+    await office.tap("Back to the case")
+    await office.tap("Reply")
+    sent = await office.press(forged(office, "canned:99999"))
+    assert alert(sent) == "This button is not valid."
+    sent = await office.press(forged(office, "send"))
+    assert alert(sent) == "This button is no longer active. Please use the menu."
     assert (await reload(roster, issue_id)).status == "new"
     assert await outbox(roster) == []
 
@@ -125,15 +141,7 @@ async def test_station_staff_cannot_reach_other_stations(
             await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=NOW)
     sent = await local.send("📥 Case queue")
     assert "nothing waits for a decision" in local.texts(sent)[0]
-    for data in (
-        StaffIssueCB(action="view", id=issue_id),
-        CaseActionCB(action="accept", id=issue_id),
-        CaseActionCB(action="note", id=issue_id),
-        AssignPickCB(issue=issue_id, kind="m"),
-    ):
-        sent = await local.press(data.pack())
-        assert alert(sent) == "This case is not available.", data
-    sent = await local.press(DueCB(issue=issue_id, kind="m", target=1, days=-1).pack())
+    sent = await local.press(StaffIssueCB(action="view", id=issue_id).pack())
     assert alert(sent) == "This case is not available."
     assert (await reload(roster, issue_id)).status == "new"
 

@@ -29,16 +29,7 @@ from handlers.callbacks import (
     StaffMeetingCB,
     StaffMenuCB,
 )
-from handlers.case_callbacks import (
-    CannedCB,
-    CaseActionCB,
-    ConditionsReportCB,
-    ExtensionCB,
-    QueueCB,
-    ReplySendCB,
-)
-from handlers.staff.case_assign import AssignSearch
-from handlers.staff.case_text import CaseInput
+from handlers.case_callbacks import ConditionsReportCB, ExtensionCB
 from services.accounts import identities
 from services.accounts.invites import issue_invite
 from services.cases import answers as case_answers
@@ -73,7 +64,7 @@ from tests.support.cases import (
     reload,
     staff_desk,
 )
-from tests.support.chat import ChatUser
+from tests.support.chat import ChatUser, forged
 from tests.support.notices import TZ, notifier
 from tests.support.state import dialog_of, draft_of
 
@@ -300,7 +291,8 @@ async def test_station_staff_see_and_open_their_own_station(scene: StationScene)
     foreign = (await reload(scene.db, scene.foreign_new)).number
     sent = await scene.local.press(StaffIssueCB(action="view", id=scene.own_new).pack())
     assert f"Case {own}" in scene.local.texts(sent)[0]
-    await scene.local.press(QueueCB().pack())
+    await scene.local.send("📥 Case queue")
+    await scene.local.tap("All stations")
     listed = " ".join(text for text, _ in scene.local.inline_buttons())
     assert own in listed and foreign not in listed, listed
     await scene.local.press(ConditionsReportCB(action="list").pack())
@@ -308,16 +300,42 @@ async def test_station_staff_see_and_open_their_own_station(scene: StationScene)
     assert ConditionsReportCB(action="view", id=scene.report_foreign).pack() not in reports
 
 
-@pytest.mark.parametrize("page", [0, 1])
-async def test_station_staff_cannot_open_another_stations_queue(
-    scene: StationScene, page: int
-) -> None:
+async def open_own_card(scene: StationScene) -> None:
+    """The card of a case of their own station, open in the station staff's chat."""
+    await scene.local.press(StaffIssueCB(action="view", id=scene.own_new).pack())
+
+
+async def swap_case(user: ChatUser, issue_id: int) -> None:
+    """The open case desk now names ``issue_id``: as if the staff member's stations changed
+    since the card was drawn, so only the scope stands between the press and the case."""
+    storage = user.dp.storage
+
+    def key(destiny: str) -> StorageKey:
+        return StorageKey(
+            bot_id=user.bot.id, chat_id=user.chat.id, user_id=user.chat.id, destiny=destiny
+        )
+
+    stack = await storage.get_data(key("aiogd:stack:"))
+    context_key = key(f"aiogd:context:{stack['intents'][-1]}")
+    context = await storage.get_data(context_key)
+    context["dialog_data"]["case"] = issue_id
+    await storage.set_data(context_key, context)
+
+
+async def test_station_staff_cannot_open_another_stations_queue(scene: StationScene) -> None:
     elsewhere = await station_id(scene.db, ELSEWHERE)
+    await open_own_card(scene)
+    await scene.local.tap("Case queue")
     sent = await press_refused(
         scene.local,
         scene.db,
-        QueueCB(station=elsewhere, page=page).pack(),
+        forged(scene.local, f"station:{elsewhere}"),
         "This station is not available.",
+    )
+    assert only_an_answer(sent)
+    await scene.local.tap("All stations")
+    sent = await press_refused(
+        scene.local, scene.db, forged(scene.local, f"case:{scene.foreign_new}"), NOT_AVAILABLE
     )
     assert only_an_answer(sent)
 
@@ -332,9 +350,9 @@ async def test_station_staff_cannot_act_on_another_stations_case(
     # Each action gets a case it would work on for an administrator: only the scope stops it.
     issue_id = scene.foreign_answered if action == "resolve" else scene.foreign_new
     status = (await reload(scene.db, issue_id)).status
-    sent = await press_refused(
-        scene.local, scene.db, CaseActionCB(action=action, id=issue_id).pack(), NOT_AVAILABLE
-    )
+    await open_own_card(scene)
+    await swap_case(scene.local, issue_id)
+    sent = await press_refused(scene.local, scene.db, forged(scene.local, action), NOT_AVAILABLE)
     assert only_an_answer(sent)  # no card, prompt, photo or map of the other station's case
     assert (await reload(scene.db, issue_id)).status == status
 
@@ -345,31 +363,40 @@ async def test_station_staff_cannot_pick_a_ready_answer_for_another_stations_cas
     async with scene.db.session() as session:
         canned = (await list_canned(session))[0].id
     assert canned is not None
-    forged = CannedCB(issue=scene.foreign_new, id=canned).pack()
-    await press_refused(scene.local, scene.db, forged, STALE)
-    # Even in the middle of a reply to their own case, the other station's case stays shut.
-    await scene.local.press(CaseActionCB(action="reply", id=scene.own_new).pack())
-    sent = await press_refused(scene.local, scene.db, forged, STALE)
+    await open_own_card(scene)
+    # A ready answer pressed where the card offers none is stale.
+    await press_refused(scene.local, scene.db, forged(scene.local, f"canned:{canned}"), STALE)
+    # In the middle of a reply, a case out of reach stays shut.
+    await scene.local.tap("Reply")
+    await swap_case(scene.local, scene.foreign_new)
+    sent = await press_refused(
+        scene.local, scene.db, forged(scene.local, f"canned:{canned}"), NOT_AVAILABLE
+    )
     assert "The resident will read" not in " ".join(scene.local.texts(sent))
 
 
 # A dialog begun before the staff member's stations changed names a case now out of reach:
 # the step that finally acts must check the scope again.
 @pytest.mark.parametrize(
-    ("state", "typed", "expected"),
+    ("buttons", "typed"),
     [
-        (CaseInput.note, "Called the estate office.", NOT_AVAILABLE),
-        (CaseInput.reject, "Not a matter for the committee.", NOT_AVAILABLE),
-        (AssignSearch.name, "李", NOT_AVAILABLE),
+        (["Note"], "Called the estate office."),
+        (["Reject"], "Not a matter for the committee."),
+        (["Duplicate"], "2026-000001"),
+        (["Assign", "A member"], "李"),
     ],
+    ids=["note", "reject", "duplicate", "member-search"],
 )
 async def test_station_staff_typed_steps_recheck_the_scope(
-    scene: StationScene, state: State, typed: str, expected: str
+    scene: StationScene, buttons: list[str], typed: str
 ) -> None:
-    await put_in_dialog(scene.local, state, {"case": scene.foreign_new, "draft": "d1"})
+    await open_own_card(scene)
+    for label in buttons:
+        await scene.local.tap(label)
+    await swap_case(scene.local, scene.foreign_new)
     before = await footprint(scene.db)
     sent = await scene.local.send(typed)
-    assert expected in " ".join(scene.local.texts(sent))
+    assert NOT_AVAILABLE in " ".join(scene.local.texts(sent))
     assert await footprint(scene.db) == before
 
 
@@ -379,18 +406,20 @@ async def test_station_staff_reply_and_ready_answer_recheck_the_scope(
     async with scene.db.session() as session:
         canned = (await list_canned(session))[0].id
     assert canned is not None
-    await put_in_dialog(scene.local, CaseInput.reply, {"case": scene.foreign_new, "draft": "d1"})
+    await open_own_card(scene)
+    await scene.local.tap("Reply")
+    await swap_case(scene.local, scene.foreign_new)
     await press_refused(
-        scene.local, scene.db, CannedCB(issue=scene.foreign_new, id=canned).pack(), NOT_AVAILABLE
+        scene.local, scene.db, forged(scene.local, f"canned:{canned}"), NOT_AVAILABLE
     )
-    await put_in_dialog(
-        scene.local,
-        CaseInput.confirm,
-        {"case": scene.foreign_new, "draft": "d1", "reply": "Fixed on Monday."},
-    )
-    await press_refused(
-        scene.local, scene.db, ReplySendCB(action="send", draft="d1").pack(), NOT_AVAILABLE
-    )
+    await swap_case(scene.local, scene.own_new)
+    await scene.local.send("Fixed on Monday.")
+    await swap_case(scene.local, scene.foreign_new)
+    data, message_id = scene.local.button_on_message("Send to the resident")
+    before = await footprint(scene.db)
+    sent = await scene.local.press(data, message_id=message_id)
+    assert alert(sent) == NOT_AVAILABLE
+    assert await footprint(scene.db) == before
 
 
 async def test_station_staff_cannot_merge_into_another_stations_case(
@@ -398,7 +427,8 @@ async def test_station_staff_cannot_merge_into_another_stations_case(
 ) -> None:
     # The number typed is an id too: a case elsewhere must read as unknown.
     foreign = (await reload(scene.db, scene.foreign_new)).number
-    await scene.local.press(CaseActionCB(action="duplicate", id=scene.own_new).pack())
+    await open_own_card(scene)
+    await scene.local.tap("Duplicate")
     before = await footprint(scene.db)
     sent = await scene.local.send(foreign)
     assert "no case with that number that you can see" in scene.local.texts(sent)[0]
