@@ -22,9 +22,13 @@ def free_port() -> int:
 
 
 def wait_healthy(
-    base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30
+    base: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90
 ) -> None:
-    """Return once ``base``/healthz answers 200; fail with the server's log if it never does."""
+    """Return once ``base``/healthz answers 200; fail with the server's log if it never does.
+
+    A start migrates and seeds a fresh database first: on a busy two-core machine that has
+    taken over 30 s, so the deadline only bounds a server that will never answer.
+    """
     deadline = time.monotonic() + timeout
     while True:
         try:
