@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import secrets
+import string
 from typing import Any
 
 from aiogram import Dispatcher
@@ -12,6 +14,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, setup_dialogs
+from aiogram_dialog.api.entities import stack as dialog_stack
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
 from handlers.dialogs.guard import Refused, refuse_press
@@ -21,6 +24,23 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 STALE = (UnknownIntent, OutdatedIntent, UnknownState)
+INTENT_ID_LENGTH = 8
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_intent_id() -> str:
+    """A dialog's id, random enough that no dialog of a chat ever takes an earlier one's.
+
+    aiogram-dialog builds it from the current second and one of a hundred random numbers, so
+    two dialogs opened in the same second share it once in a hundred, and a card of the first
+    would then pass the stack check as the second's. 62 ** 8 ids make that never happen, and
+    eight characters leave the callback data far under Telegram's 64 bytes.
+    """
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(INTENT_ID_LENGTH))
+
+
+# The library names the function it calls for a new dialog's id at module level.
+dialog_stack.new_id = new_intent_id
 
 
 def install_dialog_engine(dp: Dispatcher, *, isolation: BaseEventIsolation) -> None:

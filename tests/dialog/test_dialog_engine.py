@@ -149,3 +149,13 @@ async def test_tapping_the_drawn_card_edits_it_in_place(app: AppContext, bot: Bo
     sent = await chat.tap("pear")
     edits = [r for r in sent if isinstance(r, EditMessageText)]
     assert [edit.text for edit in edits] == ["You chose pear."]
+
+
+def test_dialogs_opened_in_the_same_second_never_share_an_id() -> None:
+    from aiogram_dialog.api.entities import Stack
+
+    import handlers.dialogs.engine  # noqa: F401 - installs the engine's dialog ids
+
+    stack = Stack()
+    ids = {stack.push(Pick.fruit, None).id for _ in range(99)}
+    assert len(ids) == 99
