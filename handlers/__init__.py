@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
     from handlers import assignee, common, fallback, member, resident, staff
+    from handlers.detours import lists_yield_to_report
     from handlers.resident import privacy
     from handlers.turn import TurnMiddleware
 
@@ -17,6 +18,8 @@ def get_routers() -> list[Router]:
     for observer in (root.message, root.callback_query):
         # Who is speaking (member, staff, department) comes from bot/middlewares/actor.py.
         observer.outer_middleware(TurnMiddleware())
+    # A message sent while a list sits on an unfinished report goes to the report.
+    root.message.outer_middleware(lists_yield_to_report)
     root.include_routers(
         member.binding_router(),
         common.setup(),

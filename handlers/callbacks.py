@@ -17,25 +17,19 @@ class MenuCB(CallbackData, prefix="menu"):
     action: str
 
 
-class IssuesPageCB(CallbackData, prefix="ip"):
-    """A page of "my issues"."""
-
-    page: int
-
-
 class IssueCB(CallbackData, prefix="is"):
-    """Open one of my cases, or its photos; ``page`` is where to go back to."""
+    """A notice's "Open the case": one of my cases, opened on its card in "my issues"."""
 
     action: str
     id: int
-    page: int = 0
 
-
-class StationInfoCB(CallbackData, prefix="sti"):
-    """A station in the stations directory: view it, see it on a map, report there."""
-
-    action: str
-    id: int
+    @classmethod
+    def unpack(cls, value: str) -> IssueCB:
+        """Read the button, also as notices sent earlier wrote it (a list page after the id)."""
+        parts = value.split(cls.__separator__)
+        if len(parts) == 4:
+            value = cls.__separator__.join(parts[:3])
+        return super().unpack(value)
 
 
 # --- members ---------------------------------------------------------------------------------

@@ -178,24 +178,16 @@ async def report_from_button(
 async def my_issues_command(
     message: Message,
     session: AsyncSession,
-    locale: str,
     identity: ChatIdentity,
     dialog_manager: DialogManager,
 ) -> None:
-    """List my cases."""
-    await show_my_issues(message, session=session, identity=identity, locale=locale, page=0)
-    await back_to_draft(dialog_manager)
+    """List my cases (on top of an unfinished report, which the next message goes on with)."""
+    await show_my_issues(message, session=session, identity=identity, dialog_manager=dialog_manager)
 
 
-async def stations_command(
-    message: Message,
-    session: AsyncSession,
-    locale: str,
-    dialog_manager: DialogManager,
-) -> None:
-    """The stations directory."""
-    await show_stations(message, session=session, locale=locale)
-    await back_to_draft(dialog_manager)
+async def stations_command(message: Message, dialog_manager: DialogManager) -> None:
+    """The stations directory (on top of an unfinished report, as "my issues")."""
+    await show_stations(message, dialog_manager=dialog_manager)
 
 
 def setup() -> Router:

@@ -47,6 +47,27 @@ class MyActivities(StatesGroup):
     delete = State()
 
 
+class MyIssues(StatesGroup):
+    """A resident's own cases: the paged list, and one case's card."""
+
+    list = State()
+    case = State()
+
+
+class StationDirectory(StatesGroup):
+    """The liaison stations: the directory, and one station's card."""
+
+    list = State()
+    card = State()
+
+
+class MemberMeetings(StatesGroup):
+    """A member's upcoming meetings: the paged list, and one meeting's card."""
+
+    list = State()
+    card = State()
+
+
 class MeetingAnswer(StatesGroup):
     """A member answering a meeting: the reason for leave, or the check-in code."""
 

@@ -9,6 +9,7 @@ from handlers.member import (
     log_dialog,
     log_shortcut,
     meetings,
+    meetings_list,
     menu,
     my_activities,
 )
@@ -47,6 +48,7 @@ def setup() -> Router:
         log_dialog.activity_dialog(),
         log_dialog.offer_dialog(),
         my_activities.activities_dialog(),
+        meetings_list.meetings_dialog(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

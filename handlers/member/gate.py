@@ -16,7 +16,7 @@ from handlers.callbacks import MEMBER_CALLBACK_PREFIXES
 from handlers.filters import ButtonText
 from handlers.member.context import ActiveMember
 from handlers.staff.context import ActiveStaff
-from handlers.states import ActivityForm, EntryOpen, MyActivities
+from handlers.states import ActivityForm, EntryOpen, MemberMeetings, MyActivities
 from handlers.texts import Buttons
 from services.members.profiles import MemberProfile
 
@@ -54,7 +54,7 @@ def is_member_callback(data: str | None) -> bool:
     return bool(data) and str(data).split(":", 1)[0] in MEMBER_CALLBACK_PREFIXES
 
 
-MEMBER_DIALOGS = (ActivityForm, EntryOpen, MyActivities)
+MEMBER_DIALOGS = (ActivityForm, EntryOpen, MyActivities, MemberMeetings)
 
 
 def on_member_dialog(callback: CallbackQuery, **data: Any) -> bool:

@@ -1,4 +1,9 @@
-"""A member's meetings: upcoming ones, answering, asking for leave, the calendar file, check-in."""
+"""A member's meetings: the ways in, answering from a notice, the reason for leave, the texts.
+
+The list and the meeting's card are a dialog (:mod:`handlers.member.meetings_list`); this
+module opens it from the menu, /meetings and a notice's buttons, and reads what is typed after
+"Ask for leave" or "Check in".
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,24 @@ from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from handlers import keyboards
 from handlers.callbacks import MeetingCB, MemberMenuCB
+from handlers.detours import open_list
 from handlers.filters import ButtonText
-from handlers.grid import Grid
 from handlers.member.context import LogContext
 from handlers.member.log_entry import open_entry
 from handlers.member.progress import show_progress
-from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
-from handlers.states import MeetingAnswer
+from handlers.states import MeetingAnswer, MemberMeetings
 from handlers.texts import Buttons, escape, local_time
 from services.errors import DomainError
 from services.meetings.attendance import respond
-from services.meetings.invitations import (
-    CHECKIN_OPENS,
-    ics,
-    meeting_kind,
-    member_meeting,
-    upcoming_for_member,
-)
+from services.meetings.invitations import ics, meeting_kind, member_meeting
+from services.meetings.views import member_meetings_page
 from services.reference.catalog import display_name
 from storage.enums import MeetingResponse
 from storage.models import Meeting, MeetingInvitee
@@ -94,57 +93,58 @@ def render_meeting(meeting: Meeting, invitee: MeetingInvitee, log: LogContext) -
     return "\n".join(lines)
 
 
-def meeting_buttons(
-    meeting: Meeting, invitee: MeetingInvitee, log: LogContext
-) -> InlineKeyboardMarkup:
-    """Attend or ask for leave before the start; the calendar; check-in when it is open."""
-    assert meeting.id is not None
-    grid = Grid()
-    if log.now < meeting.starts_at:
-        if invitee.response != MeetingResponse.ATTENDING:
-            grid.button(
-                text=_("✅ I will attend"), callback_data=MeetingCB(action="attend", id=meeting.id)
-            )
-        if invitee.response not in (
-            MeetingResponse.LEAVE_REQUESTED,
-            MeetingResponse.LEAVE_APPROVED,
-        ):
-            grid.button(
-                text=_("🙋 Ask for leave"), callback_data=MeetingCB(action="leave", id=meeting.id)
-            )
-    if (
-        meeting.starts_at - CHECKIN_OPENS <= log.now <= meeting.ends_at
-        and invitee.checked_in_at is None
-    ):
-        grid.button(text=_("📍 Check in"), callback_data=MeetingCB(action="checkin", id=meeting.id))
-    grid.button(
-        text=_("📅 Add to my calendar"), callback_data=MeetingCB(action="ics", id=meeting.id)
+async def send_ics(bot: Bot, chat_id: int, meeting: Meeting) -> None:
+    """The meeting as a calendar file."""
+    await bot.send_document(
+        chat_id,
+        BufferedInputFile(ics(meeting).encode(), filename=f"meeting-{meeting.id}.ics"),
+        caption=_("Open the file to add {title} to your calendar.").format(
+            title=escape(meeting.title)
+        ),
     )
-    grid.adjust(2, 1)
-    return grid.as_markup()
 
 
-async def show_meetings(message: Message, log: LogContext) -> None:
-    """The member's upcoming meetings."""
-    upcoming = await upcoming_for_member(log.session, member_id=log.member.id, now=log.now)
-    if not upcoming:
-        await message.answer(_("You have no upcoming meetings."))
-        return
-    grid = Grid()
-    for meeting, invitee in upcoming:
-        assert meeting.id is not None
-        label = (
-            f"{local_time(meeting.starts_at, log.turn.tz)} · {meeting.title} · "
-            + response_label(invitee.response)
-        )
-        grid.button(text=label[:60], callback_data=MeetingCB(action="view", id=meeting.id))
-    grid.adjust(1)
-    await message.answer(_("<b>Your upcoming meetings</b>"), reply_markup=grid.as_markup())
+async def ask_leave_reason(log: LogContext, meeting: Meeting) -> None:
+    """Ask why the member cannot attend; the reason is typed next."""
+    await log.state.set_state(MeetingAnswer.leave_reason)
+    await log.state.update_data(meeting_id=meeting.id)
+    await log.turn.say(
+        _("Why can't you attend {title}? Your reason goes to the committee office.").format(
+            title=escape(meeting.title)
+        ),
+        reply_markup=keyboards.cancel_only(),
+    )
 
 
-async def meetings_command(message: Message, log: LogContext) -> None:
+async def ask_checkin_code(log: LogContext) -> None:
+    """Ask for the code shown at the venue; it is typed next."""
+    await log.state.set_state(MeetingAnswer.checkin_code)
+    await log.turn.say(
+        _("Please type the 6-digit code shown at the venue."),
+        reply_markup=keyboards.cancel_only(),
+    )
+
+
+async def open_meetings(
+    log: LogContext, manager: DialogManager, *, meeting_id: int | None = None
+) -> bool:
+    """The member's upcoming meetings (or one meeting's card); False if there are none."""
+    if meeting_id is not None:
+        await open_list(manager, MemberMeetings.card, meeting=meeting_id)
+        return True
+    page = await member_meetings_page(log.session, member_id=log.member.id, now=log.now)
+    if page.total == 0:
+        await log.turn.say(_("You have no upcoming meetings."))
+        return False
+    await open_list(manager, MemberMeetings.list)
+    return True
+
+
+async def meetings_command(
+    message: Message, log: LogContext, dialog_manager: DialogManager
+) -> None:
     """The meetings button or /meetings."""
-    await show_meetings(message, log)
+    await open_meetings(log, dialog_manager)
 
 
 async def meeting_action(
@@ -153,8 +153,13 @@ async def meeting_action(
     bot: Bot,
     log: LogContext,
     notifier: ChatNotifier,
+    dialog_manager: DialogManager,
 ) -> None:
-    """View, attend, ask for leave, get the calendar file, check in; only one's own."""
+    """A notice's button: open the meeting, attend, ask for leave, the calendar file, check in.
+
+    Only the member's own meetings; opening and attending show the meeting's card in place of
+    the notice.
+    """
     found = await member_meeting(log.session, member_id=log.member.id, meeting_id=callback_data.id)
     if found is None or callback_data.action not in ("view", "attend", "leave", "ics", "checkin"):
         log_.warning(
@@ -165,44 +170,26 @@ async def meeting_action(
         )
         await callback.answer(_("This meeting is not available."), show_alert=True)
         return
-    meeting, invitee = found
+    meeting, _invitee = found
     action = callback_data.action
     if action == "ics":
         await callback.answer()
-        data = ics(meeting).encode()
-        await bot.send_document(
-            callback.from_user.id,
-            BufferedInputFile(data, filename=f"meeting-{meeting.id}.ics"),
-            caption=_("Open the file to add {title} to your calendar.").format(
-                title=escape(meeting.title)
-            ),
-        )
+        await send_ics(bot, callback.from_user.id, meeting)
         return
     if action == "leave":
         if log.now >= meeting.starts_at:
             await callback.answer(refusal(DomainError("started")), show_alert=True)
             return
         await callback.answer()
-        await log.state.set_state(MeetingAnswer.leave_reason)
-        await log.state.update_data(meeting_id=meeting.id)
-        await log.turn.say(
-            _("Why can't you attend {title}? Your reason goes to the committee office.").format(
-                title=escape(meeting.title)
-            ),
-            reply_markup=keyboards.cancel_only(),
-        )
+        await ask_leave_reason(log, meeting)
         return
     if action == "checkin":
         await callback.answer()
-        await log.state.set_state(MeetingAnswer.checkin_code)
-        await log.turn.say(
-            _("Please type the 6-digit code shown at the venue."),
-            reply_markup=keyboards.cancel_only(),
-        )
+        await ask_checkin_code(log)
         return
     if action == "attend":
         try:
-            invitee = await respond(
+            await respond(
                 log.session,
                 meeting_id=meeting.id or 0,
                 member_id=log.member.id,
@@ -216,9 +203,7 @@ async def meeting_action(
         await callback.answer(_("Noted: you will attend."))
     else:
         await callback.answer()
-    await replace_or_send(
-        callback, bot, render_meeting(meeting, invitee, log), meeting_buttons(meeting, invitee, log)
-    )
+    await open_meetings(log, dialog_manager, meeting_id=callback_data.id)
 
 
 async def leave_reason_typed(
@@ -270,8 +255,8 @@ async def menu_button(
         await open_entry(log, dialog_manager)
     elif callback_data.action == "progress" and isinstance(callback.message, Message):
         await show_progress(callback.message, log)
-    elif callback_data.action == "meetings" and isinstance(callback.message, Message):
-        await show_meetings(callback.message, log)
+    elif callback_data.action == "meetings":
+        await open_meetings(log, dialog_manager)
     else:
         log_.warning("chat %s sent menu action %r", callback.from_user.id, callback_data.action)
         await log.turn.say(_("This button is not valid."))

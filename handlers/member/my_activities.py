@@ -11,6 +11,7 @@ import logging
 from operator import itemgetter
 from typing import Any
 
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
@@ -229,8 +230,12 @@ def activities_dialog() -> Dialog:
             ),
             StubScroll(id="pages", pages="pages"),
             Row(
-                PrevPage(scroll="pages", id="newer", text=T("◀ Newer"), when="has_newer"),
-                NextPage(scroll="pages", id="older", text=T("Older ▶"), when="has_older"),
+                PrevPage(
+                    scroll="pages", id="newer", text=T("◀ Newer"), when=F["data"]["has_newer"]
+                ),
+                NextPage(
+                    scroll="pages", id="older", text=T("Older ▶"), when=F["data"]["has_older"]
+                ),
             ),
             Button(
                 T("▶ Continue the entry"), id="entry", on_click=back_to_entry, when="over_entry"

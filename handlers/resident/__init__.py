@@ -2,21 +2,23 @@
 
 from aiogram import Router
 
-from handlers.resident import my_issues, rating, stations
-from handlers.resident.report_dialog import report_dialog
-
 
 def setup() -> Router:
     """Every resident router, in the order they must be tried.
 
-    The report dialog comes last: a button of "my issues" or of the stations directory
-    pressed mid-report is theirs, and the dialog takes only its own presses.
+    The ways in from notices and the rating come first; then the dialogs, each taking only
+    the presses of its own cards (a list opened during a report sits on top of it).
     """
+    # Imported here: the ways into these dialogs (handlers.detours) use this package's modules.
+    from handlers.resident import my_issues, rating, stations
+    from handlers.resident.report_dialog import report_dialog
+
     router = Router(name="resident")
     router.include_routers(
         my_issues.setup(),
         rating.setup(),
-        stations.setup(),
+        my_issues.issues_dialog(),
+        stations.stations_dialog(),
         report_dialog(),
     )
     return router

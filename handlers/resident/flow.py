@@ -25,18 +25,39 @@ from storage.models import Station
 log = logging.getLogger(__name__)
 
 STEPS = 6
+# Set in the start data of a list opened on top of an unfinished report.
+OVER_REPORT = "over_report"
 # The windows where a station is still being chosen: a station from a QR code moves on.
 CHOOSING_STATION = (ReportForm.station, ReportForm.nearest)
 
 
-def report_open(manager: DialogManager) -> bool:
-    """Whether the chat is writing a report (the dialog on top of its stack is the report)."""
+def _report_on_top(manager: DialogManager) -> bool:
     return manager.has_context() and manager.current_context().state.group is ReportForm
 
 
+def report_open(manager: DialogManager) -> bool:
+    """Whether the chat is writing a report (perhaps with a list opened on top of it)."""
+    if not manager.has_context():
+        return False
+    context = manager.current_context()
+    if context.state.group is ReportForm:
+        return True
+    return isinstance(context.start_data, dict) and bool(context.start_data.get(OVER_REPORT))
+
+
+async def close_above_report(manager: DialogManager) -> None:
+    """Close the lists opened on top of the report, not showing them."""
+    while manager.has_context() and not _report_on_top(manager):
+        await manager.mark_closed()
+
+
 def draft(manager: DialogManager) -> dict[str, Any] | None:
-    """What the open report holds so far, or None."""
-    return dict(manager.dialog_data) if report_open(manager) else None
+    """What the report on top of the stack holds so far, or None.
+
+    A list on top of a report is closed by the next message (see
+    :mod:`handlers.detours`), so a typed command finds the report on top.
+    """
+    return dict(manager.dialog_data) if _report_on_top(manager) else None
 
 
 async def say(manager: DialogManager, text: str, **kwargs: Any) -> None:
@@ -104,6 +125,7 @@ async def open_report(manager: DialogManager, state: FSMContext) -> None:
 
 async def offer_resume(manager: DialogManager) -> None:
     """Ask whether to go on with the open report or to start over (from outside the dialog)."""
+    await close_above_report(manager)
     current = manager.current_context().state
     if current is not ReportForm.resume:
         manager.dialog_data["resume_at"] = current.state
@@ -128,6 +150,7 @@ async def back_to_draft(manager: DialogManager) -> None:
     """After a detour, remind a resident who is writing a report where they were."""
     if not report_open(manager):
         return
+    await close_above_report(manager)
     await say(manager, _("Your unfinished report is kept. Let's go on:"))
     draw_below(manager)
     await manager.show(ShowMode.SEND)
@@ -135,6 +158,7 @@ async def back_to_draft(manager: DialogManager) -> None:
 
 async def continue_at_station(manager: DialogManager, station: Station, locale: str) -> None:
     """A station's QR code scanned mid-report: the draft keeps everything else."""
+    await close_above_report(manager)
     manager.dialog_data["station_id"] = station.id
     await say(
         manager,

@@ -1,180 +1,322 @@
-"""My issues: a resident's own cases, one page at a time, and each case's timeline."""
+"""My issues: a resident's own cases, paged from the database, and each case's card.
+
+A dialog: the list pages through the resident's cases (a stub scroll holds the page, the
+getter reads that page alone), a case opens its card with its timeline, the rating and the
+photos. Every press names a case id that is checked again against the resident's own cases.
+A notice's "Open the case" starts the dialog on the card.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+from operator import itemgetter
+from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.common import ManagedScroll
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Column,
+    NextPage,
+    PrevPage,
+    Row,
+    Select,
+    StubScroll,
+    SwitchTo,
+)
+from aiogram_dialog.widgets.text import Format, Multi
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
-from handlers.callbacks import IssueCB, IssuesPageCB
-from handlers.messaging import replace_or_send
-from handlers.texts import escape, local_date, local_time
-from handlers.timeline import event_line, fit
+from handlers.callbacks import IssueCB
+from handlers.detours import back_to_entry, back_to_report, open_list, pass_on, placement
+from handlers.dialogs.context import reader_of
+from handlers.dialogs.guard import Refused, guard
+from handlers.dialogs.markup import Label
+from handlers.dialogs.press import answer_press
+from handlers.dialogs.text import T
+from handlers.resident import rating
+from handlers.resident.flow import back_to_draft, open_report
+from handlers.resident.issue_card import render_detail
+from handlers.states import MyIssues
+from handlers.texts import Buttons, shorten
 from services.accounts.identities import find_resident
 from services.cases.labels import status_label
 from services.cases.residents import (
     IssueDetail,
-    IssuePage,
     followed_case,
     get_resident_issue,
     list_resident_issues,
 )
 from services.reference.catalog import display_name
-from storage.enums import IssueEventKind
+from storage.enums import IssueStatus
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
-# A message holds 4,096 characters: the description (2,000 at most) and the lines must fit.
-BODY_LIMIT = 500
+NOT_AVAILABLE = "This case is not available."
 
 
-async def _page(session: AsyncSession, identity: ChatIdentity, page: int) -> IssuePage | None:
-    assert identity.id is not None
-    resident = await find_resident(session, identity_id=identity.id)
-    if resident is None or resident.id is None:
+async def _resident_id(session: AsyncSession, identity: ChatIdentity | None) -> int | None:
+    if identity is None or identity.id is None:
         return None
-    return await list_resident_issues(session, resident_id=resident.id, page=page)
+    resident = await find_resident(session, identity_id=identity.id)
+    return resident.id if resident is not None else None
 
 
-def _page_text(page: IssuePage) -> str:
-    text = _("<b>My issues</b>: {total} in all.").format(total=page.total)
-    if page.pages > 1:
-        text += " " + _("Page {page} of {pages}.").format(page=page.page + 1, pages=page.pages)
-    return text + "\n" + _("Tap a case to see where it stands.")
+async def own_case(manager: DialogManager, issue_id: int) -> IssueDetail | None:
+    """One of the reader's own cases; None for anyone else's, or an unknown id."""
+    session: AsyncSession = manager.middleware_data["session"]
+    resident_id = await _resident_id(session, manager.middleware_data.get("identity"))
+    if resident_id is None:
+        return None
+    return await get_resident_issue(session, resident_id=resident_id, issue_id=issue_id)
+
+
+# --- ways in ----------------------------------------------------------------------------------
 
 
 async def show_my_issues(
-    message: Message, *, session: AsyncSession, identity: ChatIdentity, locale: str, page: int
+    message: Message,
+    *,
+    session: AsyncSession,
+    identity: ChatIdentity,
+    dialog_manager: DialogManager,
 ) -> None:
-    """Send the first page of the resident's cases."""
-    result = await _page(session, identity, page)
-    if result is None or result.total == 0:
+    """The first page of the resident's cases; a way to start when there are none."""
+    resident_id = await _resident_id(session, identity)
+    page = None
+    if resident_id is not None:
+        page = await list_resident_issues(session, resident_id=resident_id)
+    if page is None or page.total == 0:
         await message.answer(
             _("You have not reported anything yet."), reply_markup=keyboards.report_first()
         )
+        await back_to_draft(dialog_manager)
         return
-    await message.answer(_page_text(result), reply_markup=keyboards.issues_page(result, locale))
+    await open_list(dialog_manager, MyIssues.list)
 
 
-async def page_chosen(
-    callback: CallbackQuery,
-    callback_data: IssuesPageCB,
-    bot: Bot,
-    session: AsyncSession,
-    identity: ChatIdentity,
-    locale: str,
-) -> None:
-    """Another page of the list (or back from a case)."""
-    result = await _page(session, identity, callback_data.page)
-    await callback.answer()
-    if result is None or result.total == 0:
-        text, markup = _("You have not reported anything yet."), keyboards.report_first()
-    else:
-        text, markup = _page_text(result), keyboards.issues_page(result, locale)
-    await replace_or_send(callback, bot, text, markup)
-
-
-def render_detail(
-    detail: IssueDetail, locale: str, tz: dt.tzinfo, followed: IssueDetail | None = None
-) -> str:
-    """A case as its resident sees it; their own text is escaped."""
-    issue = detail.issue
-    lines = [
-        _("<b>Case {number}</b>").format(number=issue.number),
-        _("Status: {status}").format(status=status_label(issue.status)),
-        _("Station: {name}").format(name=escape(display_name(detail.station, locale))),
-        _("Category: {name}").format(name=escape(display_name(detail.category, locale))),
-        _("Submitted: {when}").format(when=local_time(issue.created_at, tz)),
-    ]
-    if issue.due_at is not None:
-        lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
-    if issue.latitude is not None and issue.longitude is not None:
-        lines.append(
-            _("Location: {value}").format(value=f"{issue.latitude:.5f}, {issue.longitude:.5f}")
-        )
-    if issue.contact_phone:
-        lines.append(_("Contact: {value}").format(value=escape(issue.contact_phone)))
-    else:
-        lines.append(_("Contact: {value}").format(value=_("anonymous")))
-    lines += ["", _("Description:"), f"<blockquote>{escape(issue.description)}</blockquote>"]
-    lines += ["", _("<b>Timeline</b>")]
-    timeline = [event_line(event, tz, body_limit=BODY_LIMIT) for event in detail.events]
-    if followed is not None:
-        timeline += ["", *followed_lines(followed, tz)]
-    return fit(lines, timeline)
-
-
-def followed_lines(followed: IssueDetail, tz: dt.tzinfo) -> list[str]:
-    """The case a merged case follows: its status, due date and public timeline."""
-    issue = followed.issue
-    lines = [
-        _("<b>Case {number}</b>, which your case follows").format(number=issue.number),
-        _("Status: {status}").format(status=status_label(issue.status)),
-    ]
-    if issue.due_at is not None:
-        lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
-    # Its own resident's report stays theirs: only the answers are shared.
-    lines += [
-        event_line(event, tz, body_limit=BODY_LIMIT)
-        for event in followed.events
-        if event.kind != IssueEventKind.SUBMITTED
-    ]
-    return lines
-
-
-async def issue_chosen(
+async def open_from_notice(
     callback: CallbackQuery,
     callback_data: IssueCB,
-    bot: Bot,
     session: AsyncSession,
-    identity: ChatIdentity,
-    locale: str,
-    tz: dt.tzinfo,
+    dialog_manager: DialogManager,
+    identity: ChatIdentity | None = None,
 ) -> None:
-    """Open one of my cases, or send its photos; anything not mine is refused."""
-    assert identity.id is not None
-    resident = await find_resident(session, identity_id=identity.id)
+    """A notice's "Open the case" (or a button of a card sent before): that case's card.
+
+    Only the resident's own case opens; anything else is refused and logged.
+    """
+    resident_id = await _resident_id(session, identity)
     detail = None
-    if resident is not None and resident.id is not None:
+    if resident_id is not None and callback_data.action in ("view", "photos"):
         detail = await get_resident_issue(
-            session, resident_id=resident.id, issue_id=callback_data.id
+            session, resident_id=resident_id, issue_id=callback_data.id
         )
-    if detail is None or callback_data.action not in ("view", "photos"):
+    if detail is None:
         log.warning(
             "chat %s asked for case %s (%s): not theirs or unknown",
             callback.from_user.id,
             callback_data.id,
             callback_data.action,
         )
-        await callback.answer(_("This case is not available."), show_alert=True)
+        await callback.answer(_(NOT_AVAILABLE), show_alert=True)
         return
     await callback.answer()
-    if callback_data.action == "photos":
-        for photo in detail.photos:
-            try:
-                await bot.send_photo(callback.from_user.id, photo.file_id)
-            except TelegramAPIError as error:
-                log.warning("photo %s of case %s: %s", photo.id, detail.issue.id, error)
-                await bot.send_message(callback.from_user.id, _("A photo could not be shown."))
-        return
-    followed = await followed_case(session, detail=detail)
-    await replace_or_send(
-        callback,
-        bot,
-        render_detail(detail, locale, tz, followed),
-        keyboards.issue_detail(detail, callback_data.page),
+    await open_list(dialog_manager, MyIssues.case, case=callback_data.id)
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def _scroll(manager: DialogManager) -> ManagedScroll:
+    scroll = manager.find("pages")
+    assert isinstance(scroll, ManagedScroll)
+    return scroll
+
+
+async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """A page of the resident's cases, newest first; a page out of range shows the nearest."""
+    reader = reader_of(dialog_manager)
+    resident_id = await _resident_id(reader.session, dialog_manager.middleware_data["identity"])
+    scroll = _scroll(dialog_manager)
+    wanted = await scroll.get_page()
+    items: list[tuple[int, str]] = []
+    total, page, pages = 0, 0, 1
+    if resident_id is not None:
+        found = await list_resident_issues(reader.session, resident_id=resident_id, page=wanted)
+        total, page, pages = found.total, found.page, found.pages
+        for item in found.items:
+            label = f"{item.number} · {status_label(item.status)} · " + shorten(
+                display_name(item.category, reader.locale), 16
+            )
+            items.append((item.id, label))
+    if page != wanted:
+        await scroll.set_page(page)
+    return {
+        "items": items,
+        "total": total,
+        "empty": total == 0,
+        "listed": total > 0,
+        "page": page + 1,
+        "pages": pages,
+        "paged": pages > 1,
+        "has_newer": page > 0,
+        "has_older": page + 1 < pages,
+        **placement(dialog_manager),
+    }
+
+
+async def case_chosen(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item: str
+) -> None:
+    """Open one of my cases; anything not mine (or not an id at all) is refused."""
+    issue_id = int(item) if item.isdigit() else 0
+    if await own_case(manager, issue_id) is None:
+        log.warning("chat %s asked for case %r: not theirs or unknown", callback.from_user.id, item)
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    manager.dialog_data["case"] = issue_id
+    await manager.switch_to(MyIssues.case)
+
+
+async def report_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """The list emptied (after /forget): start a report instead."""
+    await open_report(manager, manager.middleware_data["state"])
+
+
+# --- one case ---------------------------------------------------------------------------------
+
+
+async def case_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """The chosen case's card, read afresh each time it is drawn."""
+    reader = reader_of(dialog_manager)
+    detail = await own_case(dialog_manager, _chosen(dialog_manager))
+    if detail is None:
+        return {"card": _(NOT_AVAILABLE), "ratable": False, "count": 0}
+    issue = detail.issue
+    followed = await followed_case(reader.session, detail=detail)
+    answered = issue.status in (IssueStatus.ANSWERED, IssueStatus.RESOLVED)
+    return {
+        # Built from our msgids and escaped values, so it is markup as it stands.
+        "card": Markup(render_detail(detail, reader.locale, reader.tz, followed)),  # noqa: S704
+        "ratable": answered and issue.last_reply_at is not None and issue.rated_at is None,
+        "count": len(detail.photos),
+    }
+
+
+def _chosen(manager: DialogManager) -> int:
+    start_data = manager.start_data if isinstance(manager.start_data, dict) else {}
+    return int(manager.dialog_data.get("case") or start_data.get("case") or 0)
+
+
+async def _checked(callback: CallbackQuery, manager: DialogManager) -> IssueDetail:
+    detail = await own_case(manager, _chosen(manager))
+    if detail is None:
+        log.warning("chat %s: case %s is gone", callback.from_user.id, _chosen(manager))
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    return detail
+
+
+async def rate_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Ask for the stars in place of the card; the rating goes on from there."""
+    detail = await _checked(callback, manager)
+    await answer_press(manager)
+    await rating.ask_stars(callback, manager.middleware_data["bot"], detail.issue)
+
+
+async def photos_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Send the case's photos below the card."""
+    detail = await _checked(callback, manager)
+    await answer_press(manager)
+    bot: Bot = manager.middleware_data["bot"]
+    for photo in detail.photos:
+        try:
+            await bot.send_photo(callback.from_user.id, photo.file_id)
+        except TelegramAPIError as error:
+            log.warning("photo %s of case %s: %s", photo.id, detail.issue.id, error)
+            await bot.send_message(callback.from_user.id, _("A photo could not be shown."))
+
+
+def issues_dialog() -> Dialog:
+    """A fresh My issues dialog (one per Dispatcher)."""
+    return guard(
+        Dialog(
+            Window(
+                Multi(
+                    Multi(
+                        T("<b>My issues</b>: {total} in all."),
+                        T("Page {page} of {pages}.", when="paged"),
+                        sep=" ",
+                    ),
+                    T("Tap a case to see where it stands."),
+                    sep="\n",
+                    when="listed",
+                ),
+                T("You have not reported anything yet.", when="empty"),
+                Column(
+                    Select(
+                        Format("{item[1]}"),
+                        id="case",
+                        item_id_getter=itemgetter(0),
+                        items="items",
+                        on_click=case_chosen,
+                    ),
+                ),
+                StubScroll(id="pages", pages="pages"),
+                Row(
+                    PrevPage(
+                        scroll="pages",
+                        id="newer",
+                        text=Label("◀ Newer"),
+                        when=F["data"]["has_newer"],
+                    ),
+                    NextPage(
+                        scroll="pages",
+                        id="older",
+                        text=Label("Older ▶"),
+                        when=F["data"]["has_older"],
+                    ),
+                ),
+                Button(Label(Buttons.REPORT), id="report", on_click=report_chosen, when="empty"),
+                Button(
+                    Label("▶ Continue my report"),
+                    id="to_report",
+                    on_click=back_to_report,
+                    when="over_report",
+                ),
+                Button(
+                    Label("▶ Continue the entry"),
+                    id="to_entry",
+                    on_click=back_to_entry,
+                    when="over_entry",
+                ),
+                MessageInput(pass_on),
+                getter=page_getter,
+                state=MyIssues.list,
+            ),
+            Window(
+                Format("{card}"),
+                Button(
+                    Label("⭐ Rate the answer"), id="rate", on_click=rate_chosen, when="ratable"
+                ),
+                Button(T("📷 Photos ({count})"), id="photos", on_click=photos_chosen, when="count"),
+                SwitchTo(Label("◀ Back to my issues"), id="back", state=MyIssues.list),
+                MessageInput(pass_on),
+                getter=case_getter,
+                state=MyIssues.case,
+            ),
+        )
     )
 
 
 def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
+    """The way in from notices, on a fresh router."""
     router = Router(name="my-issues")
-    router.callback_query.register(page_chosen, IssuesPageCB.filter())
-    router.callback_query.register(issue_chosen, IssueCB.filter())
+    router.callback_query.register(open_from_notice, IssueCB.filter())
     return router

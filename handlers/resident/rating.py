@@ -25,7 +25,7 @@ from services.cases.residents import get_resident_issue
 from services.clock import Clock
 from services.errors import DomainError
 from storage.enums import IssueStatus
-from storage.models import ChatIdentity
+from storage.models import ChatIdentity, Issue
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,13 @@ def solved_keyboard(issue_id: int, count: int) -> InlineKeyboardMarkup:
     )
     grid.adjust(2)
     return grid.as_markup()
+
+
+async def ask_stars(callback: CallbackQuery, bot: Bot, issue: Issue) -> None:
+    """Ask how helpful the answer was, in place of the card the press came from."""
+    assert issue.id is not None
+    text = _("How helpful was the answer to case {number}?").format(number=issue.number)
+    await replace_or_send(callback, bot, text, stars_keyboard(issue.id))
 
 
 async def rate_pressed(
@@ -85,8 +92,7 @@ async def rate_pressed(
         return
     if callback_data.stars == 0:
         await callback.answer()
-        text = _("How helpful was the answer to case {number}?").format(number=issue.number)
-        await replace_or_send(callback, bot, text, stars_keyboard(callback_data.id))
+        await ask_stars(callback, bot, issue)
         return
     if not callback_data.solved:
         await callback.answer()

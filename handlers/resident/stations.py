@@ -1,56 +1,48 @@
 """The liaison stations directory: where they are, a shortcut to report at one, and the opt-in.
 
-A resident may opt in to a station's notices (its open sessions and news, sent by the
-station's staff) and out again.
+A dialog: the directory scrolls through the stations, a station opens its card (the address,
+whether the reader receives its notices), and the card reports there, shows it on the map, or
+opts in to the station's notices (its open sessions and news, sent by the station's staff) and
+out again. Every press names a station id that is checked again.
 """
 
 from __future__ import annotations
 
 import logging
+from operator import itemgetter
+from typing import Any
 
-from aiogram import Bot, Router
-from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram import Bot
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+from markupsafe import Markup
 
-from handlers import keyboards
-from handlers.callbacks import StationInfoCB
-from handlers.messaging import replace_or_send
+from handlers.detours import back_to_entry, back_to_report, open_list, pass_on, placement
+from handlers.dialogs.context import reader_of
+from handlers.dialogs.guard import Refused, guard
+from handlers.dialogs.markup import Label
+from handlers.dialogs.press import answer, answer_press
+from handlers.dialogs.text import T
 from handlers.resident.flow import start_report
+from handlers.states import StationDirectory
 from handlers.texts import escape
 from services.broadcasts.subscriptions import is_subscribed, subscribe, unsubscribe
-from services.clock import Clock
 from services.errors import NotFoundError
 from services.reference.catalog import display_name, get_station, list_stations
 from storage.models import ChatIdentity, Station
 
 log = logging.getLogger(__name__)
+PAGE = 8  # stations a page of the directory
+NOT_AVAILABLE = "This station is not available."
 
 
-class StationSubCB(CallbackData, prefix="sub"):
-    """Opt in to (``on``) or out of (``off``) a station's notices."""
-
-    action: str
-    id: int
-
-
-def _directory_text() -> str:
-    return _(
-        "<b>Liaison stations</b>\n"
-        "Members of the committee take turns on duty at these stations. "
-        "Come in person, or choose one to see its address and report an issue there."
-    )
-
-
-async def show_stations(message: Message, *, session: AsyncSession, locale: str) -> None:
-    """Send the directory."""
-    stations = await list_stations(session)
-    await message.answer(
-        _directory_text(), reply_markup=keyboards.stations_directory(stations, locale)
-    )
+async def show_stations(message: Message, *, dialog_manager: DialogManager) -> None:
+    """Open the directory."""
+    await open_list(dialog_manager, StationDirectory.list)
 
 
 def render_station(station: Station, locale: str, *, subscribed: bool | None = None) -> str:
@@ -66,127 +58,176 @@ def render_station(station: Station, locale: str, *, subscribed: bool | None = N
     return "\n".join(lines)
 
 
-def card_buttons(station: Station, *, subscribed: bool) -> InlineKeyboardMarkup:
-    """The card's buttons, headed by the opt-in toggle."""
-    assert station.id is not None
-    label = (
-        _("🔕 Stop this station's notices") if subscribed else _("🔔 Get this station's notices")
-    )
-    toggle = InlineKeyboardButton(
-        text=label,
-        callback_data=StationSubCB(action="off" if subscribed else "on", id=station.id).pack(),
-    )
-    rows = keyboards.station_actions(station).inline_keyboard
-    return InlineKeyboardMarkup(inline_keyboard=[[toggle], *rows])
+def _identity_id(manager: DialogManager) -> int | None:
+    identity: ChatIdentity | None = manager.middleware_data.get("identity")
+    return identity.id if identity is not None else None
 
 
-async def _show_card(
-    callback: CallbackQuery,
-    bot: Bot,
-    session: AsyncSession,
-    station: Station,
-    locale: str,
-    identity: ChatIdentity | None,
-) -> None:
-    assert station.id is not None
-    if identity is None or identity.id is None:
-        markup = keyboards.station_actions(station)
-        await replace_or_send(callback, bot, render_station(station, locale), markup)
-        return
-    subscribed = await is_subscribed(session, identity_id=identity.id, station_id=station.id)
-    await replace_or_send(
-        callback,
-        bot,
-        render_station(station, locale, subscribed=subscribed),
-        card_buttons(station, subscribed=subscribed),
-    )
+async def _chosen(callback: CallbackQuery, manager: DialogManager) -> Station:
+    """The station of the card, checked again; refused if it is gone."""
+    station_id = int(manager.dialog_data.get("station", 0))
+    station = await get_station(reader_of(manager).session, station_id)
+    if station is None or station.id is None:
+        log.warning("chat %s: station %s refused", callback.from_user.id, station_id)
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    return station
 
 
-async def station_action(
-    callback: CallbackQuery,
-    callback_data: StationInfoCB,
-    bot: Bot,
-    session: AsyncSession,
-    locale: str,
-    state: FSMContext,
-    dialog_manager: DialogManager,
-    identity: ChatIdentity | None = None,
-) -> None:
-    """View a station, show it on the map, report there, or go back to the list."""
-    if callback_data.action == "list":
-        await callback.answer()
-        stations = await list_stations(session)
-        await replace_or_send(
-            callback, bot, _directory_text(), keyboards.stations_directory(stations, locale)
+# --- getters ---------------------------------------------------------------------------------
+
+
+async def directory_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """Every station, in display order, as (id, name) pairs."""
+    reader = reader_of(dialog_manager)
+    stations = await list_stations(reader.session)
+    items = [(station.id, display_name(station, reader.locale)) for station in stations]
+    return {"stations": items, **placement(dialog_manager)}
+
+
+async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """The chosen station's card, and which of its buttons apply to the reader."""
+    reader = reader_of(dialog_manager)
+    station = await get_station(reader.session, int(dialog_manager.dialog_data.get("station", 0)))
+    if station is None or station.id is None:
+        return {"card": _(NOT_AVAILABLE), "found": False}
+    identity_id = _identity_id(dialog_manager)
+    subscribed = None
+    if identity_id is not None:
+        subscribed = await is_subscribed(
+            reader.session, identity_id=identity_id, station_id=station.id
         )
-        return
-    station = await get_station(session, callback_data.id)
-    if station is None or callback_data.action not in ("view", "map", "report"):
-        log.warning(
-            "chat %s: station %s action %r refused",
-            callback.from_user.id,
-            callback_data.id,
-            callback_data.action,
-        )
-        await callback.answer(_("This station is not available."), show_alert=True)
-        return
-    await callback.answer()
-    if callback_data.action == "view":
-        await _show_card(callback, bot, session, station, locale, identity)
-    elif (
-        callback_data.action == "map"
-        and station.latitude is not None
-        and station.longitude is not None
-    ):
+    card = render_station(station, reader.locale, subscribed=subscribed)
+    return {
+        # Built from our msgids and escaped values, so it is markup as it stands.
+        "card": Markup(card),  # noqa: S704
+        "found": True,
+        "may_subscribe": subscribed is False,
+        "subscribed": subscribed is True,
+        "mapped": station.latitude is not None and station.longitude is not None,
+    }
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+
+async def station_chosen(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item: str
+) -> None:
+    """Open a station's card; an id the directory never drew is refused."""
+    station_id = int(item) if item.isdigit() else 0
+    if await get_station(reader_of(manager).session, station_id) is None:
+        log.warning("chat %s: station %r refused", callback.from_user.id, item)
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    manager.dialog_data["station"] = station_id
+    await manager.switch_to(StationDirectory.card)
+
+
+async def report_here(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Start a report with this station chosen."""
+    station = await _chosen(callback, manager)
+    await answer(manager)
+    await start_report(manager, manager.middleware_data["state"], station_id=station.id)
+
+
+async def show_on_map(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Send the station's location below the card."""
+    station = await _chosen(callback, manager)
+    await answer_press(manager)
+    if station.latitude is not None and station.longitude is not None:
+        bot: Bot = manager.middleware_data["bot"]
         await bot.send_location(callback.from_user.id, station.latitude, station.longitude)
-    elif callback_data.action == "report":
-        await start_report(dialog_manager, state, station_id=station.id)
 
 
-async def subscription_toggled(
-    callback: CallbackQuery,
-    callback_data: StationSubCB,
-    bot: Bot,
-    session: AsyncSession,
-    locale: str,
-    clock: Clock,
-    identity: ChatIdentity | None = None,
-) -> None:
-    """Opt in to or out of a station's notices; unknown stations and actions are refused."""
-    station = await get_station(session, callback_data.id)
-    if (
-        station is None
-        or station.id is None
-        or identity is None
-        or identity.id is None
-        or callback_data.action not in ("on", "off")
-    ):
-        log.warning(
-            "chat %s: station %s subscription %r refused",
-            callback.from_user.id,
-            callback_data.id,
-            callback_data.action,
+async def opt_in(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Receive the station's notices (pressed twice, still one subscription)."""
+    station = await _chosen(callback, manager)
+    identity_id = _identity_id(manager)
+    if identity_id is None or station.id is None:
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    reader = reader_of(manager)
+    try:
+        await subscribe(
+            reader.session, identity_id=identity_id, station_id=station.id, now=reader.now
         )
-        await callback.answer(_("This station is not available."), show_alert=True)
-        return
-    if callback_data.action == "on":
-        try:
-            await subscribe(
-                session, identity_id=identity.id, station_id=station.id, now=clock.now()
-            )
-        except NotFoundError:
-            await callback.answer(_("This station is not available."), show_alert=True)
-            return
-        await callback.answer(_("You will receive this station's notices."))
-    else:
-        await unsubscribe(session, identity_id=identity.id, station_id=station.id)
-        await callback.answer(_("You will no longer receive this station's notices."))
-    await _show_card(callback, bot, session, station, locale, identity)
+    except NotFoundError as error:
+        raise Refused(_(NOT_AVAILABLE), alert=True) from error
+    await answer(manager, _("You will receive this station's notices."))
 
 
-def setup() -> Router:
-    """The handlers of this module, on a fresh router."""
-    router = Router(name="stations")
-    router.callback_query.register(station_action, StationInfoCB.filter())
-    router.callback_query.register(subscription_toggled, StationSubCB.filter())
-    return router
+async def opt_out(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Stop the station's notices."""
+    station = await _chosen(callback, manager)
+    identity_id = _identity_id(manager)
+    if identity_id is None or station.id is None:
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    await unsubscribe(reader_of(manager).session, identity_id=identity_id, station_id=station.id)
+    await answer(manager, _("You will no longer receive this station's notices."))
+
+
+def stations_dialog() -> Dialog:
+    """A fresh stations directory dialog (one per Dispatcher)."""
+    return guard(
+        Dialog(
+            Window(
+                T(
+                    "<b>Liaison stations</b>\n"
+                    "Members of the committee take turns on duty at these stations. "
+                    "Come in person, or choose one to see its address and report an issue there."
+                ),
+                ScrollingGroup(
+                    Select(
+                        Format("{item[1]}"),
+                        id="station",
+                        item_id_getter=itemgetter(0),
+                        items="stations",
+                        on_click=station_chosen,
+                    ),
+                    id="directory",
+                    width=1,
+                    height=PAGE,
+                    hide_on_single_page=True,
+                ),
+                Button(
+                    Label("▶ Continue my report"),
+                    id="to_report",
+                    on_click=back_to_report,
+                    when="over_report",
+                ),
+                Button(
+                    Label("▶ Continue the entry"),
+                    id="to_entry",
+                    on_click=back_to_entry,
+                    when="over_entry",
+                ),
+                MessageInput(pass_on),
+                getter=directory_getter,
+                state=StationDirectory.list,
+            ),
+            Window(
+                Format("{card}"),
+                Button(
+                    Label("🔔 Get this station's notices"),
+                    id="on",
+                    on_click=opt_in,
+                    when="may_subscribe",
+                ),
+                Button(
+                    Label("🔕 Stop this station's notices"),
+                    id="off",
+                    on_click=opt_out,
+                    when="subscribed",
+                ),
+                Button(
+                    Label("📝 Report an issue here"),
+                    id="report",
+                    on_click=report_here,
+                    when="found",
+                ),
+                Button(Label("🗺 Show on the map"), id="map", on_click=show_on_map, when="mapped"),
+                SwitchTo(Label("◀ All stations"), id="back", state=StationDirectory.list),
+                MessageInput(pass_on),
+                getter=card_getter,
+                state=StationDirectory.card,
+            ),
+        )
+    )

@@ -115,8 +115,9 @@ async def test_unknown_review_action(resident: ChatUser) -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ("sti:view:4242", "This station is not available."),
-        ("sti:burn:1", "This station is not available."),
+        # The stations directory is a dialog now: its old buttons are no longer active.
+        ("sti:view:4242", "This button is no longer active. Please use the menu."),
+        ("sti:burn:1", "This button is no longer active. Please use the menu."),
         ("lang:fr", "This button is not valid."),
         ("ct:carrier-pigeon", "This button is no longer active. Please use the menu."),
         ("menu:admin", "This button is no longer active. Please use the menu."),
@@ -158,12 +159,13 @@ async def test_forged_resume_action_keeps_the_draft(resident: ChatUser) -> None:
     assert state == ReportForm.category.state and data["station_id"] == 4
 
 
-async def test_page_numbers_out_of_range_are_clamped(resident: ChatUser) -> None:
+async def test_old_list_page_buttons_are_no_longer_active(resident: ChatUser) -> None:
+    # "My issues" pages in its dialog now (tests/dialog/test_my_issues.py); a page button of
+    # the list as it was drawn before is answered, and changes nothing.
     await submit_report(resident)
-    sent = await resident.press("ip:999")
-    assert "1 in all" in resident.texts(sent)[0]
-    sent = await resident.press("ip:-3")
-    assert "1 in all" in resident.texts(sent)[0]
+    for data in ("ip:999", "ip:-3"):
+        sent = await resident.press(data)
+        assert refusal(sent) == "This button is no longer active. Please use the menu."
 
 
 # --- the report's own buttons: refused, logged, and nothing changes ---------------------------

@@ -247,3 +247,19 @@ async def test_my_activities_during_an_entry_goes_back_to_it(member: ChatUser) -
     sent = await member.send("/cancel")
     assert "activity entry was discarded" in member.texts(sent)[0]
     assert await dialog_stack(member) == []
+
+
+async def test_my_activities_pages_through_older_entries(
+    member: ChatUser, roster: Database
+) -> None:
+    for day in range(10, 16):  # six entries: one more than a page
+        await member.send(f"/log 2026-11-{day} 3 talked with the neighbours about parking")
+        await member.press(member.button("Save"))
+    await member.send("🗂 My activities")
+    assert "Older ▶" in labels(member) and "◀ Newer" not in labels(member)
+    assert "2026-11-15" in " ".join(labels(member))
+    await member.tap("Older ▶")
+    assert "2026-11-10" in " ".join(labels(member))
+    assert "◀ Newer" in labels(member) and "Older ▶" not in labels(member)
+    await member.tap("◀ Newer")
+    assert "2026-11-15" in " ".join(labels(member))

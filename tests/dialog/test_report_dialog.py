@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.models import Attachment, Issue
 from tests.support.chat import ChatUser
 from tests.support.flows import CASE_NUMBER, write_report_until_review
-from tests.support.state import draft_of
+from tests.support.state import dialog_stack, draft_of
 
 DESCRIPTION = "Cars block the fire lane at gate 3 every night after 8 pm."
 
@@ -97,9 +97,21 @@ async def test_detours_answer_and_keep_the_draft(resident: ChatUser) -> None:
     for detour in ("/help", "📍 Liaison stations", "/stations", "/mydata"):
         sent = await resident.send(detour)
         texts = resident.texts(sent)
+        if "stations" in detour.lower():
+            # The directory opens on top of the report and offers to go back to it.
+            assert "Liaison stations" in texts[-1], detour
+            assert resident.button("Continue my report"), detour
+            assert (await dialog_stack(resident))[0][1] == before[1], detour
+            continue
         assert "Your unfinished report is kept. Let's go on:" in texts, detour
         assert "Step 4 of 6" in texts[-1] and "You have added 1 so far." in texts[-1], detour
         assert await draft_of(resident) == before, detour
+    await resident.send("/stations")
+    sent = await resident.tap("Continue my report")
+    assert "Step 4 of 6" in resident.texts(sent)[-1]
+    assert await draft_of(resident) == before
+    # The next message goes on with the report, also while the directory is open.
+    await resident.send("📍 Liaison stations")
     sent = await resident.send("✅ Done")
     assert "Step 5 of 6" in resident.texts(sent)[0]
 
