@@ -9,10 +9,8 @@ the member is invited. A notice's buttons (see :mod:`handlers.member.meetings`) 
 from __future__ import annotations
 
 import logging
-from operator import itemgetter
 from typing import Any
 
-from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
@@ -20,9 +18,6 @@ from aiogram_dialog.widgets.common import ManagedScroll
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Column,
-    NextPage,
-    PrevPage,
     Row,
     Select,
     StubScroll,
@@ -34,6 +29,7 @@ from markupsafe import Markup
 from handlers.detours import back_to_entry, pass_on, placement
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
+from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.press import answer, answer_press
 from handlers.dialogs.text import T
 from handlers.member.log_steps import member_log
@@ -113,8 +109,6 @@ async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "page": page.page + 1,
         "pages": page.pages,
         "paged": page.pages > 1,
-        "has_sooner": page.page > 0,
-        "has_later": page.page + 1 < page.pages,
         **placement(dialog_manager),
     }
 
@@ -211,30 +205,9 @@ def meetings_dialog() -> Dialog:
                     sep=" ",
                 ),
                 T("You have no upcoming meetings.", when="empty"),
-                Column(
-                    Select(
-                        Format("{item[1]}"),
-                        id="meeting",
-                        item_id_getter=itemgetter(0),
-                        items="items",
-                        on_click=meeting_chosen,
-                    ),
-                ),
+                choices("meeting", meeting_chosen),
                 StubScroll(id="pages", pages="pages"),
-                Row(
-                    PrevPage(
-                        scroll="pages",
-                        id="sooner",
-                        text=Label("◀ Sooner"),
-                        when=F["data"]["has_sooner"],
-                    ),
-                    NextPage(
-                        scroll="pages",
-                        id="later",
-                        text=Label("Later ▶"),
-                        when=F["data"]["has_later"],
-                    ),
-                ),
+                page_buttons("pages", back=("sooner", "◀ Sooner"), forward=("later", "Later ▶")),
                 Button(
                     Label("▶ Continue the entry"),
                     id="to_entry",

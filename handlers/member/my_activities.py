@@ -8,19 +8,14 @@ unsaved entry, the list goes on top of it and offers to go back to it.
 from __future__ import annotations
 
 import logging
-from operator import itemgetter
 from typing import Any
 
-from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.common import ManagedScroll
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Column,
-    NextPage,
-    PrevPage,
     Row,
     Select,
     StubScroll,
@@ -28,6 +23,7 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Format, Multi
 
+from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.text import T
 from handlers.member.context import LogContext
 from handlers.member.log_entry import (
@@ -94,8 +90,6 @@ async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "page": page.page + 1,
         "pages": page.pages,
         "paged": page.pages > 1,
-        "has_newer": page.page > 0,
-        "has_older": page.page + 1 < page.pages,
         "over_entry": isinstance(start_data, dict) and bool(start_data.get(OVER_ENTRY)),
     }
 
@@ -219,24 +213,9 @@ def activities_dialog() -> Dialog:
                 T("Page {page} of {pages}.", when="paged"),
                 sep=" ",
             ),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id="activity",
-                    item_id_getter=itemgetter(0),
-                    items="items",
-                    on_click=activity_chosen,
-                ),
-            ),
+            choices("activity", activity_chosen),
             StubScroll(id="pages", pages="pages"),
-            Row(
-                PrevPage(
-                    scroll="pages", id="newer", text=T("◀ Newer"), when=F["data"]["has_newer"]
-                ),
-                NextPage(
-                    scroll="pages", id="older", text=T("Older ▶"), when=F["data"]["has_older"]
-                ),
-            ),
+            page_buttons("pages", back=("newer", "◀ Newer"), forward=("older", "Older ▶")),
             Button(
                 T("▶ Continue the entry"), id="entry", on_click=back_to_entry, when="over_entry"
             ),

@@ -9,10 +9,9 @@ A notice's "Open the case" starts the dialog on the card.
 from __future__ import annotations
 
 import logging
-from operator import itemgetter
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -21,10 +20,6 @@ from aiogram_dialog.widgets.common import ManagedScroll
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Column,
-    NextPage,
-    PrevPage,
-    Row,
     Select,
     StubScroll,
     SwitchTo,
@@ -39,6 +34,7 @@ from handlers.detours import back_to_entry, back_to_report, open_list, pass_on, 
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
+from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.press import answer_press
 from handlers.dialogs.text import T
 from handlers.resident import rating
@@ -167,8 +163,6 @@ async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "page": page + 1,
         "pages": pages,
         "paged": pages > 1,
-        "has_newer": page > 0,
-        "has_older": page + 1 < pages,
         **placement(dialog_manager),
     }
 
@@ -259,30 +253,9 @@ def issues_dialog() -> Dialog:
                     when="listed",
                 ),
                 T("You have not reported anything yet.", when="empty"),
-                Column(
-                    Select(
-                        Format("{item[1]}"),
-                        id="case",
-                        item_id_getter=itemgetter(0),
-                        items="items",
-                        on_click=case_chosen,
-                    ),
-                ),
+                choices("case", case_chosen),
                 StubScroll(id="pages", pages="pages"),
-                Row(
-                    PrevPage(
-                        scroll="pages",
-                        id="newer",
-                        text=Label("◀ Newer"),
-                        when=F["data"]["has_newer"],
-                    ),
-                    NextPage(
-                        scroll="pages",
-                        id="older",
-                        text=Label("Older ▶"),
-                        when=F["data"]["has_older"],
-                    ),
-                ),
+                page_buttons("pages", back=("newer", "◀ Newer"), forward=("older", "Older ▶")),
                 Button(Label(Buttons.REPORT), id="report", on_click=report_chosen, when="empty"),
                 Button(
                     Label("▶ Continue my report"),

@@ -26,8 +26,6 @@ from aiogram_dialog.widgets.kbd import (
     Button,
     Column,
     Group,
-    NextPage,
-    PrevPage,
     Row,
     Select,
     StubScroll,
@@ -38,6 +36,7 @@ from aiogram_dialog.widgets.text import Format, Multi
 from handlers.case_callbacks import ConditionsReportCB
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Elsewhere, Label
+from handlers.dialogs.paging import page_buttons
 from handlers.dialogs.text import T
 from handlers.filters import MenuLabel
 from handlers.messaging import reply_buttons_expected, text_expected
@@ -95,19 +94,8 @@ def _item_id(value: str) -> int:
 
 
 def _pager(scroll: str, back: str, forward: str) -> Row:
-    """The engine's page buttons for ``scroll``, each shown only where there is a page to go."""
-    return Row(
-        PrevPage(scroll, id=f"{scroll}_prev", text=T(back), when=_has_prev),
-        NextPage(scroll, id=f"{scroll}_next", text=T(forward), when=_has_next),
-    )
-
-
-def _has_prev(data: dict[str, Any], widget: Any, manager: DialogManager) -> bool:
-    return int(data["current_page"]) > 0
-
-
-def _has_next(data: dict[str, Any], widget: Any, manager: DialogManager) -> bool:
-    return int(data["current_page"]) + 1 < int(data["pages"])
+    """The engine's page buttons for ``scroll``."""
+    return page_buttons(scroll, back=(f"{scroll}_prev", back), forward=(f"{scroll}_next", forward))
 
 
 def _typed_step(text: T, state: Any, handler: Any) -> Window:
