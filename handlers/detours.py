@@ -21,6 +21,7 @@ from aiogram_dialog.api.internal import CONTEXT_KEY, STACK_KEY, STORAGE_KEY
 from aiogram_dialog.context.storage import StorageProxy
 from aiogram_dialog.widgets.kbd import Button
 
+from handlers.dialogs.markup import Label
 from handlers.member.log_entry import OVER_ENTRY, close_above_entry, entry_open
 from handlers.resident.flow import OVER_REPORT, close_above_report, draw_below, report_open
 from handlers.states import ReportForm
@@ -108,3 +109,21 @@ async def lists_yield_to_report(
         await storage.save_stack(stack)
         data[CONTEXT_KEY] = context
     return await handler(event, data)
+
+
+def continue_buttons() -> list[Button]:
+    """The list's way back to what it sits on: the unfinished report, or the activity entry."""
+    return [
+        Button(
+            Label("▶ Continue my report"),
+            id="to_report",
+            on_click=back_to_report,
+            when="over_report",
+        ),
+        Button(
+            Label("▶ Continue the entry"),
+            id="to_entry",
+            on_click=back_to_entry,
+            when="over_entry",
+        ),
+    ]

@@ -30,7 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.callbacks import IssueCB
-from handlers.detours import back_to_entry, back_to_report, open_list, pass_on, placement
+from handlers.detours import (
+    continue_buttons,
+    open_list,
+    pass_on,
+    placement,
+)
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
@@ -257,18 +262,7 @@ def issues_dialog() -> Dialog:
                 StubScroll(id="pages", pages="pages"),
                 page_buttons("pages", back=("newer", "◀ Newer"), forward=("older", "Older ▶")),
                 Button(Label(Buttons.REPORT), id="report", on_click=report_chosen, when="empty"),
-                Button(
-                    Label("▶ Continue my report"),
-                    id="to_report",
-                    on_click=back_to_report,
-                    when="over_report",
-                ),
-                Button(
-                    Label("▶ Continue the entry"),
-                    id="to_entry",
-                    on_click=back_to_entry,
-                    when="over_entry",
-                ),
+                *continue_buttons(),
                 MessageInput(pass_on),
                 getter=page_getter,
                 state=MyIssues.list,

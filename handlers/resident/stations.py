@@ -21,7 +21,12 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
-from handlers.detours import back_to_entry, back_to_report, open_list, pass_on, placement
+from handlers.detours import (
+    continue_buttons,
+    open_list,
+    pass_on,
+    placement,
+)
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
@@ -187,18 +192,7 @@ def stations_dialog() -> Dialog:
                     height=PAGE,
                     hide_on_single_page=True,
                 ),
-                Button(
-                    Label("▶ Continue my report"),
-                    id="to_report",
-                    on_click=back_to_report,
-                    when="over_report",
-                ),
-                Button(
-                    Label("▶ Continue the entry"),
-                    id="to_entry",
-                    on_click=back_to_entry,
-                    when="over_entry",
-                ),
+                *continue_buttons(),
                 MessageInput(pass_on),
                 getter=directory_getter,
                 state=StationDirectory.list,
