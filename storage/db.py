@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 IMMEDIATE_OPTION = "liaison_immediate"
 # Where a session finds its database's write lock (see ``Database.write_lock``).
 WRITE_LOCK_KEY = "liaison_write_lock"
+# Where a session finds the in-process caches kept for its database (see ``Database.caches``).
+CACHES_KEY = "liaison_caches"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -45,11 +47,13 @@ class Database:
         if self.is_sqlite:
             _install_sqlite_listeners(self.engine)
             self.write_lock = asyncio.Lock()
-        self.sessionmaker = async_sessionmaker(
-            self.engine,
-            expire_on_commit=False,
-            info={WRITE_LOCK_KEY: self.write_lock} if self.write_lock is not None else None,
-        )
+        # Caches of what this database holds (reference data), kept by the services that own
+        # them under their own key; every session carries them, so no module keeps one.
+        self.caches: dict[str, object] = {}
+        info: dict[str, object] = {CACHES_KEY: self.caches}
+        if self.write_lock is not None:
+            info[WRITE_LOCK_KEY] = self.write_lock
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @property
     def is_sqlite(self) -> bool:

@@ -38,6 +38,39 @@ async def insert_ignore(
     return bool(getattr(result, "rowcount", 0))
 
 
+async def insert_ignore_many(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    conflict_columns: Sequence[str],
+) -> int:
+    """:func:`insert_ignore` for many rows in one statement; return how many were new."""
+    if not rows:
+        return 0
+    stmt = _insert_for(session, table).values(list(rows))
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0))
+
+
+async def upsert_many(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    conflict_columns: Sequence[str],
+    update_columns: Sequence[str],
+) -> None:
+    """:func:`upsert` for many rows in one statement; no two may share the conflict columns."""
+    if not rows:
+        return
+    stmt = _insert_for(session, table).values(list(rows))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(conflict_columns),
+        set_={name: stmt.excluded[name] for name in update_columns},
+    )
+    await session.execute(stmt)
+
+
 async def upsert(
     session: AsyncSession,
     table: Table,

@@ -76,10 +76,14 @@ class UpdateCommitter:
                     self._succeed(entry)
 
     async def _write(self, entries: list[_Entry]) -> None:
+        # One statement or two per storage, whatever the number of updates.
+        batches: dict[int, tuple[SQLStorage, list[FsmBatch]]] = {}
+        for entry in entries:
+            if entry.storage is not None and entry.batch:
+                batches.setdefault(id(entry.storage), (entry.storage, []))[1].append(entry.batch)
         async with self.db.writing() as session:
-            for entry in entries:
-                if entry.storage is not None and entry.batch:
-                    await entry.storage.write_batch(session, entry.batch)
+            for storage, written in batches.values():
+                await storage.write_batch(session, *written)
             new = await record_updates(
                 session, keys=[entry.key for entry in entries], now=self.clock.now()
             )
@@ -88,6 +92,8 @@ class UpdateCommitter:
 
     @staticmethod
     def _succeed(entry: _Entry) -> None:
+        if entry.storage is not None and entry.batch is not None:
+            entry.storage.committed(entry.batch)
         if not entry.done.done():
             entry.done.set_result(None)
 

@@ -92,7 +92,7 @@ class ReplayGuardMiddleware(BaseMiddleware):
         self._running.add(key)
         try:
             failure: Exception | None = None
-            deferred = sql_storage.deferred() if sql_storage else contextlib.nullcontext()
+            deferred = sql_storage.deferred(session) if sql_storage else contextlib.nullcontext()
             with deferred as batch:
                 try:
                     result = await handler(event, data)

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from storage.db import write_transaction
 from storage.models import ProcessedUpdate
-from storage.queries import insert_ignore, table_of
+from storage.queries import insert_ignore, insert_ignore_many, table_of
 
 KEEP_PROCESSED_UPDATES = dt.timedelta(days=14)
 
@@ -32,17 +32,17 @@ async def claim_update(
 async def record_updates(
     session: AsyncSession, *, keys: Iterable[tuple[int, int]], now: dt.datetime
 ) -> int:
-    """Record ``(bot_id, update_id)`` pairs in the caller's write transaction; count the new."""
-    table = table_of(ProcessedUpdate)
-    new = 0
-    for bot_id, update_id in keys:
-        new += await insert_ignore(
-            session,
-            table,
-            {"bot_id": bot_id, "update_id": update_id, "processed_at": now},
-            conflict_columns=["bot_id", "update_id"],
-        )
-    return new
+    """Record ``(bot_id, update_id)`` pairs in the caller's write transaction; count the new.
+
+    One statement for every pair (a group commit hands over many at once).
+    """
+    rows = [
+        {"bot_id": bot_id, "update_id": update_id, "processed_at": now}
+        for bot_id, update_id in dict.fromkeys(keys)
+    ]
+    return await insert_ignore_many(
+        session, table_of(ProcessedUpdate), rows, conflict_columns=["bot_id", "update_id"]
+    )
 
 
 async def is_processed(session: AsyncSession, *, bot_id: int, update_id: int) -> bool:

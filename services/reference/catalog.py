@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from services.audit import Actor, audit
 from services.errors import DomainError
+from services.reference.cached import reference_cache
 from storage.models import IssueCategory, Sector, SpecialCommittee, Station
 
 EARTH_RADIUS_KM = 6371.0
@@ -39,19 +40,23 @@ def display_name(row: Named, locale: str) -> str:
 
 
 async def list_stations(session: AsyncSession) -> Sequence[Station]:
-    """Active stations, in display order."""
-    stmt = (
-        select(Station)
-        .where(col(Station.active).is_(True))
-        .order_by(col(Station.sort_order), col(Station.id))
-    )
-    return (await session.execute(stmt)).scalars().all()
+    """Active stations, in display order (kept in memory, see :mod:`.cached`)."""
+
+    async def load() -> Sequence[Station]:
+        stmt = (
+            select(Station)
+            .where(col(Station.active).is_(True))
+            .order_by(col(Station.sort_order), col(Station.id))
+        )
+        return (await session.execute(stmt)).scalars().all()
+
+    cache = reference_cache(session)
+    return list(await load()) if cache is None else await cache.rows(Station, load)
 
 
 async def get_station(session: AsyncSession, station_id: int) -> Station | None:
     """An active station by id, or None."""
-    station = await session.get(Station, station_id)
-    return station if station is not None and station.active else None
+    return next((row for row in await list_stations(session) if row.id == station_id), None)
 
 
 async def get_station_by_code(session: AsyncSession, code: str) -> Station | None:
@@ -83,19 +88,23 @@ async def nearest_stations(
 
 
 async def list_categories(session: AsyncSession) -> Sequence[IssueCategory]:
-    """Active issue categories, in display order."""
-    stmt = (
-        select(IssueCategory)
-        .where(col(IssueCategory.active).is_(True))
-        .order_by(col(IssueCategory.sort_order), col(IssueCategory.id))
-    )
-    return (await session.execute(stmt)).scalars().all()
+    """Active issue categories, in display order (kept in memory, see :mod:`.cached`)."""
+
+    async def load() -> Sequence[IssueCategory]:
+        stmt = (
+            select(IssueCategory)
+            .where(col(IssueCategory.active).is_(True))
+            .order_by(col(IssueCategory.sort_order), col(IssueCategory.id))
+        )
+        return (await session.execute(stmt)).scalars().all()
+
+    cache = reference_cache(session)
+    return list(await load()) if cache is None else await cache.rows(IssueCategory, load)
 
 
 async def get_category(session: AsyncSession, category_id: int) -> IssueCategory | None:
     """An active category by id, or None."""
-    category = await session.get(IssueCategory, category_id)
-    return category if category is not None and category.active else None
+    return next((row for row in await list_categories(session) if row.id == category_id), None)
 
 
 async def set_due_days(

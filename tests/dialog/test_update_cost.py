@@ -20,6 +20,7 @@ from services.accounts.identities import (
     touch_identity,
 )
 from storage.db import Database
+from storage.fsm import SQLStorage
 from tests.dialog.conftest import invitation
 from tests.support.chat import ChatUser
 from tests.support.members import NOW, import_sample
@@ -74,14 +75,56 @@ async def test_an_echo_update_is_one_transaction(
     assert (counts.begun, counts.committed) == (1, 1)
 
 
-async def test_a_report_step_is_two_transactions(resident: ChatUser, sqlite_db: Database) -> None:
+async def test_a_report_step_is_one_transaction(resident: ChatUser, sqlite_db: Database) -> None:
     await resident.send("/start")
     with counting(sqlite_db) as counts:
         sent = await resident.send("📝 Report an issue")
     assert sent
-    # The step's reads (the stations to choose from), then its dialog state and replay record
-    # in one commit.
+    # The first step in the process reads the stations to choose from, on the update's own
+    # session; then its dialog state and replay record commit together.
     assert (counts.begun, counts.committed) == (2, 2)
+    await resident.send("/start")
+    with counting(sqlite_db) as counts:
+        sent = await resident.send("📝 Report an issue")
+    assert sent
+    # From then on the stations and the dialog's stack and context come from memory.
+    assert (counts.begun, counts.committed) == (1, 1)
+
+
+async def test_a_dialog_state_not_in_memory_is_read_on_the_update_session(
+    resident: ChatUser, sqlite_db: Database
+) -> None:
+    await resident.send("/start")
+    await resident.send("📝 Report an issue")
+    storage = resident.dp.storage
+    assert isinstance(storage, SQLStorage)
+    await storage.close()  # as after a restart: every key is read again
+    in_use, most = 0, 0
+
+    def checkout(*_args: object) -> None:
+        nonlocal in_use, most
+        in_use += 1
+        most = max(most, in_use)
+
+    def checkin(*_args: object) -> None:
+        nonlocal in_use
+        in_use -= 1
+
+    pool = sqlite_db.engine.sync_engine.pool
+    event.listen(pool, "checkout", checkout)
+    event.listen(pool, "checkin", checkin)
+    try:
+        with counting(sqlite_db) as counts:
+            sent = await resident.send("✖ Cancel")
+    finally:
+        event.remove(pool, "checkout", checkout)
+        event.remove(pool, "checkin", checkin)
+    assert sent
+    # aiogram's own FSM middleware reads the chat's state before the update's session opens;
+    # the dialog's stack and context are read in the update's one read transaction, never on
+    # a second connection; the end of the dialog commits with the replay record.
+    assert (counts.begun, counts.committed) == (3, 2)  # that first read is only closed
+    assert most == 1
 
 
 async def test_a_language_change_is_seen_by_the_next_update(resident: ChatUser) -> None:
