@@ -48,6 +48,7 @@ from services.errors import DomainError
 from services.meetings.attendance import respond
 from services.meetings.invitations import CHECKIN_OPENS, member_meeting
 from services.meetings.views import member_meetings_page
+from services.translation import N_
 from storage.enums import MeetingResponse
 from storage.models import Meeting, MeetingInvitee
 
@@ -207,7 +208,9 @@ def meetings_dialog() -> Dialog:
                 T("You have no upcoming meetings.", when="empty"),
                 choices("meeting", meeting_chosen),
                 StubScroll(id="pages", pages="pages"),
-                page_buttons("pages", back=("sooner", "◀ Sooner"), forward=("later", "Later ▶")),
+                page_buttons(
+                    "pages", back=("sooner", N_("◀ Sooner")), forward=("later", N_("Later ▶"))
+                ),
                 Button(
                     Label("▶ Continue the entry"),
                     id="to_entry",

@@ -41,6 +41,7 @@ from services.members.activities import can_change, delete_activity
 from services.members.activity_pages import ActivityDetail, get_activity, list_activities
 from services.members.rules import RuleBook
 from services.reference.catalog import display_name
+from services.translation import N_
 
 log_ = logging.getLogger(__name__)
 
@@ -215,7 +216,7 @@ def activities_dialog() -> Dialog:
             ),
             choices("activity", activity_chosen),
             StubScroll(id="pages", pages="pages"),
-            page_buttons("pages", back=("newer", "◀ Newer"), forward=("older", "Older ▶")),
+            page_buttons("pages", back=("newer", N_("◀ Newer")), forward=("older", N_("Older ▶"))),
             Button(
                 T("▶ Continue the entry"), id="entry", on_click=back_to_entry, when="over_entry"
             ),

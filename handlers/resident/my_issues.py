@@ -56,6 +56,7 @@ from services.cases.residents import (
     list_resident_issues,
 )
 from services.reference.catalog import display_name
+from services.translation import N_
 from storage.enums import IssueStatus
 from storage.models import ChatIdentity
 
@@ -260,7 +261,9 @@ def issues_dialog() -> Dialog:
                 T("You have not reported anything yet.", when="empty"),
                 choices("case", case_chosen),
                 StubScroll(id="pages", pages="pages"),
-                page_buttons("pages", back=("newer", "◀ Newer"), forward=("older", "Older ▶")),
+                page_buttons(
+                    "pages", back=("newer", N_("◀ Newer")), forward=("older", N_("Older ▶"))
+                ),
                 Button(Label(Buttons.REPORT), id="report", on_click=report_chosen, when="empty"),
                 *continue_buttons(),
                 MessageInput(pass_on),
