@@ -112,8 +112,10 @@ class Settings(BaseSettings):
         ),
     )
     flood_limit: int = Field(default=20, description="Messages a minute per chat before a pause.")
+    # Each update holds at most one pooled connection now, and the pool has 40: 16 at once
+    # keeps twice that free, and lets the group commit share a transaction among more updates.
     max_concurrent_updates: int = Field(
-        default=8, ge=1, le=16, description="Updates handled at once; the rest wait their turn."
+        default=16, ge=1, le=16, description="Updates handled at once; the rest wait their turn."
     )
     delivery_rate: float = Field(
         default=25.0,
