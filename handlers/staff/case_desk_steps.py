@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
@@ -22,7 +22,6 @@ from handlers import keyboards
 from handlers.case_views import send_case_media
 from handlers.dialogs.guard import Refused
 from handlers.dialogs.press import answer, answer_press, mark_choice
-from handlers.notifications import ChatNotifier
 from handlers.staff.case_desk_views import (
     DEPARTMENT_PAGES,
     DUE_CHOICES,
@@ -45,6 +44,8 @@ from services.errors import DomainError
 from services.reference.catalog import get_station
 
 log = logging.getLogger(__name__)
+
+Result = TypeVar("Result")
 STEPS: dict[str, State] = {
     "assign": CaseDesk.assign,
     "reply": CaseDesk.reply,
@@ -79,10 +80,26 @@ async def typed_case(message: Message, manager: DialogManager) -> IssueDetail | 
     return detail
 
 
-def services_of(manager: DialogManager) -> tuple[Desk, ChatNotifier, Callable[[], None]]:
-    """The desk, the notifier and the delivery loop's wake-up, for an action on a case."""
+async def act_on_case(
+    manager: DialogManager, action: Callable[..., Awaitable[Result]], **details: Any
+) -> Result:
+    """Run a casework service as this staff member: their scope, their name, now.
+
+    The delivery loop is woken once the service has queued its notices; a ``DomainError``
+    (out of scope, wrong status) goes to the caller, which says it to the user.
+    """
+    desk = desk_of(manager)
     data = manager.middleware_data
-    return desk_of(manager), data["notifier"], data["wake_delivery"]
+    result = await action(
+        desk.session,
+        scope=desk.scope,
+        actor=desk.actor,
+        now=desk.now,
+        notifier=data["notifier"],
+        **details,
+    )
+    data["wake_delivery"]()
+    return result
 
 
 async def back_to_card(manager: DialogManager, text: str) -> None:
@@ -137,22 +154,13 @@ async def case_chosen(
 async def quick_action(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Accept or resolve: no more input needed; the card is drawn again."""
     await own_case(manager)
-    desk, notifier, wake = services_of(manager)
     accept = button.widget_id == "accept"
     action = casework.accept if accept else case_answers.resolve
     try:
-        await action(
-            desk.session,
-            issue_id=case_id(manager),
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
-        )
+        await act_on_case(manager, action, issue_id=case_id(manager))
     except DomainError as error:
         await answer_press(manager, case_error(error), show_alert=True)
         return
-    wake()
     await answer(manager, _("Accepted.") if accept else _("Resolved."))
 
 
@@ -161,26 +169,17 @@ async def extension_decided(
 ) -> None:
     """Grant or refuse the more time the assignee asked for; the assignee is told."""
     await own_case(manager)
-    desk, notifier, wake = services_of(manager)
+    desk = desk_of(manager)
     extension = await pending_extension(desk.session, issue_id=case_id(manager))
     if extension is None or extension.id is None:
         await answer_press(manager, _("This was decided already."), show_alert=True)
         return
     grant = button.widget_id == "grant"
     try:
-        await decide_extension(
-            desk.session,
-            extension_id=extension.id,
-            grant=grant,
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
-        )
+        await act_on_case(manager, decide_extension, extension_id=extension.id, grant=grant)
     except DomainError as error:
         await answer_press(manager, case_error(error), show_alert=True)
         return
-    wake()
     await answer(manager, _("More time granted.") if grant else _("More time refused."))
 
 
@@ -241,23 +240,19 @@ async def due_chosen(
         log.warning("chat %s: forged due button %r", callback.from_user.id, callback.data)
         raise Refused(_("This button is not valid."), alert=True)
     await own_case(manager)
-    desk, notifier, wake = services_of(manager)
+    desk = desk_of(manager)
     data = manager.dialog_data
     try:
-        issue = await casework.assign(
-            desk.session,
+        issue = await act_on_case(
+            manager,
+            casework.assign,
             issue_id=case_id(manager),
             to=Assignee(str(data.get("kind", "")), int(data.get("target", 0))),
             due_at=None if days == -1 else desk.now + dt.timedelta(days=days),
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
         )
     except DomainError as error:
         await answer_press(manager, case_error(error), show_alert=True)
         return
-    wake()
     assert issue.due_at is not None
     due = local_date(issue.due_at, desk.turn.tz)
     await answer(manager, _("Assigned; answer due {date}.").format(date=due))

@@ -11,8 +11,8 @@ from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button
 
 from handlers.dialogs.guard import Refused
-from handlers.dialogs.press import answer, answer_press, mark_choice
-from handlers.staff.case_desk_steps import back_to_card, own_case, services_of, to_menu, typed_case
+from handlers.dialogs.press import answer, answer_press, mark_choice, refuse_input
+from handlers.staff.case_desk_steps import act_on_case, back_to_card, own_case, to_menu, typed_case
 from handlers.staff.case_desk_views import (
     case_id,
 )
@@ -62,21 +62,16 @@ async def canned_picked(
 async def send_reply(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """The answer goes to the resident, if the case is still within reach."""
     await own_case(manager)
-    desk, notifier, wake = services_of(manager)
     try:
-        await case_answers.staff_reply(
-            desk.session,
+        await act_on_case(
+            manager,
+            case_answers.staff_reply,
             issue_id=case_id(manager),
             text=str(manager.dialog_data.get("reply", "")),
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
         )
     except DomainError as error:
         await answer_press(manager, case_error(error), show_alert=True)
         return
-    wake()
     await answer(manager)
     await mark_choice(manager, _("📤 Sent to the resident."))
     await back_to_card(manager, _("The resident will get your answer and can rate it."))
@@ -106,22 +101,13 @@ async def reason_typed(message: Message, widget: Any, manager: DialogManager) ->
     """The reason for not accepting the case; the resident reads it as the answer."""
     if await typed_case(message, manager) is None:
         return
-    desk, notifier, wake = services_of(manager)
     try:
-        await casework.reject(
-            desk.session,
-            issue_id=case_id(manager),
-            reason=message.text or "",
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
+        await act_on_case(
+            manager, casework.reject, issue_id=case_id(manager), reason=message.text or ""
         )
     except DomainError as error:
-        await message.answer(case_error(error))
-        manager.show_mode = ShowMode.NO_UPDATE
+        await refuse_input(message, manager, case_error(error))
         return
-    wake()
     await back_to_card(manager, _("The case was not accepted; the resident was told why."))
 
 
@@ -129,22 +115,16 @@ async def number_typed(message: Message, widget: Any, manager: DialogManager) ->
     """The number of the case this one duplicates."""
     if await typed_case(message, manager) is None:
         return
-    desk, notifier, wake = services_of(manager)
     try:
-        _issue, original = await casework.mark_duplicate(
-            desk.session,
+        _issue, original = await act_on_case(
+            manager,
+            casework.mark_duplicate,
             issue_id=case_id(manager),
             original_number=message.text or "",
-            scope=desk.scope,
-            actor=desk.actor,
-            now=desk.now,
-            notifier=notifier,
         )
     except DomainError as error:
-        await message.answer(case_error(error))
-        manager.show_mode = ShowMode.NO_UPDATE
+        await refuse_input(message, manager, case_error(error))
         return
-    wake()
     text = _("Merged with case {number}; the resident follows that case now.").format(
         number=original.number
     )
