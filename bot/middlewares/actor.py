@@ -7,7 +7,9 @@ menus are drawn for. The
 identity of a chat seen lately comes from an in-process cache (see
 :class:`services.accounts.identities.IdentityCache`), so a resident's update costs no query
 here; a member's, a staff member's or a department handler's chat costs the one or two
-queries of its role.
+queries of its role. A chat writing for the first time gets its identity in a write
+transaction shared with the other new chats of that moment
+(:class:`services.accounts.first_contacts.FirstContacts`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from handlers.assignee.context import DEPARTMENT_MENU
 from handlers.member.context import MEMBER_MENU, RESIDENT_MENU
 from handlers.staff.context import staff_menu
 from services.accounts.departments import department_of_identity
+from services.accounts.first_contacts import FirstContacts
 from services.accounts.identities import (
     IdentityCache,
     effective_locale,
@@ -44,7 +47,7 @@ class ActorMiddleware(BaseMiddleware):
 
     def __init__(self, cache: IdentityCache | None = None) -> None:
         self.cache = cache if cache is not None else IdentityCache()
-        self._watched: set[int] = set()
+        self._first_contacts: dict[int, FirstContacts] = {}
 
     async def __call__(
         self,
@@ -56,7 +59,7 @@ class ActorMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         settings: Settings = data["settings"]
         session: AsyncSession = data["session"]
-        self._watch(data["db"])
+        first_contacts = self._first_contacts_of(data["db"])
         channel = data["channels"].get(bot.id, "telegram")
         data["channel"] = channel
         # A Bot no channel registered (a test's) is taken for Telegram, as its name is above.
@@ -75,6 +78,7 @@ class ActorMiddleware(BaseMiddleware):
                 now=clock.now(),
                 client_locale=locale_from_language_code(language_code),
                 cache=self.cache,
+                first_contacts=first_contacts,
             )
         data["identity"] = identity
         data["locale"] = effective_locale(identity, language_code, settings.default_locale)
@@ -85,10 +89,13 @@ class ActorMiddleware(BaseMiddleware):
             await session.commit()
         return await handler(event, data)
 
-    def _watch(self, db: Database) -> None:
-        if id(db.engine) not in self._watched:
+    def _first_contacts_of(self, db: Database) -> FirstContacts:
+        """The batcher of new chats for ``db``; the cache watches its engine from then on."""
+        first_contacts = self._first_contacts.get(id(db))
+        if first_contacts is None:
             self.cache.watch(db.engine)
-            self._watched.add(id(db.engine))
+            first_contacts = self._first_contacts[id(db)] = FirstContacts(db)
+        return first_contacts
 
     @staticmethod
     async def _resolve_role(

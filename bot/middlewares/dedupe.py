@@ -28,6 +28,7 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.middlewares.commit import UpdateCommitter
+from bot.middlewares.concurrency import release_slot
 from services.chats.updates import highest_processed, is_processed
 from storage.fsm import SQLStorage
 
@@ -105,6 +106,7 @@ class ReplayGuardMiddleware(BaseMiddleware):
                 await session.rollback()
             elif session.in_transaction():
                 await session.commit()
+            release_slot(data)
             await self.committer.commit(key, sql_storage, batch)
             recorded = self._recorded.get(bot.id)
             if recorded is not None:

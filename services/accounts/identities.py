@@ -11,9 +11,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.dml import Delete, Update
 from sqlmodel import col
 
+from services.accounts.first_contacts import FirstContacts
 from storage.db import write_transaction
 from storage.enums import Role
 from storage.models import ChatIdentity, Resident
@@ -30,6 +32,7 @@ TOUCH_OPTION = "liaison_identity_touch"
 _PENDING = "liaison_identity_invalidated"
 
 IdentityKey = tuple[str, int]
+_IDENTITY_CLASS = manager_of_class(ChatIdentity)
 _COLUMNS = tuple(column.key for column in ChatIdentity.__table__.columns)  # type: ignore[attr-defined]
 
 
@@ -68,7 +71,10 @@ class IdentityCache:
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
-        identity = ChatIdentity(**values)
+        # Built as the ORM's loader builds a row's object: the validating constructor would
+        # cost several times more, on every update.
+        identity = _IDENTITY_CLASS.new_instance()
+        identity.__dict__.update(values)
         make_transient_to_detached(identity)
         return identity
 
@@ -155,18 +161,30 @@ async def touch_identity(
     now: dt.datetime,
     client_locale: str | None = None,
     cache: IdentityCache | None = None,
+    first_contacts: FirstContacts | None = None,
 ) -> ChatIdentity:
     """Return the chat's identity, creating it on first contact and noting when it was seen.
 
     ``client_locale`` (the language of the person's app) is remembered, so that what the bot
     sends on its own speaks their language even before they choose one. With a ``cache``,
     a chat seen lately costs no query at all, and its last-seen time is written at most once
-    per :data:`LAST_SEEN_RESOLUTION`.
+    per :data:`LAST_SEEN_RESOLUTION`. With ``first_contacts``, a new chat's identity is
+    inserted together with those of the other chats writing for the first time.
     """
     key = (channel, chat_id)
     identity = cache.get(key, now) if cache is not None else None
     if identity is None:
         identity = await find_identity(session, channel=channel, chat_id=chat_id)
+    if identity is None and first_contacts is not None:
+        if session.in_transaction():
+            await session.commit()
+        identity = await first_contacts.create(
+            channel=channel,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            client_locale=client_locale,
+            now=now,
+        )
     if identity is not None and _current(identity, now, client_locale):
         if cache is not None:
             cache.put(identity, now)

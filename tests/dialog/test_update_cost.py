@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aiogram import Bot, Dispatcher, F, Router
+from aiogram.methods import SendMessage
 from aiogram.types import Message
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from bot.app import AppContext, build_dispatcher
+from services.accounts.first_contacts import FirstContacts
 from services.accounts.identities import (
     LAST_SEEN_RESOLUTION,
     IdentityCache,
@@ -73,6 +76,79 @@ async def test_an_echo_update_is_one_transaction(
     assert user.texts(sent) == ["hello"]
     # Only the replay record's commit: no identity read, no replay read, no second connection.
     assert (counts.begun, counts.committed) == (1, 1)
+
+
+async def test_chats_writing_for_the_first_time_at_once_are_each_answered(
+    app: AppContext, bot: Bot, sqlite_db: Database
+) -> None:
+    dp = build_dispatcher(app, routers=[echo_router()])
+    users = [ChatUser(dp, bot, user_id=3001 + n) for n in range(6)]
+    await asyncio.gather(*(user.send(f"hello from {user.chat.id}") for user in users))
+    answered = {
+        (request.chat_id, request.text)
+        for request in users[0].session.requests
+        if isinstance(request, SendMessage)
+    }
+    assert answered == {(user.chat.id, f"hello from {user.chat.id}") for user in users}
+    async with sqlite_db.session() as session:
+        stored = [
+            await find_identity(session, channel="telegram", chat_id=user.chat.id) for user in users
+        ]
+    assert all(identity is not None and identity.role == "resident" for identity in stored)
+    assert len({identity.id for identity in stored if identity is not None}) == len(users)
+
+
+async def test_first_contacts_waiting_together_share_one_insert(sqlite_db: Database) -> None:
+    await import_sample(sqlite_db)
+    first_contacts = FirstContacts(sqlite_db)
+    statements: list[str] = []
+
+    def note(_conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO chat_identity"):
+            statements.append(statement)
+
+    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        made = await asyncio.gather(
+            *(
+                first_contacts.create(
+                    channel="telegram",
+                    chat_id=chat_id,
+                    chat_type="private",
+                    client_locale="en",
+                    now=NOW,
+                )
+                for chat_id in range(9101, 9106)
+            )
+        )
+    finally:
+        event.remove(sqlite_db.engine.sync_engine, "before_cursor_execute", note)
+    assert [identity.chat_id for identity in made] == list(range(9101, 9106))
+    assert len({identity.id for identity in made}) == 5
+    assert len(statements) == 1
+
+
+async def test_a_first_contact_made_twice_keeps_one_identity(sqlite_db: Database) -> None:
+    await import_sample(sqlite_db)
+    first_contacts = FirstContacts(sqlite_db)
+    made = await asyncio.gather(
+        *(
+            first_contacts.create(
+                channel="telegram", chat_id=9001, chat_type="private", client_locale="en", now=NOW
+            )
+            for _ in range(3)
+        ),
+        first_contacts.create(
+            channel="web", chat_id=9001, chat_type="private", client_locale=None, now=NOW
+        ),
+    )
+    assert len({identity.id for identity in made[:3]}) == 1
+    assert made[3].id != made[0].id and made[3].channel == "web"
+    again = await first_contacts.create(
+        channel="telegram", chat_id=9001, chat_type="private", client_locale="zh_CN", now=NOW
+    )
+    # Already there: the row is returned as it is, never inserted twice.
+    assert again.id == made[0].id and again.client_locale == "en"
 
 
 async def test_a_report_step_is_one_transaction(resident: ChatUser, sqlite_db: Database) -> None:
