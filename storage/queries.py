@@ -44,13 +44,19 @@ async def insert_ignore_many(
     rows: Sequence[Mapping[str, Any]],
     conflict_columns: Sequence[str],
 ) -> int:
-    """:func:`insert_ignore` for many rows in one statement; return how many were new."""
+    """:func:`insert_ignore` for many rows; return how many were new.
+
+    The rows go as parameters of one statement compiled once, not as a statement built for
+    each number of rows; the driver sends them in as few round trips as it can.
+    """
     if not rows:
         return 0
-    stmt = _insert_for(session, table).values(list(rows))
-    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    result = await session.execute(stmt)
-    return int(getattr(result, "rowcount", 0))
+    stmt = _insert_for(session, table).on_conflict_do_nothing(
+        index_elements=list(conflict_columns)
+    )
+    first = table.c[conflict_columns[0]]
+    result = await session.execute(stmt.returning(first), list(rows))
+    return len(result.all())
 
 
 async def upsert_many(
@@ -63,12 +69,12 @@ async def upsert_many(
     """:func:`upsert` for many rows in one statement; no two may share the conflict columns."""
     if not rows:
         return
-    stmt = _insert_for(session, table).values(list(rows))
+    stmt = _insert_for(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(conflict_columns),
         set_={name: stmt.excluded[name] for name in update_columns},
     )
-    await session.execute(stmt)
+    await session.execute(stmt, list(rows))
 
 
 async def upsert(

@@ -7,9 +7,9 @@ menus are drawn for. The
 identity of a chat seen lately comes from an in-process cache (see
 :class:`services.accounts.identities.IdentityCache`), so a resident's update costs no query
 here; a member's, a staff member's or a department handler's chat costs the one or two
-queries of its role. A chat writing for the first time gets its identity in a write
-transaction shared with the other new chats of that moment
-(:class:`services.accounts.first_contacts.FirstContacts`).
+queries of its role. An identity the cache does not hold is read, or made for a new chat, in
+a transaction shared with the other chats of that moment
+(:class:`services.accounts.identity_batches.IdentityBatches`).
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from handlers.assignee.context import DEPARTMENT_MENU
 from handlers.member.context import MEMBER_MENU, RESIDENT_MENU
 from handlers.staff.context import staff_menu
 from services.accounts.departments import department_of_identity
-from services.accounts.first_contacts import FirstContacts
 from services.accounts.identities import (
     IdentityCache,
     effective_locale,
     locale_from_language_code,
     touch_identity,
 )
+from services.accounts.identity_batches import IdentityBatches
 from services.accounts.staff import staff_of_identity
 from services.clock import Clock
 from services.members.profiles import MemberProfile, load_profile, member_of_identity
@@ -47,7 +47,7 @@ class ActorMiddleware(BaseMiddleware):
 
     def __init__(self, cache: IdentityCache | None = None) -> None:
         self.cache = cache if cache is not None else IdentityCache()
-        self._first_contacts: dict[int, FirstContacts] = {}
+        self._batches: dict[int, IdentityBatches] = {}
 
     async def __call__(
         self,
@@ -59,7 +59,7 @@ class ActorMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         settings: Settings = data["settings"]
         session: AsyncSession = data["session"]
-        first_contacts = self._first_contacts_of(data["db"])
+        batches = self._batches_of(data["db"])
         channel = data["channels"].get(bot.id, "telegram")
         data["channel"] = channel
         # A Bot no channel registered (a test's) is taken for Telegram, as its name is above.
@@ -78,7 +78,7 @@ class ActorMiddleware(BaseMiddleware):
                 now=clock.now(),
                 client_locale=locale_from_language_code(language_code),
                 cache=self.cache,
-                first_contacts=first_contacts,
+                batches=batches,
             )
         data["identity"] = identity
         data["locale"] = effective_locale(identity, language_code, settings.default_locale)
@@ -89,13 +89,13 @@ class ActorMiddleware(BaseMiddleware):
             await session.commit()
         return await handler(event, data)
 
-    def _first_contacts_of(self, db: Database) -> FirstContacts:
-        """The batcher of new chats for ``db``; the cache watches its engine from then on."""
-        first_contacts = self._first_contacts.get(id(db))
-        if first_contacts is None:
+    def _batches_of(self, db: Database) -> IdentityBatches:
+        """The shared lookups of ``db``; the cache watches its engine from then on."""
+        batches = self._batches.get(id(db))
+        if batches is None:
             self.cache.watch(db.engine)
-            first_contacts = self._first_contacts[id(db)] = FirstContacts(db)
-        return first_contacts
+            batches = self._batches[id(db)] = IdentityBatches(db)
+        return batches
 
     @staticmethod
     async def _resolve_role(

@@ -19,8 +19,7 @@ from handlers.resident.flow import (
 )
 from handlers.states import ReportForm
 from handlers.texts import local_date
-from services.accounts.identities import get_or_create_resident
-from services.cases.residents import IssueDraft, PhotoRef, create_issue
+from services.cases.residents import IssueDraft, PhotoRef, report_issue
 from services.clock import Clock
 from services.errors import DomainError
 from storage.models import ChatIdentity
@@ -60,11 +59,9 @@ async def submit_chosen(callback: CallbackQuery, widget: Any, manager: DialogMan
     # The dialog's intent id names this draft: a submit replayed after a crash finds its case.
     token = f"{identity.id}:{manager.current_context().id}"
     draft = _issue_draft(manager.dialog_data, channel=data["channel"], token=token)
-    resident = await get_or_create_resident(data["session"], identity_id=identity.id, now=now)
-    assert resident.id is not None
     try:
-        issue = await create_issue(
-            data["session"], resident_id=resident.id, draft=draft, now=now, tz=data["tz"]
+        issue = await report_issue(
+            data["session"], identity_id=identity.id, draft=draft, now=now, tz=data["tz"]
         )
     except DomainError as error:
         await _repair(manager, error)

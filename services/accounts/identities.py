@@ -15,7 +15,7 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.dml import Delete, Update
 from sqlmodel import col
 
-from services.accounts.first_contacts import FirstContacts
+from services.accounts.identity_batches import IdentityBatches
 from storage.db import write_transaction
 from storage.enums import Role
 from storage.models import ChatIdentity, Resident
@@ -161,30 +161,28 @@ async def touch_identity(
     now: dt.datetime,
     client_locale: str | None = None,
     cache: IdentityCache | None = None,
-    first_contacts: FirstContacts | None = None,
+    batches: IdentityBatches | None = None,
 ) -> ChatIdentity:
     """Return the chat's identity, creating it on first contact and noting when it was seen.
 
     ``client_locale`` (the language of the person's app) is remembered, so that what the bot
     sends on its own speaks their language even before they choose one. With a ``cache``,
     a chat seen lately costs no query at all, and its last-seen time is written at most once
-    per :data:`LAST_SEEN_RESOLUTION`. With ``first_contacts``, a new chat's identity is
-    inserted together with those of the other chats writing for the first time.
+    per :data:`LAST_SEEN_RESOLUTION`. With ``batches``, an identity not in the cache is read,
+    or made, together with those of the other chats asking at that moment.
     """
     key = (channel, chat_id)
     identity = cache.get(key, now) if cache is not None else None
-    if identity is None:
-        identity = await find_identity(session, channel=channel, chat_id=chat_id)
-    if identity is None and first_contacts is not None:
-        if session.in_transaction():
-            await session.commit()
-        identity = await first_contacts.create(
+    if identity is None and batches is not None:
+        identity = await batches.load(
             channel=channel,
             chat_id=chat_id,
             chat_type=chat_type,
             client_locale=client_locale,
             now=now,
         )
+    if identity is None:
+        identity = await find_identity(session, channel=channel, chat_id=chat_id)
     if identity is not None and _current(identity, now, client_locale):
         if cache is not None:
             cache.put(identity, now)
@@ -254,16 +252,20 @@ async def get_or_create_resident(
     session: AsyncSession, *, identity_id: int, now: dt.datetime
 ) -> Resident:
     """The resident behind a chat identity, created on first need."""
-    stmt = select(Resident).where(col(Resident.identity_id) == identity_id)
-    resident = (await session.execute(stmt)).scalar_one_or_none()
+    resident = await find_resident(session, identity_id=identity_id)
     if resident is not None:
         return resident
     async with write_transaction(session):
-        resident = (await session.execute(stmt)).scalar_one_or_none()
-        if resident is None:
-            resident = Resident(identity_id=identity_id, created_at=now)
-            session.add(resident)
-            await session.flush()
+        return await ensure_resident(session, identity_id=identity_id, now=now)
+
+
+async def ensure_resident(session: AsyncSession, *, identity_id: int, now: dt.datetime) -> Resident:
+    """The resident behind a chat identity, made in the caller's open write transaction."""
+    resident = await find_resident(session, identity_id=identity_id)
+    if resident is None:
+        resident = Resident(identity_id=identity_id, created_at=now)
+        session.add(resident)
+        await session.flush()
     return resident
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.accounts.identities import ensure_resident
 from services.cases import limits
 from services.errors import DomainError
 from services.reference.catalog import get_category, get_station
@@ -111,72 +112,102 @@ async def create_issue(
 
     A draft carries a token: submitting the same draft twice returns the first case.
     """
+    async with write_transaction(session):
+        return await _store_issue(session, resident_id=resident_id, draft=draft, now=now, tz=tz)
+
+
+async def report_issue(
+    session: AsyncSession,
+    *,
+    identity_id: int,
+    draft: IssueDraft,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> Issue:
+    """A chat's own report: :func:`create_issue`, for the resident behind ``identity_id``.
+
+    A first report also makes the resident; both are written in one transaction.
+    """
+    async with write_transaction(session):
+        resident = await ensure_resident(session, identity_id=identity_id, now=now)
+        assert resident.id is not None
+        return await _store_issue(session, resident_id=resident.id, draft=draft, now=now, tz=tz)
+
+
+async def _store_issue(
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    draft: IssueDraft,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> Issue:
+    """The body of :func:`create_issue`, in the caller's open write transaction."""
     description = limits.check_description(draft.description)
     if len(draft.photos) > limits.MAX_PHOTOS:
         raise DomainError("too_many_photos", maximum=limits.MAX_PHOTOS)
     phone = limits.normalize_phone(draft.contact_phone) if draft.contact_phone else None
-    async with write_transaction(session):
-        if draft.token is not None:
-            existing = (
-                await session.execute(select(Issue).where(col(Issue.draft_token) == draft.token))
-            ).scalar_one_or_none()
-            if existing is not None:
-                if existing.resident_id != resident_id:
-                    raise DomainError("draft_token_taken")
-                return existing
-        station = await get_station(session, draft.station_id)
-        category = await get_category(session, draft.category_id)
-        if station is None:
-            raise DomainError("station_unknown")
-        if category is None:
-            raise DomainError("category_unknown")
-        year = now.astimezone(tz).year
-        seq = await insert_returning_counter(session, IssueCounter, year)
-        issue = Issue(
-            number=format_number(year, seq),
-            draft_token=draft.token,
-            resident_id=resident_id,
-            station_id=draft.station_id,
-            category_id=draft.category_id,
-            description=description,
-            latitude=draft.latitude,
-            longitude=draft.longitude,
-            anonymous=phone is None,
-            contact_phone=phone,
-            contact_consent_at=now if phone else None,
-            status=IssueStatus.NEW,
-            channel=draft.channel,
-            created_at=now,
-            updated_at=now,
-            due_at=now + dt.timedelta(days=category.due_days),
-        )
-        session.add(issue)
-        await session.flush()
-        assert issue.id is not None
-        for position, photo in enumerate(draft.photos):
-            session.add(
-                Attachment(
-                    issue_id=issue.id,
-                    position=position,
-                    channel=draft.channel,
-                    file_id=photo.file_id,
-                    file_unique_id=photo.file_unique_id,
-                    width=photo.width,
-                    height=photo.height,
-                    file_size=photo.file_size,
-                    mime_type=photo.mime_type,
-                )
-            )
+    if draft.token is not None:
+        existing = (
+            await session.execute(select(Issue).where(col(Issue.draft_token) == draft.token))
+        ).scalar_one_or_none()
+        if existing is not None:
+            if existing.resident_id != resident_id:
+                raise DomainError("draft_token_taken")
+            return existing
+    station = await get_station(session, draft.station_id)
+    category = await get_category(session, draft.category_id)
+    if station is None:
+        raise DomainError("station_unknown")
+    if category is None:
+        raise DomainError("category_unknown")
+    year = now.astimezone(tz).year
+    seq = await insert_returning_counter(session, IssueCounter, year)
+    issue = Issue(
+        number=format_number(year, seq),
+        draft_token=draft.token,
+        resident_id=resident_id,
+        station_id=draft.station_id,
+        category_id=draft.category_id,
+        description=description,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        anonymous=phone is None,
+        contact_phone=phone,
+        contact_consent_at=now if phone else None,
+        status=IssueStatus.NEW,
+        channel=draft.channel,
+        created_at=now,
+        updated_at=now,
+        due_at=now + dt.timedelta(days=category.due_days),
+    )
+    session.add(issue)
+    await session.flush()
+    assert issue.id is not None
+    for position, photo in enumerate(draft.photos):
         session.add(
-            IssueEvent(
+            Attachment(
                 issue_id=issue.id,
-                created_at=now,
-                kind=IssueEventKind.SUBMITTED,
-                actor=ActorKind.RESIDENT,
-                public=True,
-                to_status=IssueStatus.NEW,
+                position=position,
+                channel=draft.channel,
+                file_id=photo.file_id,
+                file_unique_id=photo.file_unique_id,
+                width=photo.width,
+                height=photo.height,
+                file_size=photo.file_size,
+                mime_type=photo.mime_type,
             )
         )
+    session.add(
+        IssueEvent(
+            issue_id=issue.id,
+            created_at=now,
+            kind=IssueEventKind.SUBMITTED,
+            actor=ActorKind.RESIDENT,
+            public=True,
+            to_status=IssueStatus.NEW,
+        )
+    )
     return issue
 
 

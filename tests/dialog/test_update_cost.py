@@ -14,7 +14,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from bot.app import AppContext, build_dispatcher
-from services.accounts.first_contacts import FirstContacts
 from services.accounts.identities import (
     LAST_SEEN_RESOLUTION,
     IdentityCache,
@@ -22,10 +21,13 @@ from services.accounts.identities import (
     set_locale,
     touch_identity,
 )
+from services.accounts.identity_batches import IdentityBatches
 from storage.db import Database
 from storage.fsm import SQLStorage
+from storage.models import ChatIdentity
 from tests.dialog.conftest import invitation
 from tests.support.chat import ChatUser
+from tests.support.flows import CASE_NUMBER, write_report_until_review
 from tests.support.members import NOW, import_sample
 
 
@@ -98,20 +100,35 @@ async def test_chats_writing_for_the_first_time_at_once_are_each_answered(
     assert len({identity.id for identity in stored if identity is not None}) == len(users)
 
 
-async def test_first_contacts_waiting_together_share_one_insert(sqlite_db: Database) -> None:
-    await import_sample(sqlite_db)
-    first_contacts = FirstContacts(sqlite_db)
-    statements: list[str] = []
+@contextmanager
+def statements_on(db: Database) -> Iterator[list[str]]:
+    """The SQL statements run on ``db`` meanwhile, first word and table."""
+    seen: list[str] = []
 
     def note(_conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("INSERT INTO chat_identity"):
-            statements.append(statement)
+        words = statement.split()
+        if words[0] == "BEGIN":
+            seen.append(statement)
+            return
+        table = next((w for w in words if w.startswith("chat_identity")), "")
+        seen.append(f"{words[0]} {table}".strip())
 
-    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", note)
+    engine = db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", note)
     try:
-        made = await asyncio.gather(
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+async def test_chats_looked_up_together_share_one_read_and_one_insert(sqlite_db: Database) -> None:
+    await import_sample(sqlite_db)
+    batches = IdentityBatches(sqlite_db)
+
+    async def load_all() -> list[ChatIdentity]:
+        return await asyncio.gather(
             *(
-                first_contacts.create(
+                batches.load(
                     channel="telegram",
                     chat_id=chat_id,
                     chat_type="private",
@@ -121,30 +138,40 @@ async def test_first_contacts_waiting_together_share_one_insert(sqlite_db: Datab
                 for chat_id in range(9101, 9106)
             )
         )
-    finally:
-        event.remove(sqlite_db.engine.sync_engine, "before_cursor_execute", note)
+
+    with statements_on(sqlite_db) as first:
+        made = await load_all()
     assert [identity.chat_id for identity in made] == list(range(9101, 9106))
     assert len({identity.id for identity in made}) == 5
-    assert len(statements) == 1
+    assert first == [
+        "BEGIN",
+        "SELECT chat_identity.id,",
+        "BEGIN IMMEDIATE",
+        "INSERT chat_identity",
+        "SELECT chat_identity.id,",
+    ]
+    with statements_on(sqlite_db) as again:
+        found = await load_all()
+    # Known chats: one read, and the write lock is never asked for.
+    assert [identity.id for identity in found] == [identity.id for identity in made]
+    assert again == ["BEGIN", "SELECT chat_identity.id,"]
 
 
 async def test_a_first_contact_made_twice_keeps_one_identity(sqlite_db: Database) -> None:
     await import_sample(sqlite_db)
-    first_contacts = FirstContacts(sqlite_db)
+    batches = IdentityBatches(sqlite_db)
     made = await asyncio.gather(
         *(
-            first_contacts.create(
+            batches.load(
                 channel="telegram", chat_id=9001, chat_type="private", client_locale="en", now=NOW
             )
             for _ in range(3)
         ),
-        first_contacts.create(
-            channel="web", chat_id=9001, chat_type="private", client_locale=None, now=NOW
-        ),
+        batches.load(channel="web", chat_id=9001, chat_type="private", client_locale=None, now=NOW),
     )
     assert len({identity.id for identity in made[:3]}) == 1
     assert made[3].id != made[0].id and made[3].channel == "web"
-    again = await first_contacts.create(
+    again = await batches.load(
         channel="telegram", chat_id=9001, chat_type="private", client_locale="zh_CN", now=NOW
     )
     # Already there: the row is returned as it is, never inserted twice.
@@ -165,6 +192,18 @@ async def test_a_report_step_is_one_transaction(resident: ChatUser, sqlite_db: D
     assert sent
     # From then on the stations and the dialog's stack and context come from memory.
     assert (counts.begun, counts.committed) == (1, 1)
+
+
+async def test_a_first_report_writes_its_resident_and_case_in_one_transaction(
+    resident: ChatUser, sqlite_db: Database
+) -> None:
+    await write_report_until_review(resident)
+    with counting(sqlite_db) as counts:
+        sent = await resident.press(resident.button("Submit"))
+    assert any(CASE_NUMBER.search(text) for text in resident.texts(sent))
+    # The resident, the case and its first timeline line in one write; then the end of the
+    # dialog with the replay record. Nothing else: the draft was read from memory.
+    assert (counts.begun, counts.committed) == (2, 2)
 
 
 async def test_a_dialog_state_not_in_memory_is_read_on_the_update_session(
