@@ -51,9 +51,7 @@ async def insert_ignore_many(
     """
     if not rows:
         return 0
-    stmt = _insert_for(session, table).on_conflict_do_nothing(
-        index_elements=list(conflict_columns)
-    )
+    stmt = _insert_for(session, table).on_conflict_do_nothing(index_elements=list(conflict_columns))
     first = table.c[conflict_columns[0]]
     result = await session.execute(stmt.returning(first), list(rows))
     return len(result.all())
