@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB
 from handlers.filters import ButtonText
-from handlers.help_texts import desk_help_text, help_text, member_help_text, welcome_text
+from handlers.help_texts import (
+    desk_commands_text,
+    desk_help_text,
+    desk_welcome_text,
+    help_text,
+    member_help_text,
+    welcome_text,
+)
 from handlers.member.log_entry import RESTART, entry_open, offer
 from handlers.resident.flow import (
     back_to_draft,
@@ -83,7 +90,10 @@ async def start(
     member: MemberProfile | None = None,
 ) -> None:
     """Greet and show the menu; offer to resume an unfinished report or entry."""
-    text = member_welcome_text(member) if member and member.active else welcome_text()
+    if member is not None and member.active:
+        text = member_welcome_text(member)
+    else:
+        text = desk_welcome_text(menu_role) or welcome_text()
     await message.answer(text, reply_markup=keyboards.main_menu(menu_role))
     if report_open(dialog_manager):
         await offer_resume(dialog_manager)
@@ -97,13 +107,17 @@ async def help_command(
     dialog_manager: DialogManager,
     member: MemberProfile | None = None,
 ) -> None:
-    """Explain the bot (and the member features to a member)."""
+    """Explain the bot: a desk's own work to staff and departments, the rest to everyone."""
+    desk = desk_help_text(turn.menu_role)
+    if desk is not None:
+        # A desk does not report cases of its own: the residents' guide would mislead.
+        await message.answer(desk)
+        await message.answer(desk_commands_text())
+        await back_to_draft(dialog_manager)
+        return
     await message.answer(help_text())
     if member is not None and member.active:
         await message.answer(member_help_text())
-    desk = desk_help_text(turn.menu_role)
-    if desk is not None:
-        await message.answer(desk)
     await back_to_draft(dialog_manager)
 
 

@@ -39,6 +39,41 @@ def help_text() -> str:
     )
 
 
+def desk_welcome_text(menu_role: str) -> str | None:
+    """The greeting of staff or a department's handler; None for other chats."""
+    if menu_role == "staff":
+        return _(
+            "Welcome to the liaison office's desk.\n\n"
+            "Cases waiting for the office are in the case queue; set up meetings, send "
+            "notices and read reports from the menu below. /help lists everything."
+        )
+    if menu_role == "station-staff":
+        return _(
+            "Welcome to your stations' desk.\n\n"
+            "Your stations' new and reopened cases are in the case queue; send notices to "
+            "their residents and read reports from the menu below. /help lists everything."
+        )
+    if menu_role == "department":
+        return _(
+            "Welcome to your department's desk.\n\n"
+            "Cases the committee office assigns to your department appear under "
+            "“Assigned cases”: answer the resident, ask for more time or hand a case back "
+            "from there. /help lists everything."
+        )
+    return None
+
+
+def desk_commands_text() -> str:
+    """The commands every desk shares with everyone else."""
+    return _(
+        "<b>Commands</b>\n"
+        "/start – main menu\n"
+        "/help – this help\n"
+        "/language – 中文 / English\n"
+        "/mydata – a copy of everything stored about me"
+    )
+
+
 def member_help_text() -> str:
     """What a member can do."""
     return _(
