@@ -101,3 +101,9 @@ class CaseDesk(StatesGroup):
     reject = State()
     duplicate = State()
     note = State()
+
+
+class ReopenReason(StatesGroup):
+    """A resident who found an answer did not solve their case, saying why (optional)."""
+
+    reason = State()

@@ -78,6 +78,8 @@ def _label_and_body(
         return _("Expected answer by {date}").format(date=local_date(due, tz)), ""
     if kind == IssueEventKind.ASSIGNED:
         return _("Assigned to {name}").format(name=text), ""
+    if kind == IssueEventKind.NOTE and event.actor == ActorKind.RESIDENT:
+        return _("The resident says why it is not solved"), text
     if kind == IssueEventKind.NOTE:
         return _("Note by {name}").format(name=escape(event.actor_name or "")), text
     if kind == IssueEventKind.HANDED_BACK:

@@ -53,6 +53,8 @@ class CaseworkNotices:
         "case-handed-back": "case_handed_back",
         "case-reopened": "case_reopened",
         "case-reopened-assignee": "case_reopened_assignee",
+        "case-reopen-reason": "case_reopen_reason",
+        "case-reopen-reason-assignee": "case_reopen_reason_assignee",
         "report-submitted": "report_submitted",
         "report-decision": "report_decision",
     }
@@ -163,6 +165,18 @@ class CaseworkNotices:
             buttons=[[button(_("Open the case"), AssigneeIssueCB(action="view", id=issue.id))]],
         )
 
+    def case_reopen_reason_assignee(self, *, locale: str, issue: Issue, reason: str) -> Outgoing:
+        """The resident of a case the recipient handles says why it is not solved."""
+        assert issue.id is not None
+        text = _(
+            "↩ The resident of case {number} says why the problem is not solved:\n"
+            "<blockquote>{reason}</blockquote>"
+        ).format(number=issue.number, reason=escape(reason))
+        return Outgoing(
+            text=text,
+            buttons=[[button(_("Open the case"), AssigneeIssueCB(action="view", id=issue.id))]],
+        )
+
     # --- to staff ----------------------------------------------------------------------------
 
     def case_extension_request(
@@ -216,6 +230,18 @@ class CaseworkNotices:
             stars=stars(rating),
             answer=_("solved") if solved else _("not solved"),
         )
+        return Outgoing(
+            text=text,
+            buttons=[[button(_("Open the case"), StaffIssueCB(action="view", id=issue.id))]],
+        )
+
+    def case_reopen_reason(self, *, locale: str, issue: Issue, reason: str) -> Outgoing:
+        """The resident of a reopened case says why it is not solved."""
+        assert issue.id is not None
+        text = _(
+            "↩ The resident of case {number} says why the problem is not solved:\n"
+            "<blockquote>{reason}</blockquote>"
+        ).format(number=issue.number, reason=escape(reason))
         return Outgoing(
             text=text,
             buttons=[[button(_("Open the case"), StaffIssueCB(action="view", id=issue.id))]],

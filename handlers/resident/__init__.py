@@ -11,6 +11,7 @@ def setup() -> Router:
     """
     # Imported here: the ways into these dialogs (handlers.detours) use this package's modules.
     from handlers.resident import my_issues, rating, stations
+    from handlers.resident.reopen_reason import reopen_reason_dialog
     from handlers.resident.report_dialog import report_dialog
 
     router = Router(name="resident")
@@ -20,5 +21,6 @@ def setup() -> Router:
         my_issues.issues_dialog(),
         stations.stations_dialog(),
         report_dialog(),
+        reopen_reason_dialog(),
     )
     return router

@@ -1,6 +1,7 @@
 """A resident rates the answer to their case: stars, then whether the problem is solved.
 
-Not solved, or one or two stars, sends the case back to staff.
+Not solved, or one or two stars, sends the case back to staff; after "not solved" the
+resident may say why (handlers/resident/reopen_reason.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.callbacks import IssueCB
@@ -18,6 +20,7 @@ from handlers.case_callbacks import RateCB
 from handlers.grid import Grid
 from handlers.messaging import replace_or_send
 from handlers.notifications import ChatNotifier
+from handlers.resident.reopen_reason import ask_why
 from handlers.timeline import stars
 from services.accounts.identities import find_resident
 from services.cases.decisions import rate_case
@@ -69,6 +72,7 @@ async def rate_pressed(
     clock: Clock,
     notifier: ChatNotifier,
     wake_delivery: Callable[[], None],
+    dialog_manager: DialogManager,
 ) -> None:
     """Each press of the rating: show the stars, ask about solved, or record it."""
     assert identity.id is not None
@@ -132,6 +136,8 @@ async def rate_pressed(
     grid = Grid()
     grid.button(text=_("Open the case"), callback_data=IssueCB(action="view", id=callback_data.id))
     await replace_or_send(callback, bot, text, grid.as_markup())
+    if rated.status == IssueStatus.REOPENED and not rated.solved:
+        await ask_why(dialog_manager, issue_id=callback_data.id, number=issue.number)
 
 
 def setup() -> Router:

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts.scope import StaffScope
 from services.audit import Actor, audit
-from services.cases.audience import tell_assignee, tell_residents
+from services.cases.audience import tell_assignee, tell_residents, tell_staff
 from services.cases.casework import default_due
-from services.cases.common import add_event, lock_issue
+from services.cases.common import add_event, check_text, lock_issue
+from services.cases.transitions import CLOSED, RATE, REOPEN, Change, apply_transition
 from services.cases.transitions import RATABLE as RATABLE
-from services.cases.transitions import RATE, REOPEN, Change, apply_transition
 from services.errors import DomainError
 from services.outbox.notices import Notifier
 from storage.db import write_transaction
@@ -164,3 +164,63 @@ async def rate_case(
         work=rate,
     )
     return applied.issue
+
+
+# A sentence, not a second report: the case's own description holds the details.
+REOPEN_REASON_MAX = 500
+
+
+async def explain_not_solved(
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    issue_id: int,
+    text: str,
+    now: dt.datetime,
+    notifier: Notifier,
+) -> Issue:
+    """The resident's own words on why the answer did not solve the case they reopened.
+
+    The sentence goes on the case's timeline and to the staff of its station and whoever
+    handles it. Only the resident of a case still open after their unhappy rating may add it.
+    """
+    reason = check_text(text, maximum=REOPEN_REASON_MAX)
+    async with write_transaction(session):
+        issue = await lock_issue(session, issue_id)
+        if issue.resident_id != resident_id:
+            raise DomainError("issue_unknown")
+        unhappy = issue.rated_at is not None and (
+            not issue.solved or (issue.rating or 0) <= UNHAPPY_AT_MOST
+        )
+        if not unhappy or issue.status in CLOSED:
+            raise DomainError("wrong_status", status=issue.status)
+        event = add_event(
+            session,
+            issue,
+            kind=IssueEventKind.NOTE,
+            actor=Actor("resident", resident_id),
+            now=now,
+            public=True,
+            body=reason,
+        )
+        await session.flush()
+        key = f"reopen-reason:{event.id}"
+        await tell_staff(
+            session,
+            issue,
+            kind="case-reopen-reason",
+            key=key,
+            notifier=notifier,
+            now=now,
+            reason=reason,
+        )
+        await tell_assignee(
+            session,
+            issue,
+            kind="case-reopen-reason-assignee",
+            key=key,
+            notifier=notifier,
+            now=now,
+            reason=reason,
+        )
+    return issue
