@@ -101,6 +101,8 @@ class CaseDesk(StatesGroup):
     reject = State()
     duplicate = State()
     note = State()
+    resolve_confirm = State()
+    merge_confirm = State()
 
 
 class ReopenReason(StatesGroup):

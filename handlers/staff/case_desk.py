@@ -40,6 +40,7 @@ from handlers.dialogs.paging import page_buttons
 from handlers.dialogs.text import T
 from handlers.filters import MenuLabel
 from handlers.messaging import reply_buttons_expected, text_expected
+from handlers.staff import case_desk_confirm as confirm
 from handlers.staff import case_desk_steps as steps
 from handlers.staff import case_desk_typing as typing
 from handlers.staff import case_desk_views as views
@@ -283,7 +284,7 @@ def _typed_windows() -> list[Window]:
                 "2026-000123. The resident will follow that case."
             ),
             CaseDesk.duplicate,
-            typing.number_typed,
+            confirm.number_typed,
         ),
         _typed_step(
             T("Type an internal note on case {number}. Residents never see notes."),
@@ -310,6 +311,7 @@ def case_desk_dialog() -> Dialog:
         *_assign_windows(),
         *_reply_windows(),
         *_typed_windows(),
+        *confirm.confirm_windows(),
         on_start=_on_start,
     )
     # Menu buttons and commands are for the routers after this one, whatever the step.

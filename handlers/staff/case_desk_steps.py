@@ -28,13 +28,13 @@ from handlers.staff.case_desk_views import (
     MEMBER_PAGES,
     QUEUE_PAGES,
     case_id,
+    case_version,
     scroll_of,
 )
 from handlers.staff.case_errors import case_error
 from handlers.staff.desk import Desk, desk_of
 from handlers.states import CaseDesk
 from handlers.texts import local_date
-from services.cases import answers as case_answers
 from services.cases import casework
 from services.cases.assignee import pending_extension
 from services.cases.common import Assignee
@@ -66,6 +66,26 @@ async def own_case(manager: DialogManager) -> IssueDetail:
     if detail is None:
         log.warning("chat %s: staff case %s refused", desk.turn.chat_id, case_id(manager))
         raise Refused(_("This case is not available."), alert=True)
+    return detail
+
+
+async def drawn_case(manager: DialogManager) -> IssueDetail | None:
+    """:func:`own_case`, if the case is still as the pressed card showed it.
+
+    A case moved on since the card was drawn (reopened by its resident, answered, assigned by
+    a colleague) makes every button on it stale: the press is refused, and the engine draws
+    the card again, as the case stands now, in its place.
+    """
+    detail = await own_case(manager)
+    drawn = manager.dialog_data.get("drawn")
+    if drawn is not None and drawn != case_version(detail.issue):
+        log.info("chat %s: stale card of case %s", desk_of(manager).turn.chat_id, case_id(manager))
+        await answer(
+            manager,
+            _("This card is out of date: the case has moved on. Here it is as it stands now."),
+            alert=True,
+        )
+        return None
     return detail
 
 
@@ -152,23 +172,26 @@ async def case_chosen(
 
 
 async def quick_action(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    """Accept or resolve: no more input needed; the card is drawn again."""
-    await own_case(manager)
-    accept = button.widget_id == "accept"
-    action = casework.accept if accept else case_answers.resolve
+    """Accept at once; resolve only once confirmed. The card is drawn again."""
+    if await drawn_case(manager) is None:
+        return
+    if button.widget_id == "resolve":
+        await manager.switch_to(CaseDesk.resolve_confirm)
+        return
     try:
-        await act_on_case(manager, action, issue_id=case_id(manager))
+        await act_on_case(manager, casework.accept, issue_id=case_id(manager))
     except DomainError as error:
         await answer_press(manager, case_error(error), show_alert=True)
         return
-    await answer(manager, _("Accepted.") if accept else _("Resolved."))
+    await answer(manager, _("Accepted."))
 
 
 async def extension_decided(
     callback: CallbackQuery, button: Button, manager: DialogManager
 ) -> None:
     """Grant or refuse the more time the assignee asked for; the assignee is told."""
-    await own_case(manager)
+    if await drawn_case(manager) is None:
+        return
     desk = desk_of(manager)
     extension = await pending_extension(desk.session, issue_id=case_id(manager))
     if extension is None or extension.id is None:
@@ -196,7 +219,8 @@ async def show_media(callback: CallbackQuery, button: Button, manager: DialogMan
 
 async def case_step(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Assign, reply, reject, duplicate, note: the first step of each."""
-    await own_case(manager)
+    if await drawn_case(manager) is None:
+        return
     for key in ("rewriting", "search", "reply"):
         manager.dialog_data.pop(key, None)
     await manager.switch_to(STEPS[str(button.widget_id)])

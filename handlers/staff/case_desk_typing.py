@@ -111,26 +111,6 @@ async def reason_typed(message: Message, widget: Any, manager: DialogManager) ->
     await back_to_card(manager, _("The case was not accepted; the resident was told why."))
 
 
-async def number_typed(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The number of the case this one duplicates."""
-    if await typed_case(message, manager) is None:
-        return
-    try:
-        _issue, original = await act_on_case(
-            manager,
-            casework.mark_duplicate,
-            issue_id=case_id(manager),
-            original_number=message.text or "",
-        )
-    except DomainError as error:
-        await refuse_input(message, manager, case_error(error))
-        return
-    text = _("Merged with case {number}; the resident follows that case now.").format(
-        number=original.number
-    )
-    await back_to_card(manager, text)
-
-
 async def note_typed(message: Message, widget: Any, manager: DialogManager) -> None:
     """An internal note."""
     if await typed_case(message, manager) is None:

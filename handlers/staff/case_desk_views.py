@@ -29,7 +29,7 @@ from services.members.conditions_reports import count_reports
 from services.members.profiles import assignable_members
 from services.reference.catalog import display_name, get_station
 from storage.enums import IssueStatus
-from storage.models import Staff
+from storage.models import Issue, Staff
 
 PAGE = 8  # members or departments a page of the assignee picker
 DUE_CHOICES = (3, 7, 14, 30)
@@ -148,6 +148,8 @@ async def case_getter(dialog_manager: DialogManager, **_data: Any) -> dict[str, 
     if detail is None:
         return {"card": _("This case is not available."), "found": False}
     issue = detail.issue
+    # What this card shows; a press on it after the case moved on is refused.
+    dialog_manager.dialog_data["drawn"] = case_version(issue)
     extension = await pending_extension(reader.session, issue_id=case_id(dialog_manager))
     # Built from our msgids and escaped values, so it is markup as it stands.
     card = Markup(render_case(detail, reader.locale, reader.tz, extension=extension))  # noqa: S704
@@ -166,6 +168,19 @@ async def case_getter(dialog_manager: DialogManager, **_data: Any) -> dict[str, 
         "mapped": issue.latitude is not None and issue.longitude is not None,
         "extension": extension is not None,
         "days": extension.days if extension is not None else 0,
+    }
+
+
+def case_version(issue: Issue) -> str:
+    """The case as a card draws it: its status and its last change."""
+    return f"{issue.status}|{issue.updated_at.isoformat()}"
+
+
+async def confirm_getter(dialog_manager: DialogManager, **data: Any) -> dict[str, Any]:
+    """The case's number and the case typed as the one it duplicates."""
+    return {
+        **await number_getter(dialog_manager, **data),
+        "original": dialog_manager.dialog_data.get("original", ""),
     }
 
 

@@ -143,6 +143,24 @@ async def reject(
     return applied.issue
 
 
+async def merge_target(
+    session: AsyncSession, *, issue_id: int, original_number: str, scope: StaffScope
+) -> Issue:
+    """The case a merge into ``original_number`` would really join, checked, changing nothing.
+
+    Merging into a duplicate means merging into what that one follows. A number out of the
+    staff member's scope reads as unknown; a case cannot be merged into itself.
+    """
+    original = await find_by_number(session, original_number)
+    while original is not None and original.duplicate_of_id is not None:
+        original = await session.get(Issue, original.duplicate_of_id)
+    if original is None or not scope.covers(original.station_id):
+        raise DomainError("original_unknown")
+    if original.id == issue_id:
+        raise DomainError("original_is_itself")
+    return original
+
+
 async def mark_duplicate(
     session: AsyncSession,
     *,
@@ -156,14 +174,10 @@ async def mark_duplicate(
     """Merge the case into another one its resident then follows; returns both."""
 
     async def merge(issue: Issue) -> Change:
-        original = await find_by_number(session, original_number)
-        # Merging into a duplicate means merging into what that one follows.
-        while original is not None and original.duplicate_of_id is not None:
-            original = await session.get(Issue, original.duplicate_of_id)
-        if original is None or not scope.covers(original.station_id):
-            raise DomainError("original_unknown")
-        if original.id == issue.id:
-            raise DomainError("original_is_itself")
+        original = await merge_target(
+            session, issue_id=issue_id, original_number=original_number, scope=scope
+        )
+        assert original.id is not None
         issue.duplicate_of_id = original.id
         issue.resolved_at = now
         # Cases merged into this one follow the original from now on.

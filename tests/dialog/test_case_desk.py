@@ -145,7 +145,9 @@ async def test_a_press_after_the_case_moved_on_changes_nothing(
             notifier=notifier(),
         )
     sent = await office.press(accept[0], message_id=accept[1])
-    assert alert(sent) == "Not possible while the case is “Accepted”."
+    # The colleague's accept made the card stale: refused, and drawn again as it stands.
+    assert alert(sent).startswith("This card is out of date")
+    assert any("Status: Accepted" in text for text in office.texts(sent))
     assert (await reload(roster, issue_id)).status == "accepted"
 
 

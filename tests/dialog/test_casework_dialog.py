@@ -107,6 +107,8 @@ async def test_reject_duplicate_and_note_by_typing(
     sent = await office.send("2026-999999")
     assert "no case with that number" in office.texts(sent)[0]
     sent = await office.send(first)
+    assert f"Merge case {second} into case {first}?" in office.texts(sent)[0]
+    sent = await office.press(office.button("Yes, merge"))
     assert f"Merged with case {first}" in office.texts(sent)[0]
     [merged] = await outbox(roster, "case-duplicate")
     assert merged.chat_id == other_resident.user.id and first in message_of(merged).text
