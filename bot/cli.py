@@ -10,7 +10,14 @@ import typer
 from sqlalchemy.engine import make_url
 
 from bot.cli_categories import categories_app
-from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import (
+    LocaleOption,
+    bot_username,
+    deep_link,
+    settings_in,
+    translated,
+    with_database,
+)
 from bot.cli_desk import audit_list, departments_app
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
@@ -22,6 +29,7 @@ from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
 from services.demo.guard import NotADemoDatabaseError
 from services.reference.catalog import display_name, list_stations
+from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, upgrade
 
@@ -155,9 +163,10 @@ def stations_qr(
     base_url: Annotated[
         str | None, typer.Option(help="Public web chat URL, used when there is no Telegram bot.")
     ] = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Write one QR code PNG per station; each opens a report at that station."""
-    settings = Settings()
+    settings = settings_in(locale)
 
     async def go(db: Database) -> list[tuple[str, str, Path]]:
         name = username or await bot_username(settings)
@@ -178,7 +187,8 @@ def stations_qr(
 
     rows = with_database(go)
     if not rows:
-        typer.echo("no stations yet: run `liaison db seed` or add stations first")
+        with translated(settings):
+            typer.echo(_("No stations yet: run `liaison db seed` or add stations first."))
         raise typer.Exit(1)
     for name, link, path in rows:
         typer.echo(f"{path}  {link}  {name}")

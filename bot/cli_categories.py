@@ -6,30 +6,42 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_common import LocaleOption, settings_in, translated, with_database
 from bot.cli_common import now as cli_now
-from bot.cli_common import with_database
 from services.audit import Actor
 from services.errors import DomainError
-from services.reference.catalog import MAX_DUE_DAYS, MIN_DUE_DAYS, list_categories, set_due_days
+from services.reference.catalog import (
+    MAX_DUE_DAYS,
+    MIN_DUE_DAYS,
+    display_name,
+    list_categories,
+    set_due_days,
+)
+from services.translation import gettext as _
 from storage.db import Database, write_transaction
 from storage.migrate import upgrade
+from storage.models import IssueCategory
 
 categories_app = typer.Typer(help="Issue categories.", no_args_is_help=True)
 
 
 @categories_app.command("list")
-def categories_list() -> None:
-    """Each active category: code, names, and the days allowed for an answer."""
+def categories_list(locale: LocaleOption = None) -> None:
+    """Each active category: code, the days allowed for an answer, and its name."""
+    settings = settings_in(locale)
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[IssueCategory]:
         await upgrade(db)
         async with db.session() as session:
-            return [
-                f"{c.code}\t{c.due_days} days\t{c.name_zh}\t{c.name_en}"
-                for c in await list_categories(session)
-            ]
+            return list(await list_categories(session))
 
-    for line in with_database(go):
+    categories = with_database(go)
+    with translated(settings) as language:
+        lines = [
+            f"{c.code}\t{_('{days} days').format(days=c.due_days)}\t{display_name(c, language)}"
+            for c in categories
+        ]
+    for line in lines:
         typer.echo(line)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable, Iterator
+import unicodedata
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+import typer
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 
@@ -16,6 +18,12 @@ from bot.settings import Settings
 from storage.db import Database
 
 T = TypeVar("T")
+
+LOCALES = ("zh_CN", "en")
+LocaleOption = Annotated[
+    str | None,
+    typer.Option(help="Language of the output (and files): zh_CN or en (default: the bot's)."),
+]
 
 
 def with_database(action: Callable[[Database], Awaitable[T]]) -> T:
@@ -36,12 +44,48 @@ def now() -> dt.datetime:
     return Settings().clock().now()
 
 
+def settings_in(locale: str | None) -> Settings:
+    """The settings, speaking ``locale`` (``--locale``) or else their ``default_locale``."""
+    settings = Settings()
+    if locale is None:
+        return settings
+    if locale not in LOCALES:
+        raise typer.BadParameter(" or ".join(LOCALES), param_hint="--locale")
+    return settings.model_copy(update={"default_locale": locale})
+
+
 @contextmanager
 def translated(settings: Settings) -> Iterator[str]:
     """Translate in the committee's default language for the length of a command."""
     i18n = build_i18n(settings.default_locale)
     with i18n.context(), i18n.use_locale(settings.default_locale):
         yield settings.default_locale
+
+
+@contextmanager
+def speaking(locale: str | None) -> Iterator[str]:
+    """A command's one language: ``--locale`` or the settings' default; yields its code.
+
+    Everything the command prints is worded inside this block, so that one run never mixes
+    the fixed text of one language with the names of the other.
+    """
+    with translated(settings_in(locale)) as language:
+        yield language
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Aligned columns under a header row; a Chinese character takes two columns."""
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(
+            cell + " " * (size - width(cell)) for cell, size in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in [header, *rows]
+    ]
 
 
 async def bot_username(settings: Settings) -> str | None:

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import (
+    LocaleOption,
+    bot_username,
+    deep_link,
+    settings_in,
+    translated,
+    with_database,
+)
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from services.accounts.departments import (
@@ -22,8 +29,11 @@ from services.audit import Actor, audit, list_entries
 from services.errors import DomainError
 from services.members.roster import ImportReport
 from services.members.roster_files import read_rows
+from services.reference.catalog import display_name
+from services.translation import gettext as _
 from storage.db import Database, write_transaction
 from storage.migrate import upgrade
+from storage.models import Department
 
 departments_app = typer.Typer(help="Departments that handle cases.", no_args_is_help=True)
 
@@ -68,23 +78,31 @@ def departments_import(
 
 
 @departments_app.command("list")
-def departments_list() -> None:
+def departments_list(locale: LocaleOption = None) -> None:
     """Every department, with how many handlers' chats are linked."""
+    settings = settings_in(locale)
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[tuple[Department, int]]:
         await upgrade(db)
         async with db.session() as session:
-            lines = []
+            found = []
             for department in await list_departments(session, active_only=False):
                 assert department.id is not None
                 handlers = await department_handlers(session, department_id=department.id)
-                state = "active" if department.active else "inactive"
-                lines.append(
-                    f"{department.code:<20} {department.name_zh}  ({state}, {handlers} chats)"
-                )
-            return lines
+                found.append((department, handlers))
+            return found
 
-    for line in with_database(go):
+    departments = with_database(go)
+    with translated(settings) as language:
+        lines = []
+        for department, handlers in departments:
+            name = display_name(department, language)
+            if department.active:
+                state = _("{name}  (active, {chats} chats)")
+            else:
+                state = _("{name}  (inactive, {chats} chats)")
+            lines.append(f"{department.code:<20} {state.format(name=name, chats=handlers)}")
+    for line in lines:
         typer.echo(line)
 
 

@@ -9,14 +9,25 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import (
+    LocaleOption,
+    bot_username,
+    deep_link,
+    settings_in,
+    table,
+    translated,
+    with_database,
+)
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from services.accounts.invites import issue_invite, unbind
 from services.errors import DomainError
+from services.members.labels import group_label, member_status_label
 from services.members.profiles import bindings_of, find_members
 from services.members.roster import ImportReport, import_roster
 from services.members.roster_files import read_rows
+from services.reference.catalog import display_name
+from services.translation import gettext as _
 from storage.db import Database
 from storage.enums import Channel
 from storage.migrate import upgrade
@@ -123,12 +134,13 @@ def members_unbind(
 
 
 @members_app.command("list")
-def members_list() -> None:
-    """Every member with sector, group, status and linked channels."""
+def members_list(locale: LocaleOption = None) -> None:
+    """Every member with sector, group, status and linked channels, under a header row."""
+    settings = settings_in(locale)
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[tuple[Member, Sector, str]]:
         await upgrade(db)
-        lines = []
+        found = []
         async with db.session() as session:
             rows = (
                 await session.execute(
@@ -142,11 +154,24 @@ def members_list() -> None:
                 channels = ",".join(
                     b.channel for b in await bindings_of(session, member_id=member.id)
                 )
-                lines.append(
-                    f"{member.id:>5}  {member.code:<8} {member.name:<8} {sector.code:<16} "
-                    f"{member.assessment_group:<9} {member.status:<10} {channels or '-'}"
-                )
-        return lines
+                found.append((member, sector, channels or "-"))
+        return found
 
-    for line in with_database(go):
+    members = with_database(go)
+    with translated(settings) as language:
+        header = [_("ID"), _("Code"), _("Name"), _("Sector"), _("Group"), _("Status")]
+        rows = [
+            [
+                str(member.id),
+                member.code,
+                member.name,
+                display_name(sector, language),
+                group_label(member.assessment_group),
+                member_status_label(member.status),
+                channels,
+            ]
+            for member, sector, channels in members
+        ]
+        lines = table([*header, _("Linked chats")], rows)
+    for line in lines:
         typer.echo(line)

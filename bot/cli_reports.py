@@ -17,8 +17,8 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.cli_common import LocaleOption, settings_in, translated, with_database
 from bot.cli_common import now as cli_now
-from bot.cli_common import translated, with_database
 from bot.settings import Settings
 from services.calendar import Quarter, local_today
 from services.errors import DomainError
@@ -34,26 +34,24 @@ from services.reports.quarter_workbook import quarter_workbook
 from services.reports.ratings import Satisfaction, satisfaction
 from services.reports.times import Timings, timings
 from services.reports.wording import period_slug, reach_label
+from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Station
 
 report_app = typer.Typer(help="Reports, printed and written as XLSX.", no_args_is_help=True)
 
-LocaleOption = Annotated[
-    str | None,
-    typer.Option(help="Language of the files and the summary: zh_CN or en (default: the bot's)."),
+ChartOption = Annotated[
+    Path | None,
+    typer.Option(help="Draw the report as this PNG file (the XLSX too only when --out is given)."),
 ]
-ChartOption = Annotated[Path | None, typer.Option(help="Also draw the report as this PNG file.")]
 
 
-def _settings(locale: str | None) -> Settings:
-    settings = Settings()
-    if locale is None:
-        return settings
-    if locale not in ("zh_CN", "en"):
-        raise typer.BadParameter("zh_CN or en", param_hint="--locale")
-    return settings.model_copy(update={"default_locale": locale})
+def _target(out: Path | None, chart: Path | None, default: Path) -> Path | None:
+    """Where the XLSX goes: ``--out``, else the default file unless only a chart was asked for."""
+    if out is not None:
+        return out
+    return None if chart is not None else default
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -73,7 +71,7 @@ def report_quarter(
     locale: LocaleOption = None,
 ) -> None:
     """Each member's figures for a quarter and whether they met the minimums."""
-    settings = _settings(locale)
+    settings = settings_in(locale)
     period = Quarter(year, quarter)
     rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
     rules = rulebook.for_year(year)
@@ -84,17 +82,18 @@ def report_quarter(
             return await quarter_compliance(session, quarter=period, rules=rules)
 
     rows = with_database(go)
-    target = out or Path("reports") / f"minimums-{year}-Q{quarter}.xlsx"
+    target = _target(out, chart, Path("reports") / f"minimums-{year}-Q{quarter}.xlsx")
     with translated(settings) as language:
         typer.echo(quarter_summary(rows, period, language, rules=rules))
         typer.echo("\n" + member_figures(rows, rules, language))
-        data = quarter_workbook(rows, period, language, rules=rules)
-        picture = quarter_chart(rows, period, language) if chart else None
-    _write(target, data)
-    typer.echo(f"\n{len(rows)} members written to {target}")
-    if chart and picture:
-        _write(chart, picture)
-        typer.echo(f"Chart written to {chart}")
+        if target is not None:
+            _write(target, quarter_workbook(rows, period, language, rules=rules))
+            typer.echo(
+                "\n" + _("{count} members written to {path}").format(count=len(rows), path=target)
+            )
+        if chart is not None:
+            _write(chart, quarter_chart(rows, period, language))
+            typer.echo(_("Chart written to {path}").format(path=chart))
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -149,7 +148,7 @@ def report_issues(
     locale: LocaleOption = None,
 ) -> None:
     """Cases received in a period: by station, category and status, answer times, ratings."""
-    settings = _settings(locale)
+    settings = settings_in(locale)
     period = _period(first, last, settings)
     now = cli_now()
 
@@ -173,7 +172,7 @@ def report_issues(
     figures = with_database(go)
     if figures is None:
         raise typer.BadParameter(f"no station has the code {station!r}", param_hint="--station")
-    target = out or Path("reports") / f"issues-{period_slug(period)}.xlsx"
+    target = _target(out, chart, Path("reports") / f"issues-{period_slug(period)}.xlsx")
     with translated(settings) as language:
         stations = [figures.station] if figures.station else []
         where = reach_label(stations, every=True, one=bool(stations), locale=language)
@@ -183,16 +182,15 @@ def report_issues(
             satisfaction_summary(figures.rated, period, where, language),
         ):
             typer.echo(f"{text}\n")
-        data = issues_workbook(
-            figures.counts, figures.times, figures.rated, period, where, language
-        )
-        picture = (
-            issues_chart(figures.counts, figures.times, figures.rated, period, language)
-            if chart
-            else None
-        )
-    _write(target, data)
-    typer.echo(f"{figures.counts.total} cases written to {target}")
-    if chart and picture:
-        _write(chart, picture)
-        typer.echo(f"Chart written to {chart}")
+        if target is not None:
+            data = issues_workbook(
+                figures.counts, figures.times, figures.rated, period, where, language
+            )
+            _write(target, data)
+            typer.echo(
+                _("{count} cases written to {path}").format(count=figures.counts.total, path=target)
+            )
+        if chart is not None:
+            picture = issues_chart(figures.counts, figures.times, figures.rated, period, language)
+            _write(chart, picture)
+            typer.echo(_("Chart written to {path}").format(path=chart))

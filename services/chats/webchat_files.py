@@ -75,18 +75,25 @@ async def record_file(
         )
 
 
-async def can_see(session: AsyncSession, *, chat_id: int, file_id: str, now: dt.datetime) -> bool:
-    """Whether the chat holds the file and its claim has not expired."""
+async def held_name(
+    session: AsyncSession, *, chat_id: int, file_id: str, now: dt.datetime
+) -> str | None:
+    """The name the chat got the file under, if it holds it and its claim has not expired.
+
+    Files are stored once by content, so two chats may know the same bytes by two names;
+    each is served the name of its own newest claim.
+    """
     found = await session.execute(
-        select(col(WebChatFile.id))
+        select(col(WebChatFile.name))
         .where(
             col(WebChatFile.chat_id) == chat_id,
             col(WebChatFile.file_id) == file_id,
             or_(col(WebChatFile.expires_at).is_(None), col(WebChatFile.expires_at) > now),
         )
+        .order_by(col(WebChatFile.id).desc())
         .limit(1)
     )
-    return found.first() is not None
+    return found.scalar_one_or_none()
 
 
 async def uploaded_by(session: AsyncSession, *, chat_id: int, file_id: str) -> bool:

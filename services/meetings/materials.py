@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import mimetypes
 from pathlib import Path
 
 from sqlalchemy import update
@@ -16,6 +17,24 @@ from storage.models import StoredFile
 from storage.queries import table_of, upsert
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_NAME = 120
+
+
+def file_name(name: str, mime_type: str) -> str:
+    """The name a kept file is sent under.
+
+    No folders, at most ``MAX_NAME`` characters with its extension kept, and an extension
+    from its type when it came without one: a browser or a phone picks what opens a download
+    by its extension.
+    """
+    base = Path(name.replace("\\", "/")).name.strip() or "file"
+    suffix = Path(base).suffix
+    if not suffix:
+        suffix = mimetypes.guess_extension(mime_type.split(";")[0].strip()) or ""
+        base += suffix
+    if len(base) > MAX_NAME:
+        base = base[: MAX_NAME - len(suffix)] + suffix if len(suffix) < 16 else base[:MAX_NAME]
+    return base
 
 
 def file_path(root: Path, key: str) -> Path:
@@ -57,7 +76,7 @@ async def keep_file(
             table_of(StoredFile),
             {
                 "key": key,
-                "name": Path(name).name[:120] or "file",
+                "name": file_name(name, mime_type),
                 "mime_type": mime_type[:100],
                 "size": len(data),
                 "created_at": now,

@@ -16,12 +16,14 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,15 @@ _draw_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Series:
-    """One set of bars: a name for the legend and a value per label."""
+    """One set of bars: a name for the legend and a value per label.
+
+    A value of None draws no bar and no figure: there is nothing to show, which is not 0.
+    ``texts``, when given, are written at the bars' ends instead of the values.
+    """
 
     name: str
-    values: Sequence[float]
+    values: Sequence[float | None]
+    texts: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,8 @@ class Panel:
     """A horizontal bar chart: one bar (or one stack) per label, first label on top.
 
     ``percent`` panels hold shares from 0 to 1 and are drawn in per cent; ``maximum`` fixes
-    the end of the value axis (5 for ratings, say).
+    the end of the value axis (5 for ratings, say). ``empty_text`` is what a panel without
+    labels says instead of the chart's own :attr:`Chart.empty_text`.
     """
 
     title: str
@@ -74,6 +82,7 @@ class Panel:
     percent: bool = False
     axis_label: str = ""
     maximum: float | None = None
+    empty_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,9 @@ def drawable(text: str) -> str:
     return "".join(c if c.isspace() or ord(c) in glyphs else "?" for c in text)
 
 
-def _short(label: str) -> str:
-    label = drawable(" ".join(label.split()))
-    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+def label_lines(label: str) -> list[str]:
+    """A label's lines: the whole name, wrapped where it is too long for one line."""
+    return _wrap(drawable(" ".join(label.split())), LABEL_WIDTH) or [""]
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -160,14 +169,15 @@ def _wrap(text: str, width: int) -> list[str]:
 def _draw_panel(axes: Axes, panel: Panel, empty_text: str) -> None:
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    labels = [_short(label) for label in panel.labels]
+    labels = ["\n".join(label_lines(label)) for label in panel.labels]
     positions = list(range(len(labels)))
     scale = 100.0 if panel.percent else 1.0
     count = max(1, len(panel.series))
     height = 0.8 if panel.stacked else 0.8 / count
     left = [0.0] * len(labels)
     for index, series in enumerate(panel.series):
-        values = [float(value) * scale for value in series.values]
+        drawn = [value is not None for value in series.values]
+        values = [float(value or 0.0) * scale for value in series.values]
         # Side by side, each series gets its slice of the label's row.
         offset = 0.0 if panel.stacked else height * (index + 0.5) - 0.4
         y = [p + offset for p in positions]
@@ -180,7 +190,13 @@ def _draw_panel(axes: Axes, panel: Panel, empty_text: str) -> None:
             label=drawable(series.name),
         )
         if not panel.stacked:
-            axes.bar_label(bars, fmt="%.0f%%" if panel.percent else "%g", padding=2, fontsize=8)
+            texts = series.texts or [
+                f"{value:.0f}%" if panel.percent else f"{value:g}" for value in values
+            ]
+            shown = [drawable(t) if d else "" for t, d in zip(texts, drawn, strict=True)]
+            axes.bar_label(bars, labels=shown, padding=2, fontsize=8)
+            for bar, present in zip(bars, drawn, strict=True):
+                bar.set_visible(present)
         else:
             left = [a + b for a, b in zip(left, values, strict=True)]
     if panel.stacked:
@@ -196,10 +212,11 @@ def _draw_panel(axes: Axes, panel: Panel, empty_text: str) -> None:
         axes.xaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if panel.maximum is not None:
-            axes.set_xlim(0, panel.maximum * 1.1)
     axes.spines[["top", "right"]].set_visible(False)
     axes.margins(x=0.12)
+    if panel.maximum is not None:
+        # The whole scale, however low the bars: 0 to 5 stars, not 0 to the best average.
+        axes.set_xlim(0, panel.maximum)
     if len(panel.series) > 1:
         # Above the bars, right-aligned, level with the panel's title.
         axes.legend(
@@ -210,23 +227,57 @@ def _draw_panel(axes: Axes, panel: Panel, empty_text: str) -> None:
             frameon=False,
         )
     if not labels:
+        # No axis at all: an empty axis around 0 reads as a chart of zeros.
         axes.text(
-            0.5, 0.5, drawable(empty_text), ha="center", va="center", transform=axes.transAxes
+            0.5,
+            0.5,
+            drawable(panel.empty_text or empty_text),
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
         )
         axes.set_yticks([])
         axes.set_xticks([])
+        axes.set_xlim(0, 1)
+        axes.spines[["left", "bottom"]].set_visible(False)
+
+
+def _style() -> AbstractContextManager[None]:
+    """The fonts and the minus sign every chart is drawn with."""
+    from matplotlib import rc_context
+
+    return rc_context({"font.family": families(), "axes.unicode_minus": False})
+
+
+def _panel_height(panel: Panel) -> float:
+    """Inches for a panel: a row per label, taller for a name wrapped over lines."""
+    rows = sum(0.32 + 0.16 * (len(label_lines(label)) - 1) for label in panel.labels)
+    return 0.9 + max(0.32, rows)
 
 
 def render_png(chart: Chart) -> bytes:
     """Draw a chart and return the PNG file's bytes."""
-    from matplotlib import rc_context
+    # Tick labels are made while saving: they need the same fonts as the rest.
+    with _draw_lock, _style():
+        figure = draw(chart)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def draw(chart: Chart) -> Figure:
+    """The chart as a matplotlib figure (on an Agg canvas), ready to be saved.
+
+    Alone, for reading a chart's axes; :func:`render_png` draws under the lock that threads
+    drawing at once need.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    heights = [0.9 + 0.32 * max(1, len(panel.labels)) for panel in chart.panels]
+    heights = [_panel_height(panel) for panel in chart.panels]
     note_lines = _wrap(drawable(chart.note), 120) if chart.note else []
     total = sum(heights) + 0.8 + 0.18 * len(note_lines)
-    with _draw_lock, rc_context({"font.family": families(), "axes.unicode_minus": False}):
+    with _style():
         figure = Figure(figsize=(8.5, total), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         figure.suptitle(drawable(chart.title), fontsize=13, x=0.02, ha="left")
@@ -236,6 +287,4 @@ def render_png(chart: Chart) -> bytes:
                 _draw_panel(axes, panel, chart.empty_text)
         if note_lines:
             figure.supxlabel("\n".join(note_lines), fontsize=8, color="#555555", x=0.02, ha="left")
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure

@@ -39,6 +39,17 @@ class TimingFigures:
     on_time: int = 0
     late: int = 0
     overdue: int = 0
+    received: int = 0
+
+    @property
+    def unanswered(self) -> int:
+        """Cases without a first answer yet: they have no time to the first answer."""
+        return self.received - self.answered
+
+    @property
+    def unresolved(self) -> int:
+        """Cases not resolved yet: they have no time to resolution."""
+        return self.received - self.resolved
 
     @property
     def due_counted(self) -> int:
@@ -127,6 +138,7 @@ async def timings(session: AsyncSession, *, reach: Reach, now: dt.datetime) -> T
             tally(due_at.is_not(None) & answered_at.is_not(None) & (answered_at <= due_at)),
             tally(due_at.is_not(None) & answered_at.is_not(None) & (answered_at > due_at)),
             tally(due_at.is_not(None) & answered_at.is_(None) & (due_at < now)),
+            func.count(),
         )
         .where(*where)
         .group_by(col(Issue.station_id))
@@ -139,7 +151,7 @@ async def timings(session: AsyncSession, *, reach: Reach, now: dt.datetime) -> T
     def figures(
         numbers: list[int], answer: float | None, resolved_in: float | None
     ) -> TimingFigures:
-        answered, resolved, on_time, late, overdue = numbers
+        answered, resolved, on_time, late, overdue, received = numbers
         return TimingFigures(
             answered=answered,
             median_first_answer=_as_delta(answer),
@@ -148,14 +160,15 @@ async def timings(session: AsyncSession, *, reach: Reach, now: dt.datetime) -> T
             on_time=on_time,
             late=late,
             overdue=overdue,
+            received=received,
         )
 
-    totals = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * 5
+    totals = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * 6
     stations = [
         (
             station,
             figures(
-                counts.get(station.id or 0, [0] * 5),
+                counts.get(station.id or 0, [0] * 6),
                 station_answer.get(station.id or 0),
                 station_resolution.get(station.id or 0),
             ),

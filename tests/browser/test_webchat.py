@@ -201,3 +201,24 @@ async def test_member_persona_at_the_turn_of_the_year(
     await tap_keyboard(page, "📊 My progress")
     await bot_says(page, f"{app_moment.year} Q{(app_moment.month - 1) // 3 + 1}")
     await context.close()
+
+
+async def test_a_download_link_carries_the_file_name(live_server: str, browser: Browser) -> None:
+    context = await browser.new_context(
+        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome to the CPPCC liaison desk")
+    await type_and_send(page, "/mydata")
+    link = page.locator(".bubble.bot a.document-link").last
+    await expect(link).to_have_text(re.compile(r"mydata-\d{8}-\d{6}\.json"))
+    name = await link.locator(".document-name").inner_text()
+    await expect(link).to_have_attribute("download", name)
+    async with page.expect_download() as info:
+        await link.click()
+    download = await info.value
+    assert download.suggested_filename == name
+    await context.close()

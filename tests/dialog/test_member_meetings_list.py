@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from aiogram.methods import AnswerCallbackQuery, SendDocument
+from aiogram.types import BufferedInputFile
 
 from bot.app import AppContext, build_dispatcher
 from handlers.states import MemberMeetings
@@ -64,7 +66,10 @@ async def test_the_list_pages_soonest_first(member: ChatUser, roster: Database) 
     assert "Your answer: attending" in member.texts(sent)[-1]
     assert "I will attend" not in [label for label, _ in member.inline_buttons()]
     sent = await member.tap("calendar")
-    assert any(isinstance(r, SendDocument) for r in sent)
+    [calendar] = [r for r in sent if isinstance(r, SendDocument)]
+    # The name travels with the upload: it is what the phone saves and opens the file as.
+    assert isinstance(calendar.document, BufferedInputFile)
+    assert re.fullmatch(r"meeting-\d+\.ics", calendar.document.filename or "")
     sent = await member.tap("◀ Back")
     assert "Session 2 · attending" in " ".join(label for label, _ in member.inline_buttons())
 

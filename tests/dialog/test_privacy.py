@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -41,6 +42,7 @@ def answer_of(sent: list[TelegramMethod[Any]]) -> str:
 def document_of(sent: list[TelegramMethod[Any]]) -> tuple[dict[str, Any], str, str]:
     [request] = [r for r in sent if isinstance(r, SendDocument)]
     assert isinstance(request.document, BufferedInputFile)
+    assert re.fullmatch(r"mydata-\d{8}-\d{6}\.json", request.document.filename or "")
     raw = request.document.data.decode("utf-8")
     return json.loads(raw), raw, str(request.caption)
 

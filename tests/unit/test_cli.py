@@ -72,7 +72,7 @@ def test_members_import_invite_list_unbind(env: Path) -> None:
     result = runner.invoke(app, ["members", "invite", "nobody"])
     assert result.exit_code == 1 and "no member matches" in result.output
     result = runner.invoke(app, ["members", "list"])
-    assert "M001" in result.output and "education" in result.output
+    assert "M001" in result.output and "Education" in result.output
     result = runner.invoke(app, ["members", "unbind", "M001"])
     assert result.exit_code == 0 and "0 chat(s) unlinked" in result.output
     result = runner.invoke(app, ["members", "unbind", "M001", "--channel", "web"])
@@ -136,3 +136,45 @@ def test_report_quarter_prints_and_writes_xlsx(env: Path) -> None:
     assert (
         runner.invoke(app, ["report", "quarter", "--year", "2026", "--quarter", "5"]).exit_code == 2
     )
+
+
+def test_members_list_has_a_header_and_speaks_one_language(env: Path) -> None:
+    from tests.support.members import SAMPLE_ROSTER
+
+    runner = CliRunner()
+    runner.invoke(app, ["db", "seed"])
+    runner.invoke(app, ["members", "import", str(SAMPLE_ROSTER)])
+    english = runner.invoke(app, ["members", "list"])
+    assert english.exit_code == 0, english.output
+    header, first, *rest = english.output.splitlines()
+    assert header.split() == ["ID", "Code", "Name", "Sector", "Group", "Status", "Linked", "chats"]
+    assert len(rest) == 7
+    assert "M001" in first and "张建华" in first
+    assert "Education" in first and "Standing committee members" in first and "active" in first
+    # Columns line up under the header, Chinese names taking two columns a character.
+    assert first.index("M001") == header.index("Code")
+
+    chinese = runner.invoke(app, ["members", "list", "--locale", "zh_CN"])
+    assert chinese.exit_code == 0, chinese.output
+    header, first, *_rest = chinese.output.splitlines()
+    assert header.split() == ["序号", "编号", "姓名", "界别", "分组", "状态", "已绑定的聊天"]
+    assert "常委" in first and "在任" in first
+    for english_word in ("Code", "Education", "Standing", "active", "education"):
+        assert english_word not in chinese.output
+    bad = runner.invoke(app, ["members", "list", "--locale", "fr"])
+    assert bad.exit_code == 2 and "zh_CN or en" in bad.output
+
+
+def test_lists_name_things_in_the_one_language_of_the_run(env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "seed"])
+    english = runner.invoke(app, ["categories", "list"]).output
+    assert "food\t5 days\tFood and drug safety" in english and "食品" not in english
+    chinese = runner.invoke(app, ["categories", "list", "--locale", "zh_CN"]).output
+    assert "food\t5 天\t食品药品安全" in chinese
+    assert "days" not in chinese and "Food" not in chinese
+    chinese = runner.invoke(app, ["departments", "list", "--locale", "zh_CN"]).output
+    assert "市住房和城乡建设局（在用，已绑定 0 个聊天）" in chinese
+    assert "chats" not in chinese and "Housing" not in chinese
+    result = runner.invoke(app, ["stations", "qr", "--out", "codes", "--locale", "en"])
+    assert "Jingde" in result.output and "敬德" not in result.output

@@ -45,7 +45,7 @@ def _stored(url: str) -> tuple[dict[str, int], list[AuditEntry]]:
 def test_set_list_and_keep_the_due_days_across_a_reseed(env: str) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["db", "seed"]).exit_code == 0
-    listed = runner.invoke(app, ["categories", "list"])
+    listed = runner.invoke(app, ["categories", "list", "--locale", "en"])
     assert listed.exit_code == 0
     assert "food\t5 days" in listed.output
 

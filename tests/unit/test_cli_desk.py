@@ -299,8 +299,8 @@ def test_departments_list_shows_state_and_linked_chats(
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line for line in result.output.splitlines()}
     assert len(lines) == 9
-    assert "市住房和城乡建设局  (active, 2 chats)" in lines["housing"]
-    assert "市档案馆  (inactive, 0 chats)" in lines["archive"]
+    assert "Housing and Urban-Rural Development Bureau  (active, 2 chats)" in lines["housing"]
+    assert "Archives  (inactive, 0 chats)" in lines["archive"]
     assert "(active, 0 chats)" in lines["health"]
 
 

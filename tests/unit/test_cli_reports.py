@@ -121,4 +121,26 @@ def test_quarter_report_with_a_chart(env: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Short of the minimum (8):" in result.output
     assert (env / "m.png").read_bytes().startswith(PNG)
-    assert (env / "reports" / "minimums-2026-Q4.xlsx").exists()
+    assert "Chart written to m.png" in result.output
+    # Asked for a chart and no workbook: only the chart is written.
+    assert not (env / "reports").exists() and "written to reports" not in result.output
+
+
+def test_a_chart_without_out_writes_only_the_chart(env: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "issues", *Q4, "--chart", "q4.png"])
+    assert result.exit_code == 0, result.output
+    assert (env / "q4.png").read_bytes().startswith(PNG)
+    assert not (env / "reports").exists()
+    assert [path.name for path in env.iterdir() if path.suffix in (".png", ".xlsx")] == ["q4.png"]
+    assert "Chart written to q4.png" in result.output and "cases written" not in result.output
+
+
+def test_issues_report_speaks_one_language(env: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["report", "issues", *Q4, "--out", "q4.xlsx", "--chart", "q4.png", "--locale", "zh_CN"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "已将 9 件诉求写入 q4.xlsx" in result.output
+    assert "图表已写入 q4.png" in result.output
+    assert "written to" not in result.output and "Chart" not in result.output
+    assert (env / "q4.xlsx").exists() and (env / "q4.png").exists()

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from bot.channels.webchat.media import MediaStore, image_size, sniff_type
+from services.meetings.materials import file_name
 
 
 def picture(kind: str, size: tuple[int, int] = (7, 5)) -> bytes:
@@ -53,3 +54,17 @@ def test_documents_keep_their_type() -> None:
     )
     assert stored.is_photo
     assert not MediaStore.describe(b"\xff\xd8\xff" + b"0" * 100).is_photo
+
+
+def test_names_lose_folders_and_control_characters_but_keep_their_extension() -> None:
+    long_name = "会" * 300 + ".xlsx"
+    stored = MediaStore.describe(b"x", name=f"C:\\fake\\{long_name}")
+    assert stored.name.endswith(".xlsx") and len(stored.name) == 100
+    assert MediaStore.describe(b"x", name="a\r\nb.txt").name == "ab.txt"
+    assert MediaStore.describe(b"x", name="../").name == "file"
+
+
+def test_kept_files_get_an_extension_from_their_type() -> None:
+    assert file_name("materials", "application/pdf") == "materials.pdf"
+    assert file_name("../议程.docx", "application/octet-stream") == "议程.docx"
+    assert file_name("a" * 200 + ".pptx", "x").endswith(".pptx")

@@ -9,9 +9,9 @@ from sqlalchemy import delete
 
 from services.chats.webchat_files import (
     FileKind,
-    can_see,
     clean_up_files,
     forget_chat_files,
+    held_name,
     pending_bytes,
     record_file,
     unreferenced,
@@ -60,13 +60,13 @@ async def test_files_expire_and_go_once_nothing_keeps_them(db: Database) -> None
             expires_at=NOW + dt.timedelta(days=1), **common,
         )  # fmt: skip
         assert await pending_bytes(session, client_address="10.0.0.1") == 1000
-        assert await can_see(session, chat_id=OTHER, file_id="web-a", now=NOW)
+        assert await held_name(session, chat_id=OTHER, file_id="web-a", now=NOW) == "a.png"
         later = NOW + dt.timedelta(days=1)
-        assert not await can_see(session, chat_id=CHAT, file_id="web-x", now=later)
+        assert not await held_name(session, chat_id=CHAT, file_id="web-x", now=later)
         gone = await clean_up_files(session, now=later, upload_age=dt.timedelta(hours=6))
         assert sorted(gone) == ["web-a", "web-x"]
         # The upload held by one chat and shown to another went for both.
-        assert not await can_see(session, chat_id=OTHER, file_id="web-a", now=later)
+        assert not await held_name(session, chat_id=OTHER, file_id="web-a", now=later)
         await record_file(
             session, file_id="web-b", chat_id=CHAT, kind=FileKind.OUTGOING, now=NOW, **common
         )
@@ -76,7 +76,7 @@ async def test_files_expire_and_go_once_nothing_keeps_them(db: Database) -> None
         async with write_transaction(session):
             held = await forget_chat_files(session, chat_id=CHAT)
             assert await unreferenced(session, held) == ()
-        assert await can_see(session, chat_id=OTHER, file_id="web-b", now=later)
+        assert await held_name(session, chat_id=OTHER, file_id="web-b", now=later) == "a.png"
 
 
 async def test_a_draft_keeps_its_photos_past_the_upload_age(db: Database) -> None:

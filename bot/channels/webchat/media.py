@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from bot.channels.webchat.downloads import clean_name
 from services.cases.limits import PHOTO_MAX_BYTES, PHOTO_TYPES
 from services.clock import Clock, SystemClock
 
@@ -141,7 +142,7 @@ class MediaStore:
             file_id=file_id,
             mime_type=mime_type,
             size=len(data),
-            name=Path(name).name[:100] or "file",
+            name=clean_name(name),
             width=width,
             height=height,
         )

@@ -13,6 +13,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.channels.webchat import WebChat
+from bot.channels.webchat.downloads import download
 from bot.channels.webchat.frames import Sender
 from bot.channels.webchat.identity import COOKIE_MAX_AGE, COOKIE_NAME, is_decimal
 from bot.channels.webchat.links import fresh_links
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "web" / "static"
+# How much of a text file is read to tell whether it is UTF-8.
+TEXT_SNIFF_BYTES = 64 * 1024
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # What a broken multipart body raises: a missing or empty boundary, a line without an end.
 MALFORMED_BODY = (ValueError, AssertionError, HttpProcessingError)
@@ -236,19 +239,29 @@ async def media(request: web.Request) -> web.StreamResponse:
     ):
         raise web.HTTPForbidden()
     # The chat must still hold the file: erased, expired or cleaned up means gone.
-    if not await webchat.store.can_see(int(raw_chat), file_id):
+    name = await webchat.store.held_name(int(raw_chat), file_id)
+    if name is None:
         raise web.HTTPNotFound()
     stored = webchat.media.get(file_id)
     path = webchat.media.path(file_id)
     if stored is None or path is None:
         raise web.HTTPNotFound()
-    disposition = "inline" if stored.is_photo else f'attachment; filename="{stored.file_id}"'
-    return web.FileResponse(
-        path,
-        headers={
-            "Content-Type": stored.mime_type,
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=86400",
-        },
-    )
+    head = await asyncio.to_thread(_head, path)
+    served = download(name, sniffed=stored.mime_type, data_head=head)
+    headers = {
+        "Content-Type": served.content_type,
+        "Content-Disposition": served.disposition,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=86400",
+    }
+    if served.content_type != "application/pdf":
+        # Whatever a browser still renders from here runs no script and reads no cookie; a
+        # PDF is left out, as Chromium refuses to show a PDF in a sandboxed document.
+        headers["Content-Security-Policy"] = "sandbox"
+    return web.FileResponse(path, headers=headers)
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file, enough to tell whether text in it is UTF-8."""
+    with path.open("rb") as handle:
+        return handle.read(TEXT_SNIFF_BYTES)

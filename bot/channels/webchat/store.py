@@ -12,7 +12,13 @@ import datetime as dt
 from typing import Any
 
 from bot.channels.webchat.media import StoredFile
-from services.chats.webchat_files import FileKind, can_see, pending_bytes, record_file, uploaded_by
+from services.chats.webchat_files import (
+    FileKind,
+    held_name,
+    pending_bytes,
+    record_file,
+    uploaded_by,
+)
 from services.chats.webchat_history import (
     add_entry,
     find_message,
@@ -108,10 +114,10 @@ class WebChatStore:
                 expires_at=now + lifetime if lifetime is not None else None,
             )
 
-    async def can_see(self, chat_id: int, file_id: str) -> bool:
-        """Whether the chat holds the file and its claim has not expired."""
+    async def held_name(self, chat_id: int, file_id: str) -> str | None:
+        """The name the chat holds the file under; None if it does not (or no longer) hold it."""
         async with self.db.session() as session:
-            return await can_see(session, chat_id=chat_id, file_id=file_id, now=self.clock.now())
+            return await held_name(session, chat_id=chat_id, file_id=file_id, now=self.clock.now())
 
     async def uploaded_by(self, chat_id: int, file_id: str) -> bool:
         """Whether the chat uploaded the file."""

@@ -320,17 +320,27 @@
     }
   }
 
+  /** What the server serves inline (see downloads.py); anything else is a download. */
+  const SHOWN_IN_BROWSER = /\.(pdf|txt|png|jpe?g|gif|webp)$/i;
+
   function buildDocument(doc) {
     const box = el("div", "attachment document");
     box.append(el("div", "caption", t("document")));
     const href = safeUrl(doc.url);
     const link = el(href ? "a" : "span", "document-link");
+    const name = doc.name || "";
     if (href) {
       link.href = href;
-      link.target = "_blank";
-      link.rel = "noopener";
+      if (SHOWN_IN_BROWSER.test(name)) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      } else {
+        // Saved, not opened: a new tab would only flash empty while the file downloads.
+        link.download = name;
+      }
+      link.title = name;
     }
-    link.append(icon("📄"), el("span", "document-name", doc.name || ""));
+    link.append(icon("📄"), el("span", "document-name", name));
     box.append(link);
     return box;
   }
