@@ -138,9 +138,15 @@ class MeetingNotices:
         )
 
     def leave_request(
-        self, *, locale: str, meeting: Meeting, member: Member, reason: str
+        self,
+        *,
+        locale: str,
+        meeting: Meeting,
+        member: Member,
+        reason: str,
+        decided: str | None = None,
     ) -> Outgoing:
-        """To staff: a member asks for leave; approve or refuse."""
+        """To staff: a member asks for leave; approve or refuse, or ``decided``, no buttons."""
         assert meeting.id is not None
         assert member.id is not None
         text = "\n".join(
@@ -152,6 +158,8 @@ class MeetingNotices:
                 _("Reason: {reason}").format(reason=escape(reason)),
             ]
         )
+        if decided is not None:
+            return Outgoing(text=f"{text}\n\n{decided}")
         ids = {"meeting": meeting.id, "member": member.id}
         return Outgoing(
             text=text,

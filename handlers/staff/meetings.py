@@ -14,12 +14,15 @@ from aiogram_dialog import DialogManager, StartMode
 from handlers.callbacks import LeaveCB, StaffMeetingCB
 from handlers.filters import ButtonText
 from handlers.notifications import ChatNotifier
+from handlers.outgoing import markup_of
 from handlers.staff.desk import Desk
 from handlers.staff.meetings_list import StaffMeetings
 from handlers.texts import Buttons, escape
 from services.errors import DomainError
-from services.meetings.attendance import decide_leave
+from services.meetings.attendance import decide_leave, leave_request_of
 from services.meetings.views import get_meeting
+from storage.enums import MeetingResponse
+from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +55,15 @@ async def leave_decided(
     callback_data: LeaveCB,
     bot: Bot,
     desk: Desk,
+    identity: ChatIdentity,
     notifier: ChatNotifier,
     wake_delivery: Callable[[], None],
 ) -> None:
-    """Approve or refuse a leave request; the member is told."""
+    """Approve or refuse a leave request; the member is told, and the card says who decided.
+
+    The card is drawn again from the database, never from the message pressed: a channel may
+    not give that message's text back (the web chat does not).
+    """
     if callback_data.action not in ("approve", "refuse"):
         log.warning("chat %s sent leave action %r", callback.from_user.id, callback_data.action)
         await callback.answer(_("This button is not valid."))
@@ -81,17 +89,43 @@ async def leave_decided(
             text = _("This leave request is not available.")
         log.info("chat %s: leave decision refused (%s)", callback.from_user.id, error.code)
         await callback.answer(text, show_alert=True)
+        if error.code == "not_requested":
+            await _redraw(callback, desk, identity, notifier, callback_data)
         return
     wake_delivery()
-    decided = (
-        _("Approved by {name}.") if callback_data.action == "approve" else _("Refused by {name}.")
-    )
     await callback.answer()
-    if isinstance(callback.message, Message):
-        original = callback.message.html_text if callback.message.text else ""
-        await callback.message.edit_text(
-            f"{original}\n\n{decided.format(name=escape(desk.staff.name))}"
-        )
+    await _redraw(callback, desk, identity, notifier, callback_data)
+
+
+async def _redraw(
+    callback: CallbackQuery,
+    desk: Desk,
+    identity: ChatIdentity,
+    notifier: ChatNotifier,
+    callback_data: LeaveCB,
+) -> None:
+    """The leave request's card as it stands: who asked, for what and why, and the decision."""
+    request = await leave_request_of(
+        desk.session, meeting_id=callback_data.meeting, member_id=callback_data.member
+    )
+    if request is None or not isinstance(callback.message, Message):
+        return
+    name = escape(request.decided_by or "")
+    if request.response == MeetingResponse.LEAVE_APPROVED:
+        decided: str | None = _("Approved by {name}.").format(name=name)
+    elif request.response == MeetingResponse.LEAVE_REFUSED:
+        decided = _("Refused by {name}.").format(name=name)
+    else:
+        decided = None
+    card = notifier.render(
+        "leave-request",
+        identity,
+        meeting=request.meeting,
+        member=request.member,
+        reason=request.reason,
+        decided=decided,
+    )
+    await callback.message.edit_text(card.text, reply_markup=markup_of(card.buttons))
 
 
 def setup() -> Router:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ from services.outbox.notices import Notifier
 from services.outbox.queue import URGENT_WITHIN, Recipient, add
 from storage.db import write_transaction
 from storage.enums import Attendance, MeetingResponse
-from storage.models import Meeting, MeetingInvitee, Member
+from storage.models import Meeting, MeetingInvitee, Member, Staff
 
 
 async def respond(
@@ -73,6 +74,35 @@ async def respond(
                     kind="meeting-leave-request",
                 )
     return invitee
+
+
+@dataclass(frozen=True)
+class LeaveRequest:
+    """A member's leave request as it stands: asked, or decided and by whom."""
+
+    meeting: Meeting
+    member: Member
+    reason: str
+    response: str
+    decided_by: str | None
+
+
+async def leave_request_of(
+    session: AsyncSession, *, meeting_id: int, member_id: int
+) -> LeaveRequest | None:
+    """The member's leave request from the meeting, as stored; None when there is none."""
+    found = await member_meeting(session, member_id=member_id, meeting_id=meeting_id)
+    member = await session.get(Member, member_id)
+    if found is None or member is None:
+        return None
+    meeting, invitee = found
+    if invitee.leave_reason is None:
+        return None
+    decided_by = None
+    if invitee.leave_decided_by_staff_id is not None:
+        staff = await session.get(Staff, invitee.leave_decided_by_staff_id)
+        decided_by = staff.name if staff is not None else None
+    return LeaveRequest(meeting, member, invitee.leave_reason, invitee.response, decided_by)
 
 
 async def decide_leave(
