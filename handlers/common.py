@@ -70,7 +70,7 @@ async def start_at_station(
         # The code names where the resident stands: the draft keeps everything else.
         await continue_at_station(dialog_manager, station, locale)
         return
-    await start_report(dialog_manager, state, station_id=station.id)
+    await start_report(dialog_manager, state, station_id=station.id, from_qr_code=True)
 
 
 def member_welcome_text(member: MemberProfile) -> str:

@@ -101,15 +101,19 @@ async def to_review(manager: DialogManager) -> None:
 
 
 async def start_report(
-    manager: DialogManager, state: FSMContext, *, station_id: int | None = None
+    manager: DialogManager,
+    state: FSMContext,
+    *,
+    station_id: int | None = None,
+    from_qr_code: bool = False,
 ) -> None:
-    """Open a fresh report; a station from a QR code skips the station step."""
+    """Open a fresh report; a station already chosen (a QR code, the list) skips that step."""
     # A report replaces whatever else the chat was in the middle of.
     await state.clear()
     draw_below(manager)
     await manager.start(
         ReportForm.station,
-        data={"station_id": station_id},
+        data={"station_id": station_id, "from_qr_code": from_qr_code},
         mode=StartMode.RESET_STACK,
         show_mode=ShowMode.SEND,
     )

@@ -62,7 +62,10 @@ async def report_started(start_data: Any, manager: DialogManager) -> None:
         return
     manager.dialog_data["station_id"] = station.id
     name = escape(display_name(station, manager.middleware_data["locale"]))
-    await say(manager, _("Station: <b>{name}</b> (from the QR code).").format(name=name))
+    if start_data.get("from_qr_code"):
+        await say(manager, _("Station: <b>{name}</b> (from the QR code).").format(name=name))
+    else:
+        await say(manager, _("Station: <b>{name}</b>.").format(name=name))
     await manager.switch_to(ReportForm.category)
 
 

@@ -256,3 +256,5 @@ async def test_stations_directory(resident: ChatUser) -> None:
     assert sent[-1].__api_method__ == "sendLocation"
     sent = await resident.press(resident.button("Report an issue here"))
     assert "Jingde" in resident.texts(sent)[1] and "Step 2 of 6" in resident.texts(sent)[2]
+    # Chosen from the list, not scanned: the station line says no more than its name.
+    assert "QR code" not in resident.texts(sent)[1]
