@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
 from handlers import keyboards
-from handlers.resident.flow import advance, draw_below
+from handlers.resident.flow import advance, draw_below, say
 from handlers.texts import Buttons
 from services.cases import limits
 from services.errors import DomainError
@@ -182,12 +182,23 @@ async def location_received(message: Message, widget: Any, manager: DialogManage
         "latitude": message.location.latitude,
         "longitude": message.location.longitude,
     }
-    await advance(manager)
+    await _leave_location_step(manager, _("📍 Location added."))
 
 
 async def location_skipped(message: Message, widget: Any, manager: DialogManager) -> None:
     """No location."""
     manager.dialog_data["location"] = None
+    await _leave_location_step(manager, _("No location, then."))
+
+
+async def _leave_location_step(manager: DialogManager, text: str) -> None:
+    """Take the location step's keyboard away before the contact question.
+
+    Its Skip would otherwise stay under the contact question's own buttons, and a press on
+    it be refused there. The review takes the keyboard away itself.
+    """
+    if not manager.dialog_data.get("editing"):
+        await say(manager, text, reply_markup=keyboards.cancel_only())
     await advance(manager)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import ReplyKeyboardMarkup
 from sqlalchemy import select
 
 from bot.app import AppContext, build_dispatcher
@@ -130,3 +131,19 @@ async def test_resume_or_start_over(resident: ChatUser) -> None:
     assert "Step 1 of 6" in resident.texts(sent)[-1]
     state, data = await draft_of(resident)
     assert state == ReportForm.station.state and "description" not in data
+
+
+async def test_the_contact_question_does_not_keep_the_location_keyboard(
+    resident: ChatUser,
+) -> None:
+    await resident.send("/report")
+    await resident.press(resident.button("Bei'an"))
+    await resident.press(resident.button("Parking"))
+    await resident.send("Cars block the fire lane at gate 3 every night after 8 pm.")
+    await resident.send("⏭ Skip")  # no photos
+    sent = await resident.send("⏭ Skip")  # no location
+    # The location's Skip is replaced by the report's own keyboard before the question.
+    markups = [r.reply_markup for r in sent if getattr(r, "reply_markup", None)]
+    assert isinstance(markups[0], ReplyKeyboardMarkup)
+    assert "Skip" not in str(markups[0]) and "✖ Cancel" in str(markups[0])
+    assert "Stay anonymous" in str(markups[-1])
