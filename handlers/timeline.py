@@ -7,6 +7,7 @@ the department; staff and assignees see names and the internal lines.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from aiogram.utils.i18n import gettext as _
 
@@ -15,6 +16,9 @@ from services.cases.decisions import read_rating
 from services.cases.labels import status_label
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus
 from storage.models import IssueEvent
+
+# How an assignee's request for more time is stored on the timeline: "+7: the reason".
+EXTENSION_BODY = re.compile(r"^\+(\d+): (.*)$", re.DOTALL)
 
 
 def stars(rating: int) -> str:
@@ -87,7 +91,14 @@ def _label_and_body(
     if kind == IssueEventKind.EXTENSION:
         if event.body == ExtensionDecision.REFUSED:
             return _("More time refused"), ""
-        return _("More time asked by {name}").format(name=escape(event.actor_name or "")), text
+        name = escape(event.actor_name or "")
+        asked = EXTENSION_BODY.match(event.body or "")
+        if asked is None:
+            return _("More time asked by {name}").format(name=name), text
+        days, reason = int(asked.group(1)), escape(asked.group(2))
+        # The choices are 3 days or more, so the plural always reads right.
+        label = _("{name} asked for {days} more days").format(name=name, days=days)
+        return label, reason
     if kind == IssueEventKind.STATUS and event.to_status:
         label = _("Status: {status}").format(status=status_label(event.to_status))
         if event.to_status == IssueStatus.REJECTED:

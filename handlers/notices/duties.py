@@ -66,7 +66,10 @@ class DutyNotices:
                 "📋 {year} Q{number}: {short} of {total} active members did not meet the minimum."
             ).format(year=quarter.year, number=quarter.number, short=len(short), total=total)
         ]
-        names = [f"{row.name} ({display_name(row.sector, locale)})" for row in short[:30]]
+        names = [
+            _("{name} ({sector})").format(name=row.name, sector=display_name(row.sector, locale))
+            for row in short[:30]
+        ]
         if names:
             lines.append(escape("、".join(names)))
         if len(short) > 30:

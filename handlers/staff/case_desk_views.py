@@ -94,7 +94,8 @@ async def overview_getter(dialog_manager: DialogManager, **_data: Any) -> dict[s
         items.append((_("All stations ({count})").format(count=total), 0))
     for station, count in stations:
         assert station.id is not None
-        label = f"{shorten(display_name(station, reader.locale), 24)} ({count})"
+        name = shorten(display_name(station, reader.locale), 24)
+        label = _("{name} ({count})").format(name=name, count=count)
         items.append((label, station.id))
     return {
         "total": total,

@@ -79,7 +79,8 @@ async def render_meeting(
     for response in MeetingResponse:
         names = by_response.get(response, [])
         if names:
-            lines.append(f"{response_label(response)} ({len(names)}): {escape('、'.join(names))}")
+            heading = _("{name} ({count})").format(name=response_label(response), count=len(names))
+            lines.append(f"{heading}: {escape('、'.join(names))}")
     lines += [
         "",
         _("Check-in code: <code>{code}</code>").format(code=meeting.checkin_code),
