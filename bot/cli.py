@@ -181,8 +181,9 @@ def stations_qr(
                 settings=settings,
                 base_url=base_url,
             )
-            written = write_station_qr(station.code, link, out)
-            rows.append((display_name(station, settings.default_locale), link, written.path))
+            title = display_name(station, settings.default_locale)
+            written = write_station_qr(station.code, link, out, title)
+            rows.append((title, link, written.path))
         return rows
 
     rows = with_database(go)

@@ -103,8 +103,11 @@ async def bot_username(settings: Settings) -> str | None:
 def deep_link(
     payload: str, *, username: str | None, settings: Settings, base_url: str | None
 ) -> str:
-    """A Telegram deep link when the bot's name is known, else the web chat with the payload."""
+    """A Telegram deep link when the bot's name is known, else the web chat with the payload.
+
+    The web chat's address is ``base_url``, else ``LIAISON_PUBLIC_URL``, else the listen address.
+    """
     if username:
         return f"https://t.me/{username}?start={payload}"
-    web = base_url or f"http://{settings.web_host}:{settings.web_port}"
+    web = base_url or settings.web_url
     return f"{web.rstrip('/')}/?start={payload}"

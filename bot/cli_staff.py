@@ -194,7 +194,12 @@ def meetings_add(
                 )
                 data = replace(data, materials_file=key, materials_name=materials.name)
             return await create_meeting(
-                session, data=data, staff_id=None, now=ctx.clock.now(), notifier=notifier
+                session,
+                data=data,
+                staff_id=None,
+                now=ctx.clock.now(),
+                notifier=notifier,
+                reminders=settings.reminders,
             )
 
     try:

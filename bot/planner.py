@@ -8,7 +8,8 @@ from bot.app import AppContext
 from services.meetings.attendance import close_ended
 from services.reminders.cases import issue_reminders
 from services.reminders.duties import minimum_reminders
-from services.reminders.planning import ReminderSettings, meeting_reminders, queue_dues
+from services.reminders.planning import meeting_reminders, queue_dues
+from services.reminders.settings import ReminderSettings
 
 log = logging.getLogger(__name__)
 

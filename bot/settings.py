@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -13,9 +14,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.clock import Clock, ShiftedClock, SystemClock
+from services.reference.maps import AMAP_MARKER, map_link
 
 if TYPE_CHECKING:
-    from services.reminders.planning import ReminderSettings
+    from services.reminders.settings import ReminderSettings
 
 
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
@@ -31,6 +33,35 @@ def parse_durations(value: str) -> tuple[dt.timedelta, ...]:
             raise ValueError(f"{part.strip()!r}: write a duration like 2d, 3h or 30m")
         found.append(dt.timedelta(**{UNITS[match[2]]: int(match[1])}))
     return tuple(sorted(found, reverse=True))
+
+
+def check_public_url(value: str) -> str:
+    """The site root ``value`` names, like ``https://liaison.example.org``; ValueError if not.
+
+    Links are built by appending ``/?start=...``, and the web chat is served at ``/``: a path,
+    a query or a fragment would give links that lead nowhere, so they are refused here.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"public_url {value!r}: write an http or https address, like https://liaison.example.org"
+        )
+    if (
+        parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or any(char in value for char in "{}\\ ")
+    ):
+        raise ValueError(
+            f"public_url {value!r}: give only the site's address, like https://liaison.example.org "
+            "(no path, query, fragment or user: the web chat is served at /)"
+        )
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError as error:
+        raise ValueError(f"public_url {value!r}: the port is not a number") from error
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Settings(BaseSettings):
@@ -73,6 +104,17 @@ class Settings(BaseSettings):
             "client's address and scheme from them. Leave off when clients connect directly."
         ),
     )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "The web chat's public address, e.g. https://liaison.example.org: QR codes, invite "
+            "and check-in links point there when the web chat is the channel."
+        ),
+    )
+    map_url_template: str = Field(
+        default=AMAP_MARKER,
+        description="Map link for a place; {lat} and {lon} are replaced by its coordinates.",
+    )
     cookie_secret: SecretStr | None = Field(
         default=None,
         description="Signs web chat identities; when unset, a key made once and kept in var/.",
@@ -111,7 +153,10 @@ class Settings(BaseSettings):
             "unset. Never the database of `liaison run`."
         ),
     )
-    flood_limit: int = Field(default=20, description="Messages a minute per chat before a pause.")
+    flood_limit: int = Field(
+        default=60,
+        description="Typed messages a minute per chat before a pause; presses twice as many.",
+    )
     # Each update holds at most one pooled connection now, and the pool has 40: 16 at once
     # keeps twice that free, and lets the group commit share a transaction among more updates.
     max_concurrent_updates: int = Field(
@@ -159,6 +204,25 @@ class Settings(BaseSettings):
         ),
     )
     log_level: str = Field(default="INFO")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return check_public_url(value) if value else None
+
+    @field_validator("map_url_template")
+    @classmethod
+    def _map_template(cls, value: str) -> str:
+        if "{lat}" not in value or "{lon}" not in value:
+            raise ValueError(f"map_url_template {value!r}: it needs both {{lat}} and {{lon}}")
+        if urlsplit(map_link(value, 0.0, 0.0)).scheme not in ("http", "https"):
+            raise ValueError(f"map_url_template {value!r}: write an http or https address")
+        return value
+
+    @property
+    def web_url(self) -> str:
+        """Where the web chat is reached: the public address, else the listen address."""
+        return self.public_url or f"http://{self.web_host}:{self.web_port}"
 
     @field_validator("clock_start")
     @classmethod
@@ -209,7 +273,7 @@ class Settings(BaseSettings):
     @property
     def reminders(self) -> ReminderSettings:
         """When reminders fall due, as configured."""
-        from services.reminders.planning import ReminderSettings
+        from services.reminders.settings import ReminderSettings
 
         return ReminderSettings(
             meeting_before=parse_durations(self.meeting_reminders),

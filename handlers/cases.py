@@ -6,11 +6,12 @@ import datetime as dt
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import escape, local_date, local_time
+from handlers.texts import anchor, escape, local_date, local_time
 from handlers.timeline import event_line, fit
 from services.cases.labels import status_label
 from services.cases.residents import IssueDetail
 from services.reference.catalog import display_name
+from services.reference.maps import AMAP_MARKER, map_link
 from storage.models import IssueExtension
 
 CARD_LIMIT = 4000
@@ -24,6 +25,7 @@ def render_case(
     tz: dt.tzinfo,
     *,
     extension: IssueExtension | None = None,
+    map_template: str = AMAP_MARKER,
 ) -> str:
     """The whole case with internal lines; the phone only when the resident consented.
 
@@ -48,9 +50,11 @@ def render_case(
     else:
         lines.append(_("Contact: {value}").format(value=_("anonymous")))
     if issue.latitude is not None and issue.longitude is not None:
-        lines.append(
-            _("Location: {value}").format(value=f"{issue.latitude:.5f}, {issue.longitude:.5f}")
-        )
+        # A link a phone opens in its map app, where the Bot API's location pin is not shown
+        # (the web chat) or is a tap further away.
+        link = map_link(map_template, issue.latitude, issue.longitude)
+        place = f"{issue.latitude:.5f}, {issue.longitude:.5f}"
+        lines.append(_("Location: {value}").format(value=anchor(link, place)))
     if detail.photos:
         lines.append(_("Photos: {value}").format(value=len(detail.photos)))
     if extension is not None:

@@ -86,3 +86,8 @@ def shorten(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Escape user text for an HTML-formatted message (quotes need no escaping there)."""
     return html.escape(text, quote=False)
+
+
+def anchor(link: str, text: str | None = None) -> str:
+    """A clickable link for an HTML-formatted message, showing ``text`` (the link itself)."""
+    return f'<a href="{html.escape(link, quote=True)}">{escape(text or link)}</a>'

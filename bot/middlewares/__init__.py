@@ -7,7 +7,9 @@ The replay check comes before the flood check so that an update Telegram deliver
 webhook retry, a restart before the offset was confirmed) is dropped without counting toward
 the chat's limit: the resident sent it once, and a burst of redeliveries must not silence them.
 Its check is a lookup in memory (or one small query); the flood check still stops a flooding
-chat before the actor and the handlers do any real work.
+chat before the actor and the handlers do any real work. The flood notice speaks the chat's
+chosen language all the same: the flood check reads it from the identity cache the actor
+fills (a flooding chat was seen seconds ago), never from the database.
 
 An update's writes and its replay record commit together, and no write transaction spans a
 Bot API call: the handlers' own changes commit in short write transactions of their own, and
@@ -29,6 +31,7 @@ from bot.middlewares.concurrency import ConcurrencyLimitMiddleware
 from bot.middlewares.dedupe import ReplayGuardMiddleware
 from bot.middlewares.flood import FloodMiddleware
 from bot.middlewares.session import DbSessionMiddleware
+from services.accounts.identities import IdentityCache
 
 
 def install_middlewares(
@@ -43,6 +46,7 @@ def install_middlewares(
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(PrivateChatOnlyMiddleware(i18n))
     dp.update.outer_middleware(ReplayGuardMiddleware(committer))
-    dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit))
-    dp.update.outer_middleware(ActorMiddleware())
+    identities = IdentityCache()
+    dp.update.outer_middleware(FloodMiddleware(i18n, limit=flood_limit, identities=identities))
+    dp.update.outer_middleware(ActorMiddleware(identities))
     dp.update.outer_middleware(LocaleMiddleware(i18n))

@@ -112,7 +112,13 @@ async def case_getter(
     extension = await pending_extension(session, issue_id=issue_id)
     issue = detail.issue
     return {
-        "card": render_case(detail, locale, tz, extension=extension),
+        "card": render_case(
+            detail,
+            locale,
+            tz,
+            extension=extension,
+            map_template=dialog_manager.middleware_data["settings"].map_url_template,
+        ),
         "gone": False,
         "number": issue.number,
         "answering": issue.status in ANSWERING,

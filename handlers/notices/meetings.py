@@ -16,6 +16,7 @@ from handlers.texts import escape, local_time
 from services.meetings.invitations import meeting_kind
 from services.outbox.queue import Outgoing
 from services.reference.catalog import display_name
+from services.reminders.settings import Folded
 from storage.enums import MeetingResponse
 from storage.models import Meeting, Member
 
@@ -53,12 +54,26 @@ class MeetingNotices:
             [button(_("📅 Add to my calendar"), MeetingCB(action="ics", id=meeting.id))],
         ]
 
-    def meeting_invitation(self, *, locale: str, meeting: Meeting) -> Outgoing:
-        """You are invited: the meeting, and attend / ask for leave."""
-        text = "\n".join(
-            [_("📅 <b>Invitation</b>"), *self._card(meeting, locale), "", _("Will you attend?")]
-        )
-        return Outgoing(text=text, buttons=self._answer_buttons(meeting))
+    def meeting_invitation(
+        self, *, locale: str, meeting: Meeting, folded: Folded | None = None
+    ) -> Outgoing:
+        """You are invited: the meeting, and attend / ask for leave.
+
+        Written after a reminder's or the nudge's moment, it says what they would have said:
+        no separate reminder follows for that moment.
+        """
+        folded = folded or Folded()
+        lines = [_("📅 <b>Invitation</b>")]
+        if folded.soon:
+            lines.append(
+                _("⏰ It starts soon: {start}.").format(
+                    start=f"{meeting.starts_at.astimezone(self.tz):%Y-%m-%d %H:%M}"
+                )
+            )
+        lines += [*self._card(meeting, locale), "", _("Will you attend?")]
+        if folded.nudge:
+            lines.append(_("Please answer now; if you cannot come, please ask for leave."))
+        return Outgoing(text="\n".join(lines), buttons=self._answer_buttons(meeting))
 
     def meeting_materials(self, *, locale: str, meeting: Meeting) -> Outgoing:
         """The meeting's materials, as a document."""

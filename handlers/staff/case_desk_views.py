@@ -153,7 +153,10 @@ async def case_getter(dialog_manager: DialogManager, **_data: Any) -> dict[str, 
     dialog_manager.dialog_data["drawn"] = case_version(issue)
     extension = await pending_extension(reader.session, issue_id=case_id(dialog_manager))
     # Built from our msgids and escaped values, so it is markup as it stands.
-    card = Markup(render_case(detail, reader.locale, reader.tz, extension=extension))  # noqa: S704
+    template = dialog_manager.middleware_data["settings"].map_url_template
+    card = Markup(  # noqa: S704
+        render_case(detail, reader.locale, reader.tz, extension=extension, map_template=template)
+    )
     return {
         "card": card,
         "found": True,

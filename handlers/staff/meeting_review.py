@@ -92,6 +92,7 @@ async def create(callback: CallbackQuery, button: Any, manager: DialogManager) -
             now=desk.now,
             notifier=notifier,
             actor=desk.actor,
+            reminders=manager.middleware_data["settings"].reminders,
         )
     except DomainError as error:
         # The start may have passed while the review waited: say why, and review again.

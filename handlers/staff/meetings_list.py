@@ -31,7 +31,7 @@ from handlers.dialogs.text import T
 from handlers.member.checkin import CHECKIN_PAYLOAD
 from handlers.member.meetings import response_label
 from handlers.staff.desk import desk_of
-from handlers.texts import escape, local_time
+from handlers.texts import anchor, escape, local_time
 from services.meetings.views import get_meeting, invitees_of, upcoming_meetings
 from storage.enums import MeetingResponse
 from storage.models import Meeting
@@ -84,7 +84,9 @@ async def render_meeting(
     lines += [
         "",
         _("Check-in code: <code>{code}</code>").format(code=meeting.checkin_code),
-        _("Check-in link: {link}").format(link=checkin_link(meeting, me.username, capabilities)),
+        _("Check-in link: {link}").format(
+            link=anchor(checkin_link(meeting, me.username, capabilities))
+        ),
     ]
     return "\n".join(lines)
 

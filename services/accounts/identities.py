@@ -78,6 +78,18 @@ class IdentityCache:
         make_transient_to_detached(identity)
         return identity
 
+    def chosen_locale(self, key: IdentityKey, now: dt.datetime) -> str | None:
+        """The language a recently seen chat chose, without building its identity.
+
+        None when the chat chose none or is not cached (fresh) here; the entry is left as it
+        is, for the next full read to judge.
+        """
+        entry = self._entries.get(key)
+        if entry is None or not dt.timedelta(0) <= now - entry[1] < self.max_age:
+            return None
+        locale = entry[0].get("locale")
+        return locale if locale in SUPPORTED_LOCALES else None
+
     def put(self, identity: ChatIdentity, now: dt.datetime) -> None:
         """Remember a committed identity."""
         key = (identity.channel, identity.chat_id)

@@ -17,6 +17,7 @@ from services.demo.data import read_demo_data
 from services.errors import DomainError
 from services.outbox.notices import Notifier
 from services.outbox.queue import URGENT_WITHIN, Recipient, add
+from services.reminders.settings import Folded, ReminderSettings
 from storage.db import write_transaction
 from storage.enums import MemberStatus
 from storage.models import (
@@ -153,8 +154,14 @@ async def create_meeting(
     now: dt.datetime,
     notifier: Notifier,
     actor: Actor | None = None,
+    reminders: ReminderSettings | None = None,
 ) -> Meeting:
-    """Store a meeting, invite its audience and queue the invitations, in one transaction."""
+    """Store a meeting, invite its audience and queue the invitations, in one transaction.
+
+    A reminder or nudge (``reminders``, the committee's) whose moment has already passed is
+    folded into the invitation, which says what it would have said; the planner then leaves
+    it out.
+    """
     _check(data, now)
     member_ids = await audience_members(session, data.audience)
     if not member_ids:
@@ -180,10 +187,11 @@ async def create_meeting(
         assert meeting.id is not None
         session.add_all(MeetingInvitee(meeting_id=meeting.id, member_id=m) for m in member_ids)
         urgent = meeting.starts_at - now <= URGENT_WITHIN
-        for member_id, chats in (await member_chats(session, member_ids)).items():
+        folded = Folded.at(meeting.starts_at, reminders or ReminderSettings(), now)
+        for chats in (await member_chats(session, member_ids)).values():
             for identity in chats:
                 await _queue_invitation(
-                    session, meeting, member_id, identity, now, notifier, urgent=urgent
+                    session, meeting, identity, now, notifier, urgent=urgent, folded=folded
                 )
         audit(
             session,
@@ -207,18 +215,18 @@ async def create_meeting(
 async def _queue_invitation(
     session: AsyncSession,
     meeting: Meeting,
-    member_id: int,
     identity: ChatIdentity,
     now: dt.datetime,
     notifier: Notifier,
     *,
     urgent: bool,
+    folded: Folded,
 ) -> None:
     to = Recipient.of(identity)
     await add(
         session,
         to=to,
-        message=notifier.render("meeting-invitation", identity, meeting=meeting),
+        message=notifier.render("meeting-invitation", identity, meeting=meeting, folded=folded),
         dedupe_key=f"meeting:{meeting.id}:invite:{to.identity_id}",
         now=now,
         urgent=urgent,

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.cases.audience import assignee_chats, staff_chats_for_station
-from services.reminders.planning import Due, ReminderSettings, label, latest_after
+from services.reminders.planning import Due, label, latest_after
+from services.reminders.settings import ReminderSettings
 from storage.enums import IssueEventKind, IssueStatus
 from storage.models import ChatIdentity, Issue, IssueEvent, Resident
 from storage.types import UTCDateTime

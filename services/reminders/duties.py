@@ -12,7 +12,8 @@ from services.meetings.invitations import member_chats
 from services.members.compliance import quarter_compliance, short_of_minimum
 from services.members.progress import Pace, pace_of
 from services.members.rules import RuleBook
-from services.reminders.planning import Due, ReminderSettings, label, latest_passed
+from services.reminders.planning import Due, label
+from services.reminders.settings import ReminderSettings, latest_passed
 from storage.enums import MemberStatus
 
 

@@ -5,7 +5,9 @@ Cases' reminders are in ``case_reminders``, the minimums' in ``duty_reminders``.
 Each reminder has a dedupe key, so planning it twice (a second process, a restart, the next
 minute's run) queues it once. A reminder whose moment passed during downtime is planned late
 if it is still useful, and not at all once it is not; of several missed ones only the latest
-goes out.
+goes out. A meeting reminder or nudge whose moment passed before the member's invitation went
+out is not sent at all: the invitation stands in for it (and, written after that moment, says
+so itself).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from sqlmodel import col
 from services.accounts.staff import staff_recipients
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
-from services.outbox.queue import URGENT_WITHIN, Recipient, add
+from services.outbox.queue import URGENT_WITHIN, OutboxState, Recipient, add
+from services.reminders.settings import ReminderSettings, latest_passed
 from storage.db import write_transaction
 from storage.enums import MeetingResponse
 from storage.models import (
@@ -32,20 +35,6 @@ from storage.models import (
     Member,
     OutboxMessage,
 )
-
-
-@dataclass(frozen=True)
-class ReminderSettings:
-    """When reminders fall due; every value can be changed per committee."""
-
-    meeting_before: tuple[dt.timedelta, ...] = (dt.timedelta(days=2), dt.timedelta(hours=2))
-    nudge_before: dt.timedelta = dt.timedelta(days=1)
-    minimum_days_before_end: tuple[int, ...] = (14, 3)
-    morning: dt.time = dt.time(9, 0)
-    summary_valid: dt.timedelta = dt.timedelta(days=7)
-    unassigned_after: dt.timedelta = dt.timedelta(hours=24)
-    rate_after: tuple[dt.timedelta, ...] = (dt.timedelta(days=3), dt.timedelta(days=7))
-    overdue_staff_after: dt.timedelta = dt.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -68,14 +57,6 @@ def label(offset: dt.timedelta) -> str:
     if seconds % 3600 == 0:
         return f"{seconds // 3600}h"
     return f"{seconds // 60}m"
-
-
-def latest_passed(
-    moment: dt.datetime, offsets: Sequence[dt.timedelta], now: dt.datetime
-) -> dt.timedelta | None:
-    """Of the reminders ``offset`` before ``moment``, the one most recently due; None if none."""
-    passed = [offset for offset in offsets if moment - offset <= now]
-    return min(passed) if passed else None
 
 
 def latest_after(
@@ -115,6 +96,15 @@ async def meeting_reminders(
         )
     ).all()
     chats = await member_chats(session, sorted({invitee.member_id for _, invitee in rows}))
+    went_out = await _invitations_out(
+        session,
+        [
+            f"meeting:{meeting.id}:invite:{identity.id}"
+            for meeting, invitee in rows
+            for identity in chats.get(invitee.member_id, [])
+        ],
+        now=now,
+    )
     dues: list[Due] = []
     unanswered: dict[int, tuple[Meeting, list[int]]] = {}
     for meeting, invitee in rows:
@@ -122,12 +112,21 @@ async def meeting_reminders(
         offset = latest_passed(meeting.starts_at, settings.meeting_before, now)
         interested = invitee.response in (MeetingResponse.PENDING, MeetingResponse.ATTENDING)
         pending = invitee.response == MeetingResponse.PENDING
-        nudge = pending and meeting.starts_at - settings.nudge_before <= now
-        if pending and nudge:
+        nudge_at = meeting.starts_at - settings.nudge_before
+        nudge = pending and nudge_at <= now
+        # The list of the silent would reach staff as the invitations leave: nobody could
+        # have answered yet, so a meeting set up after the nudge's moment goes without it.
+        if pending and nudge and nudge_at > meeting.created_at:
             unanswered.setdefault(meeting.id or 0, (meeting, []))[1].append(invitee.member_id)
         for identity in chats.get(invitee.member_id, []):
             data = {"meeting": meeting, "response": invitee.response}
-            if offset is not None and interested:
+            # A moment that passed before this chat's invitation went out is folded into it.
+            sent = went_out.get(f"meeting:{meeting.id}:invite:{identity.id}")
+            if (
+                offset is not None
+                and interested
+                and (sent is None or meeting.starts_at - offset > sent)
+            ):
                 dues.append(
                     Due(
                         key=f"meeting:{meeting.id}:remind-{label(offset)}:{identity.id}",
@@ -138,7 +137,7 @@ async def meeting_reminders(
                         expires_at=meeting.starts_at,
                     )
                 )
-            if nudge:
+            if nudge and (sent is None or nudge_at > sent):
                 dues.append(
                     Due(
                         key=f"meeting:{meeting.id}:nudge-{label(settings.nudge_before)}:{identity.id}",
@@ -172,6 +171,31 @@ async def meeting_reminders(
                     )
                 )
     return dues
+
+
+async def _invitations_out(
+    session: AsyncSession, keys: Sequence[str], *, now: dt.datetime
+) -> dict[str, dt.datetime]:
+    """When each invitation among ``keys`` went out to its chat.
+
+    One still waiting (quiet hours, the delivery loop's turn) goes out ``now`` at the
+    earliest, so a reminder due by now is folded into it as well. One that never went out
+    (failed, blocked, cancelled) folds nothing: a reminder is then the member's first word.
+    """
+    out: dict[str, dt.datetime] = {}
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        rows = await session.execute(
+            select(
+                col(OutboxMessage.dedupe_key), col(OutboxMessage.state), col(OutboxMessage.sent_at)
+            ).where(col(OutboxMessage.dedupe_key).in_(chunk))
+        )
+        for key, state, sent_at in rows.all():
+            if state == OutboxState.SENT and sent_at is not None:
+                out[key] = sent_at
+            elif state in (OutboxState.PENDING, OutboxState.SENDING):
+                out[key] = now
+    return out
 
 
 async def queue_dues(

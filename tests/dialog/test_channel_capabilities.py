@@ -67,7 +67,8 @@ async def test_the_check_in_link_is_written_the_channels_way(
     await office.send("📅 Meetings")
     sent = await office.press(office.button("Elderly care"))
     expected = link.format(token=meeting.checkin_token)
-    assert f"Check-in link: {expected}" in office.texts(sent)[0]
+    # A clickable link: the web chat's page and Telegram both open it with a tap.
+    assert f'Check-in link: <a href="{expected}">{expected}</a>' in office.texts(sent)[0]
     sent = await office.press(office.button("QR"))
     assert sent[-1].__api_method__ == "sendPhoto"
 

@@ -10,10 +10,13 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import AppContext, build_dispatcher
+from bot.settings import Settings
 from services.clock import ManualClock
 from tests.support.chat import ChatUser
 
 NOTICE = "You are sending messages very fast. Please wait a minute, then go on."
+# Typed messages a minute per chat (presses may be twice as many), as the fixtures leave it.
+LIMIT: int = Settings.model_fields["flood_limit"].default
 
 
 def group_update(update_id: int, text: str, *, chat_id: int = -100500) -> Update:
@@ -46,14 +49,14 @@ async def test_flood_gets_one_notice_and_the_rest_is_dropped(
 ) -> None:
     answered = 0
     notices = 0
-    for index in range(30):
+    for index in range(LIMIT + 10):
         sent = await resident.send(f"message number {index}")
         for text in resident.texts(sent):
             if "very fast" in text:
                 notices += 1
             else:
                 answered += 1
-    assert answered == 20
+    assert answered == LIMIT
     assert notices == 1
     clock.advance(dt.timedelta(seconds=61))
     sent = await resident.send("/start")
@@ -67,11 +70,11 @@ def flood_notices(user: ChatUser, sent: list[Any]) -> int:
 async def test_a_chat_that_keeps_typing_through_its_pause_is_answered_after_it(
     resident: ChatUser, clock: ManualClock
 ) -> None:
-    for index in range(25):
+    for index in range(LIMIT + 5):
         await resident.send(f"message number {index}")
     clock.advance(dt.timedelta(seconds=30))
     # Still paused: dropped without another notice, and without making the pause longer.
-    for index in range(25):
+    for index in range(LIMIT + 5):
         sent = await resident.send(f"are you there {index}")
         assert flood_notices(resident, sent) == 0 and not [
             text for text in resident.texts(sent) if "very fast" not in text
@@ -84,17 +87,17 @@ async def test_a_chat_that_keeps_typing_through_its_pause_is_answered_after_it(
 async def test_each_pause_has_its_own_notice(resident: ChatUser, clock: ManualClock) -> None:
     notices = 0
     for _pause in range(2):
-        for index in range(21):
+        for index in range(LIMIT + 1):
             notices += flood_notices(resident, await resident.send(f"message number {index}"))
-        clock.advance(dt.timedelta(minutes=1))
+        clock.advance(dt.timedelta(seconds=61))
     assert notices == 2
 
 
 async def test_pressing_buttons_in_a_flood_is_answered_quietly(
     resident: ChatUser, bot: Bot
 ) -> None:
-    for index in range(20):
-        await resident.send(f"message number {index}")
+    for _index in range(2 * LIMIT):
+        await resident.press("anything")
     press = Update(
         update_id=626262,
         callback_query=CallbackQuery(
@@ -123,7 +126,7 @@ async def test_pressing_buttons_in_a_flood_is_answered_quietly(
 async def test_flood_of_one_chat_does_not_silence_another(
     resident: ChatUser, other_resident: ChatUser
 ) -> None:
-    for index in range(25):
+    for index in range(LIMIT + 5):
         await resident.send(f"spam {index}")
     sent = await other_resident.send("/start")
     assert "Welcome" in other_resident.texts(sent)[0]
@@ -172,8 +175,8 @@ async def test_replayed_updates_do_not_count_toward_the_flood_limit(resident: Ch
     # A burst of redeliveries (a webhook retrying, a restart): silent, and not counted.
     for _ in range(30):
         assert await resident.feed(update) == []
-    # So the resident still has the rest of the 20 a minute: the first message plus 19 more.
-    for index in range(19):
+    # So the resident still has the rest of the minute's allowance: the first message and more.
+    for index in range(LIMIT - 1):
         sent = await resident.send(f"message number {index}")
         assert not any("very fast" in text for text in resident.texts(sent)), index
     sent = await resident.send("one too many")
@@ -190,7 +193,7 @@ async def test_processes_on_one_redis_share_a_chats_flood_limit(
     first = ChatUser(first_dp, bot, user_id=4002)
     second = ChatUser(second_dp, bot, user_id=4002)
     try:
-        for index in range(10):
+        for index in range(LIMIT // 2):
             for process in (first, second):
                 sent = await process.send(f"message number {index}")
                 assert NOTICE not in process.texts(sent)

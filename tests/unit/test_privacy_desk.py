@@ -37,7 +37,8 @@ from services.outbox.notices import Notifier
 from services.privacy.own_data import forget_resident
 from services.reference.catalog import get_station_by_code, list_categories
 from services.reminders.cases import issue_reminders
-from services.reminders.planning import ReminderSettings, queue_dues
+from services.reminders.planning import queue_dues
+from services.reminders.settings import ReminderSettings
 from storage.db import Database, write_transaction
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus, ReportState
 from storage.models import (

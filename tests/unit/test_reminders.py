@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from bot.app import AppContext, build_context
 from bot.planner import Planner
@@ -16,6 +17,7 @@ from services.calendar import Quarter
 from services.clock import ManualClock
 from services.meetings.attendance import respond
 from services.meetings.invitations import MeetingInput, create_meeting
+from services.outbox.queue import OutboxState
 from storage.db import Database
 from storage.models import Issue, Meeting, OutboxMessage
 from tests.support.members import NOW, member_by_code
@@ -70,7 +72,18 @@ async def setup_meeting(db: Database) -> Meeting:
             now=NOW,
             notifier=notifier(),
         )
+    await deliver_invitations(db, NOW)
     return meeting
+
+
+async def deliver_invitations(db: Database, at: dt.datetime) -> None:
+    """What the delivery loop records once it has sent the invitations."""
+    async with db.writing() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.kind) == "meeting-invitation")
+            .values(state=OutboxState.SENT, sent_at=at)
+        )
 
 
 async def test_meeting_reminders_at_the_right_moments(roster: Database, tmp_path: Path) -> None:

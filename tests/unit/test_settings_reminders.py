@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.settings import Settings, parse_durations
-from services.reminders.planning import ReminderSettings
+from services.reminders.settings import ReminderSettings
 
 
 def test_defaults_are_the_committee_rules() -> None:

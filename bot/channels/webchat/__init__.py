@@ -89,7 +89,7 @@ class WebChat:
         self.bot = Bot(
             WEB_BOT_TOKEN, session=self.session, default=DefaultBotProperties(parse_mode="HTML")
         )
-        ctx.register_channel(self.bot.id, web_chat(self.session))
+        ctx.register_channel(self.bot.id, web_chat(self.session, settings.public_url))
         # Registered after the dispatcher's own: a flooding chat's messages are never stored.
         dp.update.outer_middleware(self._keep_shown)
         self.personas: list[Persona] = [Persona(key="resident", label=N_("Resident"))]
