@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
 from handlers.callbacks import AssigneeIssueCB, IssueCB, MemberMenuCB, StaffIssueCB
@@ -29,6 +30,15 @@ def _case_ref(issue: Issue, own: Issue) -> str:
     return _("case {number}, which your case {own} follows").format(
         number=issue.number, own=own.number
     )
+
+
+def _reopen_reason(issue: Issue, reason: str, opens: CallbackData) -> Outgoing:
+    """The resident's words on why a case is not solved, with the reader's way into it."""
+    text = _(
+        "↩ The resident of case {number} says why the problem is not solved:\n"
+        "<blockquote>{reason}</blockquote>"
+    ).format(number=issue.number, reason=escape(reason))
+    return Outgoing(text=text, buttons=[[button(_("Open the case"), opens)]])
 
 
 def _open_own(own: Issue) -> list[Button]:
@@ -168,14 +178,7 @@ class CaseworkNotices:
     def case_reopen_reason_assignee(self, *, locale: str, issue: Issue, reason: str) -> Outgoing:
         """The resident of a case the recipient handles says why it is not solved."""
         assert issue.id is not None
-        text = _(
-            "↩ The resident of case {number} says why the problem is not solved:\n"
-            "<blockquote>{reason}</blockquote>"
-        ).format(number=issue.number, reason=escape(reason))
-        return Outgoing(
-            text=text,
-            buttons=[[button(_("Open the case"), AssigneeIssueCB(action="view", id=issue.id))]],
-        )
+        return _reopen_reason(issue, reason, AssigneeIssueCB(action="view", id=issue.id))
 
     # --- to staff ----------------------------------------------------------------------------
 
@@ -238,14 +241,7 @@ class CaseworkNotices:
     def case_reopen_reason(self, *, locale: str, issue: Issue, reason: str) -> Outgoing:
         """The resident of a reopened case says why it is not solved."""
         assert issue.id is not None
-        text = _(
-            "↩ The resident of case {number} says why the problem is not solved:\n"
-            "<blockquote>{reason}</blockquote>"
-        ).format(number=issue.number, reason=escape(reason))
-        return Outgoing(
-            text=text,
-            buttons=[[button(_("Open the case"), StaffIssueCB(action="view", id=issue.id))]],
-        )
+        return _reopen_reason(issue, reason, StaffIssueCB(action="view", id=issue.id))
 
     def report_submitted(
         self, *, locale: str, report: ConditionsReport, member: Member
