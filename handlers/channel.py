@@ -23,6 +23,14 @@ class ChatMemory(Protocol):
         ...
 
 
+class ChatPage(Protocol):
+    """A channel whose own page around the chat has words of its own (the web chat)."""
+
+    async def relabel(self, chat_id: int, locale: str) -> None:
+        """Redraw the page's own labels of the chat's open pages in ``locale``."""
+        ...
+
+
 @dataclass(frozen=True)
 class ChannelCapabilities:
     """How a channel differs where handlers care."""
@@ -35,6 +43,8 @@ class ChannelCapabilities:
     start_link: str = RELATIVE_START
     # The channel's own store of the chat's uploads, erased with the chat (the web chat).
     memory: ChatMemory | None = None
+    # The page around the chat, told when the chat chooses another language (the web chat).
+    page: ChatPage | None = None
 
     @property
     def keeps_files(self) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.callbacks import LanguageCB, MenuCB
+from handlers.channel import ChannelCapabilities
 from handlers.filters import ButtonText
 from handlers.help_texts import (
     desk_commands_text,
@@ -136,14 +137,17 @@ async def language_chosen(
     state: FSMContext,
     menu_role: str,
     dialog_manager: DialogManager,
+    capabilities: ChannelCapabilities,
 ) -> None:
-    """Remember the language and answer in it from now on."""
+    """Remember the language and answer in it from now on; the channel's page follows."""
     if callback_data.code not in SUPPORTED_LOCALES:
         log.warning("chat %s asked for language %r", callback.from_user.id, callback_data.code)
         await callback.answer(_("This button is not valid."))
         return
     assert identity.id is not None
     await set_locale(session, identity_id=identity.id, locale=callback_data.code)
+    if capabilities.page is not None:
+        await capabilities.page.relabel(callback.from_user.id, callback_data.code)
     with i18n.use_locale(callback_data.code):
         await callback.answer()
         in_dialog = report_open(dialog_manager) or entry_open(dialog_manager)

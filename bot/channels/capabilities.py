@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.channel import RELATIVE_START, ChannelCapabilities, ChatMemory
+from handlers.channel import RELATIVE_START, ChannelCapabilities, ChatMemory, ChatPage
 
 # Telegram re-sends a file by the id it gave us, and opens the bot from a t.me link.
 TELEGRAM = ChannelCapabilities(
@@ -12,16 +12,18 @@ TELEGRAM = ChannelCapabilities(
 )
 
 
-def web_chat(memory: ChatMemory, public_url: str | None = None) -> ChannelCapabilities:
+def web_chat(
+    memory: ChatMemory, public_url: str | None = None, page: ChatPage | None = None
+) -> ChannelCapabilities:
     """The web chat: files live in its own store, the bot is opened from its own page.
 
     With its public address known, links are whole (a QR code or a phone can open them);
     without it, relative to the page they are shown on.
     """
     if public_url is None:
-        return ChannelCapabilities(name="web", memory=memory)
+        return ChannelCapabilities(name="web", memory=memory, page=page)
     return ChannelCapabilities(
-        name="web", memory=memory, start_link=public_url.rstrip("/") + RELATIVE_START
+        name="web", memory=memory, page=page, start_link=public_url.rstrip("/") + RELATIVE_START
     )
 
 

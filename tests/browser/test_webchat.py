@@ -222,3 +222,24 @@ async def test_a_download_link_carries_the_file_name(live_server: str, browser: 
     download = await info.value
     assert download.suggested_filename == name
     await context.close()
+
+
+async def test_the_page_follows_a_language_chosen_in_the_chat(
+    live_server: str, browser: Browser
+) -> None:
+    context = await browser.new_context(
+        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome to the CPPCC liaison desk")
+    await expect(page.get_by_test_id("send")).to_have_text("Send")
+    await type_and_send(page, "/language")
+    await tap_inline(page, "中文")
+    # No reload: the page's own words change with the chat's.
+    await expect(page.get_by_test_id("input")).to_have_attribute("placeholder", "输入消息")
+    await expect(page.get_by_test_id("send")).not_to_have_text("Send")
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await context.close()

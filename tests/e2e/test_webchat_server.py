@@ -311,3 +311,17 @@ async def test_session_draws_deletes_toasts_and_typing(
     event = (await page.events())[0]
     assert event["location"] == {"latitude": 38.5, "longitude": 106.2}
     assert location.location is not None
+
+
+async def test_a_language_chosen_in_the_chat_relabels_the_open_page(client: TestClient) -> None:
+    page = await open_page(client, lang="en")
+    languages = bot_messages(await page.say("/language"))[-1]
+    chinese = button_labelled(languages, "中文")
+    await page.send("callback", message_id=languages["message_id"], data=chinese)
+    [chrome] = [event for event in await page.events() if event["type"] == "chrome"]
+    assert chrome["locale"] == "zh_CN"
+    assert chrome["ui"]["placeholder"] == "输入消息" and chrome["ui"]["send"] != "Send"
+    assert chrome["title"] != "CPPCC liaison desk"
+    # A page loaded afterwards starts in the chosen language too.
+    response = await client.get("/", headers={"Accept-Language": "en"})
+    assert '"placeholder": "输入消息"' in await response.text()

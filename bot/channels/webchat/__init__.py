@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.app import AppContext
 from bot.channels.capabilities import web_chat
+from bot.channels.webchat.chrome import page_chrome
 from bot.channels.webchat.frames import FrameError, Sender, build_update
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.identity import CookieSigner, Persona
@@ -89,7 +90,7 @@ class WebChat:
         self.bot = Bot(
             WEB_BOT_TOKEN, session=self.session, default=DefaultBotProperties(parse_mode="HTML")
         )
-        ctx.register_channel(self.bot.id, web_chat(self.session, settings.public_url))
+        ctx.register_channel(self.bot.id, web_chat(self.session, settings.public_url, page=self))
         # Registered after the dispatcher's own: a flooding chat's messages are never stored.
         dp.update.outer_middleware(self._keep_shown)
         self.personas: list[Persona] = [Persona(key="resident", label=N_("Resident"))]
@@ -113,6 +114,11 @@ class WebChat:
             if persona.key == persona_key:
                 return (persona.chat_id or cookie_chat_id), persona
         return cookie_chat_id, default
+
+    async def relabel(self, chat_id: int, locale: str) -> None:
+        """The chat chose another language: its open pages' own words follow at once."""
+        chrome = page_chrome(self.ctx.i18n, locale, self.personas)
+        await self.hub.push(chat_id, {"type": "chrome", **chrome})
 
     async def handle_frame(
         self, raw: str, *, sender: Sender, socket: web.WebSocketResponse

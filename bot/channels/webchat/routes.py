@@ -13,6 +13,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.channels.webchat import WebChat
+from bot.channels.webchat.chrome import page_chrome
 from bot.channels.webchat.downloads import download
 from bot.channels.webchat.frames import Sender
 from bot.channels.webchat.identity import COOKIE_MAX_AGE, COOKIE_NAME, is_decimal
@@ -52,29 +53,6 @@ def _cookie_chat(request: web.Request) -> int | None:
     return request.app[WEBCHAT_KEY].signer.loads(request.cookies.get(COOKIE_NAME))
 
 
-def _page_strings() -> dict[str, str]:
-    return {
-        "placeholder": _("Message"),
-        "send": _("Send"),
-        "attach_photo": _("Attach a photo"),
-        "share_location": _("Share my location"),
-        "start": _("Start"),
-        "connecting": _("Connecting…"),
-        "reconnecting": _("Connection lost, reconnecting…"),
-        "persona": _("Acting as"),
-        "phone_prompt": _("Your phone number"),
-        "phone_submit": _("Share"),
-        "phone_cancel": _("Cancel"),
-        "location_unavailable": _("Your browser could not tell the location."),
-        "upload_failed": _("The file could not be sent. Please try again."),
-        "photo": _("Photo"),
-        "location": _("Location"),
-        "contact": _("Phone number"),
-        "document": _("File"),
-        "ok": _("OK"),
-    }
-
-
 async def _page_locale(request: web.Request, chat_id: int) -> str:
     webchat = request.app[WEBCHAT_KEY]
     async with webchat.ctx.db.session() as session:
@@ -93,16 +71,11 @@ async def index(request: web.Request) -> web.Response:
         chat_id = webchat.signer.new_chat_id()
     locale = await _page_locale(request, chat_id)
     payload = request.query.get("start")
-    i18n = webchat.ctx.i18n
-    with i18n.context(), i18n.use_locale(locale):
-        bootstrap = {
-            "demo": webchat.ctx.settings.demo,
-            "locale": locale,
-            "title": _("CPPCC liaison desk"),
-            "ui": _page_strings(),
-            "personas": [{"key": p.key, "label": _(p.label)} for p in webchat.personas],
-            "start_payload": payload if payload and START_PAYLOAD.match(payload) else None,
-        }
+    bootstrap = {
+        "demo": webchat.ctx.settings.demo,
+        **page_chrome(webchat.ctx.i18n, locale, webchat.personas),
+        "start_payload": payload if payload and START_PAYLOAD.match(payload) else None,
+    }
     template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     data = json.dumps(bootstrap, ensure_ascii=False).replace("</", "<\\/")
     html = template.replace("__BOOTSTRAP_JSON__", data).replace(

@@ -791,6 +791,26 @@
       editBotMessage(f);
     },
     delete: (f) => deleteBotMessage(f.message_id),
+    // The chat chose another language: the page's own words follow without a reload.
+    chrome(f) {
+      if (f.ui && typeof f.ui === "object") {
+        for (const key of Object.keys(ui)) delete ui[key];
+        Object.assign(ui, f.ui);
+      }
+      if (typeof f.title === "string") boot.title = f.title;
+      if (typeof f.locale === "string") {
+        boot.locale = f.locale;
+        document.documentElement.lang = f.locale.replace("_", "-");
+      }
+      applyChrome();
+      dom.personaLabel.textContent = t("persona");
+      if (Array.isArray(f.personas)) {
+        for (const option of dom.persona.options) {
+          const named = f.personas.find((p) => p && p.key === option.value);
+          if (named && typeof named.label === "string") option.textContent = named.label;
+        }
+      }
+    },
     toast(f) {
       releasePending();
       if (!f.text) return;  // answerCallbackQuery without text just stops the spinner
