@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.filters import Filter
+from aiogram import F
+from aiogram.filters import Filter, and_f
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
@@ -50,3 +51,7 @@ class MenuLabel(Filter):
             if await button(message, i18n):
                 return True
         return False
+
+
+# Typed text that is not a command: what a typed step takes as its answer.
+TYPED = and_f(F.text, ~F.text.startswith("/"))

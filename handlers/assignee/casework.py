@@ -13,7 +13,6 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram import F
-from aiogram.filters import and_f
 from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -44,7 +43,7 @@ from handlers.assignee.context import load_assignee
 from handlers.assignee.states import Casework
 from handlers.cases import render_case
 from handlers.dialogs.text import T
-from handlers.filters import MenuLabel
+from handlers.filters import TYPED, MenuLabel
 from handlers.messaging import reply_buttons_expected, text_expected
 from handlers.texts import Buttons, local_date, shorten
 from services.cases.assignee import (
@@ -61,7 +60,6 @@ from services.reference.catalog import display_name
 TYPING = frozenset(
     {Casework.reply, Casework.confirm, Casework.more_reason, Casework.handback, Casework.note}
 )
-TYPED = and_f(F.text, ~F.text.startswith("/"))
 
 
 async def cases_getter(

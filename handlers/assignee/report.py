@@ -19,13 +19,12 @@ from aiogram_dialog.widgets.kbd import Button, Group, ManagedMultiselect, Multis
 from aiogram_dialog.widgets.text import Format
 
 from handlers import keyboards
-from handlers.assignee.casework import TYPED
 from handlers.assignee.casework_steps import saying
 from handlers.assignee.context import current_assignee, load_assignee
 from handlers.assignee.states import ConditionsReport
 from handlers.dialogs.press import answer
 from handlers.dialogs.text import T
-from handlers.filters import MenuLabel
+from handlers.filters import TYPED, MenuLabel
 from handlers.messaging import buttons_expected, text_expected
 from handlers.staff.case_errors import case_error
 from handlers.texts import Buttons

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import F
-from aiogram.filters import and_f
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
+from handlers.dialogs.guard import guard
 from handlers.dialogs.press import answer
 from handlers.dialogs.text import T
+from handlers.filters import TYPED
 from handlers.notifications import ChatNotifier
 from handlers.staff.case_errors import case_error
 from handlers.states import ReopenReason
@@ -31,7 +31,6 @@ from services.errors import DomainError
 from storage.models import ChatIdentity
 
 log = logging.getLogger(__name__)
-TYPED = and_f(F.text, ~F.text.startswith("/"))
 
 
 async def ask_why(manager: DialogManager, *, issue_id: int, number: str) -> None:
@@ -95,19 +94,21 @@ async def skip(callback: CallbackQuery, widget: Any, manager: DialogManager) -> 
 
 
 def reopen_reason_dialog() -> Dialog:
-    """The one optional question."""
-    return Dialog(
-        Window(
-            T(
-                "If you like, tell us in a sentence what is still wrong with case {number}. "
-                "It goes to the staff and to whoever handles the case."
+    """The one optional question; only its own card's Skip is taken."""
+    return guard(
+        Dialog(
+            Window(
+                T(
+                    "If you like, tell us in a sentence what is still wrong with case {number}. "
+                    "It goes to the staff and to whoever handles the case."
+                ),
+                MessageInput(reason_typed, filter=TYPED),
+                MessageInput(not_text),
+                Button(T(Buttons.SKIP), id="skip", on_click=skip),
+                state=ReopenReason.reason,
+                getter=_number,
             ),
-            MessageInput(reason_typed, filter=TYPED),
-            MessageInput(not_text),
-            Button(T(Buttons.SKIP), id="skip", on_click=skip),
-            state=ReopenReason.reason,
-            getter=_number,
-        ),
+        )
     )
 
 

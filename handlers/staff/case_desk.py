@@ -17,7 +17,6 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram import F
-from aiogram.filters import and_f
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
@@ -38,7 +37,7 @@ from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Elsewhere, Label
 from handlers.dialogs.paging import page_buttons
 from handlers.dialogs.text import T
-from handlers.filters import MenuLabel
+from handlers.filters import TYPED, MenuLabel
 from handlers.messaging import reply_buttons_expected, text_expected
 from handlers.staff import case_desk_confirm as confirm
 from handlers.staff import case_desk_steps as steps
@@ -60,7 +59,6 @@ TYPING = frozenset(
         CaseDesk.note,
     }
 )
-TYPED = and_f(F.text, ~F.text.startswith("/"))
 
 
 def _saying(reply: Any) -> Any:

@@ -103,3 +103,16 @@ async def test_a_solved_rating_asks_nothing(
     await resident.press(resident.button("★★★★★"))
     sent = await resident.press(resident.button("Yes, solved"))
     assert not any("what is still wrong" in text for text in resident.texts(sent))
+
+
+async def test_a_skip_pressed_after_the_question_ended_is_refused(
+    resident: ChatUser, office: ChatUser, second_member: ChatUser, roster: Database
+) -> None:
+    await answered_case(resident, office, second_member, roster)
+    await rate_not_solved(resident, roster)
+    skip = resident.button("Skip")
+    await resident.send("Cars still park there every night.")
+    sent = await resident.press(skip)
+    said = " ".join(str(getattr(request, "text", "")) for request in sent)
+    assert "out of date" in said
+    assert len(await outbox(roster, "case-reopen-reason")) == 1
