@@ -12,6 +12,7 @@ from services.cases.labels import status_label
 from services.cases.residents import IssueDetail
 from services.reference.catalog import display_name
 from services.reference.maps import AMAP_MARKER, map_link
+from storage.enums import OPEN_STATUSES
 from storage.models import IssueExtension
 
 CARD_LIMIT = 4000
@@ -41,7 +42,7 @@ def render_case(
     ]
     if detail.assignee_name:
         lines.append(_("Assigned to: {name}").format(name=escape(detail.assignee_name)))
-    if issue.due_at is not None:
+    if issue.due_at is not None and issue.status in OPEN_STATUSES:
         lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
     if detail.original is not None:
         lines.append(_("Merged with case {number}").format(number=detail.original.number))

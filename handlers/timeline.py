@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.texts import escape, local_date, local_time
 from services.cases.decisions import read_rating
+from services.cases.due import DueReason, read_due
 from services.cases.labels import status_label
 from storage.enums import ActorKind, ExtensionDecision, IssueEventKind, IssueStatus
 from storage.models import IssueEvent
@@ -75,11 +76,7 @@ def _label_and_body(
     if kind == IssueEventKind.DUPLICATE:
         return _("Merged with case {number}").format(number=text), ""
     if kind == IssueEventKind.DUE:
-        try:
-            due = dt.datetime.fromisoformat(event.body or "")
-        except ValueError:
-            return _("New due date"), ""
-        return _("Expected answer by {date}").format(date=local_date(due, tz)), ""
+        return _due_label(event, tz), ""
     if kind == IssueEventKind.ASSIGNED:
         return _("Assigned to {name}").format(name=text), ""
     if kind == IssueEventKind.NOTE and event.actor == ActorKind.RESIDENT:
@@ -105,6 +102,22 @@ def _label_and_body(
             return label, text
         return label, ""
     return _("Update"), ""
+
+
+def _due_label(event: IssueEvent, tz: dt.tzinfo) -> str:
+    line = read_due(event.body)
+    if line is None:
+        return _("New due date")
+    date = local_date(line.due_at, tz)
+    if line.reason == DueReason.ASSIGNED:
+        return _("Expected answer by {date}, set when the case was passed on").format(date=date)
+    if line.reason == DueReason.EXTENDED and line.days is not None:
+        return _("Expected answer by {date}, after {days} more days were granted").format(
+            date=date, days=line.days
+        )
+    if line.reason == DueReason.REOPENED:
+        return _("Expected answer by {date}, since the case was reopened").format(date=date)
+    return _("Expected answer by {date}").format(date=date)
 
 
 def fit(head: list[str], lines: list[str], limit: int = 4000) -> str:

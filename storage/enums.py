@@ -148,6 +148,8 @@ class ExtensionDecision(StrEnum):
 
     GRANTED = "granted"
     REFUSED = "refused"
+    # Nobody decided: the case was answered, closed or passed on while the request waited.
+    LAPSED = "lapsed"
 
 
 class ActivitySource(StrEnum):

@@ -11,7 +11,7 @@ from handlers.timeline import event_line, fit
 from services.cases.labels import status_label
 from services.cases.residents import IssueDetail
 from services.reference.catalog import display_name
-from storage.enums import IssueEventKind
+from storage.enums import OPEN_STATUSES, IssueEventKind
 
 # A message holds 4,096 characters: the description (2,000 at most) and the lines must fit.
 BODY_LIMIT = 500
@@ -29,7 +29,7 @@ def render_detail(
         _("Category: {name}").format(name=escape(display_name(detail.category, locale))),
         _("Submitted: {when}").format(when=local_time(issue.created_at, tz)),
     ]
-    if issue.due_at is not None:
+    if issue.due_at is not None and issue.status in OPEN_STATUSES:
         lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
     if issue.latitude is not None and issue.longitude is not None:
         lines.append(
@@ -54,7 +54,7 @@ def followed_lines(followed: IssueDetail, tz: dt.tzinfo) -> list[str]:
         _("<b>Case {number}</b>, which your case follows").format(number=issue.number),
         _("Status: {status}").format(status=status_label(issue.status)),
     ]
-    if issue.due_at is not None:
+    if issue.due_at is not None and issue.status in OPEN_STATUSES:
         lines.append(_("Expected answer by: {date}").format(date=local_date(issue.due_at, tz)))
     # Its own resident's report stays theirs: only the answers are shared.
     lines += [

@@ -38,6 +38,9 @@ def case_error(error: DomainError) -> str:
         "extension_pending": _("A request for more time is already waiting for staff."),
         "extension_unknown": _("This request is not available."),
         "already_decided": _("This was decided already."),
+        "extension_lapsed": _(
+            "This request lapsed: the case was answered, closed or passed on while it waited."
+        ),
         "report_unknown": _("This report is not available."),
         "cases_range": _("Choose between 1 and 10 cases."),
     }

@@ -54,6 +54,10 @@ async def extension_decided(
         if error.code == "extension_unknown":
             log.warning("chat %s: extension %s refused", callback.from_user.id, callback_data.id)
         await callback.answer(case_error(error), show_alert=True)
+        moved_on = error.params.get("issue_id")
+        if isinstance(moved_on, int):
+            # The notice is out of date: the case as it stands now replaces it.
+            await open_case(desk, dialog_manager, moved_on)
         return
     wake_delivery()
     granted = callback_data.action == "grant"

@@ -17,6 +17,7 @@ from services.audit import Actor, audit
 from services.cases.audience import tell_assignee, tell_residents, tell_staff
 from services.cases.casework import default_due
 from services.cases.common import add_event, check_text, lock_issue
+from services.cases.due import DueReason, record_due
 from services.cases.transitions import CLOSED, RATE, REOPEN, Change, apply_transition
 from services.cases.transitions import RATABLE as RATABLE
 from services.errors import DomainError
@@ -39,7 +40,12 @@ async def decide_extension(
     now: dt.datetime,
     notifier: Notifier,
 ) -> IssueExtension:
-    """Grant (the due date moves) or refuse a request for more time; the assignee is told."""
+    """Grant (the due date moves) or refuse a request for more time; the assignee is told.
+
+    A request decided already, or lapsed, is refused before the write begins, so the caller
+    can go on to show the case as it stands now.
+    """
+    await _still_waiting(session, extension_id=extension_id, scope=scope)
     async with write_transaction(session):
         extension = await session.get(IssueExtension, extension_id)
         if extension is None:
@@ -56,13 +62,13 @@ async def decide_extension(
         if grant:
             start = max(issue.due_at or now, now)
             issue.due_at = start + dt.timedelta(days=extension.days)
-            event = add_event(
+            event = record_due(
                 session,
                 issue,
-                kind=IssueEventKind.DUE,
+                reason=DueReason.EXTENDED,
                 actor=actor,
                 now=now,
-                body=issue.due_at.isoformat(),
+                days=extension.days,
             )
         else:
             event = add_event(
@@ -108,6 +114,19 @@ async def decide_extension(
                 now=now,
             )
     return extension
+
+
+async def _still_waiting(session: AsyncSession, *, extension_id: int, scope: StaffScope) -> None:
+    extension = await session.get(IssueExtension, extension_id)
+    if extension is None:
+        raise DomainError("extension_unknown")
+    issue = await session.get(Issue, extension.issue_id)
+    if issue is None or not scope.covers(issue.station_id):
+        raise DomainError("extension_unknown")
+    if extension.decision == ExtensionDecision.LAPSED:
+        raise DomainError("extension_lapsed", issue_id=issue.id)
+    if extension.decision is not None:
+        raise DomainError("already_decided", decision=extension.decision, issue_id=issue.id)
 
 
 def rating_body(rating: int, solved: bool) -> str:

@@ -23,6 +23,7 @@ from services.accounts.scope import StaffScope
 from services.audit import Actor
 from services.cases.audience import tell_assignee, tell_residents, tell_staff
 from services.cases.common import Assignee, add_event, assigned_case, lock_issue
+from services.cases.due import DueReason, lapse_extensions, record_due
 from services.cases.staff_actions import audit_change, snapshot, staff_case
 from services.errors import DomainError
 from services.outbox.notices import Notifier
@@ -69,6 +70,8 @@ class Transition:
     public: bool = True
     status_line: StatusLine = "event"
     refusal: str = "wrong_status"
+    # Why the due date moved, when the action moves it (a line of its own on the timeline).
+    due_reason: DueReason | None = None
 
 
 E = IssueEventKind
@@ -84,7 +87,7 @@ ASSIGN = Transition(
         Tell("assignee", "case-assigned", "assigned"),
         Tell("residents", "case-status", "status"),
     ),
-    public=False, status_line="before",
+    public=False, status_line="before", due_reason=DueReason.ASSIGNED,
 )
 ANSWER = Transition(
     "answer", ANSWERABLE, S.ANSWERED, E.REPLY, "issue.reply",
@@ -118,6 +121,7 @@ RATE = Transition(
 )
 REOPEN = Transition(
     "reopen", RATABLE, S.REOPENED, E.RATED, status_line="after", refusal="not_ratable",
+    due_reason=DueReason.REOPENED,
     tells=(
         Tell("staff", "case-reopened", "reopened"),
         Tell("assignee", "case-reopened-assignee", "reopened"),
@@ -216,6 +220,7 @@ async def apply_transition(
         if issue.status not in transition.from_statuses:
             raise DomainError(transition.refusal, status=issue.status)
         before = snapshot(issue)
+        was_working, due_before = issue.status in WORKING, issue.due_at
         status_changes = issue.status != transition.to_status
         change = await work(issue)
         if transition.status_line == "before" and status_changes:
@@ -232,6 +237,10 @@ async def apply_transition(
         )
         if transition.status_line == "after" and status_changes:
             _status_line(session, issue, transition, actor, now)
+        if transition.due_reason is not None and issue.due_at != due_before:
+            record_due(session, issue, reason=transition.due_reason, actor=actor, now=now)
+        if was_working and (transition is ASSIGN or issue.status not in WORKING):
+            await lapse_extensions(session, issue_id=issue_id, now=now)
         await session.flush()
         if transition.audit_action is not None:
             audit_change(

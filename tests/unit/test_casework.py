@@ -11,6 +11,7 @@ from sqlalchemy import select
 from services.audit import list_entries
 from services.cases import answers as case_answers
 from services.cases import casework
+from services.cases.due import DueLine, DueReason, read_due
 from services.errors import DomainError
 from storage.db import Database
 from storage.enums import IssueStatus
@@ -67,10 +68,13 @@ async def test_accept_assign_reply_resolve(db: Database) -> None:
         ("status", "accepted", True),
         ("status", "assigned", True),
         ("assigned", None, False),
+        ("due", None, True),
         ("reply", "answered", True),
         ("status", "resolved", True),
     ]
-    assert lines[4].body == "The light is fixed." and lines[4].actor_name == "王芳"
+    due_line = read_due(lines[4].body)
+    assert due_line == DueLine(LATER + dt.timedelta(days=10), DueReason.ASSIGNED)
+    assert lines[5].body == "The light is fixed." and lines[5].actor_name == "王芳"
     kinds = [row.kind for row in await outbox(db)]
     assert kinds == ["case-status", "case-status", "case-reply", "case-resolved"]
     reply = message_of((await outbox(db, "case-reply"))[0])
