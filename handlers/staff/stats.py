@@ -47,8 +47,10 @@ async def _menu_text(desk: Desk, reach: Reach) -> tuple[str, bool]:
     label = reach_label(
         shown, every=desk.scope.admin, one=reach.station_id is not None, locale=desk.turn.locale
     )
+    # Outside the f-string, where Babel's extractor sees it.
+    title = heading(_("Reports"), reach.period)
     lines = [
-        f"<b>{escape(heading(_('Reports'), reach.period))}</b>",
+        f"<b>{escape(title)}</b>",
         escape(label),
         _("Each report comes as a summary, a chart and a spreadsheet."),
     ]
