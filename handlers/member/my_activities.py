@@ -164,6 +164,7 @@ async def entry_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[st
         return {"card": escape(_("This activity is not available.")), "can_change": False}
     rulebook: RuleBook = dialog_manager.middleware_data["rulebook"]
     rules = rulebook.for_year(detail.activity.occurred_on.year)
+    dialog_manager.dialog_data["drawn"] = activity_version(detail)
     return {
         "card": render_activity(detail, log),
         "can_change": can_change(detail.activity, rules, log.now),
@@ -174,19 +175,47 @@ def _chosen(manager: DialogManager) -> int:
     return int(manager.dialog_data.get("activity_id") or 0)
 
 
+def activity_version(detail: ActivityDetail) -> str:
+    """The entry as a card draws it: its last change and how many changes it has had."""
+    return f"{detail.activity.updated_at.isoformat()}|{len(detail.revisions)}"
+
+
+async def as_drawn(callback: CallbackQuery, manager: DialogManager) -> bool:
+    """Whether the entry is still as its card showed it; if not, the card is drawn again.
+
+    The same member may change an entry from another chat (the web chat and Telegram) while
+    this card stays on screen: its buttons then act on an entry the member no longer sees.
+    """
+    log = await member_log(manager)
+    detail = await get_activity(log.session, member_id=log.member.id, activity_id=_chosen(manager))
+    drawn = manager.dialog_data.get("drawn")
+    if detail is None or drawn is None or drawn == activity_version(detail):
+        return True
+    log_.info("chat %s: stale card of activity %s", callback.from_user.id, _chosen(manager))
+    await callback.answer(
+        _("This card is out of date: the entry was changed. Here it is as it stands now."),
+        show_alert=True,
+    )
+    await manager.switch_to(MyActivities.entry)
+    return False
+
+
 async def edit_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Open the entry at its review; saving writes a new line of its history."""
-    await edit_activity_entry(callback, manager, _chosen(manager))
+    if await as_drawn(callback, manager):
+        await edit_activity_entry(callback, manager, _chosen(manager))
 
 
 async def delete_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Ask before deleting."""
-    if await changeable(callback, manager, _chosen(manager)):
+    if await as_drawn(callback, manager) and await changeable(callback, manager, _chosen(manager)):
         await manager.switch_to(MyActivities.delete)
 
 
 async def delete_confirmed(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Delete the entry (it stays in its history), then the first page again."""
+    if not await as_drawn(callback, manager):
+        return
     log = await member_log(manager)
     try:
         await delete_activity(

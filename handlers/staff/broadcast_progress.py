@@ -33,7 +33,9 @@ from services.broadcasts.progress import (
     set_progress_message,
     set_progress_text,
 )
-from services.errors import DomainError, NotFoundError
+from services.broadcasts.queue import get_broadcast
+from services.errors import DomainError
+from storage.enums import BroadcastState
 from storage.models import Broadcast, ChatIdentity
 
 log = logging.getLogger(__name__)
@@ -119,16 +121,13 @@ async def cancel_pressed(
     identity: ChatIdentity,
     notifier: ChatNotifier,
 ) -> None:
-    """Stop what is still pending: only the sender or an administrator may."""
-    try:
-        done = await cancel_broadcast(
-            desk.session,
-            broadcast_id=callback_data.id,
-            staff=desk.staff,
-            scope=desk.scope,
-            now=desk.now,
-        )
-    except NotFoundError:
+    """Stop what is still pending: only the sender or an administrator may.
+
+    A press on a card whose broadcast has finished or was cancelled since is refused, and
+    the card is drawn again as the broadcast stands now.
+    """
+    current = await get_broadcast(desk.session, broadcast_id=callback_data.id, scope=desk.scope)
+    if current is None:
         log.warning(
             "chat %s: staff %s refused cancelling broadcast %s",
             callback.from_user.id,
@@ -137,13 +136,22 @@ async def cancel_pressed(
         )
         await callback.answer(_("This broadcast is not available."), show_alert=True)
         return
-    except DomainError as error:
-        text = (
-            _("This broadcast was already cancelled.")
-            if error.code == "already_cancelled"
-            else _("This broadcast has finished; there was nothing left to stop.")
+    if current.state == BroadcastState.CANCELLED or current.finished_at is not None:
+        await callback.answer(_moved_on(current), show_alert=True)
+        await _redraw_pressed(callback, desk, current, identity, notifier)
+        return
+    try:
+        done = await cancel_broadcast(
+            desk.session,
+            broadcast_id=callback_data.id,
+            staff=desk.staff,
+            scope=desk.scope,
+            now=desk.now,
         )
-        await callback.answer(text, show_alert=True)
+    except DomainError as error:
+        # Finished or cancelled by someone else in the instant between the check and the write.
+        log.info("broadcast %s: cancel refused (%s)", callback_data.id, error.code)
+        await callback.answer(_("This broadcast has finished; there was nothing left to stop."))
         return
     await callback.answer(
         _(
@@ -152,7 +160,24 @@ async def cancel_pressed(
         ).format(stopped=done.stopped, sent=done.sent, in_flight=done.in_flight),
         show_alert=True,
     )
-    broadcast = done.broadcast
+    await _redraw_pressed(callback, desk, done.broadcast, identity, notifier)
+
+
+def _moved_on(broadcast: Broadcast) -> str:
+    if broadcast.state == BroadcastState.CANCELLED:
+        return _("This card is out of date: the broadcast was already cancelled.")
+    return _(
+        "This card is out of date: the broadcast has finished; there was nothing left to stop."
+    )
+
+
+async def _redraw_pressed(
+    callback: CallbackQuery,
+    desk: Desk,
+    broadcast: Broadcast,
+    identity: ChatIdentity,
+    notifier: ChatNotifier,
+) -> None:
     assert broadcast.id is not None
     # Only the card itself is redrawn, in its sender's chat, never whatever a forged press
     # came from (an administrator cancelling elsewhere leaves it to the monitor).
@@ -171,6 +196,7 @@ async def cancel_pressed(
         counts=await progress(desk.session, broadcast_id=broadcast.id),
         notifier=notifier,
         now=desk.now,
+        finished=broadcast.finished_at is not None,
     )
     if shown is not None:
         await set_progress_text(desk.session, broadcast_id=broadcast.id, text=shown)

@@ -129,6 +129,14 @@ async def report_button(
         await replace_or_send(callback, bot, text, grid.as_markup())
         return
     if action in ("accept", "return"):
+        drawn = await get_report(desk.session, report_id=callback_data.id, scope=desk.scope)
+        if drawn is not None and drawn.report.state != ReportState.SUBMITTED:
+            await callback.answer(
+                _("This card is out of date: the report was decided already. Here it is now."),
+                show_alert=True,
+            )
+            await replace_or_send(callback, bot, render_report(drawn, desk), report_keyboard(drawn))
+            return
         try:
             await decide_report(
                 desk.session,

@@ -7,11 +7,13 @@ import logging
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageText
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlmodel import col
 
 from services.audit import list_entries
-from storage.db import Database
-from storage.models import Broadcast
+from storage.db import Database, write_transaction
+from storage.enums import BroadcastState
+from storage.models import Broadcast, OutboxMessage
 from tests.dialog.test_broadcast_dialog import (  # noqa: F401
     STALE,
     answer,
@@ -172,13 +174,36 @@ async def test_cancel_by_the_sender_stops_what_is_pending(
     )
     [edit] = of(sent, EditMessageText)
     assert "✖ Cancelled at 2026-11-20 10:00." in edit.text and edit.reply_markup is None
-    assert answer(await office.press(f"bc:{broadcast.id}")) == (
-        "This broadcast was already cancelled."
-    )
+    sent = await office.press(f"bc:{broadcast.id}", message_id=progress)
+    assert answer(sent) == "This card is out of date: the broadcast was already cancelled."
+    assert of(sent, EditMessageText) == []  # the card already says so
     assert {row.state for row in await outbox(roster, "broadcast")} == {"cancelled"}
     async with roster.session() as session:
         [entry] = await list_entries(session, action="broadcast.cancel")
     assert entry.actor_name == "王芳" and entry.object_id == str(broadcast.id)
+
+
+async def test_a_cancel_on_a_card_whose_broadcast_finished_redraws_it(
+    office: ChatUser, subscribers: list[int], roster: Database
+) -> None:
+    broadcast = await sent_by(office, roster, "Residents of a station", "Bei'an")
+    # Delivered to the last one before the monitor's next tick redrew the card.
+    async with roster.session() as session, write_transaction(session):
+        await session.execute(
+            update(OutboxMessage).where(col(OutboxMessage.kind) == "broadcast").values(state="sent")
+        )
+        await session.execute(
+            update(Broadcast)
+            .where(col(Broadcast.id) == broadcast.id)
+            .values(state=BroadcastState.DONE, finished_at=broadcast.created_at)
+        )
+    sent = await office.press(f"bc:{broadcast.id}", message_id=broadcast.progress_message_id or 0)
+    assert answer(sent) == (
+        "This card is out of date: the broadcast has finished; there was nothing left to stop."
+    )
+    [redrawn] = of(sent, EditMessageText)
+    assert redrawn.reply_markup is None
+    assert {row.state for row in await outbox(roster, "broadcast")} == {"sent"}
 
 
 async def test_an_administrator_may_cancel_a_station_staff_broadcast(

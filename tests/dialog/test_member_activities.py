@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.states import ActivityForm
 from services.clock import ManualClock
-from storage.db import Database
+from storage.db import Database, write_transaction
 from storage.models import Activity, ActivityPairedPerson, ActivityPhoto, ActivityRevision
 from tests.support.chat import ChatUser, forged
 from tests.support.state import entry_of
@@ -226,3 +226,38 @@ async def test_cancel_discards_the_entry(member: ChatUser, roster: Database) -> 
     sent = await member.send("✖ Cancel")
     assert "activity entry was discarded" in member.texts(sent)[0]
     assert (await entry_of(member))[0] is None
+
+
+async def test_a_card_left_open_while_the_entry_changed_elsewhere_is_out_of_date(
+    member: ChatUser, roster: Database
+) -> None:
+    await log_full(member)
+    await member.press(member.button("Save"))
+    await member.send("🗂 My activities")
+    await member.press(member.button("2026-11-19"))
+    stale_delete = member.button("Delete")
+    # The same member changes the entry from their other chat (the web chat) meanwhile.
+    [activity] = await activities(roster)
+    async with roster.session() as session, write_transaction(session):
+        stored = await session.get(Activity, activity.id)
+        assert stored is not None
+        stored.people_count = 25
+        stored.updated_at = stored.updated_at + dt.timedelta(minutes=1)
+        session.add(
+            ActivityRevision(
+                activity_id=activity.id or 0, at=stored.updated_at, action="edited", snapshot="{}"
+            )
+        )
+
+    sent = await member.press(stale_delete)
+    alerts = [r.text for r in sent if isinstance(r, AnswerCallbackQuery) and r.text]
+    assert any("This card is out of date" in text for text in alerts)
+    card = member.texts(sent)[-1]
+    assert "People reached: 25" in card and "edited" in card
+    [activity] = await activities(roster)
+    assert activity.deleted_at is None
+    # Drawn again, the card's own buttons work.
+    await member.press(member.button("Delete"))
+    await member.press(member.button("Yes, delete it"))
+    [activity] = await activities(roster)
+    assert activity.deleted_at is not None
