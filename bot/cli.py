@@ -11,11 +11,11 @@ from sqlalchemy.engine import make_url
 
 from bot.cli_categories import categories_app
 from bot.cli_common import (
-    LocaleOption,
     bot_username,
+    cli_settings,
     deep_link,
-    settings_in,
-    translated,
+    fail,
+    localized,
     with_database,
 )
 from bot.cli_desk import audit_list, departments_app
@@ -29,6 +29,7 @@ from bot.runner import configure_logging, seed_reference_data, serve
 from bot.settings import Settings
 from services.demo.guard import NotADemoDatabaseError
 from services.reference.catalog import display_name, list_stations
+from services.translation import N_
 from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import current_revision, downgrade, upgrade
@@ -50,8 +51,7 @@ app.add_typer(categories_app, name="categories")
 app.command("audit")(audit_list)
 
 
-def _settings(**overrides: object) -> Settings:
-    settings = Settings()
+def _settings(settings: Settings, **overrides: object) -> Settings:
     return settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
@@ -67,18 +67,32 @@ def same_database(first: str, second: str) -> bool:
     return (a.host, a.port, a.database) == (b.host, b.port, b.database)
 
 
+_SEEDED = {
+    "stations": N_("{count} stations"),
+    "sectors": N_("{count} sectors"),
+    "issue_categories": N_("{count} issue categories"),
+    "special_committees": N_("{count} special committees"),
+    "departments": N_("{count} departments"),
+    "canned_replies": N_("{count} canned replies"),
+}
+
+
 def _refuse(error: NotADemoDatabaseError, url: str) -> typer.Exit:
     shown = make_url(url).render_as_string(hide_password=True)
+    tables = _(", ").join(error.tables) or _("not seeded by `liaison demo`")
     typer.echo(
-        f"refusing to run the demo on {shown}: it holds data the demo did not put there "
-        f"({', '.join(error.tables) or 'not seeded by `liaison demo`'}). The demo lets anyone "
-        "act as staff; give it a database of its own with LIAISON_DEMO_DATABASE_URL.",
+        _(
+            "Refusing to run the demo on {url}: it holds data the demo did not put there "
+            "({tables}). The demo lets anyone act as staff; give it a database of its own "
+            "with LIAISON_DEMO_DATABASE_URL."
+        ).format(url=shown, tables=tables),
         err=True,
     )
     return typer.Exit(1)
 
 
 @app.command()
+@localized
 def demo(
     host: Annotated[str | None, typer.Option(help="Listen host.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
@@ -88,19 +102,21 @@ def demo(
     The database is ``LIAISON_DEMO_DATABASE_URL`` (``demo.db`` in the data folder by default),
     never the one ``liaison run`` uses.
     """
-    base = Settings()
+    base = cli_settings()
     url = base.demo_database
     if same_database(url, base.database_url):
-        typer.echo(
-            "refusing to run the demo on the database `liaison run` uses "
-            "(LIAISON_DATABASE_URL); set LIAISON_DEMO_DATABASE_URL to another one.",
-            err=True,
+        fail(
+            _(
+                "Refusing to run the demo on the database `liaison run` uses "
+                "(LIAISON_DATABASE_URL): set LIAISON_DEMO_DATABASE_URL to another one."
+            )
         )
-        raise typer.Exit(1)
-    settings = _settings(web_host=host, web_port=port, demo=True, database_url=url)
+    settings = _settings(base, web_host=host, web_port=port, demo=True, database_url=url)
     configure_logging(settings.log_level)
-    typer.echo(f"Demo database: {make_url(url).render_as_string(hide_password=True)}")
-    typer.echo(f"Web chat: http://{settings.web_host}:{settings.web_port}/  (Ctrl+C to stop)")
+    shown = make_url(url).render_as_string(hide_password=True)
+    typer.echo(_("Demo database: {url}").format(url=shown))
+    web = f"http://{settings.web_host}:{settings.web_port}/"
+    typer.echo(_("Web chat: {url}  (Ctrl+C to stop)").format(url=web))
     try:
         asyncio.run(serve(settings, seed_demo=True))
     except NotADemoDatabaseError as error:
@@ -108,12 +124,13 @@ def demo(
 
 
 @app.command()
+@localized
 def run(
     host: Annotated[str | None, typer.Option(help="Listen host.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
 ) -> None:
     """Upgrade the database and run the bot with the configured channels."""
-    settings = _settings(web_host=host, web_port=port)
+    settings = _settings(cli_settings(), web_host=host, web_port=port)
     configure_logging(settings.log_level)
     try:
         asyncio.run(serve(settings))
@@ -121,7 +138,14 @@ def run(
         raise _refuse(error, settings.database_url) from None
 
 
+def _revision(revision: str | None) -> str:
+    if revision is None:
+        return _("database at no revision (empty)")
+    return _("database at revision {revision}").format(revision=revision)
+
+
 @db_app.command("upgrade")
+@localized
 def db_upgrade(revision: str = "head") -> None:
     """Upgrade the schema (every start does this too)."""
 
@@ -129,10 +153,11 @@ def db_upgrade(revision: str = "head") -> None:
         await upgrade(db, revision)
         return await current_revision(db)
 
-    typer.echo(f"database at revision {with_database(go)}")
+    typer.echo(_revision(with_database(go)))
 
 
 @db_app.command("downgrade")
+@localized
 def db_downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION (``base`` empties the database)."""
 
@@ -140,10 +165,11 @@ def db_downgrade(revision: str) -> None:
         await downgrade(db, revision)
         return await current_revision(db)
 
-    typer.echo(f"database at revision {with_database(go)}")
+    typer.echo(_revision(with_database(go)))
 
 
 @db_app.command("seed")
+@localized
 def db_seed() -> None:
     """Load the reference data (stations, sectors, categories, committees); idempotent."""
 
@@ -151,10 +177,17 @@ def db_seed() -> None:
         await upgrade(db)
         return await seed_reference_data(db)
 
-    typer.echo(", ".join(f"{count} {name}" for name, count in with_database(go).items()))
+    counts = with_database(go)
+    typer.echo(
+        _(", ").join(
+            _(_SEEDED[name]).format(count=count) if name in _SEEDED else f"{name}: {count}"
+            for name, count in counts.items()
+        )
+    )
 
 
 @stations_app.command("qr")
+@localized
 def stations_qr(
     out: Annotated[Path, typer.Option(help="Folder for the PNG files.")] = Path("qr"),
     username: Annotated[
@@ -163,10 +196,9 @@ def stations_qr(
     base_url: Annotated[
         str | None, typer.Option(help="Public web chat URL, used when there is no Telegram bot.")
     ] = None,
-    locale: LocaleOption = None,
 ) -> None:
     """Write one QR code PNG per station; each opens a report at that station."""
-    settings = settings_in(locale)
+    settings = cli_settings()
 
     async def go(db: Database) -> list[tuple[str, str, Path]]:
         name = username or await bot_username(settings)
@@ -188,9 +220,7 @@ def stations_qr(
 
     rows = with_database(go)
     if not rows:
-        with translated(settings):
-            typer.echo(_("No stations yet: run `liaison db seed` or add stations first."))
-        raise typer.Exit(1)
+        fail(_("No stations yet: run `liaison db seed` or add stations first."))
     for name, link, path in rows:
         typer.echo(f"{path}  {link}  {name}")
 

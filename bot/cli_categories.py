@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import LocaleOption, settings_in, translated, with_database
+from bot.cli_common import cli_settings, fail, localized, with_database
 from bot.cli_common import now as cli_now
 from services.audit import Actor
 from services.errors import DomainError
@@ -26,9 +26,10 @@ categories_app = typer.Typer(help="Issue categories.", no_args_is_help=True)
 
 
 @categories_app.command("list")
-def categories_list(locale: LocaleOption = None) -> None:
+@localized
+def categories_list() -> None:
     """Each active category: code, the days allowed for an answer, and its name."""
-    settings = settings_in(locale)
+    language = cli_settings().default_locale
 
     async def go(db: Database) -> list[IssueCategory]:
         await upgrade(db)
@@ -36,16 +37,15 @@ def categories_list(locale: LocaleOption = None) -> None:
             return list(await list_categories(session))
 
     categories = with_database(go)
-    with translated(settings) as language:
-        lines = [
+    typer.echo("\t".join([_("Code"), _("Time to answer"), _("Name")]))
+    for c in categories:
+        typer.echo(
             f"{c.code}\t{_('{days} days').format(days=c.due_days)}\t{display_name(c, language)}"
-            for c in categories
-        ]
-    for line in lines:
-        typer.echo(line)
+        )
 
 
 @categories_app.command("due")
+@localized
 def categories_due(
     code: Annotated[str, typer.Argument(help="The category's code (see `categories list`).")],
     days: Annotated[int, typer.Argument(help=f"{MIN_DUE_DAYS} to {MAX_DUE_DAYS} days.")],
@@ -63,8 +63,15 @@ def categories_due(
         before, after = with_database(go)
     except DomainError as error:
         if error.code == "unknown_category":
-            typer.echo(f"no category with code {code!r}; see `liaison categories list`", err=True)
-        else:
-            typer.echo(f"days must be {MIN_DUE_DAYS} to {MAX_DUE_DAYS}", err=True)
-        raise typer.Exit(2) from error
-    typer.echo(f"{code}: {before} -> {after} days (cases assigned from now on)")
+            fail(
+                _("no category with code '{code}'; see `liaison categories list`").format(
+                    code=code
+                ),
+                code=2,
+            )
+        fail(_("days must be {low} to {high}").format(low=MIN_DUE_DAYS, high=MAX_DUE_DAYS), code=2)
+    typer.echo(
+        _("{code}: {before} -> {after} days (cases assigned from now on)").format(
+            code=code, before=before, after=after
+        )
+    )

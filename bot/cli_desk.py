@@ -9,15 +9,18 @@ from typing import Annotated
 import typer
 
 from bot.cli_common import (
-    LocaleOption,
     bot_username,
+    cli_settings,
     deep_link,
-    settings_in,
-    translated,
+    fail,
+    invitation_line,
+    localized,
+    say_imported,
+    table,
+    unreadable,
     with_database,
 )
 from bot.cli_common import now as cli_now
-from bot.settings import Settings
 from services.accounts.departments import (
     department_by_code,
     department_handlers,
@@ -39,6 +42,7 @@ departments_app = typer.Typer(help="Departments that handle cases.", no_args_is_
 
 
 @departments_app.command("import")
+@localized
 def departments_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
 ) -> None:
@@ -46,8 +50,7 @@ def departments_import(
     try:
         rows = read_rows(file)
     except DomainError as error:
-        typer.echo(f"cannot read {file.name}: use a .csv or .xlsx file ({error.code})", err=True)
-        raise typer.Exit(2) from error
+        unreadable(file, error)
 
     async def go(db: Database) -> ImportReport:
         await upgrade(db)
@@ -66,21 +69,14 @@ def departments_import(
                 )
             return report
 
-    report = with_database(go)
-    typer.echo(
-        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.errors)} refused"
-    )
-    for number, message in report.errors:
-        typer.echo(f"row {number}: {message}", err=True)
-    if report.errors:
-        raise typer.Exit(1)
+    say_imported(with_database(go))
 
 
 @departments_app.command("list")
-def departments_list(locale: LocaleOption = None) -> None:
+@localized
+def departments_list() -> None:
     """Every department, with how many handlers' chats are linked."""
-    settings = settings_in(locale)
+    language = cli_settings().default_locale
 
     async def go(db: Database) -> list[tuple[Department, int]]:
         await upgrade(db)
@@ -93,27 +89,25 @@ def departments_list(locale: LocaleOption = None) -> None:
             return found
 
     departments = with_database(go)
-    with translated(settings) as language:
-        lines = []
-        for department, handlers in departments:
-            name = display_name(department, language)
-            if department.active:
-                state = _("{name}  (active, {chats} chats)")
-            else:
-                state = _("{name}  (inactive, {chats} chats)")
-            lines.append(f"{department.code:<20} {state.format(name=name, chats=handlers)}")
-    for line in lines:
-        typer.echo(line)
+    typer.echo(f"{_('Code'):<20} {_('Name')}")
+    for department, handlers in departments:
+        name = display_name(department, language)
+        if department.active:
+            state = _("{name}  (active, {chats} chats)")
+        else:
+            state = _("{name}  (inactive, {chats} chats)")
+        typer.echo(f"{department.code:<20} {state.format(name=name, chats=handlers)}")
 
 
 @departments_app.command("invite")
+@localized
 def departments_invite(
     code: Annotated[str, typer.Argument(help="The department's code.")],
     username: Annotated[str | None, typer.Option(help="Telegram bot username.")] = None,
     base_url: Annotated[str | None, typer.Option(help="Public web chat URL.")] = None,
 ) -> None:
     """A one-time code and link (valid 7 days) for one of the department's handlers."""
-    settings = Settings()
+    settings = cli_settings()
 
     async def go(db: Database) -> str:
         await upgrade(db)
@@ -138,15 +132,15 @@ def departments_invite(
             settings=settings,
             base_url=base_url,
         )
-        return f"code: {issued.code}   link: {link}   (valid 7 days, one use)"
+        return invitation_line(issued.code, link)
 
     try:
         typer.echo(with_database(go))
-    except DomainError as error:
-        typer.echo(f"no invitation: {error.code} {code!r}", err=True)
-        raise typer.Exit(1) from error
+    except DomainError:
+        fail(_("No invitation: no active department has the code '{code}'.").format(code=code))
 
 
+@localized
 def audit_list(
     since: Annotated[
         str | None, typer.Option(help="From this local date, e.g. 2026-11-01.")
@@ -157,16 +151,16 @@ def audit_list(
     limit: Annotated[int, typer.Option(help="How many entries, newest first.")] = 50,
 ) -> None:
     """The latest staff actions: when, who, what, and the fields before and after."""
-    settings = Settings()
+    settings = cli_settings()
     start = None
     if since is not None:
         try:
             day = dt.date.fromisoformat(since)
-        except ValueError as error:
-            raise typer.BadParameter(f"{since!r}: write it like 2026-11-01") from error
+        except ValueError:
+            fail(_("'{value}': write the date like 2026-11-01").format(value=since), code=2)
         start = dt.datetime.combine(day, dt.time(), tzinfo=settings.tz).astimezone(dt.UTC)
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[list[str]]:
         await upgrade(db)
         async with db.session() as session:
             entries = await list_entries(
@@ -179,18 +173,26 @@ def audit_list(
                 object_id=case,
                 limit=limit,
             )
-        lines = []
+        rows = []
         for entry in entries:
             when = entry.at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M:%S")
             who = f"{entry.actor_kind}:{entry.actor_id or '-'} {entry.actor_name}".strip()
-            lines.append(
-                f"{when}  {who}  {entry.action}  {entry.object_kind}:{entry.object_id}"
-                f"  before={entry.before or '{}'}  after={entry.after or '{}'}"
+            rows.append(
+                [
+                    when,
+                    who,
+                    entry.action,
+                    f"{entry.object_kind}:{entry.object_id}",
+                    entry.before or "{}",
+                    entry.after or "{}",
+                ]
             )
-        return lines
+        return rows
 
-    lines = with_database(go)
-    for line in lines:
+    rows = with_database(go)
+    if not rows:
+        typer.echo(_("No entries."))
+        return
+    header = [_("When"), _("Who"), _("Action"), _("Object"), _("Before"), _("After")]
+    for line in table(header, rows):
         typer.echo(line)
-    if not lines:
-        typer.echo("no entries")

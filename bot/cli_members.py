@@ -10,16 +10,17 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.cli_common import (
-    LocaleOption,
     bot_username,
+    cli_settings,
     deep_link,
-    settings_in,
+    fail,
+    localized,
+    say_imported,
     table,
-    translated,
+    unreadable,
     with_database,
 )
 from bot.cli_common import now as cli_now
-from bot.settings import Settings
 from services.accounts.invites import issue_invite, unbind
 from services.errors import DomainError
 from services.members.labels import group_label, member_status_label
@@ -37,6 +38,7 @@ members_app = typer.Typer(help="The roster of members.", no_args_is_help=True)
 
 
 @members_app.command("import")
+@localized
 def members_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
 ) -> None:
@@ -44,33 +46,32 @@ def members_import(
     try:
         rows = read_rows(file)
     except DomainError as error:
-        typer.echo(f"cannot read {file.name}: use a .csv or .xlsx file ({error.code})", err=True)
-        raise typer.Exit(2) from error
+        unreadable(file, error)
 
     async def go(db: Database) -> ImportReport:
         await upgrade(db)
         async with db.session() as session:
             return await import_roster(session, rows, now=cli_now())
 
-    report = with_database(go)
-    typer.echo(
-        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.errors)} refused"
-    )
-    for number, message in report.errors:
-        typer.echo(f"row {number}: {message}", err=True)
-    if report.errors:
-        raise typer.Exit(1)
+    say_imported(with_database(go))
 
 
 async def _one_member(db: Database, query: str) -> Member:
     async with db.session() as session:
         found = list(await find_members(session, query))
     if not found:
-        typer.echo(f"no member matches {query!r} (give an id, a roster code or a name)", err=True)
-        raise typer.Exit(1)
+        fail(
+            _("no member matches '{query}' (give an id, a roster code or a name)").format(
+                query=query
+            )
+        )
     if len(found) > 1:
-        typer.echo(f"{len(found)} members match {query!r}; give the id:", err=True)
+        typer.echo(
+            _("{count} members match '{query}'; give the id:").format(
+                count=len(found), query=query
+            ),
+            err=True,
+        )
         for member in found:
             typer.echo(f"  {member.id}  {member.code}  {member.name}", err=True)
         raise typer.Exit(1)
@@ -78,6 +79,7 @@ async def _one_member(db: Database, query: str) -> Member:
 
 
 @members_app.command("invite")
+@localized
 def members_invite(
     member: Annotated[str, typer.Argument(help="Member id, roster code or name.")],
     username: Annotated[
@@ -88,7 +90,7 @@ def members_invite(
     ] = None,
 ) -> None:
     """Print a one-time code and link (valid 7 days) that links a chat to the member."""
-    settings = Settings()
+    settings = cli_settings()
 
     async def go(db: Database) -> tuple[Member, str, str, str]:
         await upgrade(db)
@@ -102,15 +104,20 @@ def members_invite(
         return found, issued.code, link, expires
 
     found, code, link, expires = with_database(go)
-    typer.echo(f"member:  {found.id} {found.code} {found.name}")
-    typer.echo(f"code:    {code}   (or send /bind {code})")
-    typer.echo(f"link:    {link}")
     typer.echo(
-        f"valid until {expires}; one use; earlier unused codes of this member no longer work"
+        _("Member: {id} {code} {name}").format(id=found.id, code=found.code, name=found.name)
+    )
+    typer.echo(_("Code: {code}   (or send /bind {code})").format(code=code))
+    typer.echo(_("Link: {link}").format(link=link))
+    typer.echo(
+        _(
+            "Valid until {expires}; one use; earlier unused codes of this member no longer work."
+        ).format(expires=expires)
     )
 
 
 @members_app.command("unbind")
+@localized
 def members_unbind(
     member: Annotated[str, typer.Argument(help="Member id, roster code or name.")],
     channel: Annotated[str | None, typer.Option(help="Only this channel: telegram or web.")] = None,
@@ -119,8 +126,11 @@ def members_unbind(
     channels = [item.value for item in Channel]
     if channel is not None and channel not in channels:
         # Unchecked, a misspelt channel matched no chat and read as "0 chat(s) unlinked".
-        raise typer.BadParameter(
-            f"{channel!r} is not a channel; use {' or '.join(channels)}", param_hint="--channel"
+        fail(
+            _("'{channel}' is not a channel; use {choices}").format(
+                channel=channel, choices=_(" or ").join(channels)
+            ),
+            code=2,
         )
 
     async def go(db: Database) -> int:
@@ -130,13 +140,14 @@ def members_unbind(
         async with db.session() as session:
             return await unbind(session, member_id=found.id, channel=channel)
 
-    typer.echo(f"{with_database(go)} chat(s) unlinked")
+    typer.echo(_("{count} chat(s) unlinked").format(count=with_database(go)))
 
 
 @members_app.command("list")
-def members_list(locale: LocaleOption = None) -> None:
+@localized
+def members_list() -> None:
     """Every member with sector, group, status and linked channels, under a header row."""
-    settings = settings_in(locale)
+    language = cli_settings().default_locale
 
     async def go(db: Database) -> list[tuple[Member, Sector, str]]:
         await upgrade(db)
@@ -158,20 +169,18 @@ def members_list(locale: LocaleOption = None) -> None:
         return found
 
     members = with_database(go)
-    with translated(settings) as language:
-        header = [_("ID"), _("Code"), _("Name"), _("Sector"), _("Group"), _("Status")]
-        rows = [
-            [
-                str(member.id),
-                member.code,
-                member.name,
-                display_name(sector, language),
-                group_label(member.assessment_group),
-                member_status_label(member.status),
-                channels,
-            ]
-            for member, sector, channels in members
+    header = [_("ID"), _("Code"), _("Name"), _("Sector"), _("Group"), _("Status")]
+    rows = [
+        [
+            str(member.id),
+            member.code,
+            member.name,
+            display_name(sector, language),
+            group_label(member.assessment_group),
+            member_status_label(member.status),
+            channels,
         ]
-        lines = table([*header, _("Linked chats")], rows)
-    for line in lines:
+        for member, sector, channels in members
+    ]
+    for line in table([*header, _("Linked chats")], rows):
         typer.echo(line)

@@ -11,11 +11,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.app import build_context
-from bot.cli_common import with_database
+from bot.cli_common import cli_settings, fail, localized, with_database
 from bot.delivery import DeliveryWorker
 from bot.runner import build_worker, configure_logging, stop_on_signals
-from bot.settings import Settings
-from services.outbox.queue import OutboxStats, stats
+from services.outbox.queue import OutboxState, OutboxStats, stats
+from services.translation import N_
+from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -25,7 +26,22 @@ outbox_app = typer.Typer(
 )
 
 
+_STATES = {
+    OutboxState.PENDING: N_("pending"),
+    OutboxState.SENDING: N_("sending"),
+    OutboxState.SENT: N_("sent"),
+    OutboxState.FAILED: N_("failed"),
+    OutboxState.BLOCKED: N_("blocked"),
+    OutboxState.CANCELLED: N_("cancelled"),
+}
+
+
+def _state(state: str) -> str:
+    return _(_STATES[OutboxState(state)]) if state in set(OutboxState) else state
+
+
 @outbox_app.callback()
+@localized
 def outbox_status(ctx: typer.Context) -> None:
     """Counts by state and the latest failures."""
     if ctx.invoked_subcommand is not None:
@@ -37,13 +53,27 @@ def outbox_status(ctx: typer.Context) -> None:
             return await stats(session)
 
     result = with_database(go)
-    typer.echo("  ".join(f"{state}: {count}" for state, count in result.counts.items()))
+    typer.echo(
+        "  ".join(
+            _("{state}: {count}").format(state=_state(state), count=count)
+            for state, count in result.counts.items()
+        )
+    )
     if result.failures:
-        typer.echo("latest failures:")
+        typer.echo(_("Latest failures:"))
     for row in result.failures:
+        message = _("#{id} {state} {chat} {kind} after {attempts} attempt(s): {error}")
+        chat = f"{row.channel}:{row.chat_id}"
         typer.echo(
-            f"  #{row.id} {row.state} {row.channel}:{row.chat_id} {row.kind or '-'} "
-            f"after {row.attempts} attempt(s): {row.last_error}"
+            "  "
+            + message.format(
+                id=row.id,
+                state=_state(row.state),
+                chat=chat,
+                kind=row.kind or "-",
+                attempts=row.attempts,
+                error=row.last_error,
+            )
         )
 
 
@@ -53,17 +83,17 @@ async def _stop_when(stopping: asyncio.Event, worker: DeliveryWorker) -> None:
 
 
 @outbox_app.command("deliver")
+@localized
 def outbox_deliver(
     until_empty: Annotated[
         bool, typer.Option(help="Stop once nothing is due instead of running on.")
     ] = False,
 ) -> None:
     """Run the Telegram delivery loop alone (the bot's own process runs one too)."""
-    settings = Settings()
+    settings = cli_settings()
     configure_logging(settings.log_level)
     if settings.telegram_token is None:
-        typer.echo("LIAISON_TELEGRAM_TOKEN is not set: nothing to deliver to", err=True)
-        raise typer.Exit(2)
+        fail(_("LIAISON_TELEGRAM_TOKEN is not set: nothing to deliver to."), code=2)
     token = settings.telegram_token.get_secret_value()
 
     async def go(db: Database) -> int:
@@ -94,4 +124,4 @@ def outbox_deliver(
         sent = with_database(go)
     except KeyboardInterrupt:  # pragma: no cover - interactive stop
         raise typer.Exit(130) from None
-    typer.echo(f"{sent} sent")
+    typer.echo(_("{count} sent").format(count=sent))

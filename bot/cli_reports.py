@@ -17,7 +17,7 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.cli_common import LocaleOption, settings_in, translated, with_database
+from bot.cli_common import cli_settings, fail, localized, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from services.calendar import Quarter, local_today
@@ -60,6 +60,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 @report_app.command("quarter")
+@localized
 def report_quarter(
     year: Annotated[int, typer.Option(help="The year, e.g. 2026.")],
     quarter: Annotated[int, typer.Option(min=1, max=4, help="The quarter, 1 to 4.")],
@@ -68,10 +69,9 @@ def report_quarter(
         typer.Option(help="XLSX file to write (default: reports/minimums-<year>-Q<n>.xlsx)."),
     ] = None,
     chart: ChartOption = None,
-    locale: LocaleOption = None,
 ) -> None:
     """Each member's figures for a quarter and whether they met the minimums."""
-    settings = settings_in(locale)
+    settings = cli_settings()
     period = Quarter(year, quarter)
     rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
     rules = rulebook.for_year(year)
@@ -83,17 +83,17 @@ def report_quarter(
 
     rows = with_database(go)
     target = _target(out, chart, Path("reports") / f"minimums-{year}-Q{quarter}.xlsx")
-    with translated(settings) as language:
-        typer.echo(quarter_summary(rows, period, language, rules=rules))
-        typer.echo("\n" + member_figures(rows, rules, language))
-        if target is not None:
-            _write(target, quarter_workbook(rows, period, language, rules=rules))
-            typer.echo(
-                "\n" + _("{count} members written to {path}").format(count=len(rows), path=target)
-            )
-        if chart is not None:
-            _write(chart, quarter_chart(rows, period, language))
-            typer.echo(_("Chart written to {path}").format(path=chart))
+    language = settings.default_locale
+    typer.echo(quarter_summary(rows, period, language, rules=rules))
+    typer.echo("\n" + member_figures(rows, rules, language))
+    if target is not None:
+        _write(target, quarter_workbook(rows, period, language, rules=rules))
+        typer.echo(
+            "\n" + _("{count} members written to {path}").format(count=len(rows), path=target)
+        )
+    if chart is not None:
+        _write(chart, quarter_chart(rows, period, language))
+        typer.echo(_("Chart written to {path}").format(path=chart))
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -102,8 +102,12 @@ def _day(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        message = f"{value!r} is not a date like 2026-10-01"
-        raise typer.BadParameter(message, param_hint=option) from None
+        fail(
+            _("{option}: '{value}' is not a date like 2026-10-01").format(
+                option=option, value=value
+            ),
+            code=2,
+        )
 
 
 def _period(first: str | None, last: str | None, settings: Settings) -> Period:
@@ -111,11 +115,11 @@ def _period(first: str | None, last: str | None, settings: Settings) -> Period:
     if start is None and end is None:
         return Period.of_quarter(Quarter.of(local_today(cli_now(), settings.tz)))
     if start is None or end is None:
-        raise typer.BadParameter("give both --from and --to, or neither", param_hint="--from")
+        fail(_("Give both --from and --to, or neither."), code=2)
     try:
         return Period.of_days(start, end)
     except DomainError:
-        raise typer.BadParameter("--to is before --from", param_hint="--to") from None
+        fail(_("--to is before --from."), code=2)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class IssueFigures:
 
 
 @report_app.command("issues")
+@localized
 def report_issues(
     first: Annotated[
         str | None,
@@ -145,10 +150,9 @@ def report_issues(
         typer.Option(help="XLSX file to write (default: reports/issues-<period>.xlsx)."),
     ] = None,
     chart: ChartOption = None,
-    locale: LocaleOption = None,
 ) -> None:
     """Cases received in a period: by station, category and status, answer times, ratings."""
-    settings = settings_in(locale)
+    settings = cli_settings()
     period = _period(first, last, settings)
     now = cli_now()
 
@@ -171,26 +175,26 @@ def report_issues(
 
     figures = with_database(go)
     if figures is None:
-        raise typer.BadParameter(f"no station has the code {station!r}", param_hint="--station")
+        fail(_("--station: no station has the code '{code}'").format(code=station), code=2)
     target = _target(out, chart, Path("reports") / f"issues-{period_slug(period)}.xlsx")
-    with translated(settings) as language:
-        stations = [figures.station] if figures.station else []
-        where = reach_label(stations, every=True, one=bool(stations), locale=language)
-        for text in (
-            cases_summary(figures.counts, period, where, language),
-            timings_summary(figures.times, period, where, language),
-            satisfaction_summary(figures.rated, period, where, language),
-        ):
-            typer.echo(f"{text}\n")
-        if target is not None:
-            data = issues_workbook(
-                figures.counts, figures.times, figures.rated, period, where, language
-            )
-            _write(target, data)
-            typer.echo(
-                _("{count} cases written to {path}").format(count=figures.counts.total, path=target)
-            )
-        if chart is not None:
-            picture = issues_chart(figures.counts, figures.times, figures.rated, period, language)
-            _write(chart, picture)
-            typer.echo(_("Chart written to {path}").format(path=chart))
+    language = settings.default_locale
+    stations = [figures.station] if figures.station else []
+    where = reach_label(stations, every=True, one=bool(stations), locale=language)
+    for text in (
+        cases_summary(figures.counts, period, where, language),
+        timings_summary(figures.times, period, where, language),
+        satisfaction_summary(figures.rated, period, where, language),
+    ):
+        typer.echo(f"{text}\n")
+    if target is not None:
+        data = issues_workbook(
+            figures.counts, figures.times, figures.rated, period, where, language
+        )
+        _write(target, data)
+        typer.echo(
+            _("{count} cases written to {path}").format(count=figures.counts.total, path=target)
+        )
+    if chart is not None:
+        picture = issues_chart(figures.counts, figures.times, figures.rated, period, language)
+        _write(chart, picture)
+        typer.echo(_("Chart written to {path}").format(path=chart))

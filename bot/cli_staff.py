@@ -13,9 +13,17 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.app import build_context
-from bot.cli_common import bot_username, deep_link, with_database
+from bot.cli_common import (
+    bot_username,
+    cli_settings,
+    deep_link,
+    fail,
+    invitation_line,
+    localized,
+    table,
+    with_database,
+)
 from bot.cli_common import now as cli_now
-from bot.settings import Settings
 from services.accounts.identities import touch_identity
 from services.accounts.invites import issue_invite
 from services.accounts.staff import add_staff, bind_staff, list_staff
@@ -24,6 +32,8 @@ from services.errors import DomainError
 from services.meetings.invitations import MEETING_KINDS, MeetingInput, create_meeting
 from services.meetings.materials import MAX_FILE_BYTES, keep_file
 from services.reference.catalog import get_station_by_code
+from services.translation import N_
+from services.translation import gettext as _
 from storage.db import Database, write_transaction
 from storage.enums import StaffRole
 from storage.migrate import upgrade
@@ -32,8 +42,22 @@ from storage.models import Meeting
 staff_app = typer.Typer(help="The committee office's staff.", no_args_is_help=True)
 meetings_app = typer.Typer(help="Meetings.", no_args_is_help=True)
 
+_ROLES = {StaffRole.ADMIN: N_("administrator"), StaffRole.STATION: N_("station staff")}
+_NOT_ADDED = {
+    "stations_missing": N_("Not added: station staff need at least one --station."),
+    "station_unknown": N_("Not added: no station has the code '{station}'."),
+    "role_unknown": N_("Not added: the role must be admin or station."),
+    "name_length": N_("Not added: the name is empty or too long."),
+    "chat_taken": N_("Not added: that Telegram chat is already linked to someone else."),
+}
+
+
+def _role(role: str) -> str:
+    return _(_ROLES[StaffRole(role)]) if role in set(StaffRole) else role
+
 
 @staff_app.command("add")
+@localized
 def staff_add(
     name: Annotated[str, typer.Argument(help="The staff member's name.")],
     role: Annotated[str, typer.Option(help="admin or station.")] = StaffRole.ADMIN,
@@ -48,7 +72,7 @@ def staff_add(
     base_url: Annotated[str | None, typer.Option(help="Public web chat URL.")] = None,
 ) -> None:
     """Add a staff member; print an invitation to link their chat (or link a Telegram chat)."""
-    settings = Settings()
+    settings = cli_settings()
 
     async def go(db: Database) -> tuple[int, str | None]:
         await upgrade(db)
@@ -80,19 +104,22 @@ def staff_add(
             settings=settings,
             base_url=base_url,
         )
-        return staff.id, f"code: {issued.code}   link: {link}   (valid 7 days, one use)"
+        return staff.id, invitation_line(issued.code, link)
 
     try:
         staff_id, invitation = with_database(go)
     except DomainError as error:
-        detail = f" {error.params['station']}" if "station" in error.params else ""
-        typer.echo(f"not added: {error.code}{detail}", err=True)
-        raise typer.Exit(1) from error
-    typer.echo(f"staff #{staff_id} {name} ({role}) added")
-    typer.echo(invitation or f"linked to Telegram chat {telegram}")
+        if error.code in _NOT_ADDED:
+            fail(_(_NOT_ADDED[error.code]).format(station=error.params.get("station", "")))
+        fail(_("Not added: {code}").format(code=error.code))
+    typer.echo(
+        _("Staff #{id} {name} ({role}) added.").format(id=staff_id, name=name, role=_role(role))
+    )
+    typer.echo(invitation or _("Linked to Telegram chat {chat}.").format(chat=telegram))
 
 
 @staff_app.command("invite")
+@localized
 def staff_invite(
     staff_id: Annotated[
         int, typer.Argument(help="The staff member's number (liaison staff list).")
@@ -101,7 +128,7 @@ def staff_invite(
     base_url: Annotated[str | None, typer.Option(help="Public web chat URL.")] = None,
 ) -> None:
     """A new invitation for a staff member's chat (their earlier unused one stops working)."""
-    settings = Settings()
+    settings = cli_settings()
 
     async def go(db: Database) -> str:
         await upgrade(db)
@@ -113,40 +140,42 @@ def staff_invite(
             settings=settings,
             base_url=base_url,
         )
-        return f"code: {issued.code}   link: {link}   (valid 7 days, one use)"
+        return invitation_line(issued.code, link)
 
     try:
         typer.echo(with_database(go))
-    except DomainError as error:
-        typer.echo(f"no invitation: {error.code}", err=True)
-        raise typer.Exit(1) from error
+    except DomainError:
+        fail(_("No invitation: there is no staff member #{id}.").format(id=staff_id))
 
 
 @staff_app.command("list")
+@localized
 def staff_list_command() -> None:
-    """Everyone on the staff list."""
+    """Everyone on the staff list, under a header row."""
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[tuple[int | None, str, str, bool]]:
         await upgrade(db)
         async with db.session() as session:
-            return [
-                f"{s.id:>4}  {s.name}  {s.role}  {'active' if s.active else 'inactive'}"
-                for s in await list_staff(session)
-            ]
+            return [(s.id, s.name, s.role, s.active) for s in await list_staff(session)]
 
-    for line in with_database(go):
+    rows = [
+        [str(id_), name, _role(role), _("active") if active else _("inactive")]
+        for id_, name, role, active in with_database(go)
+    ]
+    for line in table([_("ID"), _("Name"), _("Role"), _("Status")], rows):
         typer.echo(line)
 
 
 def _moment(text: str, tz: dt.tzinfo) -> dt.datetime:
     try:
         local = dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise typer.BadParameter(f"{text!r}: write it like 2026-12-05T14:30") from error
+    except ValueError:
+        fail(_("'{value}': write the time like 2026-12-05T14:30").format(value=text), code=2)
     return (local if local.tzinfo else local.replace(tzinfo=tz)).astimezone(dt.UTC)
 
 
 @meetings_app.command("add")
+@localized
 def meetings_add(
     kind: Annotated[str, typer.Option(help=", ".join(k.code for k in MEETING_KINDS))],
     title: Annotated[str, typer.Option(help="The title.")],
@@ -164,10 +193,13 @@ def meetings_add(
     ] = None,
 ) -> None:
     """Set up a meeting and queue its invitations (the running bot sends them)."""
-    settings = Settings()
+    settings = cli_settings()
     if materials is not None and materials.stat().st_size > MAX_FILE_BYTES:
-        typer.echo(f"{materials.name} is larger than 20 MB; Telegram would refuse it", err=True)
-        raise typer.Exit(2)
+        fail(
+            _("{file} is larger than 20 MB; Telegram would refuse it.").format(file=materials.name),
+            code=2,
+        )
+    starts_at, ends_at = _moment(start, settings.tz), _moment(end, settings.tz)
 
     async def go(db: Database) -> Meeting:
         await upgrade(db)
@@ -176,8 +208,8 @@ def meetings_add(
         data = MeetingInput(
             kind=kind,
             title=title,
-            starts_at=_moment(start, settings.tz),
-            ends_at=_moment(end, settings.tz),
+            starts_at=starts_at,
+            ends_at=ends_at,
             venue=venue,
             audience=invite,
             agenda=agenda,
@@ -205,17 +237,22 @@ def meetings_add(
     try:
         meeting = with_database(go)
     except DomainError as error:
-        typer.echo(f"not created: {error.code} {error.params or ''}", err=True)
-        raise typer.Exit(1) from error
-    typer.echo(f"meeting #{meeting.id} created; check-in code {meeting.checkin_code}")
+        detail = " ".join(f"{key}={value}" for key, value in error.params.items())
+        fail(_("Not created: {code} {detail}").format(code=error.code, detail=detail).rstrip())
+    typer.echo(
+        _("Meeting #{id} created; check-in code {code}.").format(
+            id=meeting.id, code=meeting.checkin_code
+        )
+    )
 
 
 @meetings_app.command("list")
+@localized
 def meetings_list() -> None:
-    """Meetings that have not ended."""
-    settings = Settings()
+    """Meetings that have not ended, under a header row."""
+    settings = cli_settings()
 
-    async def go(db: Database) -> list[str]:
+    async def go(db: Database) -> list[list[str]]:
         await upgrade(db)
         async with db.session() as session:
             rows = (
@@ -226,10 +263,18 @@ def meetings_list() -> None:
                 )
             ).scalars()
             return [
-                f"{m.id:>4}  {m.starts_at.astimezone(settings.tz):%Y-%m-%d %H:%M}  {m.title}  "
-                f"code {m.checkin_code}"
+                [
+                    str(m.id),
+                    f"{m.starts_at.astimezone(settings.tz):%Y-%m-%d %H:%M}",
+                    m.title,
+                    m.checkin_code,
+                ]
                 for m in rows
             ]
 
-    for line in with_database(go):
+    rows = with_database(go)
+    if not rows:
+        typer.echo(_("No meetings ahead."))
+        return
+    for line in table([_("ID"), _("Starts"), _("Title"), _("Check-in code")], rows):
         typer.echo(line)

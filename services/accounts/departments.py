@@ -12,6 +12,7 @@ from sqlmodel import col
 from services.errors import DomainError
 from services.members.profiles import member_of_identity
 from services.members.roster import ImportReport
+from services.translation import gettext as _
 from storage.db import write_transaction
 from storage.enums import Role
 from storage.models import ChatIdentity, Department, DepartmentBinding
@@ -28,11 +29,11 @@ def _parse(row: dict[str, str]) -> tuple[str, str, str, bool]:
     name_en = row.get("name_en") or row.get("英文名称") or name_zh
     active_text = (row.get("active") or row.get("状态") or "").strip().lower()
     if not code or len(code) > CODE_MAX:
-        raise ValueError(f"code missing or longer than {CODE_MAX} characters")
+        raise ValueError(_("code missing or longer than {count} characters").format(count=CODE_MAX))
     if not name_zh or len(name_zh) > NAME_MAX or len(name_en) > 160:
-        raise ValueError(f"name missing or longer than {NAME_MAX} characters")
+        raise ValueError(_("name missing or longer than {count} characters").format(count=NAME_MAX))
     if active_text not in _ACTIVE_WORDS | _INACTIVE_WORDS:
-        raise ValueError(f"active must be yes or no, not {active_text!r}")
+        raise ValueError(_("active must be yes or no, not '{value}'").format(value=active_text))
     return code, name_zh, name_en, active_text not in _INACTIVE_WORDS
 
 
@@ -56,7 +57,7 @@ async def import_departments(
             report.errors.append((number, str(error)))
             continue
         if record[0] in seen:
-            report.errors.append((number, f"code {record[0]!r} appears twice"))
+            report.errors.append((number, _("code '{code}' appears twice").format(code=record[0])))
             continue
         seen.add(record[0])
         parsed.append(record)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.translation import gettext as _
 from storage.db import write_transaction
 from storage.enums import MemberGroup, MemberStatus
 from storage.models import Member, MemberStation, PairedPerson, Sector, SpecialCommittee, Station
@@ -105,29 +106,39 @@ def parse_row(row: dict[str, str], lookup: _Lookup) -> RosterRecord:
     """Check one row; raise ValueError with a message naming the bad column."""
     for column in REQUIRED:
         if not row.get(column):
-            raise ValueError(f"{column} is empty")
+            raise ValueError(_("{column} is empty").format(column=column))
     code, name = row["code"], row["name"]
     if len(code) > 40 or len(name) > 60:
-        raise ValueError("code or name is too long")
+        raise ValueError(_("code or name is too long"))
     sector_id = _find(lookup.sectors, row["sector"])
     if sector_id is None:
-        raise ValueError(f"unknown sector {row['sector']!r}")
+        raise ValueError(_("unknown sector '{value}'").format(value=row["sector"]))
     group = GROUP_NAMES.get(row["group"].lower())
     if group is None:
-        raise ValueError(f"unknown group {row['group']!r} (standing, local, nonlocal, hkmo)")
+        raise ValueError(
+            _("unknown group '{value}' ({choices})").format(
+                value=row["group"], choices="standing, local, nonlocal, hkmo"
+            )
+        )
     committee_id = None
     if row.get("committee"):
         committee_id = _find(lookup.committees, row["committee"])
         if committee_id is None:
-            raise ValueError(f"unknown special committee {row['committee']!r}")
+            raise ValueError(
+                _("unknown special committee '{value}'").format(value=row["committee"])
+            )
     status = STATUS_NAMES.get(row.get("status", "").lower())
     if status is None:
-        raise ValueError(f"unknown status {row['status']!r} (active, suspended, left)")
+        raise ValueError(
+            _("unknown status '{value}' ({choices})").format(
+                value=row["status"], choices="active, suspended, left"
+            )
+        )
     station_ids = []
     for station_code in filter(None, _SPLIT.split(row.get("stations", ""))):
         station_id = lookup.stations.get(station_code)
         if station_id is None:
-            raise ValueError(f"unknown station {station_code!r}")
+            raise ValueError(_("unknown station '{value}'").format(value=station_code))
         station_ids.append(station_id)
     paired = []
     for position, column in enumerate(PAIRED_COLUMNS, start=1):
@@ -136,7 +147,9 @@ def parse_row(row: dict[str, str], lookup: _Lookup) -> RosterRecord:
             continue
         match = _PAIRED.match(value)
         if match is None or len(match["name"]) > 60:
-            raise ValueError(f"{column}: write a name, optionally with (affiliation)")
+            raise ValueError(
+                _("{column}: write a name, optionally with (affiliation)").format(column=column)
+            )
         affiliation = (match["aff"] or match["aff2"] or "").strip()[:120]
         paired.append(PairedEntry(position, name_key(match["name"]), affiliation))
     return RosterRecord(
@@ -181,7 +194,9 @@ async def import_roster(
             report.errors.append((number, str(error)))
             continue
         if record.code in seen:
-            report.errors.append((number, f"code {record.code!r} appears twice"))
+            report.errors.append(
+                (number, _("code '{code}' appears twice").format(code=record.code))
+            )
             continue
         seen.add(record.code)
         records.append(record)

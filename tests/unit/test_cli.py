@@ -19,10 +19,10 @@ def test_db_upgrade_seed_and_downgrade(env: Path) -> None:
     assert f"database at revision {revision_ids()[-1]}" in result.output
     result = runner.invoke(app, ["db", "seed"])
     assert result.exit_code == 0
-    assert "7 stations, 21 sectors, 11 issue_categories, 7 special_committees" in result.output
+    assert "7 stations, 21 sectors, 11 issue categories, 7 special committees" in result.output
     assert runner.invoke(app, ["db", "seed"]).output == result.output
     result = runner.invoke(app, ["db", "downgrade", "base"])
-    assert result.exit_code == 0 and "revision None" in result.output
+    assert result.exit_code == 0 and "database at no revision (empty)" in result.output
 
 
 def test_stations_qr_without_telegram_points_at_the_web_chat(env: Path) -> None:

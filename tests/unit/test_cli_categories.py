@@ -21,6 +21,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("LIAISON_DATABASE_URL", url)
     monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
     monkeypatch.chdir(tmp_path)
     return url
 

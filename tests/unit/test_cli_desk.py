@@ -44,7 +44,7 @@ from tests.support.members import SAMPLE_ROSTER
 
 T = TypeVar("T")
 TZ = ZoneInfo("Asia/Shanghai")
-CODE = re.compile(r"code: ([A-Z0-9]{12})\b")
+CODE = re.compile(r"Code: ([A-Z0-9]{12})\b")
 
 
 # --- fixtures and helpers ---------------------------------------------------------------------
@@ -137,9 +137,9 @@ def test_staff_add_an_administrator_prints_an_invitation_stored_hashed(
 ) -> None:
     result = cli("staff", "add", "王芳", "--base-url", "https://chat.example.org/")
     assert result.exit_code == 0, result.output
-    assert "staff #1 王芳 (admin) added" in result.output
+    assert "Staff #1 王芳 (administrator) added." in result.output
     code = invite_code(result.output)
-    assert f"link: https://chat.example.org/?start=inv-{code}" in result.output
+    assert f"Link: https://chat.example.org/?start=inv-{code}" in result.output
     [staff] = rows(env, select(Staff))
     assert (staff.name, staff.role, staff.active) == ("王芳", "admin", True)
     assert rows(env, select(StaffStation)) == []
@@ -158,7 +158,7 @@ def test_staff_add_station_staff_with_their_stations(cli: Callable[..., Result],
         "--station", "jf-yuehai", "--username", "liaison_bot",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "(station) added" in result.output
+    assert "(station staff) added." in result.output
     assert f"https://t.me/liaison_bot?start=inv-{invite_code(result.output)}" in result.output
     [staff] = rows(env, select(Staff))
     assert staff.role == "station"
@@ -176,7 +176,7 @@ def test_staff_add_links_a_telegram_chat_without_an_invitation(
 ) -> None:
     result = cli("staff", "add", "王芳", "--telegram", "555")
     assert result.exit_code == 0, result.output
-    assert "linked to Telegram chat 555" in result.output and "code:" not in result.output
+    assert "Linked to Telegram chat 555." in result.output and "code:" not in result.output
     [binding] = rows(env, select(StaffBinding))
     assert binding.channel == "telegram"
     assert rows(env, select(InviteCode)) == []
@@ -189,7 +189,7 @@ def test_staff_add_refuses_an_unknown_station_clearly(
     # A clear refusal naming the code, not a traceback.
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 1
-    assert "not added: station_unknown nowhere" in result.output
+    assert "Not added: no station has the code 'nowhere'." in result.output
     assert rows(env, select(Staff)) == []
 
 
@@ -197,11 +197,16 @@ def test_staff_add_refuses_station_staff_without_a_station_and_unknown_roles(
     cli: Callable[..., Result], env: Path
 ) -> None:
     result = cli("staff", "add", "李站", "--role", "station")
-    assert result.exit_code == 1 and "not added: stations_missing" in result.output
+    assert (
+        result.exit_code == 1
+        and "Not added: station staff need at least one --station." in result.output
+    )
     result = cli("staff", "add", "李站", "--role", "boss")
-    assert result.exit_code == 1 and "not added: role_unknown" in result.output
+    assert (
+        result.exit_code == 1 and "Not added: the role must be admin or station." in result.output
+    )
     result = cli("staff", "add", "x" * 61)
-    assert result.exit_code == 1 and "not added: name_length" in result.output
+    assert result.exit_code == 1 and "Not added: the name is empty or too long." in result.output
     assert rows(env, select(Staff)) == []
     assert rows(env, select(AuditEntry).where(AuditEntry.action == "staff.add")) == []
 
@@ -224,7 +229,7 @@ def test_staff_invite_refuses_unknown_and_malformed_ids(
     cli: Callable[..., Result], env: Path
 ) -> None:
     result = cli("staff", "invite", "99")
-    assert result.exit_code == 1 and "no invitation: staff_unknown" in result.output
+    assert result.exit_code == 1 and "No invitation: there is no staff member #99." in result.output
     assert cli("staff", "invite", "abc").exit_code == 2
     assert rows(env, select(InviteCode)) == []
 
@@ -297,7 +302,9 @@ def test_departments_list_shows_state_and_linked_chats(
     link_chat(env, 4402, department_id=housing)
     result = cli("departments", "list")
     assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line for line in result.output.splitlines()}
+    header, *body = result.output.splitlines()
+    assert header.split() == ["Code", "Name"]
+    lines = {line.split()[0]: line for line in body}
     assert len(lines) == 9
     assert "Housing and Urban-Rural Development Bureau  (active, 2 chats)" in lines["housing"]
     assert "Archives  (inactive, 0 chats)" in lines["archive"]
@@ -324,12 +331,15 @@ def test_departments_invite_refuses_unknown_and_inactive_departments(
     cli: Callable[..., Result], env: Path
 ) -> None:
     result = cli("departments", "invite", "nowhere")
-    assert result.exit_code == 1 and "no invitation: department_unknown 'nowhere'" in result.output
+    assert (
+        result.exit_code == 1
+        and "No invitation: no active department has the code 'nowhere'." in result.output
+    )
     path = env / "departments.csv"
     path.write_text("code,name_zh,name_en,active\narchive,市档案馆,Archives,no\n")
     cli("departments", "import", str(path))
     result = cli("departments", "invite", "archive")
-    assert result.exit_code == 1 and "department_unknown" in result.output
+    assert result.exit_code == 1 and "no active department has the code" in result.output
     assert rows(env, select(InviteCode)) == []
 
 
@@ -363,49 +373,57 @@ def write_entries(env: Path, staff_id: int) -> None:
     on_db(env, go)
 
 
+def entries(output: str) -> list[list[str]]:
+    """The audit table's rows as cells, under its header row."""
+    header, *rows = output.splitlines()
+    assert header.split() == ["When", "Who", "Action", "Object", "Before", "After"]
+    return [re.split(r" {2,}", row.strip()) for row in rows]
+
+
 def test_audit_lists_newest_first_with_every_filter(cli: Callable[..., Result], env: Path) -> None:
-    assert cli("audit").output.strip() == "no entries"
+    assert cli("audit").output.strip() == "No entries."
     cli("staff", "add", "王芳")
     cli("staff", "add", "李站", "--role", "station", "--station", "jf-beian")
     write_entries(env, staff_id=1)
 
-    every = cli("audit").output.splitlines()
+    every = entries(cli("audit").output)
     # The CLI's own entries (staff.add and whatever else it records) happened now, so they
     # come before the staff entries of 2020, which follow newest first.
     *recent, later, early, late = every
-    assert "cli:- cli  staff.add  staff:2" in "\n".join(recent)
-    assert not any(" 2020-" in f" {line}" for line in recent)
-    assert [line.split("  ")[2] for line in (later, early, late)] == [
+    assert any(line[1:4] == ["cli:- cli", "staff.add", "staff:2"] for line in recent)
+    assert not any(line[0].startswith("2020-") for line in recent)
+    assert [line[2] for line in (later, early, late)] == [
         "issue.assign", "issue.accept", "issue.assign",
     ]  # fmt: skip
-    assert "2020-11-01 00:30:00  staff:1 王芳  issue.accept  issue:2020-000123" in early
-    assert 'before={"status": "new"}  after={"status": "accepted"}' in early
-    assert "staff:2 李站" in later and "2020-10-31 23:30:00" in late
+    assert early[:4] == ["2020-11-01 00:30:00", "staff:1 王芳", "issue.accept", "issue:2020-000123"]
+    assert early[4:] == ['{"status": "new"}', '{"status": "accepted"}']
+    assert later[1] == "staff:2 李站" and late[0] == "2020-10-31 23:30:00"
 
-    mine = cli("audit", "--staff", "1").output.splitlines()
-    assert [line.split("  ")[2] for line in mine] == ["issue.accept", "issue.assign"]
-    assert cli("audit", "--staff", "7").output.strip() == "no entries"
+    mine = entries(cli("audit", "--staff", "1").output)
+    assert [line[2] for line in mine] == ["issue.accept", "issue.assign"]
+    assert cli("audit", "--staff", "7").output.strip() == "No entries."
 
-    assigned = cli("audit", "--action", "issue.assign").output.splitlines()
-    assert [line.split("  ")[3] for line in assigned] == ["issue:2020-000456", "issue:2020-000123"]
+    assigned = entries(cli("audit", "--action", "issue.assign").output)
+    assert [line[3] for line in assigned] == ["issue:2020-000456", "issue:2020-000123"]
 
-    case = cli("audit", "--case", "2020-000123").output.splitlines()
-    assert len(case) == 2 and all("issue:2020-000123" in line for line in case)
+    case = entries(cli("audit", "--case", "2020-000123").output)
+    assert len(case) == 2 and all(line[3] == "issue:2020-000123" for line in case)
 
     # The date is local: 23:30 on 31 October in Shanghai is before 1 November, 00:30 is not.
-    since = cli("audit", "--since", "2020-11-01", "--case", "2020-000123").output.splitlines()
-    assert len(since) == 1 and "issue.accept" in since[0]
-    assert cli("audit", "--since", "2020-11-01").output.splitlines() == every[:-1]
+    since = entries(cli("audit", "--since", "2020-11-01", "--case", "2020-000123").output)
+    assert len(since) == 1 and since[0][2] == "issue.accept"
+    assert entries(cli("audit", "--since", "2020-11-01").output) == every[:-1]
 
-    newest = cli("audit", "--limit", "2").output.splitlines()
-    assert newest == every[:2]
-    both = cli("audit", "--staff", "1", "--action", "issue.assign", "--since", "2020-10-01")
-    assert len(both.output.splitlines()) == 1 and "2020-10-31 23:30:00" in both.output
+    assert entries(cli("audit", "--limit", "2").output) == every[:2]
+    both = entries(
+        cli("audit", "--staff", "1", "--action", "issue.assign", "--since", "2020-10-01").output
+    )
+    assert len(both) == 1 and both[0][0] == "2020-10-31 23:30:00"
 
 
 def test_audit_refuses_bad_option_values(cli: Callable[..., Result]) -> None:
     result = cli("audit", "--since", "2026-13-01")
-    assert result.exit_code == 2 and "write it like 2026-11-01" in result.output
+    assert result.exit_code == 2 and "write the date like 2026-11-01" in result.output
     assert cli("audit", "--limit", "many").exit_code == 2
     assert cli("audit", "--staff", "王芳").exit_code == 2
 
@@ -434,7 +452,7 @@ def test_meetings_add_stores_the_meeting_and_queues_invitations(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     [meeting] = rows(env, select(Meeting))
-    assert f"meeting #{meeting.id} created; check-in code {meeting.checkin_code}" in result.output
+    assert f"Meeting #{meeting.id} created; check-in code {meeting.checkin_code}." in result.output
     assert meeting.title == "Elderly care" and meeting.agenda == "Day care centres"
     assert meeting.created_by_staff_id is None
     assert meeting.starts_at.astimezone(TZ).strftime("%H:%M") == "14:30"
@@ -507,7 +525,7 @@ def test_meetings_add_invites_only_the_audience_named(
         ({"--invite": "bogus"}, 1, "audience_invalid"),
         ({"--invite": "group:nobody-here"}, 1, "audience_nobody"),
         ({"--title": " "}, 1, "title_length"),
-        ({"--start": "next Friday"}, 2, "write it like 2026-12-05T14:30"),
+        ({"--start": "next Friday"}, 2, "write the time like 2026-12-05T14:30"),
     ],
 )
 def test_meetings_add_refusals_leave_nothing_behind(
@@ -597,7 +615,7 @@ def test_outbox_counts_by_state_and_lists_the_latest_failures(
     [failed] = rows(env, select(OutboxMessage).where(OutboxMessage.dedupe_key == "failed"))
     [blocked] = rows(env, select(OutboxMessage).where(OutboxMessage.dedupe_key == "blocked"))
     lines = result.output.splitlines()
-    start = lines.index("latest failures:")
+    start = lines.index("Latest failures:")
     # Newest first; the kind, the chat, the attempts and Telegram's reason are all shown.
     assert lines[start + 1 :] == [
         f"  #{blocked.id} blocked telegram:903 - after 1 attempt(s): "

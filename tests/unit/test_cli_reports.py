@@ -98,7 +98,7 @@ def test_issues_report_for_any_days(env: Path) -> None:
     [
         (["--from", "2026-13-01", "--to", "2026-12-31"], "not a date"),
         (["--from", "2026-12-31", "--to", "2026-10-01"], "before --from"),
-        (["--from", "2026-10-01"], "give both"),
+        (["--from", "2026-10-01"], "Give both"),
         ([*Q4, "--station", "nowhere"], "no station has the code 'nowhere'"),
         ([*Q4, "--locale", "fr"], "zh_CN or en"),
     ],

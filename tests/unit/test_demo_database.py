@@ -94,6 +94,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LIAISON_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("LIAISON_DEMO_DATABASE_URL", raising=False)
     monkeypatch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("LIAISON_DEFAULT_LOCALE", "en")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -119,4 +120,4 @@ def test_liaison_demo_refuses_a_database_with_real_people(
     monkeypatch.setenv("LIAISON_DEMO_DATABASE_URL", url)
     result = runner.invoke(app, ["demo", "--port", "1"])
     assert result.exit_code == 1, result.output
-    assert "refusing to run the demo" in result.output and "member" in result.output
+    assert "Refusing to run the demo" in result.output and "member" in result.output
