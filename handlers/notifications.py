@@ -15,12 +15,14 @@ from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
 from handlers.notices.duties import DutyNotices
-from handlers.notices.meetings import MeetingNotices
+from handlers.notices.meeting_changes import MeetingChangeNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
 
 
-class ChatNotifier(MeetingNotices, DutyNotices, CaseNotices, CaseworkNotices, BroadcastNotices):
+class ChatNotifier(
+    MeetingChangeNotices, DutyNotices, CaseNotices, CaseworkNotices, BroadcastNotices
+):
     """Renders every kind of notice.
 
     Services call it through ``services.outbox.notices.Notifier``.

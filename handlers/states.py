@@ -62,10 +62,11 @@ class StationDirectory(StatesGroup):
 
 
 class MemberMeetings(StatesGroup):
-    """A member's upcoming meetings: the paged list, and one meeting's card."""
+    """A member's upcoming meetings: the paged list, one meeting's card, the past meetings."""
 
     list = State()
     card = State()
+    past = State()
 
 
 class MeetingAnswer(StatesGroup):

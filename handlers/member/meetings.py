@@ -29,6 +29,7 @@ from handlers.texts import Buttons, escape, local_time
 from services.errors import DomainError
 from services.meetings.attendance import respond
 from services.meetings.invitations import ics, meeting_kind, member_meeting
+from services.meetings.past import member_past_page
 from services.meetings.views import member_meetings_page
 from services.reference.catalog import display_name
 from storage.enums import MeetingResponse
@@ -88,6 +89,11 @@ def render_meeting(meeting: Meeting, invitee: MeetingInvitee, log: LogContext) -
     ]
     if invitee.checked_in_at is not None:
         lines.append(_("Checked in at {time}.").format(time=local_time(invitee.checked_in_at, tz)))
+    if meeting.cancelled_at is not None:
+        lines.append(_("This meeting was cancelled."))
+    elif log.now >= meeting.ends_at:
+        attended = invitee.checked_in_at is not None
+        lines.append(_("You attended.") if attended else _("You did not attend."))
     if meeting.agenda:
         lines += [_("Agenda:"), f"<blockquote>{escape(meeting.agenda)}</blockquote>"]
     return "\n".join(lines)
@@ -133,7 +139,8 @@ async def open_meetings(
         await open_list(manager, MemberMeetings.card, meeting=meeting_id)
         return True
     page = await member_meetings_page(log.session, member_id=log.member.id, now=log.now)
-    if page.total == 0:
+    past = await member_past_page(log.session, member_id=log.member.id, now=log.now, page_size=1)
+    if page.total == 0 and past.total == 0:
         await log.turn.say(_("You have no upcoming meetings."))
         return False
     await open_list(manager, MemberMeetings.list)

@@ -32,6 +32,7 @@ from handlers.dialogs.markup import Label
 from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.press import answer, answer_press
 from handlers.dialogs.text import T
+from handlers.member import meetings_past as past
 from handlers.member.log_steps import member_log
 from handlers.member.meetings import (
     ask_checkin_code,
@@ -55,6 +56,7 @@ from storage.models import Meeting, MeetingInvitee
 log_ = logging.getLogger(__name__)
 LABEL_MAX = 60
 NOT_AVAILABLE = "This meeting is not available."
+OUT_OF_DATE = "This card is out of date. Here is where you are now."
 
 
 def _scroll(manager: DialogManager) -> ManagedScroll:
@@ -75,12 +77,21 @@ async def _own(manager: DialogManager, meeting_id: int) -> tuple[Meeting, Meetin
 
 async def _checked(
     callback: CallbackQuery, manager: DialogManager
-) -> tuple[Meeting, MeetingInvitee]:
-    """The card's meeting, if the member is still invited; refused otherwise."""
+) -> tuple[Meeting, MeetingInvitee] | None:
+    """The card's meeting, if the member is still invited and it is as the card showed it.
+
+    A meeting the member is not invited to is refused; one changed or cancelled since the
+    card was drawn is out of date: the press is answered so, and the card drawn again.
+    """
     found = await _own(manager, _chosen(manager))
     if found is None:
         log_.warning("chat %s: meeting %s refused", callback.from_user.id, _chosen(manager))
         raise Refused(_(NOT_AVAILABLE), alert=True)
+    drawn = manager.dialog_data.get("drawn")
+    if drawn is not None and drawn != found[0].sequence:
+        log_.info("chat %s: stale card of meeting %s", callback.from_user.id, _chosen(manager))
+        await answer(manager, _(OUT_OF_DATE), alert=True)
+        return None
     return found
 
 
@@ -121,7 +132,8 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
     if found is None:
         return {"card": _(NOT_AVAILABLE), "found": False}
     meeting, invitee = found
-    before = log.now < meeting.starts_at
+    dialog_manager.dialog_data["drawn"] = meeting.sequence
+    before = log.now < meeting.starts_at and meeting.cancelled_at is None
     return {
         # Built from our msgids and escaped values, so it is markup as it stands.
         "card": Markup(render_meeting(meeting, invitee, log)),  # noqa: S704
@@ -131,7 +143,8 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         and invitee.response
         not in (MeetingResponse.LEAVE_REQUESTED, MeetingResponse.LEAVE_APPROVED),
         "may_check_in": meeting.starts_at - CHECKIN_OPENS <= log.now <= meeting.ends_at
-        and invitee.checked_in_at is None,
+        and invitee.checked_in_at is None
+        and meeting.cancelled_at is None,
     }
 
 
@@ -152,7 +165,10 @@ async def meeting_chosen(
 
 async def attend_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Say yes; the card shows the answer."""
-    meeting, _invitee = await _checked(callback, manager)
+    found = await _checked(callback, manager)
+    if found is None:
+        return
+    meeting, _invitee = found
     log = await member_log(manager)
     notifier: ChatNotifier = manager.middleware_data["notifier"]
     try:
@@ -172,7 +188,10 @@ async def attend_chosen(callback: CallbackQuery, button: Button, manager: Dialog
 
 async def leave_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Ask for the reason for leave (typed next)."""
-    meeting, _invitee = await _checked(callback, manager)
+    found = await _checked(callback, manager)
+    if found is None:
+        return
+    meeting, _invitee = found
     log = await member_log(manager)
     if log.now >= meeting.starts_at:
         await answer_press(manager, refusal(DomainError("started")), show_alert=True)
@@ -183,14 +202,18 @@ async def leave_chosen(callback: CallbackQuery, button: Button, manager: DialogM
 
 async def checkin_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     """Ask for the code shown at the venue (typed next)."""
-    await _checked(callback, manager)
+    if await _checked(callback, manager) is None:
+        return
     await answer_press(manager)
     await ask_checkin_code(await member_log(manager))
 
 
 async def ics_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    """Send the meeting as a calendar file below the card."""
-    meeting, _invitee = await _checked(callback, manager)
+    """Send the meeting as a calendar file below the card (a cancelled one takes it off)."""
+    found = await _own(manager, _chosen(manager))
+    if found is None:
+        raise Refused(_(NOT_AVAILABLE), alert=True)
+    meeting, _invitee = found
     await answer_press(manager)
     await send_ics(manager.middleware_data["bot"], callback.from_user.id, meeting)
 
@@ -207,6 +230,7 @@ def meetings_dialog() -> Dialog:
                 ),
                 T("You have no upcoming meetings.", when="empty"),
                 choices("meeting", meeting_chosen),
+                SwitchTo(Label("🗂 Past meetings"), id="to_past", state=MemberMeetings.past),
                 StubScroll(id="pages", pages="pages"),
                 page_buttons(
                     "pages", back=("sooner", N_("◀ Sooner")), forward=("later", N_("Later ▶"))
@@ -220,6 +244,25 @@ def meetings_dialog() -> Dialog:
                 MessageInput(pass_on),
                 getter=page_getter,
                 state=MemberMeetings.list,
+            ),
+            Window(
+                Multi(
+                    T("<b>Your past meetings</b>"),
+                    T("Page {page} of {pages}.", when="paged"),
+                    sep=" ",
+                ),
+                T("No meetings of yours are over yet.", when="empty"),
+                choices("past", past.past_chosen),
+                StubScroll(id="past_pages", pages="pages"),
+                page_buttons(
+                    "past_pages",
+                    back=("later", N_("◀ Later")),
+                    forward=("earlier", N_("Earlier ▶")),
+                ),
+                SwitchTo(Label("◀ Back"), id="past_back", state=MemberMeetings.list),
+                MessageInput(pass_on),
+                getter=past.past_getter,
+                state=MemberMeetings.past,
             ),
             Window(
                 Format("{card}"),

@@ -3,7 +3,9 @@
 The form is one aiogram-dialog: a window per step, then a review whose edit buttons switch to
 a step and come back to the review once it is answered. The draft is the dialog's data, kept
 in the FSM storage, so a restart resumes it; ``meeting_steps``, ``meeting_audience`` and
-``meeting_review`` hold the callbacks.
+``meeting_review`` hold the callbacks. A change of a meeting set up before opens the same form
+on its review, filled from the meeting (see ``meeting_changes``), with only the time, venue
+and agenda to edit.
 """
 
 from __future__ import annotations
@@ -129,23 +131,28 @@ def meeting_dialog() -> Dialog:
     from handlers.staff import meeting_review as review
     from handlers.staff import meeting_steps as steps
 
-    def edit(label: T, state: State) -> SwitchTo:
+    def edit(label: T, state: State, when: Any = None) -> SwitchTo:
         return SwitchTo(
             label,
             id=f"edit_{str(state.state).rsplit(':', 1)[-1]}",
             state=state,
             on_click=review.edit,
+            when=when,
         )
 
+    def draft_only(label: T, state: State) -> SwitchTo:
+        # A meeting already set up changes its time, venue or agenda, nothing else.
+        return edit(label, state, when="new")
+
     edits = [
-        edit(T("✏️ Kind"), MeetingForm.kind),
-        edit(T("✏️ Title"), MeetingForm.title),
+        draft_only(T("✏️ Kind"), MeetingForm.kind),
+        draft_only(T("✏️ Title"), MeetingForm.title),
         edit(T("✏️ Start"), MeetingForm.starts),
         edit(T("✏️ End"), MeetingForm.ends),
         edit(T("✏️ Venue"), MeetingForm.venue),
-        edit(T("✏️ Invited"), MeetingForm.audience),
+        draft_only(T("✏️ Invited"), MeetingForm.audience),
         edit(T("✏️ Agenda"), MeetingForm.agenda),
-        edit(T("✏️ Materials"), MeetingForm.materials),
+        draft_only(T("✏️ Materials"), MeetingForm.materials),
     ]
     return Dialog(
         Window(
@@ -216,10 +223,19 @@ def meeting_dialog() -> Dialog:
             # The summary is built from escaped parts by the getter.
             Format("{summary}"),
             Group(*edits, width=2),
-            Button(T("✅ Create and invite"), id="create", on_click=review.create),
-            Button(T("🗑 Discard"), id="discard", on_click=review.discard),
+            Button(T("✅ Create and invite"), id="create", on_click=review.create, when="new"),
+            Button(T("🗑 Discard"), id="discard", on_click=review.discard, when="new"),
+            Button(T("✅ Save and tell the invited"), id="save", on_click=review.save, when="edit"),
+            Button(T("✖ Leave it as it was"), id="keep", on_click=review.discard, when="edit"),
             MessageInput(steps.buttons_expected),
             getter=review.summary,
             state=MeetingForm.review,
         ),
+        on_start=prefill,
     )
+
+
+async def prefill(start_data: Any, manager: DialogManager) -> None:
+    """A change of a meeting set up before: the form starts filled from the meeting."""
+    if isinstance(start_data, dict) and start_data.get("edit"):
+        manager.dialog_data.update(start_data)

@@ -14,13 +14,15 @@ from markupsafe import Markup
 
 from handlers import keyboards
 from handlers.dialogs.context import reader_of
-from handlers.dialogs.press import answer_press, mark_choice
+from handlers.dialogs.press import answer, answer_press, mark_choice
 from handlers.notifications import ChatNotifier
 from handlers.staff.desk import desk_of
+from handlers.staff.meeting_changes import out_of_date
 from handlers.staff.meeting_steps import show_review
 from handlers.texts import escape, local_time
 from services.errors import DomainError
 from services.meetings import invitations as meetings
+from services.meetings.changes import MeetingChange, change_meeting
 from services.reference.catalog import display_name
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,9 @@ async def summary(dialog_manager: DialogManager, **_data: Any) -> dict[str, Any]
     tz = reader.tz
     starts = dt.datetime.fromisoformat(data["starts"])
     ends = dt.datetime.fromisoformat(data["ends"])
+    editing = bool(data.get("edit"))
     lines = [
-        _("<b>Please check the meeting</b>"),
+        _("<b>Please check the changes</b>") if editing else _("<b>Please check the meeting</b>"),
         "",
         _("Kind: {value}").format(value=escape(display_name(kind, reader.locale)) if kind else "-"),
         _("Title: {value}").format(value=escape(str(data.get("title", "")))),
@@ -50,7 +53,7 @@ async def summary(dialog_manager: DialogManager, **_data: Any) -> dict[str, Any]
     if data.get("agenda"):
         lines += [_("Agenda:"), f"<blockquote>{escape(str(data['agenda']))}</blockquote>"]
     # Built from our msgids and escaped values, so it is markup as it stands.
-    return {"summary": Markup("\n".join(lines))}  # noqa: S704
+    return {"summary": Markup("\n".join(lines)), "new": not editing, "edit": editing}  # noqa: S704
 
 
 async def edit(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
@@ -60,10 +63,13 @@ async def edit(callback: CallbackQuery, button: Any, manager: DialogManager) -> 
 
 
 async def discard(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
-    """Drop the draft; nothing is sent."""
+    """Drop the draft (or the change of a meeting); nothing is sent."""
     turn = desk_of(manager).turn
+    editing = bool(manager.dialog_data.get("edit"))
     await manager.done()
-    await mark_choice(manager, _("Meeting discarded."))
+    await mark_choice(
+        manager, _("The meeting stays as it was.") if editing else _("Meeting discarded.")
+    )
     await turn.say(_("Nothing was sent."), reply_markup=keyboards.main_menu(turn.menu_role))
 
 
@@ -113,5 +119,58 @@ async def create(callback: CallbackQuery, button: Any, manager: DialogManager) -
             "✅ <b>{title}</b> is set up and the invitations are on their way.\n"
             "Check-in code: <code>{code}</code>"
         ).format(title=escape(meeting.title), code=meeting.checkin_code),
+        reply_markup=keyboards.main_menu(desk.turn.menu_role),
+    )
+
+
+async def save(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
+    """Save the change of a meeting set up before; the invited are told what changed.
+
+    A meeting changed or cancelled since the form opened is not changed again: the form ends
+    and the meeting's card is drawn as it stands.
+    """
+    desk = desk_of(manager)
+    data = manager.dialog_data
+    change = MeetingChange(
+        starts_at=dt.datetime.fromisoformat(data["starts"]),
+        ends_at=dt.datetime.fromisoformat(data["ends"]),
+        venue=str(data["venue"]),
+        agenda=str(data.get("agenda") or ""),
+    )
+    try:
+        meeting = await change_meeting(
+            desk.session,
+            meeting_id=int(data["edit"]),
+            sequence=int(data["sequence"]),
+            change=change,
+            now=desk.now,
+            notifier=manager.middleware_data["notifier"],
+            actor=desk.actor,
+        )
+    except DomainError as error:
+        log.info("chat %s: meeting change refused (%s)", callback.from_user.id, error.code)
+        if error.code in ("stale", "cancelled", "started", "not_found"):
+            await answer(manager, out_of_date(), alert=True)
+            await manager.done()
+            await mark_choice(manager, _("The meeting stays as it was."))
+            return
+        if error.code == "unchanged":
+            await answer_press(manager, _("Nothing was changed."), show_alert=True)
+            return
+        await desk.turn.say(
+            _("The meeting could not be changed ({reason}). Please check it.").format(
+                reason=error.code
+            )
+        )
+        await show_review(manager)
+        await answer_press(manager)
+        return
+    manager.middleware_data["wake_delivery"]()
+    await manager.done()
+    await mark_choice(manager, _("Changes saved."))
+    await desk.turn.say(
+        _("✅ <b>{title}</b> is changed; everyone invited is told what changed.").format(
+            title=escape(meeting.title)
+        ),
         reply_markup=keyboards.main_menu(desk.turn.menu_role),
     )

@@ -20,19 +20,22 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select, StubScroll, SwitchTo
+from aiogram_dialog.widgets.text import Format, Multi
 from markupsafe import Markup
 
 from handlers.channel import ChannelCapabilities
 from handlers.dialogs.context import Reader, reader_of
+from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.press import answer_press
 from handlers.dialogs.text import T
 from handlers.member.checkin import CHECKIN_PAYLOAD
 from handlers.member.meetings import response_label
+from handlers.staff import meeting_changes as changes
 from handlers.staff.desk import desk_of
 from handlers.texts import anchor, escape, local_time
 from services.meetings.views import get_meeting, invitees_of, upcoming_meetings
+from services.translation import N_
 from storage.enums import MeetingResponse
 from storage.models import Meeting
 
@@ -43,10 +46,12 @@ LABEL_MAX = 60
 
 
 class StaffMeetings(StatesGroup):
-    """The upcoming meetings, and one meeting's card."""
+    """The upcoming meetings, one meeting's card, its cancellation, and the past meetings."""
 
     list = State()
     card = State()
+    cancel = State()
+    past = State()
 
 
 def checkin_link(meeting: Meeting, username: str | None, capabilities: ChannelCapabilities) -> str:
@@ -67,8 +72,10 @@ async def render_meeting(
         checked_in += invitee.checked_in_at is not None
     tz = reader.tz
     me = await bot.me()
-    lines = [
-        f"<b>{escape(meeting.title)}</b>",
+    lines = [f"<b>{escape(meeting.title)}</b>"]
+    if meeting.cancelled_at is not None:
+        lines.append(_("✖ Cancelled at {when}.").format(when=local_time(meeting.cancelled_at, tz)))
+    lines += [
         _("When: {value}").format(
             value=f"{local_time(meeting.starts_at, tz)} – {local_time(meeting.ends_at, tz)}"
         ),
@@ -113,10 +120,17 @@ async def card(
     meeting_id = int(dialog_manager.dialog_data.get("meeting", 0))
     meeting = await get_meeting(reader.session, meeting_id)
     if meeting is None:
-        return {"card": "", "found": False}
+        return {"card": "", "found": False, "changeable": False, "title": ""}
+    # The buttons below are for the meeting as it stands now: a press names this version.
+    dialog_manager.dialog_data["drawn"] = meeting.sequence
     # Built from our msgids and escaped values, so it is markup as it stands.
     text = Markup(await render_meeting(reader, meeting, bot, capabilities))  # noqa: S704
-    return {"card": text, "found": True}
+    return {
+        "card": text,
+        "found": True,
+        "changeable": changes.may_change(meeting, dialog_manager),
+        "title": meeting.title,
+    }
 
 
 # --- callbacks -------------------------------------------------------------------------------
@@ -187,6 +201,7 @@ def meetings_dialog() -> Dialog:
                 height=PAGE,
                 hide_on_single_page=True,
             ),
+            SwitchTo(T("🗂 Past meetings"), id="to_past", state=StaffMeetings.past),
             MessageInput(pass_on),
             getter=listed,
             state=StaffMeetings.list,
@@ -194,11 +209,48 @@ def meetings_dialog() -> Dialog:
         Window(
             Format("{card}", when="found"),
             T("This meeting is not available.", when=~F["found"]),
+            Row(
+                Button(
+                    T("✏️ Change"), id="change", on_click=changes.change_chosen, when="changeable"
+                ),
+                Button(
+                    T("✖ Cancel the meeting"),
+                    id="cancel",
+                    on_click=changes.cancel_chosen,
+                    when="changeable",
+                ),
+            ),
             Button(T("🖨 Check-in QR code"), id="qr", on_click=send_qr, when="found"),
             SwitchTo(T("◀ Back"), id="back", state=StaffMeetings.list),
             MessageInput(pass_on),
             getter=card,
             state=StaffMeetings.card,
+        ),
+        Window(
+            Format("{card}", when="found"),
+            T("Cancel this meeting? Everyone invited will be told it will not take place."),
+            Button(T("✖ Yes, cancel it"), id="cancel_yes", on_click=changes.cancel_confirmed),
+            SwitchTo(T("◀ Keep it"), id="cancel_no", state=StaffMeetings.card),
+            MessageInput(pass_on),
+            getter=card,
+            state=StaffMeetings.cancel,
+        ),
+        Window(
+            Multi(
+                T("<b>Past meetings</b> (attended, on leave, absent)"),
+                T("Page {page} of {pages}.", when="paged"),
+                sep=" ",
+            ),
+            T("No meetings are over yet.", when="empty"),
+            choices("past", meeting_chosen),
+            StubScroll(id="past_pages", pages="pages"),
+            page_buttons(
+                "past_pages", back=("later", N_("◀ Later")), forward=("earlier", N_("Earlier ▶"))
+            ),
+            SwitchTo(T("◀ Back"), id="past_back", state=StaffMeetings.list),
+            MessageInput(pass_on),
+            getter=changes.past_listed,
+            state=StaffMeetings.past,
         ),
         on_start=on_start,
     )

@@ -183,6 +183,8 @@ async def check_in(
         meeting = (await session.execute(stmt)).scalar_one_or_none()
         if meeting is None:
             raise DomainError("checkin_unknown")
+        if meeting.cancelled_at is not None:
+            raise DomainError("cancelled")
         candidates = [meeting]
     else:
         candidates = [

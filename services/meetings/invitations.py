@@ -285,16 +285,17 @@ def ics(meeting: Meeting, *, domain: str = "liaison-bot") -> str:
     """The meeting as an iCalendar (RFC 5545) file, times in UTC, lines folded at 75 octets.
 
     The UID is stable, so a calendar app that imported the file once updates the event
-    rather than adding a second one; a cancelled meeting carries a higher SEQUENCE and
-    STATUS:CANCELLED, so the app drops it.
+    rather than adding a second one: each edit raises the SEQUENCE, and a cancelled meeting
+    carries a higher SEQUENCE, METHOD:CANCEL and STATUS:CANCELLED, so the app drops it.
     """
+    cancelled = meeting.cancelled_at is not None
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@{domain}")
     event.add("dtstamp", meeting.created_at.astimezone(dt.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
     event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
-    event.add("sequence", 1 if meeting.cancelled_at else 0)
-    event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
+    event.add("sequence", max(meeting.sequence, 1) if cancelled else meeting.sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", meeting.title)
     event.add("location", meeting.venue)
     if meeting.agenda:
@@ -302,6 +303,7 @@ def ics(meeting: Meeting, *, domain: str = "liaison-bot") -> str:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", "-//liaison-bot//meetings//EN")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical.decode()

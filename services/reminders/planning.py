@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.staff import staff_recipients
+from services.meetings.changes import reminder_scope
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
 from services.outbox.queue import URGENT_WITHIN, OutboxState, Recipient, add
@@ -118,6 +119,7 @@ async def meeting_reminders(
         # have answered yet, so a meeting set up after the nudge's moment goes without it.
         if pending and nudge and nudge_at > meeting.created_at:
             unanswered.setdefault(meeting.id or 0, (meeting, []))[1].append(invitee.member_id)
+        scope = reminder_scope(meeting)
         for identity in chats.get(invitee.member_id, []):
             data = {"meeting": meeting, "response": invitee.response}
             # A moment that passed before this chat's invitation went out is folded into it.
@@ -129,7 +131,7 @@ async def meeting_reminders(
             ):
                 dues.append(
                     Due(
-                        key=f"meeting:{meeting.id}:remind-{label(offset)}:{identity.id}",
+                        key=f"{scope}:remind-{label(offset)}:{identity.id}",
                         kind="meeting-reminder",
                         identity=identity,
                         data=data,
@@ -140,7 +142,7 @@ async def meeting_reminders(
             if nudge and (sent is None or nudge_at > sent):
                 dues.append(
                     Due(
-                        key=f"meeting:{meeting.id}:nudge-{label(settings.nudge_before)}:{identity.id}",
+                        key=f"{scope}:nudge-{label(settings.nudge_before)}:{identity.id}",
                         kind="meeting-nudge",
                         identity=identity,
                         data=data,
@@ -150,7 +152,7 @@ async def meeting_reminders(
                 )
     if unanswered:
         staff = await staff_recipients(session)
-        for meeting_id, (meeting, member_ids) in unanswered.items():
+        for meeting, member_ids in unanswered.values():
             names = list(
                 (
                     await session.execute(
@@ -163,7 +165,7 @@ async def meeting_reminders(
             for _staff, _to, identity in staff:
                 dues.append(
                     Due(
-                        key=f"meeting:{meeting_id}:unanswered:{identity.id}",
+                        key=f"{reminder_scope(meeting)}:unanswered:{identity.id}",
                         kind="meeting-unanswered",
                         identity=identity,
                         data={"meeting": meeting, "names": names},

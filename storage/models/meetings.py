@@ -39,6 +39,10 @@ class Meeting(SQLModel, table=True):
     closed_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    # Raised by each edit and by the cancellation: the calendar's SEQUENCE, the cards' version.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Raised each time the start moves: the reminders of a moved meeting are new reminders.
+    rescheduled: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MeetingInvitee(SQLModel, table=True):

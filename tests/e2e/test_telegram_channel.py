@@ -326,3 +326,55 @@ async def test_invitation_is_delivered_and_answered_over_telegram(
     finally:
         await db.dispose()
     assert "attending" in answers
+
+
+async def test_a_cancellation_reaches_the_invited_over_telegram(
+    fake: FakeBotAPI, running: Settings
+) -> None:
+    import datetime as dt
+
+    from services.accounts.invites import issue_invite
+    from services.audit import Actor
+    from services.meetings.changes import cancel_meeting
+    from services.meetings.invitations import MeetingInput, create_meeting
+    from tests.support.members import member_by_code
+    from tests.support.notices import notifier
+
+    db = Database(running.database_url)
+    try:
+        member = await member_by_code(db, "M005")
+        async with db.session() as session:
+            issued = await issue_invite(session, member_id=member.id or 0, now=START)
+    finally:
+        await db.dispose()
+    user = TelegramUser(fake, CHAT + 10)
+    await user.say(f"/start {issued.payload}", "now linked")
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            data = MeetingInput(
+                kind="standing",
+                title="Standing committee, January",
+                starts_at=START + dt.timedelta(days=3),
+                ends_at=START + dt.timedelta(days=3, hours=2),
+                venue="Committee hall",
+                audience=["group:standing"],
+            )
+            meeting = await create_meeting(
+                session, data=data, staff_id=None, now=START, notifier=notifier()
+            )
+        await user.expect("Standing committee, January", timeout=15)
+        async with db.session() as session:
+            await cancel_meeting(
+                session,
+                meeting_id=meeting.id or 0,
+                sequence=0,
+                now=START,
+                notifier=notifier(),
+                actor=Actor.cli(),
+            )
+    finally:
+        await db.dispose()
+    # The runner's delivery loop picks the notice up within its tick.
+    notice = await user.expect("will not take place", timeout=15)
+    assert "Remove from my calendar" in str(notice.get("reply_markup"))
