@@ -44,6 +44,7 @@ from services.members.roster import import_roster
 from services.members.roster_files import read_rows
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.search_terms import preload as preload_search_words
 
 log = logging.getLogger(__name__)
 # Telegram's broadcast limit without paid broadcasts, messages a second.
@@ -102,6 +103,8 @@ async def serve(
     db = Database(settings.database_url)
     await upgrade(db)
     ctx: AppContext = build_context(settings, db, clock or settings.clock())
+    # jieba's dictionary (about a second) loads beside the start, not in the first chat's turn.
+    words = asyncio.create_task(asyncio.to_thread(preload_search_words))
     try:
         if seed_demo:
             counts = await seed_demo_data(ctx)
@@ -111,6 +114,7 @@ async def serve(
             async with db.session() as session:
                 await require_demo_database(session)
     except NotADemoDatabaseError:
+        await words
         await db.dispose()
         raise
     dp = build_dispatcher(ctx)
@@ -150,6 +154,7 @@ async def serve(
         await runner.cleanup()
         await dp.storage.close()
         await dp.fsm.events_isolation.close()
+        await words
         await db.dispose()
 
 

@@ -29,6 +29,7 @@ def get_routers() -> list[Router]:
         staff.setup(),
         fallback.unknown_commands(),
         resident.setup(),
+        staff.search_router(),
         fallback.setup(),
     )
     return [root]

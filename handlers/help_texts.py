@@ -97,6 +97,18 @@ def member_help_text() -> str:
 
 def desk_help_text(menu_role: str) -> str | None:
     """What staff, or a department's handlers, can do; None for other chats."""
+    text = _desk_help(menu_role)
+    if text is not None and menu_role in ("staff", "station-staff"):
+        finding = _(
+            "/case – find a case by its number, a phone number or words from it; or just "
+            "type them here"
+        )
+        text = f"{text}\n{finding}"
+    return text
+
+
+def _desk_help(menu_role: str) -> str | None:
+    """The desk's own help, by role."""
     if menu_role == "staff":
         return _(
             "<b>For staff</b>\n"

@@ -104,6 +104,7 @@ class CaseDesk(StatesGroup):
     note = State()
     resolve_confirm = State()
     merge_confirm = State()
+    found = State()
 
 
 class ReopenReason(StatesGroup):

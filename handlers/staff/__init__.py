@@ -6,6 +6,7 @@ from handlers.staff import (
     broadcasts,
     case_desk,
     case_desk_entry,
+    case_search,
     decisions,
     gate,
     meeting_form,
@@ -44,6 +45,7 @@ def setup() -> Router:
         admins_only,
         meetings_gate.setup(),
         case_desk_entry.entry(),
+        case_search.command(),
         decisions.setup(),
         reports.setup(),
         stats.setup(),
@@ -55,3 +57,8 @@ def setup() -> Router:
     router = Router(name="staff-desk")
     router.include_routers(staff_only, gate.setup())
     return router
+
+
+def search_router() -> Router:
+    """Typed text on the staff desk is a case search: last, after every step had its turn."""
+    return case_search.typed()

@@ -43,6 +43,7 @@ from handlers.staff import case_desk_confirm as confirm
 from handlers.staff import case_desk_steps as steps
 from handlers.staff import case_desk_typing as typing
 from handlers.staff import case_desk_views as views
+from handlers.staff import case_search as search
 from handlers.states import CaseDesk
 from handlers.texts import Buttons
 from services.translation import N_
@@ -120,6 +121,7 @@ def _queue_windows() -> list[Window]:
                 when=~F["waiting"],
             ),
             Column(_choices("station", "stations", steps.station_chosen)),
+            search.status_buttons(),
             Elsewhere(
                 T("📄 Members' reports ({count})"),
                 ConditionsReportCB(action="list").pack(),
@@ -181,6 +183,12 @@ def _card_window() -> Window:
                 id="refuse",
                 on_click=steps.extension_decided,
                 when="extension",
+            ),
+            SwitchTo(
+                Label("◀ Results"),
+                id="results",
+                state=CaseDesk.found,
+                when=search.came_from_results,
             ),
             SwitchTo(Label("◀ Case queue"), id="queue", state=CaseDesk.overview),
             width=2,
@@ -310,6 +318,7 @@ def case_desk_dialog() -> Dialog:
         *_reply_windows(),
         *_typed_windows(),
         *confirm.confirm_windows(),
+        search.found_window(search.result_choices(steps.case_chosen, _item_id)),
         on_start=_on_start,
     )
     # Menu buttons and commands are for the routers after this one, whatever the step.

@@ -15,7 +15,7 @@ from handlers.staff.context import ActiveStaff
 from handlers.texts import Buttons
 
 log = logging.getLogger(__name__)
-STAFF_COMMANDS = ("newmeeting", "queue")
+STAFF_COMMANDS = ("newmeeting", "queue", "case")
 
 
 def refusal() -> str:

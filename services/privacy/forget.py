@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.audit import Actor, audit
+from services.cases.search_index import index_issue
 from services.chats.webchat_files import forget_chat_files, unreferenced
 from services.chats.webchat_history import forget_history, redact_histories
 from services.errors import DomainError
@@ -219,6 +220,7 @@ async def _anonymise_cases(
         await session.execute(delete(Attachment).where(col(Attachment.issue_id).in_(ids)))
     )
     for issue in issues:
+        description = redact(issue.description, phones)
         await session.execute(
             update(Issue)
             .where(col(Issue.id) == issue.id)
@@ -230,9 +232,11 @@ async def _anonymise_cases(
                 latitude=None,
                 longitude=None,
                 draft_token=None,
-                description=redact(issue.description, phones),
+                description=description,
             )
         )
+        assert issue.id is not None
+        await index_issue(session, issue_id=issue.id, description=description)
     # Lines the resident wrote stay on the timeline, no longer pointing at anyone.
     await session.execute(
         update(IssueEvent)

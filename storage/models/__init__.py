@@ -18,7 +18,7 @@ from storage.models.casework import (
 from storage.models.departments import Department, DepartmentBinding
 from storage.models.files import StoredFile
 from storage.models.identity import ChatIdentity, Resident
-from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent
+from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent, IssueSearch
 from storage.models.meetings import Meeting, MeetingInvitee
 from storage.models.members import (
     InviteCode,
@@ -60,6 +60,7 @@ __all__ = [
     "IssueCounter",
     "IssueEvent",
     "IssueExtension",
+    "IssueSearch",
     "Meeting",
     "MeetingInvitee",
     "Member",

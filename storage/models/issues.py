@@ -112,3 +112,21 @@ class IssueCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last: int = 0
+
+
+class IssueSearch(SQLModel, table=True):
+    """A case's description as search terms: jieba's words, lower-cased, joined by spaces.
+
+    Kept beside the case (one row each) and rewritten whenever the description changes, so
+    the same ``LIKE`` query finds Chinese words on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "issue_search"
+
+    issue_id: int = Field(
+        primary_key=True,
+        foreign_key="issue.id",
+        ondelete="CASCADE",
+        sa_column_kwargs={"autoincrement": False},
+    )
+    terms: str = Field(sa_column=Column(Text, nullable=False))

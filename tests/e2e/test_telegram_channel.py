@@ -378,3 +378,33 @@ async def test_a_cancellation_reaches_the_invited_over_telegram(
     # The runner's delivery loop picks the notice up within its tick.
     notice = await user.expect("will not take place", timeout=15)
     assert "Remove from my calendar" in str(notice.get("reply_markup"))
+
+
+async def test_staff_find_a_case_over_telegram(fake: FakeBotAPI, running: Settings) -> None:
+    """/case with a number opens the card; typed words list the matches with their buttons."""
+    from services.accounts.identities import touch_identity
+    from services.accounts.staff import add_staff, bind_staff
+    from storage.db import write_transaction
+
+    number = await run_report(TelegramUser(fake, CHAT + 9))
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            staff = await add_staff(session, name="王芳", now=START)
+            identity = await touch_identity(
+                session, channel="telegram", chat_id=CHAT + 10, chat_type="private", now=START
+            )
+            async with write_transaction(session):
+                await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=START)
+    finally:
+        await db.dispose()
+    office = TelegramUser(fake, CHAT + 10)
+    await office.say(f"/case {number}", f"Case {number}")
+    found = await office.say("fire lane gate", "Cases matching “fire lane gate”")
+    fake.user_callback(office.chat_id, button(found, number), found["message_id"])
+
+    def card_shown() -> bool:
+        shown = fake.message(office.chat_id, found["message_id"]) or {}
+        return f"Case {number}" in str(shown.get("text") or "")
+
+    await fake.wait_for(card_shown, timeout=10, what="the case card in place of the results")
