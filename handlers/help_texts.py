@@ -45,13 +45,15 @@ def desk_welcome_text(menu_role: str) -> str | None:
         return _(
             "Welcome to the liaison office's desk.\n\n"
             "Cases waiting for the office are in the case queue; set up meetings, send "
-            "notices and read reports from the menu below. /help lists everything."
+            "notices and read reports from the menu below. To find a case, type its number, "
+            "a phone number or words from it (or /case). /help lists everything."
         )
     if menu_role == "station-staff":
         return _(
             "Welcome to your stations' desk.\n\n"
             "Your stations' new and reopened cases are in the case queue; send notices to "
-            "their residents and read reports from the menu below. /help lists everything."
+            "their residents and read reports from the menu below. To find a case, type its "
+            "number, a phone number or words from it (or /case). /help lists everything."
         )
     if menu_role == "department":
         return _(

@@ -243,3 +243,59 @@ async def test_the_page_follows_a_language_chosen_in_the_chat(
     await expect(page.get_by_test_id("send")).not_to_have_text("Send")
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await context.close()
+
+
+async def as_persona(
+    browser: Browser, live_server: str, persona: str
+) -> tuple[BrowserContext, Page]:
+    """A page in English, switched to a demo persona, connected and started."""
+    context = await browser.new_context(
+        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    page = await context.new_page()
+    await page.goto(live_server)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("persona").select_option(persona)
+    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    await page.get_by_test_id("start").click()
+    return context, page
+
+
+async def test_staff_find_a_case_and_an_old_card_is_refused_once_it_moved_on(
+    live_server: str, browser: Browser
+) -> None:
+    staff, desk = await as_persona(browser, live_server, "staff")
+    await bot_says(desk, "/case")
+    # Words of a description, in Chinese, find the case; its button opens the card.
+    await type_and_send(desk, "路灯")
+    await bot_says(desk, "Cases matching “路灯”")
+    await tap_inline(desk, "2026-000002")
+    await bot_says(desk, "Case 2026-000002")
+    card = desk.locator(".bubble.bot").filter(has_text="Case 2026-000002").last
+    await expect(card).to_contain_text("敬德街小学门口的路灯")
+    await expect(card.locator(".inline-button", has_text="✖ Reject")).to_be_visible()
+
+    # The member it is assigned to answers it meanwhile, from their own chat.
+    member, chat = await as_persona(browser, live_server, "member")
+    await bot_says(chat, "Welcome, 张建华")
+    await tap_keyboard(chat, "📨 Assigned cases")
+    await tap_inline(chat, "2026-000002")
+    await tap_inline(chat, "Reply to the resident")
+    await type_and_send(chat, "The street office replaced the lamp on Tuesday.")
+    await tap_inline(chat, "Send to the resident")
+    await bot_says(chat, "sent")
+    await member.close()
+
+    # The staff card drawn before the answer is out of date: refused, and drawn anew.
+    await card.locator(".inline-button", has_text="✖ Reject").click()
+    await expect(desk.get_by_test_id("alert")).to_be_visible()
+    await expect(desk.get_by_test_id("alert")).to_contain_text("out of date")
+    await desk.get_by_test_id("alert-ok").click()
+    await expect(
+        desk.locator(".bubble.bot").filter(has_text="Status: Answered").last
+    ).to_contain_text("Case 2026-000002")
+
+    # A case number typed after /case opens its card at once.
+    await type_and_send(desk, "/case 1")
+    await bot_says(desk, "Case 2026-000001")
+    await staff.close()
