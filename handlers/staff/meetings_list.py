@@ -120,7 +120,7 @@ async def card(
     meeting_id = int(dialog_manager.dialog_data.get("meeting", 0))
     meeting = await get_meeting(reader.session, meeting_id)
     if meeting is None:
-        return {"card": "", "found": False, "changeable": False, "title": ""}
+        return {"card": "", "found": False, "changeable": False, "live": False, "title": ""}
     # The buttons below are for the meeting as it stands now: a press names this version.
     dialog_manager.dialog_data["drawn"] = meeting.sequence
     # Built from our msgids and escaped values, so it is markup as it stands.
@@ -129,6 +129,8 @@ async def card(
         "card": text,
         "found": True,
         "changeable": changes.may_change(meeting, dialog_manager),
+        # A cancelled meeting has nobody to check in.
+        "live": meeting.cancelled_at is None,
         "title": meeting.title,
     }
 
@@ -159,7 +161,7 @@ async def send_qr(callback: CallbackQuery, button: Any, manager: DialogManager) 
     """Send the meeting's check-in QR code below the card."""
     desk = desk_of(manager)
     meeting = await get_meeting(desk.session, int(manager.dialog_data.get("meeting", 0)))
-    if meeting is None:
+    if meeting is None or meeting.cancelled_at is not None:
         await answer_press(manager, _("This meeting is not available."), show_alert=True)
         return
     await answer_press(manager)
@@ -220,7 +222,7 @@ def meetings_dialog() -> Dialog:
                     when="changeable",
                 ),
             ),
-            Button(T("🖨 Check-in QR code"), id="qr", on_click=send_qr, when="found"),
+            Button(T("🖨 Check-in QR code"), id="qr", on_click=send_qr, when="live"),
             SwitchTo(T("◀ Back"), id="back", state=StaffMeetings.list),
             MessageInput(pass_on),
             getter=card,

@@ -299,3 +299,48 @@ async def test_staff_find_a_case_and_an_old_card_is_refused_once_it_moved_on(
     await type_and_send(desk, "/case 1")
     await bot_says(desk, "Case 2026-000001")
     await staff.close()
+
+
+async def test_a_meeting_changed_and_cancelled_reaches_the_member(
+    live_server: str, browser: Browser, app_moment: dt.datetime
+) -> None:
+    day = (app_moment + dt.timedelta(days=7)).astimezone(SHANGHAI).date().isoformat()
+    staff, desk = await as_persona(browser, live_server, "staff")
+    await bot_says(desk, "Welcome to the liaison office's desk")
+    await tap_keyboard(desk, "➕ New meeting")
+    await tap_inline(desk, "Bimonthly consultation")
+    await type_and_send(desk, "Elderly care in old neighbourhoods")
+    await type_and_send(desk, f"{day} 14:30")
+    await type_and_send(desk, "17:00")
+    await type_and_send(desk, "Committee hall, 3rd floor")
+    await tap_inline(desk, "All members")
+    await tap_inline(desk, "⏭ Skip")
+    await bot_says(desk, "materials")
+    await tap_inline(desk, "⏭ Skip")
+    await tap_inline(desk, "Create and invite")
+    await bot_says(desk, "invitations are on their way")
+
+    member, chat = await as_persona(browser, live_server, "member")
+    await bot_says(chat, "Elderly care in old neighbourhoods")
+
+    await tap_keyboard(desk, "📅 Meetings")
+    await tap_inline(desk, "Elderly care")
+    await tap_inline(desk, "✏️ Change")
+    await tap_inline(desk, "✏️ Venue")
+    await type_and_send(desk, "Room 201, Committee building")
+    await tap_inline(desk, "Save and tell the invited")
+    await bot_says(desk, "everyone invited is told what changed")
+    changed = chat.locator(".bubble.bot").filter(has_text="Meeting changed").last
+    await expect(changed).to_contain_text("Changed: the venue.")
+    await expect(changed).to_contain_text("Room 201, Committee building")
+
+    await tap_keyboard(desk, "📅 Meetings")
+    await tap_inline(desk, "Elderly care")
+    await tap_inline(desk, "Cancel the meeting")
+    await tap_inline(desk, "Yes, cancel it")
+    cancelled = desk.locator(".bubble.bot").filter(has_text="✖ Cancelled at").last
+    await expect(cancelled).to_be_visible()
+    await expect(cancelled.locator(".inline-button", has_text="Check-in QR code")).to_have_count(0)
+    await bot_says(chat, "Meeting cancelled")
+    await member.close()
+    await staff.close()
