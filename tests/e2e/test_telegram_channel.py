@@ -408,3 +408,60 @@ async def test_staff_find_a_case_over_telegram(fake: FakeBotAPI, running: Settin
         return f"Case {number}" in str(shown.get("text") or "")
 
     await fake.wait_for(card_shown, timeout=10, what="the case card in place of the results")
+
+
+async def test_a_stale_case_card_is_refused_over_telegram(
+    fake: FakeBotAPI, running: Settings
+) -> None:
+    """A card drawn before a colleague accepted the case refuses its Reject and is redrawn."""
+    from services.accounts.identities import touch_identity
+    from services.accounts.scope import StaffScope
+    from services.accounts.staff import add_staff, bind_staff
+    from services.audit import Actor
+    from services.cases import casework
+    from storage.db import write_transaction
+    from tests.support.notices import notifier
+
+    number = await run_report(TelegramUser(fake, CHAT + 11))
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            staff = await add_staff(session, name="王芳", now=START)
+            identity = await touch_identity(
+                session, channel="telegram", chat_id=CHAT + 12, chat_type="private", now=START
+            )
+            async with write_transaction(session):
+                await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=START)
+    finally:
+        await db.dispose()
+    office = TelegramUser(fake, CHAT + 12)
+    card = await office.say(f"/case {number}", f"Case {number}")
+    assert "Status: Received" in str(card["text"])
+
+    issue = await stored_issue(running, number)
+    db = Database(running.database_url)
+    try:
+        async with db.session() as session:
+            colleague = StaffScope(staff_id=0, name="李站", admin=True, station_ids=frozenset())
+            await casework.accept(
+                session, issue_id=issue.id or 0, scope=colleague,
+                actor=Actor("staff", 0, "李站"), now=START, notifier=notifier(),
+            )  # fmt: skip
+    finally:
+        await db.dispose()
+
+    answered = len(fake.calls_of("answerCallbackQuery"))
+    fake.user_callback(office.chat_id, button(card, "Reject"), card["message_id"])
+
+    def refused() -> bool:
+        calls = fake.calls_of("answerCallbackQuery")[answered:]
+        return any("out of date" in str(call.params.get("text")) for call in calls)
+
+    await fake.wait_for(refused, timeout=10, what="the stale press refused")
+
+    def redrawn() -> bool:
+        shown = fake.message(office.chat_id, card["message_id"]) or {}
+        return "Status: Accepted" in str(shown.get("text") or "")
+
+    await fake.wait_for(redrawn, timeout=10, what="the card drawn again as it stands")
+    assert (await stored_issue(running, number)).status == "accepted"
