@@ -36,10 +36,23 @@ class IssueCB(CallbackData, prefix="is"):
 
 
 class MeetingCB(CallbackData, prefix="mt"):
-    """A member's meeting: view, attend, ask for leave, calendar file, check in."""
+    """A member's meeting: view, attend, ask for leave, calendar file, check in.
+
+    ``v`` is the meeting's version (its ``sequence``) the button was drawn for, so an answer
+    to a meeting changed since is refused; -1 on buttons that do not depend on it.
+    """
 
     action: str
     id: int
+    v: int = -1
+
+    @classmethod
+    def unpack(cls, value: str) -> MeetingCB:
+        """Read the button, also as notices sent earlier wrote it (no version)."""
+        parts = value.split(cls.__separator__)
+        if len(parts) == 3:
+            value = cls.__separator__.join([*parts, "-1"])
+        return super().unpack(value)
 
 
 class MemberMenuCB(CallbackData, prefix="mm"):

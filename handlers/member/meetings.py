@@ -179,6 +179,16 @@ async def meeting_action(
         return
     meeting, _invitee = found
     action = callback_data.action
+    moved_on = callback_data.v not in (-1, meeting.sequence) and meeting.cancelled_at is None
+    if action in ("attend", "leave") and moved_on:
+        # The answer would be to the meeting as the notice told it, not as it stands now.
+        log_.info("chat %s: stale answer to meeting %s", callback.from_user.id, meeting.id)
+        await callback.answer(
+            _("This card is out of date: the meeting has changed. Here it is as it stands now."),
+            show_alert=True,
+        )
+        await open_meetings(log, dialog_manager, meeting_id=callback_data.id)
+        return
     if action == "ics":
         await callback.answer()
         await send_ics(bot, callback.from_user.id, meeting)

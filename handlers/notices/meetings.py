@@ -48,8 +48,14 @@ class MeetingNotices:
         assert meeting.id is not None
         return [
             [
-                button(_("✅ I will attend"), MeetingCB(action="attend", id=meeting.id)),
-                button(_("🙋 Ask for leave"), MeetingCB(action="leave", id=meeting.id)),
+                button(
+                    _("✅ I will attend"),
+                    MeetingCB(action="attend", id=meeting.id, v=meeting.sequence),
+                ),
+                button(
+                    _("🙋 Ask for leave"),
+                    MeetingCB(action="leave", id=meeting.id, v=meeting.sequence),
+                ),
             ],
             [button(_("📅 Add to my calendar"), MeetingCB(action="ics", id=meeting.id))],
         ]

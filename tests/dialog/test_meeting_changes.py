@@ -18,7 +18,7 @@ from services.meetings.changes import MeetingChange, change_meeting
 from services.meetings.invitations import MeetingInput, create_meeting
 from services.outbox.queue import OutboxState
 from storage.db import Database, write_transaction
-from storage.models import AuditEntry, Meeting, OutboxMessage
+from storage.models import AuditEntry, Meeting, MeetingInvitee, OutboxMessage
 from tests.dialog.test_meetings_dialog import START_UTC, set_up_meeting
 from tests.support.chat import ChatUser, forged
 from tests.support.members import NOW, member_by_code
@@ -255,3 +255,36 @@ async def test_a_change_saved_after_a_colleagues_is_refused(
     assert any("Venue: Room 301" in text for text in office.texts(sent))
     assert (await the_meeting(roster)).venue == "Room 301"
     assert len(await outbox(roster, "meeting-changed")) == 1  # the colleague's, to M001
+
+
+async def test_an_answer_from_an_invitation_sent_before_a_change_is_refused(
+    office: ChatUser, member: ChatUser, second_member: ChatUser, roster: Database
+) -> None:
+    await set_up_meeting(office)
+    by_chat = {row.chat_id: row for row in await outbox(roster, "meeting-invitation")}
+    meeting = await the_meeting(roster)
+    async with roster.session() as session:
+        await change_meeting(
+            session,
+            meeting_id=meeting.id or 0,
+            sequence=0,
+            change=MeetingChange(venue="Room 301"),
+            now=NOW,
+            notifier=notifier(),
+            actor=Actor("staff", None, "李明"),
+        )
+    sent = await member.press(button_data(by_chat[7001], "I will attend"))
+    assert answer(sent) == (
+        "This card is out of date: the meeting has changed. Here it is as it stands now."
+    )
+    assert "Venue: Room 301" in member.texts(sent)[-1]
+    async with roster.session() as session:
+        responses = (await session.execute(select(MeetingInvitee.response))).scalars().all()
+    assert "attending" not in responses
+    # The change notice carries the meeting as it is now: its answer counts.
+    changed = {row.chat_id: row for row in await outbox(roster, "meeting-changed")}
+    sent = await member.press(button_data(changed[7001], "I will attend"))
+    assert answer(sent) == "Noted: you will attend."
+    # A button from before versions were written still answers, as it always did.
+    sent = await second_member.press(f"mt:attend:{meeting.id}")
+    assert answer(sent) == "Noted: you will attend."
