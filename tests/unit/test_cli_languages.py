@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,27 @@ def test_every_command_has_a_sample_and_the_locale_option() -> None:
         assert "--locale" in options, f"liaison {' '.join(path)} has no --locale (@localized)"
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded database for the module, copied for each command: seeding takes a while."""
+    folder = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LIAISON_DATABASE_URL", f"sqlite+aiosqlite:///{folder / 'cli.db'}")
+        patch.setenv("LIAISON_DATA_DIR", str(folder / "var"))
+        patch.delenv("LIAISON_TELEGRAM_TOKEN", raising=False)
+        patch.setenv("LIAISON_DEFAULT_LOCALE", "en")
+        assert CliRunner().invoke(app, ["db", "seed"]).exit_code == 0
+    return folder / "cli.db"
+
+
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 @pytest.mark.parametrize("path", sorted(COMMANDS), ids=" ".join)
 def test_each_command_speaks_the_chosen_language(
-    env: Path, monkeypatch: pytest.MonkeyPatch, path: tuple[str, ...], locale: str
+    env: Path,
+    seeded: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    path: tuple[str, ...],
+    locale: str,
 ) -> None:
     async def refuse(*_args: object, **_kwargs: object) -> None:
         from services.demo.guard import NotADemoDatabaseError
@@ -85,7 +103,7 @@ def test_each_command_speaks_the_chosen_language(
     monkeypatch.setattr("bot.cli.serve", refuse)
     monkeypatch.setenv("LIAISON_DEMO_DATABASE_URL", f"sqlite+aiosqlite:///{env / 'cli.db'}")
     runner = CliRunner()
-    assert runner.invoke(app, ["db", "seed"]).exit_code == 0
+    shutil.copyfile(seeded, env / "cli.db")
     (env / "roster.txt").write_text("x")
     result = runner.invoke(app, [*path, *SAMPLES[path], "--locale", locale])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
