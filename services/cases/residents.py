@@ -14,7 +14,6 @@ from sqlmodel import col
 
 from services.accounts.identities import ensure_resident
 from services.cases import limits
-from services.cases.search_index import index_issue
 from services.errors import DomainError
 from services.reference.catalog import get_category, get_station
 from storage.db import write_transaction
@@ -185,7 +184,6 @@ async def _store_issue(
     session.add(issue)
     await session.flush()
     assert issue.id is not None
-    await index_issue(session, issue_id=issue.id, description=description)
     for position, photo in enumerate(draft.photos):
         session.add(
             Attachment(

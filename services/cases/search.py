@@ -24,6 +24,7 @@ from sqlmodel import col
 from services.accounts.scope import StaffScope
 from services.cases import limits
 from services.cases.numbers import parse_number
+from services.cases.search_index import index_new_cases
 from services.errors import DomainError
 from storage.enums import IssueStatus
 from storage.models import Issue, IssueCategory, IssueSearch
@@ -141,6 +142,8 @@ async def find_cases(
     page_size: int = RESULT_PAGE,
 ) -> FoundPage:
     """A page of the cases within ``scope`` that match ``query``, newest first."""
+    if query.kind == "words":
+        await index_new_cases(session)
     where = [*_conditions(query), scope.issues_clause()]
     total = (
         await session.execute(select(func.count()).select_from(Issue).where(*where))

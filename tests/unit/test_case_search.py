@@ -198,3 +198,14 @@ def test_importing_the_terms_does_not_load_jieba() -> None:
     code = "import sys, storage.search_terms, services.cases.search; print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+async def test_a_report_does_not_wait_for_its_words_and_the_next_search_finds_it(
+    db: Database,
+) -> None:
+    _id, number = await case(db, "垃圾站每天早上五点就开始清运，噪音很大。")
+    async with db.session() as session:
+        assert (await session.execute(select(IssueSearch.terms))).scalars().all() == []
+    assert numbers(await search(db, "噪音")) == [number]
+    _second, later = await case(db, "垃圾站旁边的路灯也不亮。", chat_id=5003)
+    assert numbers(await search(db, "垃圾站")) == [later, number]
