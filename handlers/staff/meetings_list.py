@@ -83,6 +83,9 @@ async def render_meeting(
         _("Invited: {count}; checked in: {checked}").format(count=len(rows), checked=checked_in),
         "",
     ]
+    if meeting.cancelled_at is not None:
+        # Nobody is waited for or checked in any more: the answers and the code are history.
+        return "\n".join(lines).rstrip()
     for response in MeetingResponse:
         names = by_response.get(response, [])
         if names:

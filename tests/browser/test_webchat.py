@@ -341,6 +341,8 @@ async def test_a_meeting_changed_and_cancelled_reaches_the_member(
     cancelled = desk.locator(".bubble.bot").filter(has_text="✖ Cancelled at").last
     await expect(cancelled).to_be_visible()
     await expect(cancelled.locator(".inline-button", has_text="Check-in QR code")).to_have_count(0)
+    await expect(cancelled).not_to_contain_text("not answered yet")
+    await expect(cancelled).not_to_contain_text("Check-in code")
     await bot_says(chat, "Meeting cancelled")
     await member.close()
     await staff.close()
