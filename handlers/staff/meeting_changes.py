@@ -63,13 +63,19 @@ async def drawn_meeting(manager: DialogManager) -> Meeting | None:
     return meeting
 
 
+async def changeable_meeting(manager: DialogManager) -> Meeting | None:
+    """:func:`drawn_meeting`, if it may still change; a press on one that may not is refused."""
+    meeting = await drawn_meeting(manager)
+    if meeting is not None and not may_change(meeting, manager):
+        await answer(manager, _("This meeting can no longer be changed."), alert=True)
+        return None
+    return meeting
+
+
 async def change_chosen(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
     """Open the meeting form on its review, filled from the meeting as it stands."""
-    meeting = await drawn_meeting(manager)
+    meeting = await changeable_meeting(manager)
     if meeting is None:
-        return
-    if not may_change(meeting, manager):
-        await answer(manager, _("This meeting can no longer be changed."), alert=True)
         return
     await answer(manager)
     await desk_of(manager).turn.say(
@@ -100,13 +106,8 @@ async def cancel_chosen(callback: CallbackQuery, button: Any, manager: DialogMan
     """Ask whether to cancel the meeting."""
     from handlers.staff.meetings_list import StaffMeetings
 
-    meeting = await drawn_meeting(manager)
-    if meeting is None:
-        return
-    if not may_change(meeting, manager):
-        await answer(manager, _("This meeting can no longer be changed."), alert=True)
-        return
-    await manager.switch_to(StaffMeetings.cancel)
+    if await changeable_meeting(manager) is not None:
+        await manager.switch_to(StaffMeetings.cancel)
 
 
 async def cancel_confirmed(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:

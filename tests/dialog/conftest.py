@@ -41,22 +41,26 @@ async def member(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser
     return user
 
 
-@pytest.fixture
-async def office(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
-    """王芳, staff, her Telegram chat linked by the CLI."""
+async def link_office(db: Database, chat_id: int) -> None:
+    """Add 王芳 as staff and link her Telegram chat ``chat_id``, as the CLI does."""
     from services.accounts.identities import touch_identity
     from services.accounts.staff import add_staff, bind_staff
     from storage.db import write_transaction
 
-    user = ChatUser(dispatcher, bot, user_id=8001)
-    async with roster.session() as session:
+    async with db.session() as session:
         staff = await add_staff(session, name="王芳", now=NOW)
         identity = await touch_identity(
-            session, channel="telegram", chat_id=8001, chat_type="private", now=NOW
+            session, channel="telegram", chat_id=chat_id, chat_type="private", now=NOW
         )
         async with write_transaction(session):
             await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=NOW)
-    return user
+
+
+@pytest.fixture
+async def office(roster: Database, dispatcher: Dispatcher, bot: Bot) -> ChatUser:
+    """王芳, staff, her Telegram chat linked by the CLI."""
+    await link_office(roster, 8001)
+    return ChatUser(dispatcher, bot, user_id=8001)
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ from __future__ import annotations
 from aiogram import Bot, Dispatcher
 
 from bot.app import AppContext, build_dispatcher
-from services.accounts import identities
 from services.cases import answers as case_answers
-from services.cases.residents import IssueDraft, create_issue
-from services.reference.catalog import get_station_by_code, list_categories
 from storage.db import Database
 from tests.dialog.test_scope_refusals import alert, footprint, open_case
 from tests.support.cases import NOW, reload, staff_desk
 from tests.support.chat import ChatUser, forged
-from tests.support.notices import TZ, notifier
+from tests.support.notices import notifier
+from tests.unit.test_case_search import case
 
 LIGHTS = "小区路灯坏了三天，晚上出门很不方便。"
 PHONE = "13912345678"
@@ -23,30 +21,8 @@ async def chinese_case(
     db: Database, *, chat_id: int, station: str, phone: str | None = None
 ) -> int:
     """A case about the estate's street lights, in Chinese, with a phone if given."""
-    async with db.session() as session:
-        identity = await identities.touch_identity(
-            session, channel="telegram", chat_id=chat_id, chat_type="private", now=NOW
-        )
-        resident = await identities.get_or_create_resident(
-            session, identity_id=identity.id or 0, now=NOW
-        )
-        found = await get_station_by_code(session, station)
-        category = (await list_categories(session))[0]
-        assert found is not None and found.id is not None and resident.id is not None
-        issue = await create_issue(
-            session,
-            resident_id=resident.id,
-            draft=IssueDraft(
-                station_id=found.id,
-                category_id=category.id or 0,
-                description=LIGHTS,
-                contact_phone=phone,
-            ),
-            now=NOW,
-            tz=TZ,
-        )
-    assert issue.id is not None
-    return issue.id
+    issue_id, _number = await case(db, LIGHTS, station=station, phone=phone, chat_id=chat_id)
+    return issue_id
 
 
 async def test_typed_words_list_the_matching_cases(office: ChatUser, roster: Database) -> None:

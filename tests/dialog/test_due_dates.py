@@ -9,9 +9,8 @@ from aiogram.methods import AnswerCallbackQuery
 from handlers.callbacks import StaffIssueCB
 from storage.db import Database
 from tests.dialog.test_casework_dialog import issue_id_of
-from tests.dialog.test_reopen_reason import rate_not_solved
+from tests.dialog.test_reopen_reason import assigned_case, rate_not_solved
 from tests.support.chat import ChatUser
-from tests.support.flows import submit_report
 from tests.support.notices import button_data, outbox
 
 DUE_IN_HEADER = re.compile(r"Expected answer by: (\S+)")
@@ -26,14 +25,7 @@ async def assigned_with_a_request(
     resident: ChatUser, office: ChatUser, member: ChatUser, db: Database
 ) -> str:
     """Assigned to the member, who asked for a week more; staff have not decided yet."""
-    number = await submit_report(resident)
-    await office.send("📥 Case queue")
-    await office.press(office.button("All stations"))
-    await office.press(office.button(number))
-    await office.press(office.button("Assign"))
-    await office.press(office.button("A member"))
-    await office.press(office.button("李文静"))
-    await office.press(office.button("Default: 10 days"))
+    number = await assigned_case(resident, office)
     [assigned] = await outbox(db, "case-assigned")
     await member.press(button_data(assigned, "Open the case"))
     await member.press(member.button("Ask for more time"))

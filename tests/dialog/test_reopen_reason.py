@@ -10,10 +10,8 @@ from tests.support.flows import submit_report
 from tests.support.notices import button_data, message_of, outbox
 
 
-async def answered_case(
-    resident: ChatUser, office: ChatUser, member: ChatUser, db: Database
-) -> str:
-    """A case assigned to the member, who answered it; the resident holds the answer."""
+async def assigned_case(resident: ChatUser, office: ChatUser) -> str:
+    """A resident's case, accepted and assigned to 李文静 with the default due date."""
     number = await submit_report(resident)
     await office.send("📥 Case queue")
     await office.press(office.button("All stations"))
@@ -23,6 +21,14 @@ async def answered_case(
     await office.press(office.button("A member"))
     await office.press(office.button("李文静"))
     await office.press(office.button("Default: 10 days"))
+    return number
+
+
+async def answered_case(
+    resident: ChatUser, office: ChatUser, member: ChatUser, db: Database
+) -> str:
+    """A case assigned to the member, who answered it; the resident holds the answer."""
+    number = await assigned_case(resident, office)
     [assigned] = await outbox(db, "case-assigned")
     await member.press(button_data(assigned, "Open the case"))
     await member.press(member.button("Reply to the resident"))

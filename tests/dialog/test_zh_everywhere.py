@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from storage.db import Database
 from storage.models import Issue
-from tests.dialog.conftest import invitation
+from tests.dialog.conftest import invitation, link_office
 from tests.support.flows import submit_report, write_report_until_review
 from tests.support.notices import outbox
 from tests.support.zh_chat import Shown, ZhChatUser, row_button
@@ -29,20 +29,8 @@ async def zh_member(db: Database, dp: Dispatcher, bot: Bot, code: str, user_id: 
 
 
 async def zh_office(db: Database, dp: Dispatcher, bot: Bot) -> ZhChatUser:
-    from services.accounts.identities import touch_identity
-    from services.accounts.staff import add_staff, bind_staff
-    from storage.db import write_transaction
-    from tests.support.members import NOW
-
-    user = ZhChatUser(dp, bot, user_id=8001)
-    async with db.session() as session:
-        staff = await add_staff(session, name="王芳", now=NOW)
-        identity = await touch_identity(
-            session, channel="telegram", chat_id=8001, chat_type="private", now=NOW
-        )
-        async with write_transaction(session):
-            await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=NOW)
-    return user
+    await link_office(db, 8001)
+    return ZhChatUser(dp, bot, user_id=8001)
 
 
 async def reload_by_number(db: Database, number: str) -> Issue:

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from bot.runner import serve
 from bot.settings import Settings
 from services.clock import ManualClock
 from storage.db import Database
-from storage.models import Issue
+from storage.models import Issue, Meeting
 from tests.conftest import START
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.processes import free_port
@@ -127,6 +128,69 @@ async def running(
     yield settings
     stop.set()
     await asyncio.wait_for(task, timeout=15)
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The running bot's database, opened beside it for a test's own reads and writes."""
+    db = Database(settings.database_url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def staff_chat(fake: FakeBotAPI, settings: Settings, chat_id: int) -> TelegramUser:
+    """王芳, staff, her Telegram chat linked as the CLI links it."""
+    from services.accounts.identities import touch_identity
+    from services.accounts.staff import add_staff, bind_staff
+    from storage.db import write_transaction
+
+    async with database(settings) as db, db.session() as session:
+        staff = await add_staff(session, name="王芳", now=START)
+        identity = await touch_identity(
+            session, channel="telegram", chat_id=chat_id, chat_type="private", now=START
+        )
+        async with write_transaction(session):
+            await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=START)
+    return TelegramUser(fake, chat_id)
+
+
+async def member_chat(
+    fake: FakeBotAPI, settings: Settings, code: str, chat_id: int
+) -> TelegramUser:
+    """The roster's member ``code``, linked from this chat with an invitation code."""
+    from services.accounts.invites import issue_invite
+    from tests.support.members import member_by_code
+
+    async with database(settings) as db:
+        member = await member_by_code(db, code)
+        async with db.session() as session:
+            issued = await issue_invite(session, member_id=member.id or 0, now=START)
+    user = TelegramUser(fake, chat_id)
+    await user.say(f"/start {issued.payload}", "now linked")
+    return user
+
+
+async def standing_meeting(db: Database, title: str, days: int) -> Meeting:
+    """A standing-committee meeting ``days`` ahead, its invitations queued."""
+    import datetime as dt
+
+    from services.meetings.invitations import MeetingInput, create_meeting
+    from tests.support.notices import notifier
+
+    data = MeetingInput(
+        kind="standing",
+        title=title,
+        starts_at=START + dt.timedelta(days=days),
+        ends_at=START + dt.timedelta(days=days, hours=2),
+        venue="Committee hall",
+        audience=["group:standing"],
+    )
+    async with db.session() as session:
+        return await create_meeting(
+            session, data=data, staff_id=None, now=START, notifier=notifier()
+        )
 
 
 async def stored_issue(settings: Settings, number: str) -> Issue:
@@ -279,37 +343,11 @@ async def test_member_links_and_logs_over_telegram(fake: FakeBotAPI, running: Se
 async def test_invitation_is_delivered_and_answered_over_telegram(
     fake: FakeBotAPI, running: Settings
 ) -> None:
-    import datetime as dt
-
-    from services.accounts.invites import issue_invite
-    from services.meetings.invitations import MeetingInput, create_meeting
     from storage.models import MeetingInvitee
-    from tests.support.members import member_by_code
-    from tests.support.notices import notifier
 
-    db = Database(running.database_url)
-    try:
-        member = await member_by_code(db, "M005")
-        async with db.session() as session:
-            issued = await issue_invite(session, member_id=member.id or 0, now=START)
-    finally:
-        await db.dispose()
-    user = TelegramUser(fake, CHAT + 9)
-    await user.say(f"/start {issued.payload}", "now linked")
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            data = MeetingInput(
-                kind="standing",
-                title="Standing committee, December",
-                starts_at=START + dt.timedelta(days=2),
-                ends_at=START + dt.timedelta(days=2, hours=2),
-                venue="Committee hall",
-                audience=["group:standing"],
-            )
-            await create_meeting(session, data=data, staff_id=None, now=START, notifier=notifier())
-    finally:
-        await db.dispose()
+    user = await member_chat(fake, running, "M005", CHAT + 9)
+    async with database(running) as db:
+        await standing_meeting(db, "Standing committee, December", days=2)
     # The runner's delivery loop picks the invitation up within its tick.
     invitation = await user.expect("Standing committee, December", timeout=15)
     fake.user_callback(user.chat_id, button(invitation, "I will attend"), invitation["message_id"])
@@ -319,50 +357,21 @@ async def test_invitation_is_delivered_and_answered_over_telegram(
         return "Your answer: attending" in str(current.get("text"))
 
     await fake.wait_for(edited, timeout=10, what="the invitation edited with the answer")
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            answers = (await session.execute(select(MeetingInvitee.response))).scalars().all()
-    finally:
-        await db.dispose()
+    async with database(running) as db, db.session() as session:
+        answers = (await session.execute(select(MeetingInvitee.response))).scalars().all()
     assert "attending" in answers
 
 
 async def test_a_cancellation_reaches_the_invited_over_telegram(
     fake: FakeBotAPI, running: Settings
 ) -> None:
-    import datetime as dt
-
-    from services.accounts.invites import issue_invite
     from services.audit import Actor
     from services.meetings.changes import cancel_meeting
-    from services.meetings.invitations import MeetingInput, create_meeting
-    from tests.support.members import member_by_code
     from tests.support.notices import notifier
 
-    db = Database(running.database_url)
-    try:
-        member = await member_by_code(db, "M005")
-        async with db.session() as session:
-            issued = await issue_invite(session, member_id=member.id or 0, now=START)
-    finally:
-        await db.dispose()
-    user = TelegramUser(fake, CHAT + 10)
-    await user.say(f"/start {issued.payload}", "now linked")
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            data = MeetingInput(
-                kind="standing",
-                title="Standing committee, January",
-                starts_at=START + dt.timedelta(days=3),
-                ends_at=START + dt.timedelta(days=3, hours=2),
-                venue="Committee hall",
-                audience=["group:standing"],
-            )
-            meeting = await create_meeting(
-                session, data=data, staff_id=None, now=START, notifier=notifier()
-            )
+    user = await member_chat(fake, running, "M005", CHAT + 10)
+    async with database(running) as db:
+        meeting = await standing_meeting(db, "Standing committee, January", days=3)
         await user.expect("Standing committee, January", timeout=15)
         async with db.session() as session:
             await cancel_meeting(
@@ -373,8 +382,6 @@ async def test_a_cancellation_reaches_the_invited_over_telegram(
                 notifier=notifier(),
                 actor=Actor.cli(),
             )
-    finally:
-        await db.dispose()
     # The runner's delivery loop picks the notice up within its tick.
     notice = await user.expect("will not take place", timeout=15)
     assert "Remove from my calendar" in str(notice.get("reply_markup"))
@@ -382,23 +389,8 @@ async def test_a_cancellation_reaches_the_invited_over_telegram(
 
 async def test_staff_find_a_case_over_telegram(fake: FakeBotAPI, running: Settings) -> None:
     """/case with a number opens the card; typed words list the matches with their buttons."""
-    from services.accounts.identities import touch_identity
-    from services.accounts.staff import add_staff, bind_staff
-    from storage.db import write_transaction
-
     number = await run_report(TelegramUser(fake, CHAT + 9))
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            staff = await add_staff(session, name="王芳", now=START)
-            identity = await touch_identity(
-                session, channel="telegram", chat_id=CHAT + 10, chat_type="private", now=START
-            )
-            async with write_transaction(session):
-                await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=START)
-    finally:
-        await db.dispose()
-    office = TelegramUser(fake, CHAT + 10)
+    office = await staff_chat(fake, running, CHAT + 10)
     await office.say(f"/case {number}", f"Case {number}")
     found = await office.say("fire lane gate", "Cases matching “fire lane gate”")
     fake.user_callback(office.chat_id, button(found, number), found["message_id"])
@@ -414,41 +406,23 @@ async def test_a_stale_case_card_is_refused_over_telegram(
     fake: FakeBotAPI, running: Settings
 ) -> None:
     """A card drawn before a colleague accepted the case refuses its Reject and is redrawn."""
-    from services.accounts.identities import touch_identity
     from services.accounts.scope import StaffScope
-    from services.accounts.staff import add_staff, bind_staff
     from services.audit import Actor
     from services.cases import casework
-    from storage.db import write_transaction
     from tests.support.notices import notifier
 
     number = await run_report(TelegramUser(fake, CHAT + 11))
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            staff = await add_staff(session, name="王芳", now=START)
-            identity = await touch_identity(
-                session, channel="telegram", chat_id=CHAT + 12, chat_type="private", now=START
-            )
-            async with write_transaction(session):
-                await bind_staff(session, staff_id=staff.id or 0, identity=identity, now=START)
-    finally:
-        await db.dispose()
-    office = TelegramUser(fake, CHAT + 12)
+    office = await staff_chat(fake, running, CHAT + 12)
     card = await office.say(f"/case {number}", f"Case {number}")
     assert "Status: Received" in str(card["text"])
 
     issue = await stored_issue(running, number)
-    db = Database(running.database_url)
-    try:
-        async with db.session() as session:
-            colleague = StaffScope(staff_id=0, name="李站", admin=True, station_ids=frozenset())
-            await casework.accept(
-                session, issue_id=issue.id or 0, scope=colleague,
-                actor=Actor("staff", 0, "李站"), now=START, notifier=notifier(),
-            )  # fmt: skip
-    finally:
-        await db.dispose()
+    colleague = StaffScope(staff_id=0, name="李站", admin=True, station_ids=frozenset())
+    async with database(running) as db, db.session() as session:
+        await casework.accept(
+            session, issue_id=issue.id or 0, scope=colleague,
+            actor=Actor("staff", 0, "李站"), now=START, notifier=notifier(),
+        )  # fmt: skip
 
     answered = len(fake.calls_of("answerCallbackQuery"))
     fake.user_callback(office.chat_id, button(card, "Reject"), card["message_id"])
