@@ -42,6 +42,22 @@ async def the_meeting(db: Database) -> Meeting:
         return (await session.execute(select(Meeting))).scalar_one()
 
 
+async def colleague_changes(
+    db: Database, meeting: Meeting, sequence: int, change: MeetingChange
+) -> None:
+    """Another staff member changes the meeting, as it stood at ``sequence``."""
+    async with db.session() as session:
+        await change_meeting(
+            session,
+            meeting_id=meeting.id or 0,
+            sequence=sequence,
+            change=change,
+            now=NOW,
+            notifier=notifier(),
+            actor=Actor("staff", None, "李明"),
+        )
+
+
 async def invitations_went_out(db: Database) -> None:
     """The delivery loop sent what was queued, now."""
     async with db.session() as session, write_transaction(session):
@@ -149,16 +165,7 @@ async def test_a_staff_card_drawn_before_a_colleagues_change(
     await office.send("📅 Meetings")
     await office.tap("Elderly care")
     meeting = await the_meeting(roster)
-    async with roster.session() as session:
-        await change_meeting(
-            session,
-            meeting_id=meeting.id or 0,
-            sequence=0,
-            change=MeetingChange(venue="Room 301"),
-            now=NOW,
-            notifier=notifier(),
-            actor=Actor("staff", None, "李明"),
-        )
+    await colleague_changes(roster, meeting, 0, MeetingChange(venue="Room 301"))
     sent = await office.tap("Cancel the meeting")
     assert answer(sent) == OUT_OF_DATE
     assert "Venue: Room 301" in office.texts(sent)[-1]
@@ -167,16 +174,7 @@ async def test_a_staff_card_drawn_before_a_colleagues_change(
     sent = await office.tap("Cancel the meeting")
     assert "Cancel this meeting?" in office.texts(sent)[-1]
     # The confirmation was drawn for that version too: another change makes it stale.
-    async with roster.session() as session:
-        await change_meeting(
-            session,
-            meeting_id=meeting.id or 0,
-            sequence=1,
-            change=MeetingChange(agenda="1. Parking"),
-            now=NOW,
-            notifier=notifier(),
-            actor=Actor("staff", None, "李明"),
-        )
+    await colleague_changes(roster, meeting, 1, MeetingChange(agenda="1. Parking"))
     sent = await office.tap("Yes, cancel it")
     assert answer(sent) == OUT_OF_DATE
     assert (await the_meeting(roster)).cancelled_at is None
@@ -239,16 +237,7 @@ async def test_a_change_saved_after_a_colleagues_is_refused(
     await office.tap("✏️ Venue")
     await office.send("Room 302")
     meeting = await the_meeting(roster)
-    async with roster.session() as session:
-        await change_meeting(
-            session,
-            meeting_id=meeting.id or 0,
-            sequence=0,
-            change=MeetingChange(venue="Room 301"),
-            now=NOW,
-            notifier=notifier(),
-            actor=Actor("staff", None, "李明"),
-        )
+    await colleague_changes(roster, meeting, 0, MeetingChange(venue="Room 301"))
     sent = await office.tap("Save and tell the invited")
     assert answer(sent) == OUT_OF_DATE
     # The form ends, and the meeting's card is drawn as the colleague left it.
@@ -263,16 +252,7 @@ async def test_an_answer_from_an_invitation_sent_before_a_change_is_refused(
     await set_up_meeting(office)
     by_chat = {row.chat_id: row for row in await outbox(roster, "meeting-invitation")}
     meeting = await the_meeting(roster)
-    async with roster.session() as session:
-        await change_meeting(
-            session,
-            meeting_id=meeting.id or 0,
-            sequence=0,
-            change=MeetingChange(venue="Room 301"),
-            now=NOW,
-            notifier=notifier(),
-            actor=Actor("staff", None, "李明"),
-        )
+    await colleague_changes(roster, meeting, 0, MeetingChange(venue="Room 301"))
     sent = await member.press(button_data(by_chat[7001], "I will attend"))
     assert answer(sent) == (
         "This card is out of date: the meeting has changed. Here it is as it stands now."
