@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
     from handlers import assignee, common, fallback, member, resident, staff
+    from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
     from handlers.resident import privacy
     from handlers.turn import TurnMiddleware
@@ -20,13 +21,19 @@ def get_routers() -> list[Router]:
         observer.outer_middleware(TurnMiddleware())
     # A message sent while a list sits on an unfinished report goes to the report.
     root.message.outer_middleware(lists_yield_to_report)
+    desks = [member.binding_router(), member.setup(), staff.setup()]
+    for router in desks:
+        # A resident's report or list goes past the desks' routers in one check.
+        for observer in (router.message, router.callback_query):
+            observer.filter(MayConcernDesks())
+    member_links, members, staff_desk = desks
     root.include_routers(
-        member.binding_router(),
+        member_links,
         common.setup(),
         privacy.setup(),
         assignee.setup(),
-        member.setup(),
-        staff.setup(),
+        members,
+        staff_desk,
         fallback.unknown_commands(),
         resident.setup(),
         staff.search_router(),
