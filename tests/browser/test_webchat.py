@@ -135,15 +135,7 @@ async def test_station_qr_link_in_chinese_survives_a_reload(
 
 async def as_member(browser: Browser, live_server: str) -> tuple[BrowserContext, Page]:
     """A page in English, switched to the demo member persona and connected."""
-    context = await browser.new_context(
-        locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
-    )
-    page = await context.new_page()
-    await page.goto(live_server)
-    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
-    await page.get_by_test_id("persona").select_option("member")
-    await expect(page.locator("body")).to_have_attribute("data-connected", "true")
-    return context, page
+    return await as_persona(browser, live_server, "member", start=False)
 
 
 async def test_member_logs_an_activity(live_server: str, browser: Browser, tmp_path: Path) -> None:
@@ -246,9 +238,9 @@ async def test_the_page_follows_a_language_chosen_in_the_chat(
 
 
 async def as_persona(
-    browser: Browser, live_server: str, persona: str
+    browser: Browser, live_server: str, persona: str, *, start: bool = True
 ) -> tuple[BrowserContext, Page]:
-    """A page in English, switched to a demo persona, connected and started."""
+    """A page in English, switched to a demo persona and connected; started unless told."""
     context = await browser.new_context(
         locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"}
     )
@@ -257,7 +249,8 @@ async def as_persona(
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
     await page.get_by_test_id("persona").select_option(persona)
     await expect(page.locator("body")).to_have_attribute("data-connected", "true")
-    await page.get_by_test_id("start").click()
+    if start:
+        await page.get_by_test_id("start").click()
     return context, page
 
 

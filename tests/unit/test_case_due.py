@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from services.cases import assignee as case_assignee
 from services.cases.decisions import decide_extension, rate_case
@@ -23,8 +24,8 @@ async def due_lines(db: Database, issue_id: int) -> list[IssueEvent]:
     async with db.session() as session:
         rows = await session.execute(
             select(IssueEvent)
-            .where(IssueEvent.issue_id == issue_id, IssueEvent.kind == IssueEventKind.DUE)
-            .order_by(IssueEvent.id)  # type: ignore[arg-type]
+            .where(col(IssueEvent.issue_id) == issue_id, col(IssueEvent.kind) == IssueEventKind.DUE)
+            .order_by(col(IssueEvent.id))
         )
         return list(rows.scalars())
 
