@@ -25,7 +25,11 @@ parsed by aiogram as a real one is.
 
    The echo bot pays everything an update costs around the handlers (replay guard, identity,
    FSM state, i18n, one transaction), so its ratio to aiogram alone is the price of the
-   app's chain. Targets: echo / aiogram alone >= 0.4, report flow / aiogram alone >= 0.12.
+   app's chain. aiogram alone and the echo run as ``--rounds`` (5) back-to-back pairs, each
+   pair giving one ratio; the echo's figure is the median of those ratios, and the report
+   flow is divided by the median round's aiogram alone. A single pair on these shared
+   machines spreads by a quarter either way, mostly in the baseline. Targets: echo / aiogram
+   alone >= 0.4, report flow / aiogram alone >= 0.12.
 
 2. Latency at an offered load of ``--rate`` (50) updates a second for ``--duration`` (20) s.
    Arrivals are Poisson (exponential gaps) and open-loop: the schedule never waits for the
@@ -54,6 +58,7 @@ import os
 import platform
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -544,7 +549,7 @@ async def close(bench: Bench) -> None:
     await bench.app.db.dispose()
 
 
-async def run(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every phase, in one process, on one database."""
     with tempfile.TemporaryDirectory(prefix="liaison-bench-") as temp:
         db = await open_database(Path(temp), args.database)
@@ -552,17 +557,11 @@ async def run(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         stall = args.stall_timeout
         try:
             await run_phase("warm-up", bench, warm_up(bench), stall)
-            plain = await run_phase(
-                "aiogram alone",
-                bench,
-                throughput(bench, bench.plain_dp, echo_dialog, args.residents),
-                stall,
-            )
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                rounds.append(await interleaved_round(bench, number, args.residents, stall))
             report = await run_phase(
                 "report flow", bench, report_phase(bench, args.residents), stall
-            )
-            echo = await run_phase(
-                "echo", bench, throughput(bench, bench.echo_dp, echo_dialog, args.residents), stall
             )
             lat = await run_phase(
                 f"latency at {args.rate:g}/s",
@@ -575,7 +574,42 @@ async def run(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         finally:
             await close(bench)
             await drop_database(db, args.database)
-    return {"plain": plain, "report": report, "echo": echo, "latency": lat, "sweep": swept}
+    return {"rounds": rounds, "report": report, "latency": lat, "sweep": swept}
+
+
+async def interleaved_round(
+    bench: Bench, number: int, residents: int, stall: float
+) -> dict[str, Any]:
+    """aiogram alone, then the app's echo, back to back: one ratio measured under one load.
+
+    The machine's speed drifts within a run (other tenants, frequency scaling); a pair of
+    phases a second apart sees the same machine, and the median of several pairs is the
+    figure, so one unlucky phase cannot move it.
+    """
+    plain = await run_phase(
+        f"aiogram alone, round {number}",
+        bench,
+        throughput(bench, bench.plain_dp, echo_dialog, residents),
+        stall,
+    )
+    echo = await run_phase(
+        f"echo, round {number}",
+        bench,
+        throughput(bench, bench.echo_dp, echo_dialog, residents),
+        stall,
+    )
+    return {"aiogram_alone": plain, "echo": echo, "ratio_echo_to_aiogram": ratio(echo, plain)}
+
+
+def median_phase(rounds: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The round's phase with the median rate (an error if any round's phase failed)."""
+    phases = [r[name] for r in rounds]
+    failed = [phase for phase in phases if "error" in phase]
+    if failed:
+        return failed[0]
+    ordered = sorted(phases, key=lambda phase: float(phase["updates_per_second"]))
+    middle: dict[str, Any] = ordered[(len(ordered) - 1) // 2]
+    return middle
 
 
 def ratio(phase: dict[str, Any], base: dict[str, Any]) -> float | None:
@@ -585,12 +619,13 @@ def ratio(phase: dict[str, Any], base: dict[str, Any]) -> float | None:
     return round(phase["updates_per_second"] / base["updates_per_second"], 3)
 
 
-def summary(
-    args: argparse.Namespace, phases: dict[str, dict[str, Any]], errors: int
-) -> dict[str, Any]:
+def summary(args: argparse.Namespace, phases: dict[str, Any], errors: int) -> dict[str, Any]:
     """The flat JSON report."""
-    plain, report, echo, lat = phases["plain"], phases["report"], phases["echo"], phases["latency"]
-    echo_ratio, report_ratio = ratio(echo, plain), ratio(report, plain)
+    report, lat, rounds = phases["report"], phases["latency"], phases["rounds"]
+    plain, echo = median_phase(rounds, "aiogram_alone"), median_phase(rounds, "echo")
+    echo_ratios: list[float | None] = [r["ratio_echo_to_aiogram"] for r in rounds]
+    echo_ratio = None if None in echo_ratios else round(statistics.median(echo_ratios), 3)
+    report_ratio = ratio(report, plain)
     lat["target_p99_ms"] = TARGET_P99_MS
     passed = (
         echo_ratio is not None
@@ -615,6 +650,7 @@ def summary(
         "ratio_report_to_aiogram": report_ratio,
         "target_report_ratio": TARGET_REPORT_RATIO,
         "ratio_report_to_echo": ratio(report, echo),
+        "rounds": rounds,
         "latency_at_offered_rate": lat,
         "highest_rate_p99_under_250_ms": phases["sweep"]["highest_rate"],
         "latency_sweep": phases["sweep"]["points"],
@@ -661,6 +697,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument("--residents", type=int, default=200, help="chats in flight at once")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="interleaved pairs of aiogram alone and echo"
+    )
     parser.add_argument("--rate", type=float, default=50.0, help="offered updates a second")
     parser.add_argument("--duration", type=float, default=20.0, help="latency phase, seconds")
     parser.add_argument("--population", type=int, default=50, help="residents mid-dialog")
