@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.assessment.config import AssessmentRules
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "rules"
 SIX_ONES_SLOTS = 6
 
@@ -32,6 +34,8 @@ class SixOne(BaseModel):
     name_zh: str
     name_en: str
     kinds: tuple[str, ...]
+    # A check-in at a meeting of one of these kinds fulfils it too, unlogged.
+    meeting_kinds: tuple[str, ...] = ()
 
 
 class Counts(BaseModel):
@@ -59,6 +63,8 @@ class Rules(BaseModel):
     counts: Counts
     six_ones: tuple[SixOne, ...] = Field(max_length=SIX_ONES_SLOTS)
     activity_kinds: tuple[ActivityKind, ...] = Field(min_length=1)
+    # None: the year has no assessment.
+    assessment: AssessmentRules | None = None
 
     @model_validator(mode="after")
     def _kinds_are_known(self) -> Rules:
@@ -68,6 +74,8 @@ class Rules(BaseModel):
         used = {self.default_kind, *self.counts.quarter, *self.counts.person_times}
         for item in self.six_ones:
             used.update(item.kinds)
+        if self.assessment is not None:
+            used.update(self.assessment.activity_kinds())
         unknown = used - known
         if unknown:
             raise ValueError(f"unknown activity kinds: {sorted(unknown)}")

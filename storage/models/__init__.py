@@ -7,6 +7,15 @@ from storage.models.activities import (
     ActivityRevision,
     ActivityTally,
 )
+from storage.models.assessment import (
+    AssessmentCorrection,
+    AssessmentEntry,
+    AssessmentLine,
+    AssessmentResult,
+    AssessmentTotal,
+    AssessmentYear,
+    MemberConduct,
+)
 from storage.models.audit import AuditEntry
 from storage.models.broadcasts import Broadcast, StationSubscription
 from storage.models.casework import (
@@ -31,6 +40,7 @@ from storage.models.members import (
     SpecialCommitteeSector,
 )
 from storage.models.outbox import OutboxMessage
+from storage.models.proposals import Proposal, ProposalCosigner
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
@@ -42,6 +52,12 @@ __all__ = [
     "ActivityPhoto",
     "ActivityRevision",
     "ActivityTally",
+    "AssessmentCorrection",
+    "AssessmentEntry",
+    "AssessmentLine",
+    "AssessmentResult",
+    "AssessmentTotal",
+    "AssessmentYear",
     "Attachment",
     "AuditEntry",
     "Broadcast",
@@ -65,10 +81,13 @@ __all__ = [
     "MeetingInvitee",
     "Member",
     "MemberBinding",
+    "MemberConduct",
     "MemberStation",
     "OutboxMessage",
     "PairedPerson",
     "ProcessedUpdate",
+    "Proposal",
+    "ProposalCosigner",
     "Resident",
     "Sector",
     "SpecialCommittee",

@@ -46,6 +46,8 @@ class Member(SQLModel, table=True):
     assessment_group: str = Field(max_length=20)
     special_committee_id: int | None = Field(default=None, foreign_key="special_committee.id")
     status: str = Field(default="active", max_length=20)
+    # Works in the committee office (政协机关): assessed apart from the other members.
+    office: bool = False
     term: str = Field(default="", max_length=40)
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -115,7 +115,7 @@ def test_report_quarter_prints_and_writes_xlsx(env: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 of 8 active members met the quarter's minimum." in result.output
     assert "M001 张建华" in result.output
-    assert "Counted under the 2026 rules, version 2." in result.output
+    assert "Counted under the 2026 rules, version 3." in result.output
     # Every member's figures, under their sector and then their group.
     figures = result.output.split("Members by sector and group:", 1)[1]
     lines = figures.splitlines()
@@ -131,8 +131,8 @@ def test_report_quarter_prints_and_writes_xlsx(env: Path) -> None:
     assert book.sheetnames == ["Members", "By sector", "By group"]
     rows = list(book["Members"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Code", "Name", "Sector") and len(rows) == 9
-    assert rows[0][-1] == "Rules version" and {row[-1] for row in rows[1:]} == {2}
-    assert book.properties.description == "Counted under the 2026 rules, version 2."
+    assert rows[0][-1] == "Rules version" and {row[-1] for row in rows[1:]} == {3}
+    assert book.properties.description == "Counted under the 2026 rules, version 3."
     assert (
         runner.invoke(app, ["report", "quarter", "--year", "2026", "--quarter", "5"]).exit_code == 2
     )
