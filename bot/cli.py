@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.engine import make_url
 
+from bot.cli_assessment import assessment_app
 from bot.cli_categories import categories_app
 from bot.cli_common import (
     bot_username,
@@ -48,6 +49,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(departments_app, name="departments")
 app.add_typer(categories_app, name="categories")
+app.add_typer(assessment_app, name="assessment")
 app.command("audit")(audit_list)
 
 

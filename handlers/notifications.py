@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram.utils.i18n import I18n
 
+from handlers.notices.assessment import AssessmentNotices
 from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
@@ -21,7 +22,12 @@ from storage.models import ChatIdentity
 
 
 class ChatNotifier(
-    MeetingChangeNotices, DutyNotices, CaseNotices, CaseworkNotices, BroadcastNotices
+    MeetingChangeNotices,
+    DutyNotices,
+    CaseNotices,
+    CaseworkNotices,
+    BroadcastNotices,
+    AssessmentNotices,
 ):
     """Renders every kind of notice.
 

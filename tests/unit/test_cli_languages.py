@@ -56,6 +56,15 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("categories", "list"): [],
     ("categories", "due"): ["food", "0"],
     ("audit",): [],
+    ("assessment", "show"): ["--year", "2026"],
+    ("assessment", "export"): ["--year", "2026", "--out", "a.xlsx"],
+    ("assessment", "close"): ["--year", "2026"],
+    ("assessment", "reopen"): ["--year", "2026"],
+    ("assessment", "recommend"): ["--year", "2026", "--committee", "economy", "M001"],
+    ("assessment", "decide"): ["--year", "2026", "--members", "M001"],
+    ("assessment", "publish"): ["--year", "2026"],
+    ("assessment", "talks"): ["--year", "2026"],
+    ("assessment", "conduct"): ["M404", "--kind", "talk"],
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.
