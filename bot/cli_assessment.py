@@ -44,6 +44,7 @@ YearOption = Annotated[int, typer.Option(help="The year, e.g. 2026.")]
 _REFUSED = {
     "no_assessment": N_("The rules of {year} have no [assessment] section."),
     "year_empty": N_("Nothing was counted for {year}: there is nothing to close."),
+    "year_future": N_("{year} has not begun: only a year under way or past can be closed."),
     "year_closed": N_("{year} is already closed."),
     "year_not_closed": N_("{year} is not closed: close it first."),
     "year_published": N_("{year} is already published; it cannot change any more."),
@@ -112,7 +113,9 @@ def show(
     async def go(
         session: AsyncSession,
     ) -> tuple[YearStandings, dict[int, Member], dict[int, Sector]]:
-        standings = await year_standings(session, year=year, rules=_rules(year))
+        standings = await year_standings(
+            session, year=year, rules=_rules(year), tz=cli_settings().tz
+        )
         members = {m.id or 0: m for m in (await session.execute(select(Member))).scalars()}
         sectors = {s.id or 0: s for s in (await session.execute(select(Sector))).scalars()}
         return standings, members, sectors
@@ -178,7 +181,9 @@ def export(
     language = cli_settings().default_locale
 
     async def go(session: AsyncSession) -> bytes:
-        standings = await year_standings(session, year=year, rules=_rules(year))
+        standings = await year_standings(
+            session, year=year, rules=_rules(year), tz=cli_settings().tz
+        )
         return await assessment_workbook(session, standings=standings, locale=language)
 
     data = _run(year, go)
@@ -194,7 +199,14 @@ def close(year: YearOption) -> None:
     """Freeze the year's standings and rules; recommendations and the decision follow."""
 
     async def go(session: AsyncSession) -> None:
-        await close_year(session, year=year, rules=_rules(year), actor=Actor.cli(), now=cli_now())
+        await close_year(
+            session,
+            year=year,
+            rules=_rules(year),
+            actor=Actor.cli(),
+            now=cli_now(),
+            tz=cli_settings().tz,
+        )
 
     _run(year, go)
     typer.echo(_("{year} is closed: its standings are frozen.").format(year=year))

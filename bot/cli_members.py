@@ -1,4 +1,4 @@
-"""``liaison members``: import the roster, invite members to link their chats, unlink them."""
+"""``liaison members``: import and export the roster, invite members to link their chats, unlink."""
 
 from __future__ import annotations
 
@@ -22,11 +22,15 @@ from bot.cli_common import (
 )
 from bot.cli_common import now as cli_now
 from services.accounts.invites import issue_invite, unbind
+from services.calendar import local_today
 from services.errors import DomainError
 from services.members.labels import group_label, member_status_label
 from services.members.profiles import bindings_of, find_members
 from services.members.roster import ImportReport, import_roster
-from services.members.roster_files import read_rows
+from services.members.roster_export import roster_export
+from services.members.roster_files import read_rows, write_rows
+from services.members.roster_rows import roster_columns
+from services.members.rules import RuleBook, Rules
 from services.reference.catalog import display_name
 from services.translation import gettext as _
 from storage.db import Database
@@ -35,6 +39,13 @@ from storage.migrate import upgrade
 from storage.models import Member, Sector
 
 members_app = typer.Typer(help="The roster of members.", no_args_is_help=True)
+
+
+def _this_years_rules() -> Rules:
+    """The rules of the committee's current year (how many paired people, for one)."""
+    settings = cli_settings()
+    rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    return rulebook.for_year(local_today(cli_now(), settings.tz).year)
 
 
 @members_app.command("import")
@@ -47,13 +58,35 @@ def members_import(
         rows = read_rows(file)
     except DomainError as error:
         unreadable(file, error)
+    rules = _this_years_rules()
 
     async def go(db: Database) -> ImportReport:
         await upgrade(db)
         async with db.session() as session:
-            return await import_roster(session, rows, now=cli_now())
+            return await import_roster(session, rows, now=cli_now(), rules=rules)
 
     say_imported(with_database(go))
+
+
+@members_app.command("export")
+@localized
+def members_export(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="CSV or XLSX to write.")],
+) -> None:
+    """Write the roster in the columns the import reads (importing it back changes nothing)."""
+    rules = _this_years_rules()
+
+    async def go(db: Database) -> list[dict[str, str]]:
+        await upgrade(db)
+        async with db.session() as session:
+            return await roster_export(session, rules=rules)
+
+    rows = with_database(go)
+    try:
+        write_rows(file, roster_columns(rules), rows)
+    except DomainError as error:
+        unreadable(file, error)
+    typer.echo(_("{count} members written to {path}").format(count=len(rows), path=file))
 
 
 async def _one_member(db: Database, query: str) -> Member:

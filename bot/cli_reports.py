@@ -24,6 +24,12 @@ from services.calendar import Quarter, local_today
 from services.errors import DomainError
 from services.members.compliance import MemberQuarterRow, quarter_compliance
 from services.members.rules import RuleBook
+from services.reports.campaign import (
+    CampaignReport,
+    campaign_report,
+    campaign_summary,
+    campaign_workbook,
+)
 from services.reports.case_charts import issues_chart
 from services.reports.case_summary import cases_summary, satisfaction_summary, timings_summary
 from services.reports.case_workbook import issues_workbook
@@ -79,7 +85,7 @@ def report_quarter(
     async def go(db: Database) -> list[MemberQuarterRow]:
         await upgrade(db)
         async with db.session() as session:
-            return await quarter_compliance(session, quarter=period, rules=rules)
+            return await quarter_compliance(session, quarter=period, rules=rules, tz=settings.tz)
 
     rows = with_database(go)
     target = _target(out, chart, Path("reports") / f"minimums-{year}-Q{quarter}.xlsx")
@@ -94,6 +100,44 @@ def report_quarter(
     if chart is not None:
         _write(chart, quarter_chart(rows, period, language))
         typer.echo(_("Chart written to {path}").format(path=chart))
+
+
+@report_app.command("campaign")
+@localized
+def report_campaign(
+    year: Annotated[int, typer.Option(help="The year, e.g. 2026.")],
+    month: Annotated[int, typer.Option(min=1, max=12, help="The campaign's month, e.g. 5.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="XLSX file to write (default: reports/campaign-<year>-<mm>.xlsx)."),
+    ] = None,
+) -> None:
+    """Who took part in a campaign month (an activity logged in it) and who did not."""
+    settings = cli_settings()
+    rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    rules = rulebook.for_year(year)
+    if month not in rules.campaign_months:
+        months = ", ".join(str(m) for m in sorted(rules.campaign_months)) or "-"
+        fail(
+            _("{year}-{month:02d} is not a campaign month (the rules name: {months})").format(
+                year=year, month=month, months=months
+            ),
+            code=2,
+        )
+
+    async def go(db: Database) -> CampaignReport:
+        await upgrade(db)
+        async with db.session() as session:
+            return await campaign_report(session, year=year, month=month, rules=rules)
+
+    report = with_database(go)
+    target = out or Path("reports") / f"campaign-{year}-{month:02d}.xlsx"
+    language = settings.default_locale
+    typer.echo(campaign_summary(report, language))
+    _write(target, campaign_workbook(report, language))
+    typer.echo(
+        "\n" + _("{count} members written to {path}").format(count=len(report.rows), path=target)
+    )
 
 
 def _day(value: str | None, option: str) -> dt.date | None:

@@ -6,6 +6,7 @@ import logging
 
 from bot.app import AppContext
 from services.meetings.attendance import close_ended
+from services.reminders.campaigns import campaign_reminders
 from services.reminders.cases import issue_reminders
 from services.reminders.duties import minimum_reminders
 from services.reminders.planning import meeting_reminders, queue_dues
@@ -26,7 +27,13 @@ class Planner:
         """Meeting and case reminders, and attendance of meetings that just ended."""
         now = self.ctx.clock.now()
         async with self.ctx.db.session() as session:
-            closed = await close_ended(session, now=now, notifier=self.notifier)
+            closed = await close_ended(
+                session,
+                now=now,
+                notifier=self.notifier,
+                rulebook=self.ctx.rulebook,
+                tz=self.ctx.settings.tz,
+            )
             dues = await meeting_reminders(session, now=now, settings=self.settings)
             dues += await issue_reminders(session, now=now, settings=self.settings)
             queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
@@ -36,7 +43,7 @@ class Planner:
         return queued
 
     async def quarter_checks(self) -> int:
-        """The minimums: members short this quarter, pace warnings, staff's quarter summary."""
+        """The minimums (members short, pace, staff's summary) and the campaign months."""
         now = self.ctx.clock.now()
         async with self.ctx.db.session() as session:
             dues = await minimum_reminders(
@@ -46,8 +53,15 @@ class Planner:
                 rulebook=self.ctx.rulebook,
                 settings=self.settings,
             )
+            dues += await campaign_reminders(
+                session,
+                now=now,
+                tz=self.ctx.settings.tz,
+                rulebook=self.ctx.rulebook,
+                settings=self.settings,
+            )
             queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
         if queued:
-            log.info("planned %s minimum reminders", queued)
+            log.info("planned %s minimum and campaign reminders", queued)
             self.ctx.wake_delivery()
         return queued

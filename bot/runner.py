@@ -20,6 +20,7 @@ from bot.private_files import private_umask, tighten
 from bot.scheduler import build_scheduler
 from bot.server import build_web_app, web_runner
 from bot.settings import Settings
+from services.calendar import local_today
 from services.clock import Clock
 from services.demo.cases import (
     DEMO_DEPARTMENT_CHAT_ID,
@@ -79,7 +80,12 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         await claim_demo_database(session, now=now)
     counts = await seed_reference_data(db)
     async with db.session() as session:
-        report = await import_roster(session, read_rows(DEMO_ROSTER_PATH), now=now)
+        report = await import_roster(
+            session,
+            read_rows(DEMO_ROSTER_PATH),
+            now=now,
+            rules=ctx.rulebook.for_year(local_today(now, settings.tz).year),
+        )
         await link_demo_member(session, channel="web", chat_id=DEMO_MEMBER_CHAT_ID, now=now)
         await link_demo_staff(session, channel="web", chat_id=DEMO_STAFF_CHAT_ID, now=now)
         await link_demo_department(session, channel="web", chat_id=DEMO_DEPARTMENT_CHAT_ID, now=now)

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from handlers.notices.assessment import AssessmentNotices
 from handlers.notices.broadcasts import BroadcastNotices
+from handlers.notices.campaigns import CampaignNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
 from handlers.notices.duties import DutyNotices
@@ -28,6 +29,7 @@ class ChatNotifier(
     CaseworkNotices,
     BroadcastNotices,
     AssessmentNotices,
+    CampaignNotices,
 ):
     """Renders every kind of notice.
 

@@ -91,3 +91,10 @@ def escape(text: str) -> str:
 def anchor(link: str, text: str | None = None) -> str:
     """A clickable link for an HTML-formatted message, showing ``text`` (the link itself)."""
     return f'<a href="{html.escape(link, quote=True)}">{escape(text or link)}</a>'
+
+
+def year_closed_text(params: dict[str, object]) -> str:
+    """The refusal of a change to a record of a year whose assessment is closed."""
+    return _("The {year} assessment is closed: its records can no longer be changed.").format(
+        year=params.get("year", "?")
+    )

@@ -142,6 +142,8 @@ async def send(callback: CallbackQuery, button: Button, manager: DialogManager) 
             body=str(data.get("body", "")),
             now=manager.middleware_data["clock"].now(),
             notifier=manager.middleware_data["notifier"],
+            rulebook=manager.middleware_data["rulebook"],
+            tz=manager.middleware_data["tz"],
         )
     except DomainError as error:
         await answer(manager, case_error(error), alert=True)

@@ -219,7 +219,11 @@ async def save(callback: CallbackQuery, button: Button, manager: DialogManager) 
     await show_choice(callback, _("Activity saved."))
     await manager.done(show_mode=ShowMode.NO_UPDATE)
     progress = await member_progress(
-        log.session, member_id=log.member.id, rules=log.rules, today=log.today
+        log.session,
+        member_id=log.member.id,
+        rules=log.rules,
+        today=log.today,
+        tz=log.turn.tz,
     )
     await log.turn.say(
         _(
@@ -237,7 +241,7 @@ async def save(callback: CallbackQuery, button: Button, manager: DialogManager) 
 
 async def _repair(log: LogContext, manager: DialogManager, error: DomainError) -> None:
     """Send the member back to the part that no longer holds; the rest of the entry stays."""
-    if error.code in ("date_future", "date_too_old"):
+    if error.code in ("date_future", "date_too_old", "year_closed"):
         manager.dialog_data["editing"] = True
         await log.turn.say(date_error(error))
         await manager.switch_to(ActivityForm.date, show_mode=ShowMode.SEND)

@@ -121,6 +121,11 @@ def date_error(error: DomainError) -> str:
     """Why a date was refused."""
     if error.code == "date_future":
         return _("That date is in the future. Please give the day the activity took place.")
+    if error.code == "year_closed":
+        return _(
+            "The {year} assessment is closed, so activities of {year} can no longer be logged "
+            "or changed. Please give a date in an open year."
+        ).format(year=error.params.get("year", "?"))
     return _(
         "Activities can be logged from {earliest} on (the start of the previous quarter)."
     ).format(earliest=error.params["earliest"].isoformat())

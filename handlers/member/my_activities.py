@@ -35,7 +35,7 @@ from handlers.member.log_entry import (
 )
 from handlers.member.log_steps import member_log
 from handlers.states import MyActivities
-from handlers.texts import escape, local_time
+from handlers.texts import escape, local_time, year_closed_text
 from services.errors import DomainError, NotFoundError
 from services.members.activities import can_change, delete_activity
 from services.members.activity_pages import ActivityDetail, get_activity, list_activities
@@ -224,9 +224,18 @@ async def delete_confirmed(callback: CallbackQuery, button: Button, manager: Dia
             activity_id=_chosen(manager),
             rulebook=manager.middleware_data["rulebook"],
             now=log.now,
+            tz=manager.middleware_data["tz"],
         )
-    except (DomainError, NotFoundError):
+    except NotFoundError:
         await callback.answer(_("This activity is not available."), show_alert=True)
+        return
+    except DomainError as error:
+        text = (
+            year_closed_text(error.params)
+            if error.code == "year_closed"
+            else _("This activity is not available.")
+        )
+        await callback.answer(text, show_alert=True)
         return
     await callback.answer(_("Deleted."))
     scroll = _scroll(manager)

@@ -51,8 +51,13 @@ def render_progress(progress: Progress, log: LogContext) -> str:
     ]
     for item, done in progress.six_ones:
         lines.append(f"{'✅' if done else '⬜'} {escape(display_name(item, locale))}")
-    if progress.paired:
-        lines += ["", _("<b>Paired people</b>")]
+    if progress.paired or progress.paired_expected:
+        lines += [
+            "",
+            _("<b>Paired people</b> · {listed} of {expected}").format(
+                listed=len(progress.paired), expected=progress.paired_expected
+            ),
+        ]
         for contact in progress.paired:
             when = (
                 _("last contacted {date}").format(date=contact.last_contact.isoformat())
@@ -77,6 +82,10 @@ def render_progress(progress: Progress, log: LogContext) -> str:
 async def show_progress(message: Message, log: LogContext) -> None:
     """Send the progress card."""
     progress = await member_progress(
-        log.session, member_id=log.member.id, rules=log.rules, today=log.today
+        log.session,
+        member_id=log.member.id,
+        rules=log.rules,
+        today=log.today,
+        tz=log.turn.tz,
     )
     await message.answer(render_progress(progress, log))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.texts import year_closed_text
 from services.cases.labels import status_label
 from services.errors import DomainError
 
@@ -19,6 +20,8 @@ def case_error(error: DomainError) -> str:
         return _("That is {length} characters; please keep it under {maximum}.").format(
             length=params.get("length", "?"), maximum=params.get("maximum", "?")
         )
+    if code == "year_closed":
+        return year_closed_text(params)
     if code == "days_range":
         return _("Please choose between {minimum} and {maximum} days.").format(
             minimum=params.get("minimum"), maximum=params.get("maximum")

@@ -40,7 +40,7 @@ async def send_quarter_report(
     current = Quarter.of(desk.today)
     quarter = quarter or current
     rules = rulebook.for_year(quarter.year)
-    rows = await quarter_compliance(desk.session, quarter=quarter, rules=rules)
+    rows = await quarter_compliance(desk.session, quarter=quarter, rules=rules, tz=desk.turn.tz)
     locale = desk.turn.locale
     summary = quarter_summary(rows, quarter, locale, limit=SHORT_LISTED, rules=rules)
     short = short_of_minimum(rows)

@@ -21,7 +21,7 @@ from sqlmodel import col
 from services.accounts.scope import StaffScope
 from services.assessment.admin import require_admin
 from services.assessment.config import hundredths
-from services.assessment.rates import COMMITTEE_TZ, presence
+from services.assessment.rates import presence
 from services.assessment.standings import MEMBER, assessment_rules, ensure_current
 from services.audit import Actor, audit
 from services.errors import DomainError, NotFoundError
@@ -62,14 +62,14 @@ class ReminderRow:
 
 
 async def reminder_list(
-    session: AsyncSession, *, year: int, rules: Rules, tz: dt.tzinfo = COMMITTEE_TZ
+    session: AsyncSession, *, year: int, rules: Rules, tz: dt.tzinfo
 ) -> list[ReminderRow]:
     """Ranked members below either threshold of the year, lowest total first."""
     section = assessment_rules(rules)
     talk = section.reminder_talk
     if talk.score_below is None and talk.attendance_below is None:
         return []
-    await ensure_current(session, year=year, rules=section)
+    await ensure_current(session, year=year, rules=rules, tz=tz)
     rows = (
         await session.execute(
             select(AssessmentTotal, Member)
@@ -105,7 +105,7 @@ async def record_conduct(
     actor: Actor,
     now: dt.datetime,
     scope: StaffScope | None = None,
-    tz: dt.tzinfo = COMMITTEE_TZ,
+    tz: dt.tzinfo,
 ) -> MemberConduct:
     """Record a talk, a suspension, a removal or a reinstatement, and set the member's status."""
     require_admin(actor, scope)

@@ -30,6 +30,7 @@ from services.assessment.standings import (
     SECTOR,
     assessment_rules,
     closed_standings,
+    ensure_current,
     year_row,
     year_standings,
 )
@@ -54,18 +55,22 @@ async def close_year(
     rules: Rules,
     actor: Actor,
     now: dt.datetime,
+    tz: dt.tzinfo,
     scope: StaffScope | None = None,
 ) -> AssessmentYear:
     """Freeze the year's standings and rules; refused unless the year is open."""
     require_admin(actor, scope)
     section = assessment_rules(rules)
+    if year > now.astimezone(tz).year:
+        raise DomainError("year_future", year=year)
+    await ensure_current(session, year=year, rules=rules, tz=tz)
     async with write_transaction(session):
         known = await year_row(session, year)
         if known is not None and known.state == CLOSED:
             raise DomainError("year_closed", year=year)
         if known is not None and known.state == PUBLISHED:
             raise DomainError("year_published", year=year)
-        standings = await year_standings(session, year=year, rules=rules)
+        standings = await year_standings(session, year=year, rules=rules, tz=tz, ensure=False)
         items = await _item_points(session, year, section)
         await session.execute(delete(AssessmentResult).where(col(AssessmentResult.year) == year))
         written = 0

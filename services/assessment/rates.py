@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +18,6 @@ from sqlmodel import col
 
 from storage.enums import Attendance
 from storage.models import Meeting, MeetingInvitee
-
-COMMITTEE_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ async def presence(
     *,
     year: int,
     member_ids: Collection[int] | None = None,
-    tz: dt.tzinfo = COMMITTEE_TZ,
+    tz: dt.tzinfo,
 ) -> dict[int, Presence]:
     """Each member's invitations and attendance in ``year`` (all members, or those given)."""
     start, end = year_bounds(year, tz)

@@ -9,6 +9,7 @@ workbook, in the notices and in the command line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.assessment.config import AssessmentRules, parse_fraction
+from services.assessment.ledger import ensure_ledger
 from services.assessment.ranking import Candidate, RankedRow, TieNote, cut_size, rank_group
 from services.assessment.rates import Presence, presence
 from services.errors import DomainError
 from services.members.rules import Rules
+from storage.db import write_transaction
 from storage.models import AssessmentResult, AssessmentTotal, AssessmentYear, Member
 
 MEMBER = "member"
@@ -102,23 +105,29 @@ async def year_row(session: AsyncSession, year: int) -> AssessmentYear | None:
     return await session.get(AssessmentYear, year)
 
 
-async def ensure_current(session: AsyncSession, *, year: int, rules: AssessmentRules) -> None:
+async def ensure_current(session: AsyncSession, *, year: int, rules: Rules, tz: dt.tzinfo) -> None:
     """Bring the year's ledger and totals up to date with its rules before they are read.
 
-    THE ONE PLACE this package calls the ledger engine (before every live read): it is a no-op until
-    ``services.assessment.ledger.ensure_ledger`` lands; then this calls it (a rebuild when the
-    totals' fingerprint differs from ``rules.fingerprint``).
+    A year counted under other rules (its file changed) is recounted; newcomers get a total.
+    It writes in a write transaction of its own, so call it before opening one.
     """
-    return None
+    async with write_transaction(session):
+        await ensure_ledger(session, year=year, rules=rules, tz=tz)
 
 
-async def year_standings(session: AsyncSession, *, year: int, rules: Rules) -> YearStandings:
-    """The standings of ``year``: frozen results once closed, else ranked live from totals."""
+async def year_standings(
+    session: AsyncSession, *, year: int, rules: Rules, tz: dt.tzinfo, ensure: bool = True
+) -> YearStandings:
+    """The standings of ``year``: frozen results once closed, else ranked live from totals.
+
+    ``ensure=False`` inside a write transaction whose caller brought the ledger up to date.
+    """
     known = await year_row(session, year)
     if known is not None and known.state != OPEN:
         return await _frozen(session, known)
     section = assessment_rules(rules)
-    await ensure_current(session, year=year, rules=section)
+    if ensure:
+        await ensure_current(session, year=year, rules=rules, tz=tz)
     totals = (
         (await session.execute(select(AssessmentTotal).where(col(AssessmentTotal.year) == year)))
         .scalars()
@@ -126,7 +135,7 @@ async def year_standings(session: AsyncSession, *, year: int, rules: Rules) -> Y
     )
     rates: dict[int, Presence] = {}
     if section.tie_rule == "break_by" and "attendance_rate" in section.tie_breakers:
-        rates = await presence(session, year=year)
+        rates = await presence(session, year=year, tz=tz)
     sector_rates = await _sector_rates(session, rates) if rates else {}
     members, sectors = _split(totals)
     return YearStandings(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.staff import staff_recipients
+from services.assessment.ledger import refresh_years
 from services.audit import Actor, audit
 from services.errors import DomainError
 from services.meetings.invitations import (
@@ -21,6 +22,7 @@ from services.meetings.invitations import (
     member_meeting,
     upcoming_for_member,
 )
+from services.members.rules import RuleBook
 from services.outbox.notices import Notifier
 from services.outbox.queue import URGENT_WITHIN, Recipient, add
 from storage.db import write_transaction
@@ -228,8 +230,19 @@ def attendance_of(invitee: MeetingInvitee) -> Attendance:
     return Attendance.ABSENT
 
 
-async def close_ended(session: AsyncSession, *, now: dt.datetime, notifier: Notifier) -> int:
-    """Record attendance of meetings that ended, and send staff a summary; return how many."""
+async def close_ended(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    notifier: Notifier,
+    rulebook: RuleBook | None = None,
+    tz: dt.tzinfo | None = None,
+) -> int:
+    """Record attendance of meetings that ended, and send staff a summary; return how many.
+
+    With ``rulebook`` and ``tz`` the invitees' assessment lines are written in the same
+    transaction (the meeting counts in the year of its start, local time).
+    """
     ended = (
         await session.execute(
             select(Meeting).where(
@@ -259,6 +272,17 @@ async def close_ended(session: AsyncSession, *, now: dt.datetime, notifier: Noti
                 if outcome == Attendance.ABSENT:
                     absent.append(member.name)
             meeting.closed_at = now
+            if rulebook is not None and tz is not None and meeting.id is not None:
+                await session.flush()
+                await refresh_years(
+                    session,
+                    source_kind="invitation",
+                    source_id=meeting.id,
+                    years=[meeting.starts_at.astimezone(tz).year],
+                    rulebook=rulebook,
+                    tz=tz,
+                    now=now,
+                )
             for _staff, to, identity in await staff_recipients(session):
                 await add(
                     session,

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.assessment.ledger import check_open, refresh_years
 from services.calendar import Quarter, local_today
 from services.cases.residents import PhotoRef
 from services.errors import DomainError, NotFoundError
@@ -190,6 +191,8 @@ async def log_activity(
         session, member_id=member_id, data=data, rules=rules, today=local_today(now, tz)
     )
     async with write_transaction(session):
+        # A closed assessment year is the record: nothing may be added under it.
+        await check_open(session, years=[data.occurred_on.year])
         activity = Activity(
             member_id=member_id,
             kind=data.kind,
@@ -217,6 +220,15 @@ async def log_activity(
         )
         await refresh_tally(
             session, member_id=member_id, quarter=Quarter.of(data.occurred_on), rules=rules
+        )
+        await refresh_years(
+            session,
+            source_kind="activity",
+            source_id=activity.id,
+            years=[data.occurred_on.year],
+            rulebook=rulebook,
+            tz=tz,
+            now=now,
         )
     return activity
 
@@ -257,6 +269,8 @@ async def edit_activity(
     )
     async with write_transaction(session):
         activity = await _own_activity(session, member_id, activity_id)
+        years = {activity.occurred_on.year, data.occurred_on.year}
+        await check_open(session, years=years)
         activity.kind = data.kind
         activity.occurred_on = data.occurred_on
         activity.sector_id = data.sector_id
@@ -282,6 +296,15 @@ async def edit_activity(
                 quarter=quarter,
                 rules=rulebook.for_year(quarter.year),
             )
+        await refresh_years(
+            session,
+            source_kind="activity",
+            source_id=activity_id,
+            years=years,
+            rulebook=rulebook,
+            tz=tz,
+            now=now,
+        )
     return activity
 
 
@@ -292,14 +315,19 @@ async def delete_activity(
     activity_id: int,
     rulebook: RuleBook,
     now: dt.datetime,
+    tz: dt.tzinfo | None = None,
 ) -> None:
-    """Delete one's own activity within the edit window; it stays in the history."""
+    """Delete one's own activity within the edit window; it stays in the history.
+
+    ``tz`` dates the member's months of service in the assessment (UTC when left out).
+    """
     activity = await _own_activity(session, member_id, activity_id)
     rules = rulebook.for_year(activity.occurred_on.year)
     if not can_change(activity, rules, now):
         raise DomainError("edit_window_closed", days=rules.edit_window_days)
     async with write_transaction(session):
         activity = await _own_activity(session, member_id, activity_id)
+        await check_open(session, years=[activity.occurred_on.year])
         activity.deleted_at = now
         activity.updated_at = now
         session.add(
@@ -310,4 +338,13 @@ async def delete_activity(
         await session.flush()
         await refresh_tally(
             session, member_id=member_id, quarter=Quarter.of(activity.occurred_on), rules=rules
+        )
+        await refresh_years(
+            session,
+            source_kind="activity",
+            source_id=activity_id,
+            years=[activity.occurred_on.year],
+            rulebook=rulebook,
+            tz=tz,
+            now=now,
         )

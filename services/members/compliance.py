@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.calendar import Quarter
 from services.members.rules import Rules
-from services.members.tallies import SLOT_COLUMNS, rebuild_year, tallies_are_current
+from services.members.tallies import (
+    SLOT_COLUMNS,
+    meeting_six_ones,
+    meeting_window,
+    rebuild_year,
+    tallies_are_current,
+)
 from storage.db import write_transaction
 from storage.enums import MemberStatus
 from storage.models import ActivityTally, Member, Sector
@@ -69,9 +76,13 @@ async def ensure_tallies(session: AsyncSession, *, year: int, rules: Rules) -> N
 
 
 async def quarter_compliance(
-    session: AsyncSession, *, quarter: Quarter, rules: Rules
+    session: AsyncSession, *, quarter: Quarter, rules: Rules, tz: dt.tzinfo = dt.UTC
 ) -> list[MemberQuarterRow]:
-    """Every member not gone from the roster, with the quarter's and the year's figures."""
+    """Every member not gone from the roster, with the quarter's and the year's figures.
+
+    The six ones done count the year's activities up to the quarter's end and the meetings
+    attended by then (``tz``, the committee's zone, decides which day a meeting falls on).
+    """
     await ensure_tallies(session, year=quarter.year, rules=rules)
     tally = ActivityTally
 
@@ -82,10 +93,8 @@ async def quarter_compliance(
         )
 
     used_slots = SLOT_COLUMNS[: len(rules.six_ones)]
-    six_done = sum(
-        (case((func.max(getattr(tally, column)) > 0, 1), else_=0) for column in used_slots),
-        start=literal(0),
-    )
+    # One flag per six one, so a meeting attended can fill a slot no activity filled.
+    slot_flags = [case((func.max(getattr(tally, column)) > 0, 1), else_=0) for column in used_slots]
     stmt = (
         select(
             col(Member.id),
@@ -98,7 +107,7 @@ async def quarter_compliance(
             this_quarter("qualifying"),
             this_quarter("person_times"),
             func.coalesce(func.sum(tally.person_times), 0),
-            six_done,
+            *slot_flags,
         )
         .outerjoin(
             tally,
@@ -112,11 +121,15 @@ async def quarter_compliance(
     )
     sectors = {s.id: s for s in (await session.execute(select(Sector))).scalars()}
     year_expected = round(rules.year_minimum_person_times * quarter.number / 4)
+    start, end = meeting_window(quarter.year, quarter.end, tz)
+    attended = await meeting_six_ones(session, rules=rules, start=start, end=end)
     result = []
     # Core, not the ORM: five thousand plain rows need no identity map or entity loading.
     connection = await session.connection()
     for row in (await connection.execute(stmt)).all():
-        member_id, code, name, sector_id, group, status, total, qualifying, people, ytd, done = row
+        member_id, code, name, sector_id, group, status, total, qualifying, people, ytd = row[:10]
+        slots = {index for index, flag in enumerate(row[10:]) if flag}
+        done = len(slots | attended.get(member_id, set()))
         result.append(
             MemberQuarterRow(
                 member_id=member_id,

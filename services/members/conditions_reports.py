@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.scope import StaffScope
+from services.assessment.ledger import check_open, refresh_years
 from services.audit import Actor, audit
 from services.calendar import Quarter, local_today
 from services.cases.audience import staff_chats_for_station
@@ -62,8 +63,13 @@ async def submit_report(
     body: str,
     now: dt.datetime,
     notifier: Notifier,
+    rulebook: RuleBook | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> ConditionsReport:
-    """Send a report to staff, written from cases currently assigned to the member."""
+    """Send a report to staff, written from cases currently assigned to the member.
+
+    With ``rulebook`` and ``tz`` the member's assessment counts it at once (M13).
+    """
     ids = list(dict.fromkeys(issue_ids))
     if not 1 <= len(ids) <= MAX_CASES:
         raise DomainError("cases_range", minimum=1, maximum=MAX_CASES)
@@ -92,6 +98,16 @@ async def submit_report(
         await session.flush()
         assert report.id is not None
         session.add_all(ConditionsReportIssue(report_id=report.id, issue_id=i) for i in ids)
+        if rulebook is not None and tz is not None:
+            await refresh_years(
+                session,
+                source_kind="report",
+                source_id=report.id,
+                years=[local_today(now, tz).year],
+                rulebook=rulebook,
+                tz=tz,
+                now=now,
+            )
         member = await session.get(Member, member_id)
         assert member is not None
         # Only the staff who can open it hear of it: those whose stations hold all its cases
@@ -217,6 +233,9 @@ async def decide_report(
         report = view.report
         if report.state != ReportState.SUBMITTED:
             raise DomainError("already_decided", decision=report.state)
+        # The report counts in the year it was submitted: a closed year is the record.
+        counted_in = report.submitted_at.astimezone(tz).year
+        await check_open(session, years=[counted_in])
         report.state = ReportState.ACCEPTED if accept else ReportState.RETURNED
         report.decided_at = now
         report.decided_by_staff_id = scope.staff_id
@@ -225,6 +244,15 @@ async def decide_report(
             report.activity_id = await _record_activity(
                 session, view.member, report, rulebook=rulebook, now=now, tz=tz
             )
+        await refresh_years(
+            session,
+            source_kind="report",
+            source_id=report.id or 0,
+            years=[counted_in],
+            rulebook=rulebook,
+            tz=tz,
+            now=now,
+        )
         audit(
             session,
             actor=actor,

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from services.calendar import Quarter, year_fraction
 from services.members.rules import Rules, SixOne
+from services.members.tallies import meeting_six_ones, meeting_window
 from storage.models import Activity, ActivityPairedPerson, PairedPerson
 
 RECENT = 5
@@ -49,6 +50,8 @@ class Progress:
     pace: Pace
     six_ones: list[tuple[SixOne, bool]]
     paired: list[PairedContact]
+    # How many paired people the year's rules ask of each member.
+    paired_expected: int
     recent: list[Activity]
 
     @property
@@ -71,9 +74,18 @@ def pace_of(person_times: int, target: int, today: dt.date) -> tuple[Pace, float
 
 
 async def member_progress(
-    session: AsyncSession, *, member_id: int, rules: Rules, today: dt.date
+    session: AsyncSession,
+    *,
+    member_id: int,
+    rules: Rules,
+    today: dt.date,
+    tz: dt.tzinfo = dt.UTC,
 ) -> Progress:
-    """Compute a member's progress on ``today`` (the committee's date) under ``rules``."""
+    """Compute a member's progress on ``today`` (the committee's date, in ``tz``) under ``rules``.
+
+    A six one is done by an activity of one of its kinds, or by attending a meeting of one
+    of its meeting kinds this year (a plenary check-in), which the member need not log.
+    """
     quarter = Quarter.of(today)
     in_quarter = case((col(Activity.occurred_on) >= quarter.start, 1), else_=0)
     rows = (
@@ -97,6 +109,11 @@ async def member_progress(
     person_times = sum(int(p) for kind, _n, p, _q in rows if kind in person_kinds)
     done_kinds = {kind for kind, n, _p, _q in rows if n}
     pace, expected = pace_of(person_times, rules.year_minimum_person_times, today)
+    start, end = meeting_window(today.year, today, tz)
+    attended = await meeting_six_ones(
+        session, rules=rules, start=start, end=end, member_ids=[member_id]
+    )
+    met_slots = attended.get(member_id, set())
     return Progress(
         today=today,
         quarter=quarter,
@@ -107,8 +124,12 @@ async def member_progress(
         year_minimum=rules.year_minimum_person_times,
         expected_by_now=expected,
         pace=pace,
-        six_ones=[(item, bool(done_kinds & set(item.kinds))) for item in rules.six_ones],
+        six_ones=[
+            (item, bool(done_kinds & set(item.kinds)) or index in met_slots)
+            for index, item in enumerate(rules.six_ones)
+        ],
         paired=await _paired_contacts(session, member_id),
+        paired_expected=rules.paired_people_per_member,
         recent=await _recent(session, member_id),
     )
 

@@ -1,9 +1,12 @@
-"""Importing the roster of members: idempotent, row by row checked, all valid rows at once."""
+"""Importing the roster of members: idempotent, row by row checked, all valid rows at once.
+
+Reading a row is ``roster_rows``; this module writes the members, their stations and their
+paired people.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,63 +14,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.members.roster_rows import (
+    GROUP_NAMES,
+    STATUS_NAMES,
+    PairedEntry,
+    RosterRecord,
+    load_lookup,
+    name_key,
+    parse_row,
+)
+from services.members.rules import Rules
 from services.translation import gettext as _
 from storage.db import write_transaction
-from storage.enums import MemberGroup, MemberStatus
-from storage.models import Member, MemberStation, PairedPerson, Sector, SpecialCommittee, Station
+from storage.models import Member, MemberStation, PairedPerson
 
-REQUIRED = ("code", "name", "sector", "group")
-PAIRED_COLUMNS = ("paired_1", "paired_2", "paired_3", "paired_4")
-GROUP_NAMES = {
-    "standing": MemberGroup.STANDING,
-    "常委": MemberGroup.STANDING,
-    "local": MemberGroup.LOCAL,
-    "住市委员": MemberGroup.LOCAL,
-    "nonlocal": MemberGroup.NONLOCAL,
-    "市外委员": MemberGroup.NONLOCAL,
-    "hkmo": MemberGroup.HKMO,
-    "住港澳委员": MemberGroup.HKMO,
-}
-STATUS_NAMES = {
-    "": MemberStatus.ACTIVE,
-    "active": MemberStatus.ACTIVE,
-    "在任": MemberStatus.ACTIVE,
-    "suspended": MemberStatus.SUSPENDED,
-    "暂停": MemberStatus.SUSPENDED,
-    "left": MemberStatus.LEFT,
-    "离任": MemberStatus.LEFT,
-}
-_SPLIT = re.compile(r"[;；,，、\s]+")
-_PAIRED = re.compile(r"^(?P<name>[^(（|]+?)\s*(?:[(（](?P<aff>[^)）]*)[)）]|\|\s*(?P<aff2>.*))?$")
-
-
-@dataclass(frozen=True)
-class PairedEntry:
-    """A paired person as the roster lists them: column (1 to 4), name, affiliation."""
-
-    position: int
-    name: str
-    affiliation: str
-
-
-def name_key(name: str) -> str:
-    """A name with its whitespace normalised, so "王 丽" and "王  丽" are one person."""
-    return " ".join(name.split())
-
-
-@dataclass(frozen=True)
-class RosterRecord:
-    """A valid row, resolved to ids."""
-
-    code: str
-    name: str
-    sector_id: int
-    assessment_group: str
-    special_committee_id: int | None
-    status: str
-    term: str
-    station_ids: tuple[int, ...]
-    paired: tuple[PairedEntry, ...]
+# Kept importable from here, where they lived before ``roster_rows``.
+__all__ = ["GROUP_NAMES", "STATUS_NAMES", "ImportReport", "import_roster"]
 
 
 @dataclass
@@ -80,116 +42,25 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-class _Lookup:
-    """Reference data by code and by name."""
-
-    def __init__(
-        self,
-        sectors: list[Sector],
-        committees: list[SpecialCommittee],
-        stations: list[Station],
-    ) -> None:
-        self.sectors = {
-            key: s.id for s in sectors for key in (s.code, s.name_zh, s.name_en.lower())
-        }
-        self.committees = {
-            key: c.id for c in committees for key in (c.code, c.name_zh, c.name_en.lower())
-        }
-        self.stations = {s.code: s.id for s in stations}
-
-
-def _find(table: dict[str, int | None], value: str) -> int | None:
-    return table.get(value) or table.get(value.lower())
-
-
-def parse_row(row: dict[str, str], lookup: _Lookup) -> RosterRecord:
-    """Check one row; raise ValueError with a message naming the bad column."""
-    for column in REQUIRED:
-        if not row.get(column):
-            raise ValueError(_("{column} is empty").format(column=column))
-    code, name = row["code"], row["name"]
-    if len(code) > 40 or len(name) > 60:
-        raise ValueError(_("code or name is too long"))
-    sector_id = _find(lookup.sectors, row["sector"])
-    if sector_id is None:
-        raise ValueError(_("unknown sector '{value}'").format(value=row["sector"]))
-    group = GROUP_NAMES.get(row["group"].lower())
-    if group is None:
-        raise ValueError(
-            _("unknown group '{value}' ({choices})").format(
-                value=row["group"], choices="standing, local, nonlocal, hkmo"
-            )
-        )
-    committee_id = None
-    if row.get("committee"):
-        committee_id = _find(lookup.committees, row["committee"])
-        if committee_id is None:
-            raise ValueError(
-                _("unknown special committee '{value}'").format(value=row["committee"])
-            )
-    status = STATUS_NAMES.get(row.get("status", "").lower())
-    if status is None:
-        raise ValueError(
-            _("unknown status '{value}' ({choices})").format(
-                value=row["status"], choices="active, suspended, left"
-            )
-        )
-    station_ids = []
-    for station_code in filter(None, _SPLIT.split(row.get("stations", ""))):
-        station_id = lookup.stations.get(station_code)
-        if station_id is None:
-            raise ValueError(_("unknown station '{value}'").format(value=station_code))
-        station_ids.append(station_id)
-    paired = []
-    for position, column in enumerate(PAIRED_COLUMNS, start=1):
-        value = row.get(column, "").strip()
-        if not value:
-            continue
-        match = _PAIRED.match(value)
-        if match is None or len(match["name"]) > 60:
-            raise ValueError(
-                _("{column}: write a name, optionally with (affiliation)").format(column=column)
-            )
-        affiliation = (match["aff"] or match["aff2"] or "").strip()[:120]
-        paired.append(PairedEntry(position, name_key(match["name"]), affiliation))
-    return RosterRecord(
-        code=code,
-        name=name,
-        sector_id=int(sector_id),
-        assessment_group=group,
-        special_committee_id=committee_id,
-        status=status,
-        term=row.get("term", "")[:40],
-        station_ids=tuple(dict.fromkeys(station_ids)),
-        paired=tuple(paired),
-    )
-
-
-async def _lookup(session: AsyncSession) -> _Lookup:
-    return _Lookup(
-        list((await session.execute(select(Sector))).scalars()),
-        list((await session.execute(select(SpecialCommittee))).scalars()),
-        list((await session.execute(select(Station))).scalars()),
-    )
-
-
 async def import_roster(
-    session: AsyncSession, rows: list[dict[str, str]], *, now: dt.datetime
+    session: AsyncSession, rows: list[dict[str, str]], *, now: dt.datetime, rules: Rules
 ) -> ImportReport:
     """Create or update members by code; report bad rows (numbered as in the sheet).
+
+    ``rules`` (the year's) say how many paired people each member has.
 
     Every valid row is written in one transaction, so a crash leaves the roster as it was.
     Importing the same file again changes nothing.
     """
     report = ImportReport()
-    lookup = await _lookup(session)
+    lookup = await load_lookup(session)
     records: list[RosterRecord] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
         try:
-            record = parse_row(row, lookup)
+            record = parse_row(row, lookup, paired_people=rules.paired_people_per_member)
         except ValueError as error:
             report.errors.append((number, str(error)))
             continue
@@ -219,6 +90,7 @@ async def _apply(session: AsyncSession, record: RosterRecord, now: dt.datetime) 
         "special_committee_id": record.special_committee_id,
         "status": record.status,
         "term": record.term,
+        "office": record.office,
     }
     if member is None:
         member = Member(code=record.code, created_at=now, updated_at=now, **fields)

@@ -1,9 +1,10 @@
-"""Read a roster spreadsheet (CSV or XLSX) into rows of text keyed by column name."""
+"""Read a roster spreadsheet (CSV or XLSX) into rows of text keyed by column name, and write one."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from services.errors import DomainError
@@ -69,3 +70,23 @@ def _cell(value: object) -> str:
 def _row(header: list[str], values: list[str]) -> dict[str, str]:
     padded = values + [""] * (len(header) - len(values))
     return {name: padded[index].strip() for index, name in enumerate(header) if name}
+
+
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]) -> None:
+    """Write rows under a header of ``columns``: CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DomainError("file_type", suffix=suffix)
+    lines = [list(columns), *([row.get(column, "") for column in columns] for row in rows)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(lines)
+        return
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("roster")
+    for line in lines:
+        sheet.append(line)
+    workbook.save(path)

@@ -6,8 +6,9 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.assessment.config import AssessmentRules
 
@@ -38,6 +39,15 @@ class SixOne(BaseModel):
     meeting_kinds: tuple[str, ...] = ()
 
 
+class Campaign(BaseModel):
+    """A yearly campaign month's theme (e.g. visiting sector groups in May)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+
 class Counts(BaseModel):
     """Which kinds count towards the quarterly minimum and the yearly person-times."""
 
@@ -59,12 +69,31 @@ class Rules(BaseModel):
     paired_people_per_member: int = Field(ge=0, le=20)
     default_kind: str
     edit_window_days: int = Field(ge=0, le=366)
-    campaign_months: dict[int, str] = Field(default_factory=dict)
+    campaign_months: dict[int, Campaign] = Field(default_factory=dict)
     counts: Counts
     six_ones: tuple[SixOne, ...] = Field(max_length=SIX_ONES_SLOTS)
     activity_kinds: tuple[ActivityKind, ...] = Field(min_length=1)
     # None: the year has no assessment.
     assessment: AssessmentRules | None = None
+
+    @field_validator("campaign_months", mode="before")
+    @classmethod
+    def _bilingual_campaigns(cls, value: Any) -> Any:
+        # Files of version 3 and older name a campaign in one language: it stands for both.
+        if isinstance(value, dict):
+            return {
+                month: {"name_zh": name, "name_en": name} if isinstance(name, str) else name
+                for month, name in value.items()
+            }
+        return value
+
+    @field_validator("campaign_months")
+    @classmethod
+    def _months_exist(cls, value: dict[int, Campaign]) -> dict[int, Campaign]:
+        wrong = sorted(month for month in value if not 1 <= month <= 12)
+        if wrong:
+            raise ValueError(f"campaign months must be 1 to 12, not {wrong}")
+        return value
 
     @model_validator(mode="after")
     def _kinds_are_known(self) -> Rules:
@@ -96,6 +125,10 @@ class Rules(BaseModel):
     def kind(self, code: str) -> ActivityKind | None:
         """A kind by its code, or None."""
         return next((kind for kind in self.activity_kinds if kind.code == code), None)
+
+    def six_ones_of_meeting(self, kind: str) -> list[int]:
+        """The positions (0 to 5) of the six ones that a check-in at a ``kind`` meeting fulfils."""
+        return [index for index, item in enumerate(self.six_ones) if kind in item.meeting_kinds]
 
     def six_ones_of(self, kind: str) -> list[int]:
         """The positions (0 to 5) of the six ones that an activity of ``kind`` fulfils."""

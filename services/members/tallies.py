@@ -1,17 +1,26 @@
-"""Per-member, per-quarter counts of activities under the year's rules, kept in step with them."""
+"""Per-member, per-quarter counts of activities under the year's rules, kept in step with them.
+
+A six one can also be fulfilled by a check-in at a meeting (``SixOne.meeting_kinds``: the
+plenary). That part is not in the tallies but read with one query (``meeting_six_ones``):
+check-ins and attendance are written by the meetings' services, which know nothing of the
+rules, and a tally refreshed there would go stale whenever a rules file changed its meeting
+kinds. The query reads the small set of invitations of a few meeting kinds in one year.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.calendar import Quarter
 from services.members.rules import SIX_ONES_SLOTS, Rules
-from storage.models import Activity, ActivityTally
+from storage.enums import Attendance
+from storage.models import Activity, ActivityTally, Meeting, MeetingInvitee
 from storage.queries import table_of, upsert
 
 SLOT_COLUMNS = tuple(f"six_{slot}" for slot in range(1, SIX_ONES_SLOTS + 1))
@@ -124,3 +133,50 @@ async def rebuild_year(session: AsyncSession, *, year: int, rules: Rules) -> int
     if rows_out:
         await session.execute(insert(table_of(ActivityTally)), rows_out)
     return len(rows_out)
+
+
+def meeting_window(year: int, last_day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of ``year`` to the end of ``last_day``, in the committee's zone ``tz``."""
+    start = dt.datetime(year, 1, 1, tzinfo=tz)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return start, end
+
+
+async def meeting_six_ones(
+    session: AsyncSession,
+    *,
+    rules: Rules,
+    start: dt.datetime,
+    end: dt.datetime,
+    member_ids: Sequence[int] | None = None,
+) -> dict[int, set[int]]:
+    """Each member's six ones (positions 0 to 5) fulfilled by attending a meeting.
+
+    A member attended when they checked in, or when the meeting's close recorded them
+    ``attended``; only meetings starting in ``[start, end)`` and not cancelled count.
+    ``member_ids`` None means every member.
+    """
+    kinds = sorted({kind for item in rules.six_ones for kind in item.meeting_kinds})
+    if not kinds:
+        return {}
+    stmt = (
+        select(col(MeetingInvitee.member_id), col(Meeting.kind))
+        .join(Meeting, col(Meeting.id) == col(MeetingInvitee.meeting_id))
+        .where(
+            col(Meeting.kind).in_(kinds),
+            col(Meeting.cancelled_at).is_(None),
+            col(Meeting.starts_at) >= start,
+            col(Meeting.starts_at) < end,
+            or_(
+                col(MeetingInvitee.checked_in_at).is_not(None),
+                col(MeetingInvitee.attendance) == Attendance.ATTENDED,
+            ),
+        )
+        .distinct()
+    )
+    if member_ids is not None:
+        stmt = stmt.where(col(MeetingInvitee.member_id).in_(list(member_ids)))
+    done: defaultdict[int, set[int]] = defaultdict(set)
+    for member_id, kind in (await session.execute(stmt)).all():
+        done[member_id].update(rules.six_ones_of_meeting(kind))
+    return dict(done)

@@ -1,4 +1,5 @@
 """Reminders.
 
-Which are due now and queuing them: meetings, residents' cases and members' duties.
+Which are due now and queuing them: meetings, residents' cases, members' duties and
+the yearly campaign months.
 """

@@ -34,7 +34,7 @@ async def minimum_reminders(
     quarter = Quarter.of(today)
     rules = rulebook.for_year(quarter.year)
     dues: list[Due] = []
-    rows = await quarter_compliance(session, quarter=quarter, rules=rules)
+    rows = await quarter_compliance(session, quarter=quarter, rules=rules, tz=tz)
     active = [row for row in rows if row.status == MemberStatus.ACTIVE]
     chats = await member_chats(session, [row.member_id for row in active])
     before_end = [dt.timedelta(days=days) for days in settings.minimum_days_before_end]
@@ -70,7 +70,7 @@ async def minimum_reminders(
     if summary_due <= now < summary_due + settings.summary_valid:
         previous = quarter.previous()
         last = await quarter_compliance(
-            session, quarter=previous, rules=rulebook.for_year(previous.year)
+            session, quarter=previous, rules=rulebook.for_year(previous.year), tz=tz
         )
         short = short_of_minimum(last)
         total = sum(1 for r in last if r.status == MemberStatus.ACTIVE)

@@ -1,5 +1,6 @@
 """Staff reports.
 
-Counts of cases, answer times, ratings and the quarter's minimums, and the reports built
-from them for the chat and the CLI alike: text summaries, PNG charts, XLSX workbooks.
+Counts of cases, answer times, ratings, the quarter's minimums and the campaigns, and the
+reports built from them for the chat and the CLI alike: text summaries, PNG charts, XLSX
+workbooks.
 """

@@ -64,7 +64,7 @@ async def remind_short_members(
     The roster is counted afresh, so a member who logged an activity since the report was
     shown is not reminded. A reminder not delivered by the quarter's end is dropped.
     """
-    short = short_of_minimum(await quarter_compliance(session, quarter=quarter, rules=rules))
+    short = short_of_minimum(await quarter_compliance(session, quarter=quarter, rules=rules, tz=tz))
     chats = await member_chats(session, [row.member_id for row in short])
     planned = [
         (row, identity, reminder_key(quarter, today, identity.id or 0))

@@ -13,7 +13,7 @@ from services.audit import Actor, list_entries
 from services.errors import DomainError
 from storage.db import Database, write_transaction
 from storage.models import Meeting, MeetingInvitee, Member, MemberConduct
-from tests.support.members import NOW
+from tests.support.members import NOW, TZ
 from tests.unit.test_assessment_publication import YEAR, rules, seed_totals
 
 CLI = Actor.cli()
@@ -53,7 +53,7 @@ async def test_reminder_list_by_total_and_attendance(roster: Database) -> None:
     ids = await seed_totals(roster)
     await add_meetings(roster, ids)
     async with roster.session() as session:
-        listed = await reminder_list(session, year=YEAR, rules=rules())
+        listed = await reminder_list(session, year=YEAR, rules=rules(), tz=TZ)
     by_code = {row.member.code: row for row in listed}
     # 2026: score_below 10 points (M007 has 1, M006 8, M008 7), attendance_below 0.6.
     assert set(by_code) == {"M007", "M008", "M006", "M002"}
@@ -73,7 +73,13 @@ async def test_conduct_changes_the_status_and_is_audited(roster: Database) -> No
             ("removal", "left"),
         ):
             await record_conduct(
-                session, member_id=ids["M007"], kind=kind, note=f"{kind} note", actor=CLI, now=NOW
+                session,
+                tz=TZ,
+                member_id=ids["M007"],
+                kind=kind,
+                note=f"{kind} note",
+                actor=CLI,
+                now=NOW,
             )
             member = await session.get(Member, ids["M007"])
             assert member is not None and member.status == status
@@ -83,16 +89,17 @@ async def test_conduct_changes_the_status_and_is_audited(roster: Database) -> No
         assert {e.action for e in entries} >= {"member.conduct.suspension", "member.conduct.talk"}
         with pytest.raises(DomainError, match="conduct_kind"):
             await record_conduct(
-                session, member_id=ids["M007"], kind="fine", note="", actor=CLI, now=NOW
+                session, tz=TZ, member_id=ids["M007"], kind="fine", note="", actor=CLI, now=NOW
             )
         with pytest.raises(DomainError, match="not_found"):
             await record_conduct(
-                session, member_id=999999, kind="talk", note="", actor=CLI, now=NOW
+                session, tz=TZ, member_id=999999, kind="talk", note="", actor=CLI, now=NOW
             )
         station = StaffScope(staff_id=1, name="x", admin=False, station_ids=frozenset())
         with pytest.raises(DomainError, match="out_of_scope"):
             await record_conduct(
                 session,
+                tz=TZ,
                 member_id=ids["M007"],
                 kind="talk",
                 note="",

@@ -30,7 +30,7 @@ from storage.models import (
     Sector,
     SpecialCommittee,
 )
-from tests.support.members import NOW
+from tests.support.members import NOW, TZ
 from tests.support.notices import message_of, notifier, outbox
 
 YEAR = 2026
@@ -68,7 +68,7 @@ async def seed_totals(db: Database, scores: dict[str, int] = SCORES) -> dict[str
                         subject_id=member.id,
                         group_code=member.assessment_group,
                         total_c=total,
-                        fingerprint="f",
+                        fingerprint=rules().assessment.fingerprint,  # type: ignore[union-attr]
                         updated_at=NOW,
                     )
                 )
@@ -81,7 +81,7 @@ async def seed_totals(db: Database, scores: dict[str, int] = SCORES) -> dict[str
                         subject_id=sector.id or 0,
                         group_code=f"sector-{sector.group_no}",
                         total_c=total,
-                        fingerprint="f",
+                        fingerprint=rules().assessment.fingerprint,  # type: ignore[union-attr]
                         updated_at=NOW,
                     )
                 )
@@ -99,7 +99,7 @@ async def seed_totals(db: Database, scores: dict[str, int] = SCORES) -> dict[str
                         occurred_on=dt.date(2026, 3, source_id),
                         units_c=100,
                         points_c=400,
-                        fingerprint="f",
+                        fingerprint=rules().assessment.fingerprint,  # type: ignore[union-attr]
                     )
                 )
         return {code: m.id or 0 for code, m in members.items()}
@@ -108,7 +108,7 @@ async def seed_totals(db: Database, scores: dict[str, int] = SCORES) -> dict[str
 async def test_close_freezes_results_and_rules(roster: Database) -> None:
     ids = await seed_totals(roster)
     async with roster.session() as session:
-        year = await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+        year = await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         assert year.state == "closed" and year.rules_version == rules().version
         assert json.loads(year.rules_snapshot)["pool_fraction"] == "1/2"
         result = await session.get(AssessmentResult, (YEAR, "member", ids["M003"]))
@@ -124,7 +124,7 @@ async def test_close_freezes_results_and_rules(roster: Database) -> None:
         assert local is not None and local.cut == 2
         assert [r.in_pool for r in local.rows] == [True, True, True, False]
         with pytest.raises(DomainError, match="year_closed"):
-            await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+            await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         entries = await list_entries(session, action="assessment.close")
         assert len(entries) == 1
 
@@ -132,8 +132,8 @@ async def test_close_freezes_results_and_rules(roster: Database) -> None:
 async def test_live_rank_agrees_with_the_frozen_one(roster: Database) -> None:
     ids = await seed_totals(roster)
     async with roster.session() as session:
-        live = await year_standings(session, year=YEAR, rules=rules())
-        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+        live = await year_standings(session, year=YEAR, rules=rules(), tz=TZ)
+        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         frozen = await closed_standings(session, year=YEAR)
     for member_id in ids.values():
         assert live.place("member", member_id) == frozen.place("member", member_id)
@@ -150,6 +150,7 @@ async def test_station_staff_may_not_close(roster: Database) -> None:
                 rules=rules(),
                 actor=Actor("staff", 1, "x"),
                 now=NOW,
+                tz=TZ,
                 scope=station,
             )
 
@@ -161,7 +162,7 @@ async def test_recommend_decide_publish_and_replay(roster: Database) -> None:
             await record_decision(
                 session, year=YEAR, member_ids=[], sector_ids=[], actor=CLI, now=NOW
             )
-        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         committee = (await session.execute(select(SpecialCommittee))).scalars().first()
         assert committee is not None and committee.id is not None
         committee_id = committee.id  # a refusal rolls back and expires the loaded rows
@@ -225,13 +226,13 @@ async def test_recommend_decide_publish_and_replay(roster: Database) -> None:
 async def test_reopen_makes_the_year_live_again(roster: Database) -> None:
     await seed_totals(roster)
     async with roster.session() as session:
-        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+        await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         year = await reopen_year(session, year=YEAR, actor=CLI, now=NOW)
         assert year.state == "open"
         assert (await session.execute(select(AssessmentResult))).first() is None
         with pytest.raises(DomainError, match="year_not_closed"):
             await reopen_year(session, year=YEAR, actor=CLI, now=NOW)
-        again = await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW)
+        again = await close_year(session, year=YEAR, rules=rules(), actor=CLI, now=NOW, tz=TZ)
         assert again.state == "closed"
 
 

@@ -13,7 +13,7 @@ from services.assessment.standings import year_standings
 from services.audit import Actor
 from services.reports.assessment_workbook import assessment_workbook
 from storage.db import Database
-from tests.support.members import NOW
+from tests.support.members import NOW, TZ
 from tests.unit.test_assessment_publication import YEAR, rules, seed_totals
 
 
@@ -22,7 +22,7 @@ async def test_workbook_sheets_and_headers(roster: Database, locale: str) -> Non
     await seed_totals(roster)
     i18n = build_i18n(locale)
     async with roster.session() as session:
-        standings = await year_standings(session, year=YEAR, rules=rules())
+        standings = await year_standings(session, year=YEAR, rules=rules(), tz=TZ)
         with i18n.context(), i18n.use_locale(locale):
             data = await assessment_workbook(session, standings=standings, locale=locale)
     book = load_workbook(io.BytesIO(data))
@@ -59,8 +59,8 @@ async def test_workbook_sheets_and_headers(roster: Database, locale: str) -> Non
 async def test_a_closed_year_exports_its_decisions(roster: Database) -> None:
     await seed_totals(roster)
     async with roster.session() as session:
-        await close_year(session, year=YEAR, rules=rules(), actor=Actor.cli(), now=NOW)
-        standings = await year_standings(session, year=YEAR, rules=rules())
+        await close_year(session, year=YEAR, rules=rules(), actor=Actor.cli(), now=NOW, tz=TZ)
+        standings = await year_standings(session, year=YEAR, rules=rules(), tz=TZ)
         data = await assessment_workbook(session, standings=standings, locale="en")
     totals = load_workbook(io.BytesIO(data))["Totals"]
     assert [c.value for c in totals[2]][:2] == ["M001", "张建华"]

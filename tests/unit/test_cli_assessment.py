@@ -81,6 +81,6 @@ def test_talks_conduct_and_chinese(env: Path) -> None:
     code, output = run("conduct", "M404", "--kind", "talk")
     assert code == 1 and "M404" in output
     code, output = run("close", "--year", "2031")
-    assert code == 1 and "Nothing was counted for 2031" in output
+    assert code == 1 and "2031 has not begun" in output
     code, output = run("show", "--year", "2026", "--locale", "zh_CN")
     assert code == 0 and "住市委员" in output

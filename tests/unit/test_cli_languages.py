@@ -12,6 +12,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from bot.cli import app
+from services.demo.data import read_demo_data
 
 
 def _commands(command: typer.core.TyperGroup | object, path: tuple[str, ...] = ()) -> dict:
@@ -38,8 +39,10 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("members", "invite"): ["nobody"],
     ("members", "unbind"): ["M001", "--channel", "wechat"],
     ("members", "list"): [],
+    ("members", "export"): ["roster.csv"],
     ("report", "quarter"): ["--year", "2026", "--quarter", "4", "--out", "q.xlsx"],
     ("report", "issues"): ["--from", "2026-10-01"],
+    ("report", "campaign"): ["--year", "2026", "--month", "5", "--out", "c.xlsx"],
     ("outbox",): [],
     ("outbox", "deliver"): [],
     ("staff", "add"): ["王芳", "--role", "station"],
@@ -134,6 +137,8 @@ def test_each_command_speaks_the_chosen_language(
             "telegram",
             "web",
         }
+        # Sectors are named by their codes too (``decide --sectors cndca``).
+        codes |= {sector["code"] for sector in read_demo_data()["sectors"]}
         assert not [w for w in latin if w not in codes], text
     else:
         assert not CJK.search(text.replace("王芳", "")), text

@@ -125,7 +125,9 @@ async def test_a_failure_midway_leaves_nothing_half_imported(
     monkeypatch.setattr(roster, "_apply", crash_on_the_fifth)
     async with db.session() as session:
         with pytest.raises(RuntimeError):
-            await import_roster(session, read_rows(SAMPLE_ROSTER), now=NOW)
+            await import_roster(
+                session, read_rows(SAMPLE_ROSTER), now=NOW, rules=RuleBook().for_year(2026)
+            )
     assert await count(db, Member) == 0
     assert await count(db, PairedPerson) == 0
 
