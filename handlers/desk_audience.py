@@ -32,6 +32,7 @@ DESK_LABELS = (
     Buttons.PROGRESS,
     Buttons.ACTIVITIES,
     Buttons.ASSIGNED_CASES,
+    Buttons.MY_RECORD,
     Buttons.NEW_MEETING,
     Buttons.QUARTER_REPORT,
     Buttons.CASE_QUEUE,

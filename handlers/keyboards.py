@@ -23,8 +23,9 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
             [KeyboardButton(text=_(Buttons.ACTIVITIES)), KeyboardButton(text=_(Buttons.MEETINGS))],
             [
                 KeyboardButton(text=_(Buttons.ASSIGNED_CASES)),
-                KeyboardButton(text=_(Buttons.HELP)),
+                KeyboardButton(text=_(Buttons.MY_RECORD)),
             ],
+            [KeyboardButton(text=_(Buttons.HELP))],
         ]
     elif role == "department":
         rows = [

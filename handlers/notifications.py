@@ -16,6 +16,7 @@ from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.campaigns import CampaignNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
+from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
 from services.outbox.queue import Outgoing
@@ -30,6 +31,7 @@ class ChatNotifier(
     BroadcastNotices,
     AssessmentNotices,
     CampaignNotices,
+    CorrectionNotices,
 ):
     """Renders every kind of notice.
 

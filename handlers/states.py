@@ -111,3 +111,23 @@ class ReopenReason(StatesGroup):
     """A resident who found an answer did not solve their case, saying why (optional)."""
 
     reason = State()
+
+
+class MyRecord(StatesGroup):
+    """A member's record: the year, its items, an item's lines, one line, a correction, past."""
+
+    year = State()
+    items = State()
+    lines = State()
+    line = State()
+    reason = State()
+    confirm = State()
+    past = State()
+
+
+class StaffCorrections(StatesGroup):
+    """Administrators' queue of correction requests: the list, one request, the note."""
+
+    list = State()
+    card = State()
+    note = State()

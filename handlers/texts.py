@@ -36,6 +36,7 @@ class Buttons:
     BROADCAST = N_("📣 Broadcast")
     REPORTS = N_("📈 Reports")
     ASSIGNED_CASES = N_("📨 Assigned cases")
+    MY_RECORD = N_("📁 My record")
 
 
 # Every label of a main menu (see keyboards.main_menu), of any role.
@@ -53,6 +54,7 @@ MENU_BUTTONS = (
     Buttons.BROADCAST,
     Buttons.REPORTS,
     Buttons.ASSIGNED_CASES,
+    Buttons.MY_RECORD,
 )
 
 

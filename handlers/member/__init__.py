@@ -12,6 +12,7 @@ from handlers.member import (
     meetings_list,
     menu,
     my_activities,
+    record,
 )
 from handlers.member.context import ActiveMember, LogContextMiddleware
 
@@ -41,6 +42,7 @@ def setup() -> Router:
     members_only = _members_only(
         "member",
         menu.setup(),
+        record.setup(),
         meetings.setup(),
         checkin.setup(),
         log_shortcut.setup(),
@@ -49,6 +51,7 @@ def setup() -> Router:
         log_dialog.offer_dialog(),
         my_activities.activities_dialog(),
         meetings_list.meetings_dialog(),
+        record.record_dialog(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

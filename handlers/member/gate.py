@@ -16,7 +16,7 @@ from handlers.callbacks import MEMBER_CALLBACK_PREFIXES
 from handlers.filters import ButtonText
 from handlers.member.context import ActiveMember
 from handlers.staff.context import ActiveStaff
-from handlers.states import ActivityForm, EntryOpen, MemberMeetings, MyActivities
+from handlers.states import ActivityForm, EntryOpen, MemberMeetings, MyActivities, MyRecord
 from handlers.texts import Buttons
 from services.members.profiles import MemberProfile
 
@@ -54,7 +54,7 @@ def is_member_callback(data: str | None) -> bool:
     return bool(data) and str(data).split(":", 1)[0] in MEMBER_CALLBACK_PREFIXES
 
 
-MEMBER_DIALOGS = (ActivityForm, EntryOpen, MyActivities, MemberMeetings)
+MEMBER_DIALOGS = (ActivityForm, EntryOpen, MyActivities, MemberMeetings, MyRecord)
 
 
 def on_member_dialog(callback: CallbackQuery, **data: Any) -> bool:
@@ -72,7 +72,14 @@ def setup() -> Router:
     router.message.register(refuse_message, Command(*(set(MEMBER_COMMANDS) - {"meetings"})))
     # Staff have a /meetings of their own, further on.
     router.message.register(refuse_message, Command("meetings"), ~ActiveStaff())
-    for label in (Buttons.LOG, Buttons.PROGRESS, Buttons.ACTIVITIES, Buttons.ASSIGNED_CASES):
+    router.message.register(refuse_message, Command("record"), ~ActiveStaff())
+    for label in (
+        Buttons.LOG,
+        Buttons.PROGRESS,
+        Buttons.ACTIVITIES,
+        Buttons.ASSIGNED_CASES,
+        Buttons.MY_RECORD,
+    ):
         router.message.register(refuse_message, ButtonText(label))
     router.callback_query.register(refuse_callback, F.data.func(is_member_callback))
     router.callback_query.register(refuse_callback, on_member_dialog)

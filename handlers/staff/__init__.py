@@ -7,6 +7,7 @@ from handlers.staff import (
     case_desk,
     case_desk_entry,
     case_search,
+    corrections,
     decisions,
     gate,
     meeting_form,
@@ -47,11 +48,13 @@ def setup() -> Router:
         case_desk_entry.entry(),
         case_search.command(),
         decisions.setup(),
+        corrections.setup(),
         reports.setup(),
         stats.setup(),
         broadcasts.setup(),
         # Dialogs last: a menu button pressed in the middle of a step must reach its handler.
         case_desk.case_desk_dialog(),
+        corrections.corrections_dialog(),
         meeting_dialogs,
     )
     router = Router(name="staff-desk")
