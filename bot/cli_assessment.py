@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from bot.cli_archive import register as register_archive_commands
 from bot.cli_common import cli_settings, fail, localized, table, with_database
 from bot.cli_common import now as cli_now
 from bot.i18n import build_i18n
@@ -383,3 +384,7 @@ def conduct(
 
     _run(now.astimezone(settings.tz).year, go)
     typer.echo(_("Recorded for {code}: {kind}.").format(code=member, kind=kind))
+
+
+# The printable records and the attendance figures live in their own module.
+register_archive_commands(assessment_app)

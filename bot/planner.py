@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.app import AppContext
+from services.assessment.summaries import year_summaries
 from services.meetings.attendance import close_ended
 from services.reminders.campaigns import campaign_reminders
 from services.reminders.cases import issue_reminders
@@ -59,6 +60,10 @@ class Planner:
                 tz=self.ctx.settings.tz,
                 rulebook=self.ctx.rulebook,
                 settings=self.settings,
+            )
+            # The year-end summaries (31 Dec 18:00 to 7 Jan), each member's own year.
+            dues += await year_summaries(
+                session, now=now, tz=self.ctx.settings.tz, rulebook=self.ctx.rulebook
             )
             queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
         if queued:

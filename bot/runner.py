@@ -126,7 +126,7 @@ async def serve(
     dp = build_dispatcher(ctx)
     webchat = WebChat(ctx, dp) if settings.web_enabled else None
     telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None
-    runner = web_runner(build_web_app(webchat=webchat, telegram=telegram))
+    runner = web_runner(build_web_app(webchat=webchat, telegram=telegram, archive=ctx))
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()

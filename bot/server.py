@@ -7,6 +7,8 @@ import logging
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from bot.app import AppContext
+from bot.archive_routes import setup_archive_routes
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
@@ -45,11 +47,16 @@ async def health(_request: web.Request) -> web.Response:
 
 
 def build_web_app(
-    *, webchat: WebChat | None = None, telegram: TelegramChannel | None = None
+    *,
+    webchat: WebChat | None = None,
+    telegram: TelegramChannel | None = None,
+    archive: AppContext | None = None,
 ) -> web.Application:
-    """Assemble the server for whatever channels are enabled."""
+    """Assemble the server for whatever channels are enabled (and the printable archive)."""
     app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
     app.router.add_get("/healthz", health)
+    if archive is not None:
+        setup_archive_routes(app, archive)
     if webchat is not None:
         setup_routes(app, webchat)
     if telegram is not None and telegram.webhook_mode:

@@ -12,6 +12,7 @@ from typing import Any
 from aiogram.utils.i18n import I18n
 
 from handlers.notices.assessment import AssessmentNotices
+from handlers.notices.assessment_summary import AssessmentSummaryNotices
 from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.campaigns import CampaignNotices
 from handlers.notices.cases import CaseNotices
@@ -32,6 +33,7 @@ class ChatNotifier(
     AssessmentNotices,
     CampaignNotices,
     CorrectionNotices,
+    AssessmentSummaryNotices,
 ):
     """Renders every kind of notice.
 

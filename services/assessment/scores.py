@@ -9,7 +9,6 @@ above them and the k-th total of the group (``ix_assessment_total_rank``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from fractions import Fraction
 
@@ -17,22 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.assessment.config import AssessmentRules, Rounding
+from services.assessment.config import AssessmentRules
+from services.assessment.ranking import cut_size
 from services.assessment.sources import MEMBER
 from services.assessment.totals import score_items
 from services.assessment.types import ItemScore, LedgerLine, MemberScore, TotalRow
 from services.members.rules import Rules
 from storage.models import AssessmentLine, AssessmentTotal
-
-
-def cut_size(size: int, fraction: Fraction, rounding: Rounding) -> int:
-    """How many of a group of ``size`` make its pool (7 of 13 at 1/2 with ``ceil``)."""
-    exact = size * fraction
-    if rounding == "ceil":
-        return math.ceil(exact)
-    if rounding == "floor":
-        return math.floor(exact)
-    return int(exact + Fraction(1, 2))
 
 
 def pool_fraction(rules: AssessmentRules, group_code: str) -> Fraction:

@@ -68,6 +68,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("assessment", "publish"): ["--year", "2026"],
     ("assessment", "talks"): ["--year", "2026"],
     ("assessment", "conduct"): ["M404", "--kind", "talk"],
+    ("assessment", "archive"): ["--year", "2026", "--out", "records"],
+    ("assessment", "attendance"): ["--year", "2026", "--term", "--out", "attendance.xlsx"],
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.
