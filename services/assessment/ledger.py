@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.assessment.config import AssessmentRules
+from services.assessment.drift import drifted_members
 from services.assessment.sources import (
     KINDS_OF_SOURCE,
     MEMBER,
@@ -125,16 +126,20 @@ async def ensure_ledger(
     if not await ledger_is_current(session, year=year, rules=rules):
         await rebuild_year(session, year=year, rules=rules, tz=tz, now=now)
         return True
-    # Members added to the roster since: a zero total (they have no record yet to count).
+    # Members added to the roster since (a zero total: they have no record yet to count), and
+    # members whose group, office flag or status changed since their total was counted.
     has_total = select(col(AssessmentTotal.subject_id)).where(
         col(AssessmentTotal.year) == year, col(AssessmentTotal.subject_kind) == MEMBER
     )
     found = await session.execute(select(col(Member.id)).where(col(Member.id).not_in(has_total)))
-    newcomers = [member_id or 0 for member_id in found.scalars()]
-    if newcomers:
+    changed = [member_id or 0 for member_id in found.scalars()]
+    changed += await drifted_members(session, year=year, rules=assessment, tz=tz)
+    if changed:
         await recount_members(
-            session, year=year, rules=assessment, tz=tz, now=_now(now), member_ids=newcomers
+            session, year=year, rules=assessment, tz=tz, now=_now(now), member_ids=changed
         )
+        # A sector's figures are drawn from its ranked members.
+        await recount_sectors(session, year=year, rules=assessment, tz=tz, now=_now(now))
     return False
 
 

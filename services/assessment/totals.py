@@ -105,6 +105,25 @@ async def _write(
     )
 
 
+def expected_place(
+    rules: AssessmentRules,
+    *,
+    year: int,
+    group: str,
+    office: bool,
+    status: str,
+    joined: dt.date,
+) -> tuple[str, bool]:
+    """The group code and ``ranked`` flag a member's total should carry this year."""
+    rule = rules.group_of(group, office)
+    ranked = (
+        status == MemberStatus.ACTIVE
+        and rule is not None
+        and months_served(joined, year) >= rules.min_months_served
+    )
+    return (rule.code if rule is not None else "", ranked)
+
+
 async def recount_members(
     session: AsyncSession,
     *,
@@ -135,17 +154,21 @@ async def recount_members(
         total, quality, _capped = score_items(
             rules.member_items, {code: p for code, (p, _n) in mine.items()}, rules.total_floor
         )
-        rule = rules.group_of(group, bool(office))
-        served = months_served(created_at.astimezone(tz).date(), year)
+        group_code, ranked = expected_place(
+            rules,
+            year=year,
+            group=group,
+            office=bool(office),
+            status=status,
+            joined=created_at.astimezone(tz).date(),
+        )
         rows.append(
             {
                 "year": year,
                 "subject_kind": MEMBER,
                 "subject_id": member_id,
-                "group_code": rule.code if rule is not None else "",
-                "ranked": status == MemberStatus.ACTIVE
-                and rule is not None
-                and served >= rules.min_months_served,
+                "group_code": group_code,
+                "ranked": ranked,
                 "total_c": total,
                 "quality_c": quality,
                 "absences": sum(n for code, (_p, n) in mine.items() if code in absent_items),
