@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from services.assessment.config import AssessmentRules
 from services.assessment.sources import MEMBER
-from services.assessment.totals import expected_place
+from services.assessment.totals import expected_place, joined_on
 from storage.models import AssessmentTotal, Member
 
 
@@ -32,6 +32,7 @@ async def drifted_members(
             col(Member.office),
             col(Member.status),
             col(Member.created_at),
+            col(Member.term),
             col(AssessmentTotal.group_code),
             col(AssessmentTotal.ranked),
         ).join(
@@ -44,8 +45,8 @@ async def drifted_members(
         )
     )
     drifted = []
-    for member_id, group, office, status, created_at, group_code, ranked in rows:
-        joined = created_at.astimezone(tz).date()
+    for member_id, group, office, status, created_at, term, group_code, ranked in rows:
+        joined = joined_on(created_at, term, tz)
         place = expected_place(
             rules, year=year, group=group, office=bool(office), status=status, joined=joined
         )

@@ -14,6 +14,7 @@ before the year served all twelve months. ``status`` is today's status, not the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,6 +41,19 @@ def round_half_up(value: Fraction) -> int:
     """A fraction rounded to the nearest integer, halves away from zero."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def joined_on(created_at: dt.datetime, term: str, tz: dt.tzinfo) -> dt.date:
+    """When a member's service began: the first year of their term, else their roster entry.
+
+    A roster loaded into the bot mid-term must not make every member a newcomer: the term
+    (``2023-2028``) says they served the whole year.
+    """
+    created = created_at.astimezone(tz).date()
+    years = [int(found) for found in re.findall(r"\b(\d{4})\b", term)]
+    if years and min(years) < created.year:
+        return dt.date(min(years), 1, 1)
+    return created
 
 
 def months_served(joined: dt.date, year: int) -> int:
@@ -140,6 +154,7 @@ async def recount_members(
         col(Member.office),
         col(Member.status),
         col(Member.created_at),
+        col(Member.term),
     )
     if member_ids is not None:
         if not member_ids:
@@ -149,7 +164,7 @@ async def recount_members(
     sums = await _sums(session, year=year, subject_kind=MEMBER, ids=member_ids)
     absent_items = {i.code for i in rules.member_items if i.source.attendance == "absent"}
     rows = []
-    for member_id, group, office, status, created_at in members:
+    for member_id, group, office, status, created_at, term in members:
         mine = sums.get(member_id or 0, {})
         total, quality, _capped = score_items(
             rules.member_items, {code: p for code, (p, _n) in mine.items()}, rules.total_floor
@@ -160,7 +175,7 @@ async def recount_members(
             group=group,
             office=bool(office),
             status=status,
-            joined=created_at.astimezone(tz).date(),
+            joined=joined_on(created_at, term, tz),
         )
         rows.append(
             {

@@ -196,7 +196,13 @@ async def test_groups_office_hkmo_and_unranked(db: Database) -> None:
         await session.execute(
             update(Member)
             .where(Member.id == ids["M005"])
-            .values(created_at=dt.datetime(2026, 8, 10, tzinfo=dt.UTC))
+            .values(created_at=dt.datetime(2026, 8, 10, tzinfo=dt.UTC), term="2026-2028")
+        )
+        # A term begun before the roster reached the bot counts from its first year.
+        await session.execute(
+            update(Member)
+            .where(Member.id == ids["M006"])
+            .values(created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), term="2023-2028")
         )
     await rebuild(db)
     rows = {row.subject_id: row for row in await totals(db)}
@@ -204,5 +210,5 @@ async def test_groups_office_hkmo_and_unranked(db: Database) -> None:
     assert rows[ids["M003"]].group_code == "hkmo"
     assert rows[ids["M001"]].group_code == "standing"
     assert not rows[ids["M004"]].ranked and rows[ids["M004"]].rank is None
-    assert not rows[ids["M005"]].ranked  # four whole months served
+    assert not rows[ids["M005"]].ranked  # joined in August of its term's first year: 4 months
     assert rows[ids["M006"]].ranked
