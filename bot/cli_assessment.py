@@ -20,6 +20,7 @@ from sqlmodel import col
 from bot.cli_archive import register as register_archive_commands
 from bot.cli_common import cli_settings, fail, localized, table, with_database
 from bot.cli_common import now as cli_now
+from bot.cli_term import register as register_term_commands
 from bot.i18n import build_i18n
 from handlers.notifications import ChatNotifier
 from services.assessment.conduct import ConductKind, record_conduct, reminder_list
@@ -388,3 +389,5 @@ def conduct(
 
 # The printable records and the attendance figures live in their own module.
 register_archive_commands(assessment_app)
+# The term review, likewise.
+register_term_commands(assessment_app)

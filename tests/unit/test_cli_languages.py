@@ -68,6 +68,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("assessment", "publish"): ["--year", "2026"],
     ("assessment", "talks"): ["--year", "2026"],
     ("assessment", "conduct"): ["M404", "--kind", "talk"],
+    ("assessment", "term"): ["--term", "2023-2027"],
     ("assessment", "archive"): ["--year", "2026", "--out", "records"],
     ("assessment", "attendance"): ["--year", "2026", "--term", "--out", "attendance.xlsx"],
 }
