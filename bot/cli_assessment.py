@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from bot.cli_archive import register as register_archive_commands
+from bot.cli_attendance_fix import register as register_attendance_fix
 from bot.cli_common import cli_settings, fail, localized, table, with_database
 from bot.cli_common import now as cli_now
 from bot.cli_term import register as register_term_commands
@@ -391,3 +392,4 @@ def conduct(
 register_archive_commands(assessment_app)
 # The term review, likewise.
 register_term_commands(assessment_app)
+register_attendance_fix(assessment_app)

@@ -69,6 +69,16 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("assessment", "talks"): ["--year", "2026"],
     ("assessment", "conduct"): ["M404", "--kind", "talk"],
     ("assessment", "term"): ["--term", "2023-2027"],
+    ("assessment", "correct-attendance"): [
+        "--meeting",
+        "999",
+        "--member",
+        "M001",
+        "--to",
+        "attended",
+        "--note",
+        "x",
+    ],
     ("assessment", "archive"): ["--year", "2026", "--out", "records"],
     ("assessment", "attendance"): ["--year", "2026", "--term", "--out", "attendance.xlsx"],
 }
