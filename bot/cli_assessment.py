@@ -19,18 +19,29 @@ from sqlmodel import col
 
 from bot.cli_archive import register as register_archive_commands
 from bot.cli_attendance_fix import register as register_attendance_fix
-from bot.cli_common import cli_settings, fail, localized, table, with_database
+from bot.cli_common import (
+    cli_settings,
+    fail,
+    localized,
+    say_imported,
+    table,
+    unreadable,
+    with_database,
+)
 from bot.cli_common import now as cli_now
 from bot.cli_term import register as register_term_commands
 from bot.i18n import build_i18n
 from handlers.notifications import ChatNotifier
 from services.assessment.conduct import ConductKind, record_conduct, reminder_list
 from services.assessment.decisions import record_decision, record_recommendation
+from services.assessment.entry_import import import_entries
 from services.assessment.publication import close_year, publish_year, reopen_year
 from services.assessment.ranking import points_text
 from services.assessment.standings import YearStandings, year_standings
 from services.audit import Actor
 from services.errors import DomainError
+from services.members.roster import ImportReport
+from services.members.roster_files import read_rows
 from services.members.rules import RuleBook, Rules
 from services.reference.catalog import display_name
 from services.reports.assessment_workbook import assessment_workbook
@@ -42,6 +53,8 @@ from storage.models import Member, Sector, SpecialCommittee
 
 T = TypeVar("T")
 assessment_app = typer.Typer(help="The yearly duty assessment.", no_args_is_help=True)
+entries_app = typer.Typer(help="Staff entries: quality items and work done off the bot.")
+assessment_app.add_typer(entries_app, name="entries")
 
 YearOption = Annotated[int, typer.Option(help="The year, e.g. 2026.")]
 _REFUSED = {
@@ -61,10 +74,13 @@ _REFUSED = {
 }
 
 
-def _rules(year: int) -> Rules:
+def _rulebook() -> RuleBook:
     settings = cli_settings()
-    book = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
-    return book.for_year(year)
+    return RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+
+
+def _rules(year: int) -> Rules:
+    return _rulebook().for_year(year)
 
 
 def _run(year: int, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -386,6 +402,36 @@ def conduct(
 
     _run(now.astimezone(settings.tz).year, go)
     typer.echo(_("Recorded for {code}: {kind}.").format(code=member, kind=kind))
+
+
+@entries_app.command("import")
+@localized
+def entries_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
+    dry_run: Annotated[bool, typer.Option(help="Check the rows; write nothing.")] = False,
+) -> None:
+    """Add staff entries from a sheet: every row is checked, then all are added or none."""
+    try:
+        rows = read_rows(file)
+    except DomainError as error:
+        unreadable(file, error)
+    settings = cli_settings()
+
+    async def go(session: AsyncSession) -> ImportReport:
+        return await import_entries(
+            session,
+            rows,
+            actor=Actor.cli(),
+            now=cli_now(),
+            rulebook=_rulebook(),
+            tz=settings.tz,
+            dry_run=dry_run,
+        )
+
+    report = _run(cli_now().astimezone(settings.tz).year, go)
+    if dry_run and not report.errors:
+        typer.echo(_("Dry run: nothing was written."))
+    say_imported(report)
 
 
 # The printable records and the attendance figures live in their own module.

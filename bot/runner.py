@@ -22,6 +22,7 @@ from bot.server import build_web_app, web_runner
 from bot.settings import Settings
 from services.calendar import local_today
 from services.clock import Clock
+from services.demo.assessment import seed_demo_assessment
 from services.demo.cases import (
     DEMO_DEPARTMENT_CHAT_ID,
     link_demo_department,
@@ -91,6 +92,11 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         await link_demo_department(session, channel="web", chat_id=DEMO_DEPARTMENT_CHAT_ID, now=now)
         counts["cases"] = await seed_demo_cases(
             session, channel="web", now=now, tz=settings.tz, notifier=notifier
+        )
+        counts.update(
+            await seed_demo_assessment(
+                session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
+            )
         )
     counts["members"] = report.created + report.updated + report.unchanged
     return counts

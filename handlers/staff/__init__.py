@@ -3,6 +3,7 @@
 from aiogram import Router
 
 from handlers.staff import (
+    assessment_entry,
     broadcasts,
     case_desk,
     case_desk_entry,
@@ -41,9 +42,11 @@ def setup() -> Router:
         "staff-admin-meeting-dialogs",
         meeting_form.meeting_dialog(),
         meetings_list.meetings_dialog(),
+        assessment_entry.entry_dialog(),
     )
     staff_only.include_routers(
         admins_only,
+        assessment_entry.entry(),
         meetings_gate.setup(),
         case_desk_entry.entry(),
         case_search.command(),

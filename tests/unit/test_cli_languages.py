@@ -81,6 +81,9 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ],
     ("assessment", "archive"): ["--year", "2026", "--out", "records"],
     ("assessment", "attendance"): ["--year", "2026", "--term", "--out", "attendance.xlsx"],
+    ("assessment", "entries", "import"): ["roster.txt"],
+    ("proposals", "import"): ["roster.txt"],
+    ("proposals", "rate"): ["2026", "2026-T-0404", "key"],
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.
