@@ -339,3 +339,29 @@ async def test_a_meeting_changed_and_cancelled_reaches_the_member(
     await bot_says(chat, "Meeting cancelled")
     await member.close()
     await staff.close()
+
+
+async def test_member_reads_their_record_and_asks_for_a_correction(
+    live_server: str, browser: Browser
+) -> None:
+    context, page = await as_member(browser, live_server)
+    await page.get_by_test_id("start").click()
+    await bot_says(page, "Welcome, 张建华")
+    await tap_keyboard(page, "📁 My record")
+    await bot_says(page, "Total so far")
+    await tap_inline(page, "🗓 Past years")
+    await bot_says(page, "2025:")
+    await tap_inline(page, "◀ Back")
+    await tap_inline(page, "📋 Items and lines")
+    await bot_says(page, "choose one to see its lines")
+    await page.locator(".bubble.bot").last.locator(".inline-button").first.click()
+    await bot_says(page, "choose a line")
+    await page.locator(".bubble.bot").last.locator(".inline-button").first.click()
+    await bot_says(page, "From:")
+    await tap_inline(page, "✍ Ask for a correction")
+    await bot_says(page, "Why should this line be corrected?")
+    await type_and_send(page, "I spoke at this meeting; the speech is missing from my record.")
+    await bot_says(page, "Send this request to the office?")
+    await tap_inline(page, "📨 Send")
+    await bot_says(page, "waits for the office")
+    await context.close()

@@ -439,3 +439,29 @@ async def test_a_stale_case_card_is_refused_over_telegram(
 
     await fake.wait_for(redrawn, timeout=10, what="the card drawn again as it stands")
     assert (await stored_issue(running, number)).status == "accepted"
+
+
+async def test_a_member_reads_their_record_over_telegram(
+    fake: FakeBotAPI, running: Settings
+) -> None:
+    user = await member_chat(fake, running, "M102", CHAT + 12)
+    record = await user.say("📁 My record", "Rank ")
+    assert "Members living in the city" in record["text"]
+
+    async def tap_and_read(label: str, expect: str) -> dict[str, Any]:
+        """Tap a button of the record's card, which is edited in place."""
+        fake.user_callback(user.chat_id, button(record, label), record["message_id"])
+
+        def drawn() -> dict[str, Any] | None:
+            current = fake.message(user.chat_id, record["message_id"]) or {}
+            return current if expect in str(current.get("text")) else None
+
+        await fake.wait_for(drawn, timeout=10, what=f"the record showing {expect!r}")
+        current = drawn()
+        assert current is not None
+        return current
+
+    record = await tap_and_read("Past years", "2025:")
+    assert "points" in record["text"]
+    record = await tap_and_read("Back", "Rank ")
+    await tap_and_read("Items and lines", "choose one to see its lines")
