@@ -92,6 +92,10 @@ def build_dispatcher(ctx: AppContext, routers: Sequence[Router] | None = None) -
     dp["channel_capabilities"] = ctx.capabilities
     dp["app"] = ctx
     dp["response_models"] = response_models()
+    # Imported here: the archive routes import this module for AppContext.
+    from bot.archive_routes import archive_linker
+
+    dp["archive_link"] = archive_linker(ctx)
     install_middlewares(
         dp,
         ctx.i18n,

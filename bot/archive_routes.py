@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.app import AppContext
 from bot.channels.webchat import web_secret
+from handlers.archive_links import ArchiveLinker, PrintableLink
 from services.assessment.archive import member_archive
 from services.errors import DomainError
 from services.reports.archive_page import refusal_page, render
@@ -28,6 +29,9 @@ from services.translation import translated
 log = logging.getLogger(__name__)
 ARCHIVE_PATH = "/archive/"
 ARCHIVE_CONTEXT = web.AppKey("archive_context", AppContext)
+# How long a link offered in the chat opens the page: enough to print it, short enough that a
+# forwarded link soon stops showing a member's personal record.
+CHAT_LINK_DAYS = 7
 
 
 class ArchiveLinkError(Exception):
@@ -80,6 +84,26 @@ def archive_link(
     """The link to a member's printable record (``base_url`` is ``LIAISON_PUBLIC_URL``)."""
     token = archive_token(secret, member_id, year, expires)
     return f"{base_url.rstrip('/')}{ARCHIVE_PATH}{token}"
+
+
+def archive_linker(ctx: AppContext) -> ArchiveLinker:
+    """The chat's link maker: signed with the web key, pointing at ``LIAISON_PUBLIC_URL``.
+
+    Without a public address there is no link a member's browser could open (the listen
+    address is usually 127.0.0.1), so it makes none and the chat says why.
+    """
+
+    def make(member_id: int, year: int) -> PrintableLink | None:
+        base = ctx.settings.public_url
+        if not base:
+            return None
+        expires = ctx.clock.now() + dt.timedelta(days=CHAT_LINK_DAYS)
+        secret = web_secret(ctx.settings)
+        return PrintableLink(
+            archive_link(member_id, year, expires, secret=secret, base_url=base), expires
+        )
+
+    return make
 
 
 def _locale(request: web.Request, ctx: AppContext) -> str:

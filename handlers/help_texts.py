@@ -78,6 +78,11 @@ def desk_commands_text() -> str:
 
 def member_help_text() -> str:
     """What a member can do."""
+    record = _("/record – my record: points, rank, each line, and asking for a correction")
+    return f"{_member_help()}\n{record}"
+
+
+def _member_help() -> str:
     return _(
         "<b>For members</b>\n"
         "🗓 <b>Log an activity</b>: kind, date, sector, people reached, paired people, place, "
@@ -106,6 +111,10 @@ def desk_help_text(menu_role: str) -> str | None:
             "type them here"
         )
         text = f"{text}\n{finding}"
+    if text is not None and menu_role == "staff":
+        corrections = _("/corrections – members' correction requests waiting for a decision")
+        record = _("/record M001 – a member's record, as the member sees it")
+        text = f"{text}\n{corrections}\n{record}"
     return text
 
 

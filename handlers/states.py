@@ -131,3 +131,19 @@ class StaffCorrections(StatesGroup):
     list = State()
     card = State()
     note = State()
+
+
+class StaffRecord(StatesGroup):
+    """An administrator reading a member's record (/record CODE): year, items, an item's lines."""
+
+    year = State()
+    items = State()
+    lines = State()
+
+
+class YearReports(StatesGroup):
+    """Administrators' yearly reports: attendance, the standings, the past years to choose."""
+
+    attendance = State()
+    standings = State()
+    years = State()

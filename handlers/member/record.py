@@ -16,35 +16,37 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from handlers.archive_links import send_printable
 from handlers.callbacks import MemberMenuCB
 from handlers.dialogs.text import T
 from handlers.filters import ButtonText
 from handlers.member.context import LogContext
 from handlers.member.log_steps import member_log
-from handlers.member.record_views import item_name, line_label, past_text, source_words, year_card
-from handlers.notifications import ChatNotifier
+from handlers.member.record_request import (
+    NOT_AVAILABLE,
+    back_from_request,
+    confirm_getter,
+    item_open_to_requests,
+    line_getter,
+    missing_pressed,
+    reason_typed,
+    send_request,
+    text_expected,
+)
+from handlers.member.record_views import item_name, line_label, past_text, year_card
 from handlers.states import MyRecord
 from handlers.texts import Buttons
-from services.assessment.corrections import (
-    REASON_MAX,
-    REASON_MIN,
-    clean_reason,
-    own_line,
-    pending_for,
-    request_correction,
-)
-from services.assessment.ledger import is_frozen
-from services.assessment.line_sources import line_source, line_sources
+from services.assessment.corrections import own_line
+from services.assessment.line_sources import line_sources
 from services.assessment.ranking import points_text
 from services.assessment.record import past_years
 from services.assessment.scores import member_lines
-from services.errors import DomainError, NotFoundError
+from services.errors import NotFoundError
 
 log_ = logging.getLogger(__name__)
-NOT_AVAILABLE = "This line is not available."
 
 
 async def open_record(log: LogContext, manager: DialogManager) -> None:
@@ -104,46 +106,26 @@ async def lines_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[st
         )
         for x in lines
     ]
-    return {"item": item_name(log.rules, code, log.turn.locale), "lines": labels}
-
-
-async def line_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
-    """One line, and whether a correction may be asked for it."""
-    log = await member_log(dialog_manager)
-    try:
-        line = await own_line(
-            log.session, member_id=log.member.id, line_id=int(dialog_manager.dialog_data["line"])
-        )
-    except (KeyError, NotFoundError):
-        return {"card": _(NOT_AVAILABLE), "can_ask": False, "reason": ""}
-    source = await line_source(log.session, line.source_kind, line.source_id)
-    pending = await pending_for(
-        log.session, member_id=log.member.id, line_id=line.id, item_code=line.item_code
-    )
-    text = [
-        _("<b>{item}</b>").format(item=item_name(log.rules, line.item_code, log.turn.locale)),
-        _("Date: {date}").format(date=line.occurred_on.isoformat()),
-        _("From: {source}").format(
-            source=source_words(source, log.rules, log.turn.locale, log.turn.tz)
-        ),
-        _("Points: {points}").format(points=points_text(line.points_c)),
-    ]
-    if pending:
-        text.append(_("Your correction request on this line waits for the office."))
-    frozen = await is_frozen(log.session, year=line.year)
     return {
-        "card": "\n".join(text),
-        "can_ask": pending is None and not frozen,
-        "reason": dialog_manager.dialog_data.get("reason", ""),
+        "item": item_name(log.rules, code, log.turn.locale),
+        "lines": labels,
+        "can_miss": await item_open_to_requests(dialog_manager),
     }
 
 
 async def past_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
-    """The member's closed years."""
+    """The member's closed years, each with a button for its printable record."""
     log = await member_log(dialog_manager)
+    years = await past_years(log.session, member_id=log.member.id)
     return {
-        "past": past_text(await past_years(log.session, member_id=log.member.id), log.turn.locale)
+        "past": past_text(years, log.turn.locale),
+        "years": [(y.result.year, f"🖨 {y.result.year}") for y in years],
     }
+
+
+async def reason_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
+    """Whether the reason asked for is about a line or the whole item."""
+    return {"whole": dialog_manager.dialog_data.get("about") == "item"}
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -178,58 +160,33 @@ async def line_chosen(
         log_.warning("chat %s asked for ledger line %r", callback.from_user.id, item)
         await callback.answer(_(NOT_AVAILABLE), show_alert=True)
         return
-    manager.dialog_data.update(line=line.id, reason="")
+    manager.dialog_data.update(line=line.id, reason="", about="line")
     await manager.switch_to(MyRecord.line)
 
 
-async def reason_typed(message: Message, widget: MessageInput, manager: DialogManager) -> None:
-    """The reason: checked here, kept for the confirmation (a refusal loses nothing)."""
-    try:
-        reason = clean_reason(message.text or "")
-    except DomainError:
-        manager.show_mode = ShowMode.NO_UPDATE
-        await message.answer(
-            _("Please write the reason in {minimum} to {maximum} characters.").format(
-                minimum=REASON_MIN, maximum=REASON_MAX
-            )
-        )
-        return
-    manager.dialog_data["reason"] = reason
-    await manager.switch_to(MyRecord.confirm, show_mode=ShowMode.SEND)
-
-
-async def text_expected(message: Message, widget: MessageInput, manager: DialogManager) -> None:
-    """A photo or sticker where the reason is expected."""
-    manager.show_mode = ShowMode.NO_UPDATE
-    await message.answer(_("Please answer with text."))
-
-
-async def send_request(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    """Store the request; the office is told through the outbox."""
+async def print_pressed(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """🖨 The link to this year's printable record: always the chat's own member's."""
     log = await member_log(manager)
-    notifier: ChatNotifier = manager.middleware_data["notifier"]
-    try:
-        await request_correction(
-            log.session,
-            member_id=log.member.id,
-            year=log.today.year,
-            line_id=int(manager.dialog_data.get("line") or 0),
-            reason=str(manager.dialog_data.get("reason", "")),
-            now=log.now,
-            notifier=notifier,
-        )
-    except DomainError as error:
-        text = {
-            "correction_pending": _("A request on this line already waits for the office."),
-            "year_closed": _("This year is closed: its record can no longer be corrected."),
-        }.get(error.code, _(NOT_AVAILABLE))
-        await callback.answer(text, show_alert=True)
-        await manager.switch_to(MyRecord.line)
+    await send_printable(
+        callback, manager.middleware_data, log.turn, member_id=log.member.id, year=log.today.year
+    )
+    manager.show_mode = ShowMode.NO_UPDATE
+
+
+async def past_print_chosen(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, item: str
+) -> None:
+    """🖨 A closed year's printable record: only a year of the member's own past years."""
+    log = await member_log(manager)
+    own = {y.result.year for y in await past_years(log.session, member_id=log.member.id)}
+    if not item.isdigit() or int(item) not in own:
+        log_.warning("chat %s asked for the printable year %r", callback.from_user.id, item)
+        await callback.answer(_("This button is not valid."), show_alert=True)
         return
-    manager.middleware_data["wake_delivery"]()
-    await callback.answer(_("Sent to the office."))
-    manager.dialog_data["reason"] = ""
-    await manager.switch_to(MyRecord.line)
+    await send_printable(
+        callback, manager.middleware_data, log.turn, member_id=log.member.id, year=int(item)
+    )
+    manager.show_mode = ShowMode.NO_UPDATE
 
 
 def record_dialog() -> Dialog:
@@ -239,6 +196,7 @@ def record_dialog() -> Dialog:
             Format("{card}"),
             SwitchTo(T("📋 Items and lines"), id="items", state=MyRecord.items, when="has_items"),
             SwitchTo(T("🗓 Past years"), id="past", state=MyRecord.past),
+            Button(T("🖨 Printable record"), id="print", on_click=print_pressed, when="assessed"),
             getter=year_getter,
             state=MyRecord.year,
         ),
@@ -272,6 +230,12 @@ def record_dialog() -> Dialog:
                 height=8,
                 hide_on_single_page=True,
             ),
+            Button(
+                T("➕ Something is missing"),
+                id="missing",
+                on_click=missing_pressed,
+                when="can_miss",
+            ),
             SwitchTo(T("◀ Back to items"), id="to_items", state=MyRecord.items),
             getter=lines_getter,
             state=MyRecord.lines,
@@ -284,10 +248,12 @@ def record_dialog() -> Dialog:
             state=MyRecord.line,
         ),
         Window(
-            T("Why should this line be corrected? Write it in one message."),
+            T("Why should this line be corrected? Write it in one message.", when=~F["whole"]),
+            T("What is missing from this item? Write it in one message.", when="whole"),
             MessageInput(reason_typed, content_types=["text"]),
             MessageInput(text_expected),
-            SwitchTo(T("◀ Back"), id="reason_back", state=MyRecord.line),
+            Button(T("◀ Back"), id="reason_back", on_click=back_from_request),
+            getter=reason_getter,
             state=MyRecord.reason,
         ),
         Window(
@@ -295,12 +261,21 @@ def record_dialog() -> Dialog:
             T("Send this request to the office? <blockquote>{reason}</blockquote>"),
             Button(T("📨 Send"), id="send", on_click=send_request),
             SwitchTo(T("✏️ Change the reason"), id="rewrite", state=MyRecord.reason),
-            SwitchTo(T("◀ Back"), id="confirm_back", state=MyRecord.line),
-            getter=line_getter,
+            Button(T("◀ Back"), id="confirm_back", on_click=back_from_request),
+            getter=confirm_getter,
             state=MyRecord.confirm,
         ),
         Window(
             Format("{past}"),
+            Row(
+                Select(
+                    Format("{item[1]}"),
+                    id="past_print",
+                    item_id_getter=lambda x: x[0],
+                    items="years",
+                    on_click=past_print_chosen,
+                )
+            ),
             SwitchTo(T("◀ Back"), id="past_back", state=MyRecord.year),
             getter=past_getter,
             state=MyRecord.past,

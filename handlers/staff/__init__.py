@@ -15,8 +15,10 @@ from handlers.staff import (
     meetings,
     meetings_gate,
     meetings_list,
+    record_view,
     reports,
     stats,
+    year_reports,
 )
 from handlers.staff.context import ActiveStaff, AdminStaff
 from handlers.staff.desk import DeskMiddleware
@@ -58,6 +60,8 @@ def setup() -> Router:
         # Dialogs last: a menu button pressed in the middle of a step must reach its handler.
         case_desk.case_desk_dialog(),
         corrections.corrections_dialog(),
+        record_view.staff_record_dialog(),
+        year_reports.year_reports_dialog(),
         meeting_dialogs,
     )
     router = Router(name="staff-desk")

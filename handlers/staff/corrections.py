@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
@@ -22,8 +22,9 @@ from aiogram_dialog.widgets.text import Format
 
 from handlers.callbacks import StaffMenuCB
 from handlers.dialogs.text import T
-from handlers.member.record_views import item_name, source_words, year_card
+from handlers.member.record_views import item_name, source_words
 from handlers.notifications import ChatNotifier
+from handlers.staff import record_view
 from handlers.staff.desk import Desk, desk_of
 from handlers.staff.reports import members_refusal
 from handlers.states import StaffCorrections
@@ -36,7 +37,6 @@ from services.assessment.corrections import (
 )
 from services.assessment.line_sources import line_source
 from services.errors import DomainError
-from services.members.profiles import find_members
 from services.members.rules import RuleBook
 
 log = logging.getLogger(__name__)
@@ -60,30 +60,6 @@ async def queue_button(callback: CallbackQuery, desk: Desk, dialog_manager: Dial
     """A notice's "📁 Corrections" button."""
     await callback.answer()
     await open_queue(desk, dialog_manager)
-
-
-async def record_command(
-    message: Message, command: CommandObject, desk: Desk, rulebook: RuleBook
-) -> None:
-    """/record CODE: a member's record as the member sees it; administrators only."""
-    if not desk.scope.admin:
-        await message.answer(members_refusal())
-        return
-    query = (command.args or "").strip()
-    found = [m for m in await find_members(desk.session, query) if m.code == query] if query else []
-    if len(found) != 1 or found[0].id is None:
-        await message.answer(_("Send /record with a member's code, like /record M001."))
-        return
-    card, _score = await year_card(
-        desk.session,
-        member_id=found[0].id,
-        name=found[0].name,
-        rules=rulebook.for_year(desk.today.year),
-        today=desk.today,
-        locale=desk.turn.locale,
-        tz=desk.turn.tz,
-    )
-    await message.answer(card)
 
 
 async def list_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str, Any]:
@@ -273,6 +249,6 @@ def setup() -> Router:
     """/corrections, the notices' button and /record CODE."""
     router = Router(name="staff-corrections")
     router.message.register(queue_command, Command("corrections"))
-    router.message.register(record_command, Command("record"))
+    router.message.register(record_view.record_command, Command("record"))
     router.callback_query.register(queue_button, StaffMenuCB.filter(F.action == "corrections"))
     return router

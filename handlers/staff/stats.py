@@ -2,7 +2,9 @@
 
 The 📈 Reports button opens a menu: a period (this quarter, last quarter, this year), a
 station within the staff member's reach, and the reports. Every press is checked again: the
-action and period must be ones the menu offers, and the station one within reach.
+action and period must be ones the menu offers, and the station one within reach. Members'
+figures (minimums, the year's attendance and standings) are for administrators; the yearly
+two open a dialog of their own (``year_reports``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,22 @@ import logging
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
 
 from handlers.filters import ButtonText
 from handlers.messaging import replace_or_send
 from handlers.staff import stats_reports
 from handlers.staff.desk import Desk
 from handlers.staff.reports import members_refusal, send_quarter_report
-from handlers.staff.stats_buttons import ReportCB, reports_menu, stations_menu, valid_choice
+from handlers.staff.stats_buttons import (
+    MEMBERS_REPORTS,
+    ReportCB,
+    reports_menu,
+    stations_menu,
+    valid_choice,
+)
+from handlers.staff.year_reports import open_report
+from handlers.states import YearReports
 from handlers.texts import Buttons, escape
 from services.members.rules import RuleBook
 from services.reference.catalog import get_station
@@ -80,7 +91,12 @@ async def refuse_members(callback: CallbackQuery) -> None:
 
 
 async def menu_pressed(
-    callback: CallbackQuery, callback_data: ReportCB, bot: Bot, desk: Desk, rulebook: RuleBook
+    callback: CallbackQuery,
+    callback_data: ReportCB,
+    bot: Bot,
+    desk: Desk,
+    rulebook: RuleBook,
+    dialog_manager: DialogManager,
 ) -> None:
     """Change the period or the station, pick a station, or send a report."""
     if not valid_choice(callback_data):
@@ -105,12 +121,16 @@ async def menu_pressed(
         active = [station for station in stations if station.active]
         markup = stations_menu(callback_data.period, active, desk.turn.locale)
         await replace_or_send(callback, bot, _("Which station?"), markup)
+    elif action in MEMBERS_REPORTS and not scope.admin:
+        await refuse_members(callback)
     elif action == "minimums":
-        if not scope.admin:
-            await refuse_members(callback)
-            return
         await callback.answer()
         await send_quarter_report(bot, desk, rulebook, quarter=reach.period.quarter)
+    elif action in ("attendance", "assessment"):
+        # The year's reports: for the year under way, whatever period the menu shows.
+        await callback.answer()
+        state = YearReports.attendance if action == "attendance" else YearReports.standings
+        await open_report(desk, dialog_manager, state)
     else:
         await callback.answer()
         await stats_reports.send_report(action, bot, desk, reach)

@@ -15,7 +15,9 @@ from services.reports.cases import PERIOD_CHOICES
 from services.translation import N_
 from storage.models import Station
 
-REPORTS = ("minimums", "cases", "timings", "satisfaction")
+REPORTS = ("minimums", "cases", "timings", "satisfaction", "attendance", "assessment")
+# Members' figures, which only administrators read.
+MEMBERS_REPORTS = frozenset({"minimums", "attendance", "assessment"})
 ACTIONS = frozenset({"menu", "stations", *REPORTS})
 PERIOD_LABELS = {
     "quarter": N_("This quarter"),
@@ -27,6 +29,8 @@ REPORT_LABELS = {
     "cases": N_("📂 Cases by station, category and status"),
     "timings": N_("⏱ Answer times"),
     "satisfaction": N_("⭐ Satisfaction"),
+    "attendance": N_("🗓 Attendance this year"),
+    "assessment": N_("🏆 Assessment standings"),
 }
 
 
@@ -55,7 +59,8 @@ def reports_menu(
 ) -> InlineKeyboardMarkup:
     """The period choice, the station choice, then one button per report.
 
-    ``members`` offers the quarter minimums, which only administrators read.
+    ``members`` offers the members' figures (minimums, attendance, the assessment), which only
+    administrators read.
     """
     grid = Grid()
     periods = [
@@ -70,7 +75,7 @@ def reports_menu(
         choose = ReportCB(action="stations", period=period, station=station)
         grid.row(InlineKeyboardButton(text=_("🏢 Choose a station"), callback_data=choose.pack()))
     for report in REPORTS:
-        if report == "minimums" and not members:
+        if report in MEMBERS_REPORTS and not members:
             continue
         data = ReportCB(action=report, period=period, station=station)
         grid.button(text=_(REPORT_LABELS[report]), callback_data=data)

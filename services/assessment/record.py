@@ -46,3 +46,13 @@ async def past_years(session: AsyncSession, *, member_id: int) -> list[PastYear]
         PastYear(result, year.state, AssessmentRules.model_validate_json(year.rules_snapshot))
         for result, year in rows.all()
     ]
+
+
+async def closed_years(session: AsyncSession) -> list[int]:
+    """Every closed or published year, newest first (the years whose standings are frozen)."""
+    rows = await session.execute(
+        select(col(AssessmentYear.year))
+        .where(col(AssessmentYear.state).in_([CLOSED, PUBLISHED]))
+        .order_by(col(AssessmentYear.year).desc())
+    )
+    return [int(year) for year in rows.scalars()]

@@ -8,14 +8,20 @@ captions, buttons, alerts, queued notices) and fails on any Latin word past the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aiogram import Bot, Dispatcher
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
-from storage.db import Database
-from storage.models import Issue
+from bot.app import AppContext
+from storage.db import Database, write_transaction
+from storage.models import Issue, Meeting
 from tests.dialog.conftest import invitation, link_office
+from tests.dialog.test_year_reports import ranked_roster
+from tests.support.assessment_ledger import entry, meeting, rebuild
 from tests.support.flows import submit_report, write_report_until_review
+from tests.support.members import NOW
 from tests.support.notices import outbox
 from tests.support.zh_chat import Shown, ZhChatUser, row_button
 
@@ -225,3 +231,57 @@ async def test_meetings_broadcasts_and_errors(
     await member.send("/nonsense")
     seen = await shown(roster, office, member, other)
     seen.check(at_least=60)
+
+
+async def test_the_record_corrections_and_yearly_reports(
+    app: AppContext, roster: Database, dispatcher: Dispatcher, bot: Bot
+) -> None:
+    app.settings = app.settings.model_copy(update={"public_url": "https://liaison.example.org"})
+    ids = await ranked_roster(roster)
+    before = NOW - dt.timedelta(days=12)
+    meeting_id = await meeting(
+        roster,
+        "bimonthly",
+        {ids["M001"]: ("attending", before, True), ids["M002"]: ("leave_approved", before, False)},
+    )
+    async with roster.session() as session, write_transaction(session):
+        await session.execute(
+            update(Meeting).where(col(Meeting.id) == meeting_id).values(title="养老服务协商")
+        )
+    await entry(roster, "M18", member_id=ids["M001"], level="oral")
+    await rebuild(roster)
+    member = await zh_member(roster, dispatcher, bot, "M001", 7001)
+    office = await zh_office(roster, dispatcher, bot)
+    await office.send("/start")  # the office's language is known before notices are queued
+    # the member's record: the year, an item's lines, one line, a correction, a missing item
+    await member.send("📁 My record")
+    await member.tap("Printable record")
+    await member.tap("Items and lines")
+    await member.tap("·")
+    await member.tap("·")
+    await member.tap("Ask for a correction")
+    await member.send("我做了两次发言，不是一次。")
+    await member.tap("Send")
+    await member.tap("Back to the lines")
+    await member.tap("Something is missing")
+    await member.send("六月的调研报告没有列入。")
+    await member.tap("Send")
+    await member.tap("Back to items")
+    await member.tap("Back")
+    await member.tap("Past years")
+    # the office: the queue and a request's card, a member's record, the yearly reports
+    await office.send("/corrections")
+    await office.tap("张建华")
+    await office.send("/record M001")
+    await office.tap("Items and lines")
+    await office.tap("·")
+    await office.send("📈 Reports")
+    await office.tap("Attendance this year")
+    await office.tap("The workbook")
+    await office.send("📈 Reports")
+    await office.tap("Assessment standings")
+    await office.tap("More")
+    await office.tap("The workbook")
+    await office.tap("Past years")
+    seen = await shown(roster, office, member)
+    seen.check(at_least=30)

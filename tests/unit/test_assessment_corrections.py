@@ -170,3 +170,15 @@ async def test_sources_and_past_years(db: Database) -> None:
         assert sources[("entry", line.source_id)].title == "Entry"
         assert (await line_sources(session, [("report", 9999)]))[("report", 9999)].found is False
         assert await past_years(session, member_id=ids["M002"]) == []
+
+
+async def test_closed_years_newest_first(db: Database) -> None:
+    from services.assessment.record import closed_years
+    from storage.db import write_transaction
+    from storage.models import AssessmentYear
+
+    async with db.session() as session, write_transaction(session):
+        for year, state in ((2024, "published"), (2025, "closed"), (2026, "open")):
+            session.add(AssessmentYear(year=year, state=state))
+    async with db.session() as session:
+        assert await closed_years(session) == [2025, 2024]
