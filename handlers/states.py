@@ -147,3 +147,15 @@ class YearReports(StatesGroup):
     attendance = State()
     standings = State()
     years = State()
+
+
+class YearSteps(StatesGroup):
+    """Administrators walking a year through its life: the steps, each step's card."""
+
+    menu = State()
+    close = State()
+    committee = State()
+    recommend = State()
+    decide = State()
+    publish = State()
+    reopen = State()

@@ -19,6 +19,7 @@ from handlers.staff import (
     reports,
     stats,
     year_reports,
+    year_steps_dialog,
 )
 from handlers.staff.context import ActiveStaff, AdminStaff
 from handlers.staff.desk import DeskMiddleware
@@ -62,6 +63,7 @@ def setup() -> Router:
         corrections.corrections_dialog(),
         record_view.staff_record_dialog(),
         year_reports.year_reports_dialog(),
+        year_steps_dialog.year_steps_dialog(),
         meeting_dialogs,
     )
     router = Router(name="staff-desk")

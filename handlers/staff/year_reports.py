@@ -36,6 +36,7 @@ from handlers.staff.year_report_views import (
     standings_pages,
     state_word,
 )
+from handlers.staff.year_steps import open_steps
 from handlers.states import YearReports
 from services.assessment.record import closed_years
 from services.assessment.standings import YearStandings, year_standings
@@ -234,6 +235,7 @@ def year_reports_dialog() -> Dialog:
                 Button(
                     T("📥 The workbook"), id="st_book", on_click=standings_book, when="assessed"
                 ),
+                Button(T("⚙ The year's steps"), id="steps", on_click=open_steps),
                 SwitchTo(T("🗓 Past years"), id="years", state=YearReports.years),
                 Button(T("◀ This year"), id="this_year", on_click=this_year, when="past"),
                 Cancel(T("✖ Close")),

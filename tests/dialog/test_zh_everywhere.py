@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from bot.app import AppContext
 from storage.db import Database, write_transaction
-from storage.models import Issue, Meeting
+from storage.models import Issue, Meeting, SpecialCommittee
 from tests.dialog.conftest import invitation, link_office
 from tests.dialog.test_year_reports import ranked_roster
 from tests.support.assessment_ledger import entry, meeting, rebuild
@@ -283,5 +283,24 @@ async def test_the_record_corrections_and_yearly_reports(
     await office.tap("More")
     await office.tap("The workbook")
     await office.tap("Past years")
+    # the year's steps: close, recommend, decide, publish (the notices read as Chinese too)
+    async with roster.session() as session:
+        committee = (await session.execute(select(SpecialCommittee))).scalars().first()
+        assert committee is not None
+        committee_name = committee.name_zh
+    await office.tap("◀ Back")
+    await office.tap("⚙ The year's steps")
+    await office.tap("🔒 Close the year")
+    await office.tap("✅ Close the year")
+    await office.tap("🏅 Recommend")
+    await office.tap(committee_name)
+    await office.tap("M001")
+    await office.tap("✅ Save the recommendation")
+    await office.tap("⚖ Decide")
+    await office.tap("M001")
+    await office.tap("✅ Save the decision")
+    await office.tap("📣 Publish")
+    await office.tap("📣 Publish")
+    assert await outbox(roster, "assessment-published")
     seen = await shown(roster, office, member)
     seen.check(at_least=30)
