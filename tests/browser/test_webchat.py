@@ -354,9 +354,13 @@ async def test_member_reads_their_record_and_asks_for_a_correction(
     await tap_inline(page, "◀ Back")
     await tap_inline(page, "📋 Items and lines")
     await bot_says(page, "choose one to see its lines")
-    await page.locator(".bubble.bot").last.locator(".inline-button").first.click()
+    # Notices (the published 2025 lists) may arrive meanwhile: the record's card is edited in
+    # place, so its buttons are found by its text, not by being the last message.
+    card = page.locator(".bubble.bot").filter(has_text="choose one to see its lines").last
+    await card.locator(".inline-button").first.click()
     await bot_says(page, "choose a line")
-    await page.locator(".bubble.bot").last.locator(".inline-button").first.click()
+    card = page.locator(".bubble.bot").filter(has_text="choose a line").last
+    await card.locator(".inline-button").first.click()
     await bot_says(page, "From:")
     await tap_inline(page, "✍ Ask for a correction")
     await bot_says(page, "Why should this line be corrected?")

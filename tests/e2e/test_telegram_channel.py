@@ -334,7 +334,10 @@ async def test_member_links_and_logs_over_telegram(fake: FakeBotAPI, running: Se
     db = Database(running.database_url)
     try:
         async with db.session() as session:
-            stored = (await session.execute(select(Activity))).scalar_one()
+            # The demo's members have activities of their own; this is M003's one.
+            stored = (
+                await session.execute(select(Activity).where(Activity.member_id == member.id))
+            ).scalar_one()
     finally:
         await db.dispose()
     assert (stored.member_id, stored.people_count, stored.channel) == (member.id, 9, "telegram")
