@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.cli_common import cli_settings, fail, localized, table, with_database
+from bot.cli_common import cli_rulebook, cli_settings, fail, localized, table, with_database
 from services.assessment.archive import member_archive
 from services.assessment.attendance import ALL_KINDS, term_years
 from services.assessment.standings import year_standings
 from services.errors import DomainError
-from services.members.rules import RuleBook, Rules
+from services.members.rules import Rules
 from services.reports.archive_page import render
 from services.reports.attendance_report import (
     AttendanceReport,
@@ -43,7 +43,7 @@ LISTED = 30
 
 def _rules(year: int) -> Rules:
     settings = cli_settings()
-    book = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    book = cli_rulebook(settings)
     return book.for_year(year)
 
 

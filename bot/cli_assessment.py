@@ -20,6 +20,7 @@ from sqlmodel import col
 from bot.cli_archive import register as register_archive_commands
 from bot.cli_attendance_fix import register as register_attendance_fix
 from bot.cli_common import (
+    cli_rulebook,
     cli_settings,
     fail,
     localized,
@@ -42,7 +43,7 @@ from services.audit import Actor
 from services.errors import DomainError
 from services.members.roster import ImportReport
 from services.members.roster_files import read_rows
-from services.members.rules import RuleBook, Rules
+from services.members.rules import Rules
 from services.reference.catalog import display_name
 from services.reports.assessment_workbook import assessment_workbook
 from services.translation import N_
@@ -74,13 +75,8 @@ _REFUSED = {
 }
 
 
-def _rulebook() -> RuleBook:
-    settings = cli_settings()
-    return RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
-
-
 def _rules(year: int) -> Rules:
-    return _rulebook().for_year(year)
+    return cli_rulebook().for_year(year)
 
 
 def _run(year: int, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -423,7 +419,7 @@ def entries_import(
             rows,
             actor=Actor.cli(),
             now=cli_now(),
-            rulebook=_rulebook(),
+            rulebook=cli_rulebook(),
             tz=settings.tz,
             dry_run=dry_run,
         )

@@ -11,12 +11,11 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.cli_common import cli_settings, fail, localized, with_database
+from bot.cli_common import cli_rulebook, cli_settings, fail, localized, with_database
 from bot.cli_common import now as cli_now
 from services.audit import Actor
 from services.errors import DomainError, NotFoundError
 from services.meetings.attendance_fix import NOTE_MAX, correct_attendance
-from services.members.rules import RuleBook
 from services.translation import N_
 from services.translation import gettext as _
 from storage.db import Database
@@ -45,7 +44,7 @@ def correct(
 ) -> None:
     """Correct a member's attendance at a closed meeting; their points follow."""
     settings = cli_settings()
-    book = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    book = cli_rulebook(settings)
 
     async def go(db: Database) -> None:
         await upgrade(db)

@@ -21,6 +21,7 @@ from bot.i18n import build_i18n
 from bot.settings import Settings
 from services.errors import DomainError
 from services.members.roster import ImportReport
+from services.members.rules import RuleBook
 from services.translation import gettext as _
 from storage.db import Database
 
@@ -82,6 +83,12 @@ def cli_settings() -> Settings:
     if language is None:
         return settings
     return settings.model_copy(update={"default_locale": language})
+
+
+def cli_rulebook(settings: Settings | None = None) -> RuleBook:
+    """Every year's rules, from ``LIAISON_RULES_DIR`` when set, else the bundled files."""
+    settings = settings or cli_settings()
+    return RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:

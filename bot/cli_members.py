@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.cli_common import (
     bot_username,
+    cli_rulebook,
     cli_settings,
     deep_link,
     fail,
@@ -30,7 +31,7 @@ from services.members.roster import ImportReport, import_roster
 from services.members.roster_export import roster_export
 from services.members.roster_files import read_rows, write_rows
 from services.members.roster_rows import roster_columns
-from services.members.rules import RuleBook, Rules
+from services.members.rules import Rules
 from services.reference.catalog import display_name
 from services.translation import gettext as _
 from storage.db import Database
@@ -44,7 +45,7 @@ members_app = typer.Typer(help="The roster of members.", no_args_is_help=True)
 def _this_years_rules() -> Rules:
     """The rules of the committee's current year (how many paired people, for one)."""
     settings = cli_settings()
-    rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    rulebook = cli_rulebook(settings)
     return rulebook.for_year(local_today(cli_now(), settings.tz).year)
 
 

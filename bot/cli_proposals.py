@@ -11,14 +11,21 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import cli_settings, fail, localized, say_imported, unreadable, with_database
+from bot.cli_common import (
+    cli_rulebook,
+    cli_settings,
+    fail,
+    localized,
+    say_imported,
+    unreadable,
+    with_database,
+)
 from bot.cli_common import now as cli_now
 from services.assessment.entry_errors import refusal_text
 from services.audit import Actor
 from services.errors import DomainError
 from services.members.roster import ImportReport
 from services.members.roster_files import read_rows
-from services.members.rules import RuleBook
 from services.proposals.imports import import_proposals
 from services.proposals.records import rate_proposal
 from services.translation import gettext as _
@@ -26,11 +33,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 proposals_app = typer.Typer(help="Proposals as the assessment counts them.", no_args_is_help=True)
-
-
-def _rulebook() -> RuleBook:
-    settings = cli_settings()
-    return RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
 
 
 @proposals_app.command("import")
@@ -54,7 +56,7 @@ def proposals_import(
                 rows,
                 actor=Actor.cli(),
                 now=cli_now(),
-                rulebook=_rulebook(),
+                rulebook=cli_rulebook(),
                 tz=settings.tz,
                 dry_run=dry_run,
             )
@@ -88,7 +90,7 @@ def proposals_rate(
                 rating=rating,
                 actor=Actor.cli(),
                 now=cli_now(),
-                rulebook=_rulebook(),
+                rulebook=cli_rulebook(),
                 tz=settings.tz,
             )
 

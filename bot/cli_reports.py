@@ -17,13 +17,12 @@ import typer
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.cli_common import cli_settings, fail, localized, with_database
+from bot.cli_common import cli_rulebook, cli_settings, fail, localized, with_database
 from bot.cli_common import now as cli_now
 from bot.settings import Settings
 from services.calendar import Quarter, local_today
 from services.errors import DomainError
 from services.members.compliance import MemberQuarterRow, quarter_compliance
-from services.members.rules import RuleBook
 from services.reports.campaign import (
     CampaignReport,
     campaign_report,
@@ -79,7 +78,7 @@ def report_quarter(
     """Each member's figures for a quarter and whether they met the minimums."""
     settings = cli_settings()
     period = Quarter(year, quarter)
-    rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    rulebook = cli_rulebook(settings)
     rules = rulebook.for_year(year)
 
     async def go(db: Database) -> list[MemberQuarterRow]:
@@ -114,7 +113,7 @@ def report_campaign(
 ) -> None:
     """Who took part in a campaign month (an activity logged in it) and who did not."""
     settings = cli_settings()
-    rulebook = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    rulebook = cli_rulebook(settings)
     rules = rulebook.for_year(year)
     if month not in rules.campaign_months:
         months = ", ".join(str(m) for m in sorted(rules.campaign_months)) or "-"

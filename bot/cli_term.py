@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import cli_settings, fail, localized, table, with_database
+from bot.cli_common import cli_rulebook, cli_settings, fail, localized, table, with_database
 from services.assessment.attendance import term_years
 from services.assessment.ranking import points_text
 from services.assessment.term_review import TermRow, TermYear, term_review
-from services.members.rules import RuleBook
 from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import upgrade
@@ -36,7 +35,7 @@ def term(
     if len(years) < 2:
         fail(_("Give the term as its first and last year, e.g. 2023-2027."))
     settings = cli_settings()
-    book = RuleBook(settings.rules_dir) if settings.rules_dir else RuleBook()
+    book = cli_rulebook(settings)
     section = book.for_year(years[-1]).assessment
     needed = section.term_award_years if section is not None else 3
 
