@@ -157,3 +157,66 @@ class ActivitySource(StrEnum):
 
     MEMBER = "member"
     OFFICE = "office"
+
+
+class ProposalState(StrEnum):
+    """Where a proposal stands, from the member's draft to the member's rating."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REGISTERED = "registered"
+    NOT_REGISTERED = "not_registered"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    REHANDLING = "rehandling"
+    CLOSED = "closed"
+
+
+# A proposal counts (six ones, assessment) from its registration on.
+REGISTERED_PROPOSAL_STATES = frozenset(
+    {
+        ProposalState.REGISTERED,
+        ProposalState.ASSIGNED,
+        ProposalState.ANSWERED,
+        ProposalState.REHANDLING,
+        ProposalState.CLOSED,
+    }
+)
+
+
+class CosignerState(StrEnum):
+    """A co-signer's answer to the invitation."""
+
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class Stage(StrEnum):
+    """The six stages of a consultation outcome's suggestion, in order."""
+
+    FORMED = "formed"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    ASSIGNED = "assigned"
+    HANDLED = "handled"
+    FED_BACK = "fed_back"
+
+
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+
+class Adoption(StrEnum):
+    """How far a department adopted a suggestion."""
+
+    ADOPTED = "adopted"
+    PARTLY = "partly"
+    EXPLAINED = "explained"
+
+
+class Satisfaction(StrEnum):
+    """A rating of handling, in writing."""
+
+    SATISFIED = "satisfied"
+    BASIC = "basic"
+    UNSATISFIED = "unsatisfied"

@@ -15,6 +15,7 @@ from sqlmodel import col
 from services.assessment.archive_types import ArchiveEntry, ArchiveProposal, ArchiveReport, Named
 from services.assessment.attendance import year_bounds
 from services.assessment.standings import YearStandings
+from storage.enums import REGISTERED_PROPOSAL_STATES, CosignerState
 from storage.models import AssessmentEntry, ConditionsReport, Proposal, ProposalCosigner
 
 
@@ -55,13 +56,15 @@ async def member_proposals(
 ) -> tuple[ArchiveProposal, ...]:
     """Proposals of the year the member led or co-signed, with their rating."""
     cosigned = select(col(ProposalCosigner.proposal_id)).where(
-        col(ProposalCosigner.member_id) == member_id
+        col(ProposalCosigner.member_id) == member_id,
+        col(ProposalCosigner.state) == CosignerState.CONFIRMED,
     )
     rows = (
         await session.execute(
             select(Proposal)
             .where(
                 col(Proposal.year) == year,
+                col(Proposal.state).in_(REGISTERED_PROPOSAL_STATES),
                 or_(col(Proposal.member_id) == member_id, col(Proposal.id).in_(cosigned)),
             )
             .order_by(col(Proposal.submitted_on), col(Proposal.number))
@@ -73,9 +76,9 @@ async def member_proposals(
         source = ("proposal" if lead else "cosign", proposal.id or 0)
         result.append(
             ArchiveProposal(
-                number=proposal.number,
+                number=proposal.number or "",
                 title=proposal.title,
-                submitted_on=proposal.submitted_on,
+                submitted_on=proposal.submitted_on or dt.date(year, 1, 1),
                 lead=lead,
                 rating=proposal.rating,
                 withdrawn=proposal.withdrawn_at is not None,

@@ -49,7 +49,7 @@ async def line_source(session: AsyncSession, source_kind: str, source_id: int) -
             return LineSource(
                 source_kind,
                 title=proposal.title,
-                number=proposal.number,
+                number=proposal.number or "",
                 on=proposal.submitted_on,
                 found=True,
             )

@@ -25,6 +25,7 @@ from sqlmodel import col
 from services.assessment.attendance import effective_attendance, year_bounds
 from services.assessment.config import AssessmentRules, Item
 from services.clock import local_date
+from storage.enums import REGISTERED_PROPOSAL_STATES, CosignerState
 from storage.models import (
     Activity,
     AssessmentEntry,
@@ -247,6 +248,7 @@ async def proposal_lines(session: AsyncSession, scope: Scope, item: Item, subjec
         owner.is_not(None),
         col(Proposal.year) == scope.year,
         col(Proposal.withdrawn_at).is_(None),
+        col(Proposal.state).in_(REGISTERED_PROPOSAL_STATES),
     ]
     if item.source.ratings:
         conditions.append(col(Proposal.rating).in_(item.source.ratings))
@@ -270,7 +272,12 @@ async def cosign_lines(session: AsyncSession, scope: Scope, item: Item) -> None:
     """Proposals of the year co-signed by the member, not withdrawn."""
     if not scope.members or not scope.wants("cosign"):
         return
-    conditions: list[Any] = [col(Proposal.year) == scope.year, col(Proposal.withdrawn_at).is_(None)]
+    conditions: list[Any] = [
+        col(Proposal.year) == scope.year,
+        col(Proposal.withdrawn_at).is_(None),
+        col(Proposal.state).in_(REGISTERED_PROPOSAL_STATES),
+        col(ProposalCosigner.state) == CosignerState.CONFIRMED,
+    ]
     if item.source.ratings:
         conditions.append(col(Proposal.rating).in_(item.source.ratings))
     if scope.member_id is not None:

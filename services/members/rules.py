@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.assessment.config import AssessmentRules
+from services.pipeline.config import PipelineRules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "rules"
 SIX_ONES_SLOTS = 6
@@ -75,6 +76,7 @@ class Rules(BaseModel):
     activity_kinds: tuple[ActivityKind, ...] = Field(min_length=1)
     # None: the year has no assessment.
     assessment: AssessmentRules | None = None
+    pipeline: PipelineRules = PipelineRules()
 
     @field_validator("campaign_months", mode="before")
     @classmethod

@@ -26,6 +26,15 @@ from storage.models.casework import (
 )
 from storage.models.departments import Department, DepartmentBinding
 from storage.models.files import StoredFile
+from storage.models.handling import (
+    FaceMeeting,
+    Handling,
+    HandlingExtension,
+    PipelineCounter,
+    PipelineEvent,
+    PipelineRating,
+    Suggestion,
+)
 from storage.models.identity import ChatIdentity, Resident
 from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent, IssueSearch
 from storage.models.meetings import Meeting, MeetingInvitee
@@ -40,7 +49,8 @@ from storage.models.members import (
     SpecialCommitteeSector,
 )
 from storage.models.outbox import OutboxMessage
-from storage.models.proposals import Proposal, ProposalCosigner
+from storage.models.outcomes import Outcome, OutcomeIssue, OutcomeMember
+from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
@@ -67,7 +77,10 @@ __all__ = [
     "ConditionsReportIssue",
     "Department",
     "DepartmentBinding",
+    "FaceMeeting",
     "FsmRecord",
+    "Handling",
+    "HandlingExtension",
     "InboxUpdate",
     "InviteCode",
     "InviteFailure",
@@ -84,10 +97,17 @@ __all__ = [
     "MemberConduct",
     "MemberStation",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeIssue",
+    "OutcomeMember",
     "PairedPerson",
+    "PipelineCounter",
+    "PipelineEvent",
+    "PipelineRating",
     "ProcessedUpdate",
     "Proposal",
     "ProposalCosigner",
+    "ProposalFile",
     "Resident",
     "Sector",
     "SpecialCommittee",
@@ -98,6 +118,7 @@ __all__ = [
     "Station",
     "StationSubscription",
     "StoredFile",
+    "Suggestion",
     "WebChatFile",
     "WebChatHistoryEntry",
 ]
