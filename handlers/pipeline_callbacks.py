@@ -13,8 +13,10 @@ from aiogram.filters.callback_data import CallbackData
 
 
 class ProposalCB(CallbackData, prefix="pp"):
-    """A proposal: ``open`` its card; ``cosign``/``decline`` an invitation; ``rate`` it;
-    staff ``register``, ``refuse``, ``assign``, ``mark``; the member's ``edit`` of a draft.
+    """A proposal's card and what is done from it.
+
+    ``open`` its card; ``cosign``/``decline`` an invitation; ``rate`` it; staff
+    ``register``, ``refuse``, ``assign``, ``mark``; the member's ``edit`` of a draft.
     """
 
     action: str

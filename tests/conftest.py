@@ -29,6 +29,21 @@ REQUIRE_ALL = os.environ.get("LIAISON_TEST_REQUIRE_ALL") == "1"
 POSTGRES_URL = os.environ.get(
     "LIAISON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres"
 )
+
+
+def worker_redis_url() -> str:
+    """The test Redis database of this pytest worker: one database each, counting down.
+
+    Tests flush their database; workers running side by side must never share one.
+    """
+    url = make_url(os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base = int(url.database or 0)
+    return url.set(
+        database=str(max(base - int(worker.removeprefix("gw") or 0), 0))
+    ).render_as_string(hide_password=False)
+
+
 START = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 TELEGRAM_TOKEN = "123456:TEST-token-for-dialogs"
 # For tests that wait in real seconds (pauses, leases): START's calendar at the wall's pace.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from aiogram import Bot, Dispatcher
 
@@ -12,11 +10,11 @@ from bot.settings import Settings
 from services.accounts.invites import issue_invite
 from services.clock import ManualClock
 from storage.db import Database
-from tests.conftest import missing
+from tests.conftest import missing, worker_redis_url
 from tests.support.chat import ChatUser
 from tests.support.members import NOW, import_sample, member_by_code
 
-REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = worker_redis_url()
 
 
 async def invitation(db: Database, code: str = "M001") -> str:

@@ -8,7 +8,6 @@ cannot depend on which one is configured.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -21,9 +20,9 @@ from sqlalchemy import delete
 from storage.db import Database
 from storage.fsm import SQLStorage
 from storage.models import FsmRecord
-from tests.conftest import missing
+from tests.conftest import missing, worker_redis_url
 
-REDIS_URL = os.environ.get("LIAISON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = worker_redis_url()
 KEY = StorageKey(bot_id=42, chat_id=-100123, user_id=7001, thread_id=None)
 
 
