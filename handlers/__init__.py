@@ -9,7 +9,7 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import assignee, common, fallback, member, resident, staff
+    from handlers import assignee, common, department, fallback, member, resident, staff
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
     from handlers.resident import privacy
@@ -32,6 +32,7 @@ def get_routers() -> list[Router]:
         common.setup(),
         privacy.setup(),
         assignee.setup(),
+        department.setup(),
         members,
         staff_desk,
         fallback.unknown_commands(),

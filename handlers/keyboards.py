@@ -30,6 +30,7 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
     elif role == "department":
         rows = [
             [KeyboardButton(text=_(Buttons.ASSIGNED_CASES))],
+            [KeyboardButton(text=_(Buttons.HANDLING))],
             [KeyboardButton(text=_(Buttons.HELP))],
         ]
     elif role == "staff":

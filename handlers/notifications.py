@@ -19,6 +19,7 @@ from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
 from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
+from handlers.notices.handling import HandlingNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
@@ -34,6 +35,7 @@ class ChatNotifier(
     CampaignNotices,
     CorrectionNotices,
     AssessmentSummaryNotices,
+    HandlingNotices,
 ):
     """Renders every kind of notice.
 

@@ -36,6 +36,7 @@ class Buttons:
     BROADCAST = N_("📣 Broadcast")
     REPORTS = N_("📈 Reports")
     ASSIGNED_CASES = N_("📨 Assigned cases")
+    HANDLING = N_("📂 Proposals and outcomes")
     MY_RECORD = N_("📁 My record")
 
 
@@ -54,6 +55,7 @@ MENU_BUTTONS = (
     Buttons.BROADCAST,
     Buttons.REPORTS,
     Buttons.ASSIGNED_CASES,
+    Buttons.HANDLING,
     Buttons.MY_RECORD,
 )
 
