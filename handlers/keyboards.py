@@ -25,7 +25,7 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
                 KeyboardButton(text=_(Buttons.ASSIGNED_CASES)),
                 KeyboardButton(text=_(Buttons.MY_RECORD)),
             ],
-            [KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.PROPOSALS)), KeyboardButton(text=_(Buttons.HELP))],
         ]
     elif role == "department":
         rows = [

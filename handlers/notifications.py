@@ -21,6 +21,7 @@ from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.handling import HandlingNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
+from handlers.notices.proposal_member import ProposalMemberNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
 
@@ -36,6 +37,7 @@ class ChatNotifier(
     CorrectionNotices,
     AssessmentSummaryNotices,
     HandlingNotices,
+    ProposalMemberNotices,
 ):
     """Renders every kind of notice.
 

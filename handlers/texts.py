@@ -38,6 +38,7 @@ class Buttons:
     ASSIGNED_CASES = N_("📨 Assigned cases")
     HANDLING = N_("📂 Proposals and outcomes")
     MY_RECORD = N_("📁 My record")
+    PROPOSALS = N_("📜 Proposals")
 
 
 # Every label of a main menu (see keyboards.main_menu), of any role.
@@ -57,6 +58,7 @@ MENU_BUTTONS = (
     Buttons.ASSIGNED_CASES,
     Buttons.HANDLING,
     Buttons.MY_RECORD,
+    Buttons.PROPOSALS,
 )
 
 

@@ -12,6 +12,9 @@ from handlers.member import (
     meetings_list,
     menu,
     my_activities,
+    proposal_entry,
+    proposal_form,
+    proposal_list,
     record,
 )
 from handlers.member.context import ActiveMember, LogContextMiddleware
@@ -46,12 +49,15 @@ def setup() -> Router:
         meetings.setup(),
         checkin.setup(),
         log_shortcut.setup(),
+        proposal_entry.setup(),
         # The dialogs come last: their typed steps never swallow a menu button or a command.
         log_dialog.activity_dialog(),
         log_dialog.offer_dialog(),
         my_activities.activities_dialog(),
         meetings_list.meetings_dialog(),
         record.record_dialog(),
+        proposal_list.proposals_dialog(),
+        proposal_form.proposal_form(),
     )
     router = Router(name="members")
     router.include_routers(members_only, gate.setup())

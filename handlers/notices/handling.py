@@ -61,7 +61,7 @@ class HandlingNotices:
             "📬 Every department has answered your proposal {number} “{title}”. "
             "Please rate the handling: satisfied, basically satisfied or not satisfied."
         ).format(number=proposal.number or "", title=escape(proposal.title))
-        rate = ProposalCB(action="rate", id=proposal.id, v=f"answered-{proposal.handling_round}")
+        rate = ProposalCB(action="rate", id=proposal.id, v=proposal_token(proposal))
         return Outgoing(
             text=text,
             buttons=[

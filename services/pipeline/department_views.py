@@ -18,6 +18,7 @@ from services.errors import NotFoundError
 from services.pipeline.extensions import pending_request
 from services.pipeline.face import face_meetings
 from services.pipeline.handling import ANSWERING_STATES
+from services.pipeline.versions import proposal_version
 from storage.enums import Stage
 from storage.models import (
     Department,
@@ -72,8 +73,8 @@ class HandlingCard:
 
 
 def proposal_token(proposal: Proposal) -> str:
-    """A proposal's state and round, as a button's ``v`` (``answered-1``; a colon cannot go in)."""
-    return f"{proposal.state}-{proposal.handling_round}"
+    """A proposal's state and round, as a button's ``v``."""
+    return proposal_version(proposal)
 
 
 async def _rows(

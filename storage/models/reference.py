@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 import storage.models._naming  # noqa: F401  (naming convention first)
@@ -36,6 +37,14 @@ class Sector(SQLModel, table=True):
     name_zh: str = Field(max_length=120)
     name_en: str = Field(max_length=160)
     sort_order: int = 0
+    # The member who may write proposals in the sector's name. Members point at their
+    # sector too, so this key is created after both tables (``use_alter``) to break the cycle.
+    convenor_member_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("member.id", ondelete="SET NULL", use_alter=True), nullable=True
+        ),
+    )
 
 
 class IssueCategory(SQLModel, table=True):

@@ -400,6 +400,16 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("sector", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("convenor_member_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_sector_convenor_member_id_member"),
+            "member",
+            ["convenor_member_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
     with op.batch_alter_table("proposal_cosigner", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("state", sa.String(length=12), server_default="confirmed", nullable=False)
@@ -419,6 +429,12 @@ def downgrade() -> None:
         batch_op.drop_column("answered_at")
         batch_op.drop_column("invited_at")
         batch_op.drop_column("state")
+
+    with op.batch_alter_table("sector", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_sector_convenor_member_id_member"), type_="foreignkey"
+        )
+        batch_op.drop_column("convenor_member_id")
 
     with op.batch_alter_table("proposal", schema=None) as batch_op:
         batch_op.drop_constraint(
