@@ -10,6 +10,7 @@ from services.meetings.attendance import close_ended
 from services.reminders.campaigns import campaign_reminders
 from services.reminders.cases import issue_reminders
 from services.reminders.duties import minimum_reminders
+from services.reminders.pipeline import pipeline_reminders
 from services.reminders.planning import meeting_reminders, queue_dues
 from services.reminders.settings import ReminderSettings
 
@@ -55,6 +56,14 @@ class Planner:
                 settings=self.settings,
             )
             dues += await campaign_reminders(
+                session,
+                now=now,
+                tz=self.ctx.settings.tz,
+                rulebook=self.ctx.rulebook,
+                settings=self.settings,
+            )
+            # Departments' handling and look backs, the chase list, members' ratings.
+            dues += await pipeline_reminders(
                 session,
                 now=now,
                 tz=self.ctx.settings.tz,

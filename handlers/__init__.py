@@ -10,9 +10,12 @@ def get_routers() -> list[Router]:
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
     from handlers import assignee, common, department, fallback, member, resident, staff
+    from handlers.department import lookback as department_lookback
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
+    from handlers.member import pipeline_ratings
     from handlers.resident import privacy
+    from handlers.staff import quality_table
     from handlers.turn import TurnMiddleware
 
     root = Router(name="liaison")
@@ -35,6 +38,9 @@ def get_routers() -> list[Router]:
         department.setup(),
         members,
         staff_desk,
+        department_lookback.setup(),
+        pipeline_ratings.setup(),
+        quality_table.setup(),
         fallback.unknown_commands(),
         resident.setup(),
         staff.search_router(),

@@ -114,7 +114,8 @@ def desk_help_text(menu_role: str) -> str | None:
     if text is not None and menu_role == "staff":
         corrections = _("/corrections – members' correction requests waiting for a decision")
         record = _("/record M001 – a member's record, as the member sees it")
-        text = f"{text}\n{corrections}\n{record}"
+        proposals = _("/proposals – proposals to review, register, assign and mark")
+        text = f"{text}\n{corrections}\n{record}\n{proposals}"
     return text
 
 

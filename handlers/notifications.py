@@ -21,7 +21,9 @@ from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.handling import HandlingNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
+from handlers.notices.pipeline_reminders import PipelineReminderNotices
 from handlers.notices.proposal_member import ProposalMemberNotices
+from handlers.notices.proposal_review import ProposalReviewNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
 
@@ -38,6 +40,8 @@ class ChatNotifier(
     AssessmentSummaryNotices,
     HandlingNotices,
     ProposalMemberNotices,
+    PipelineReminderNotices,
+    ProposalReviewNotices,
 ):
     """Renders every kind of notice.
 

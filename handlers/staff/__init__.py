@@ -15,6 +15,7 @@ from handlers.staff import (
     meetings,
     meetings_gate,
     meetings_list,
+    proposal_desk,
     record_view,
     reports,
     stats,
@@ -39,13 +40,16 @@ def setup() -> Router:
     for observer in (staff_only.message, staff_only.callback_query):
         observer.filter(ActiveStaff())
         observer.middleware(DeskMiddleware())
-    admins_only = _admins_only("staff-admin", meeting_form.entry(), meetings.setup())
+    admins_only = _admins_only(
+        "staff-admin", meeting_form.entry(), meetings.setup(), proposal_desk.entry()
+    )
     # The dialogs come after every menu button of the desk, which must win.
     meeting_dialogs = _admins_only(
         "staff-admin-meeting-dialogs",
         meeting_form.meeting_dialog(),
         meetings_list.meetings_dialog(),
         assessment_entry.entry_dialog(),
+        proposal_desk.proposals_dialog(),
     )
     staff_only.include_routers(
         admins_only,
@@ -67,7 +71,7 @@ def setup() -> Router:
         meeting_dialogs,
     )
     router = Router(name="staff-desk")
-    router.include_routers(staff_only, gate.setup())
+    router.include_routers(staff_only, proposal_desk.gate(), gate.setup())
     return router
 
 

@@ -37,6 +37,12 @@ REFUSALS = {
     "proposal_rating": N_("The rating must be excellent, key, excellent_key or none."),
     "proposal_cosigner_lead": N_("The lead proposer {value} cannot also co-sign."),
     "proposal_number_twice": N_("Proposal {number} appears twice."),
+    "proposal_suggestions_missing": N_("A proposal needs at least one suggestion."),
+    "proposal_suggestions_many": N_("A proposal has at most {maximum} suggestions."),
+    "proposal_suggestion_length": N_("Suggestion {item} is longer than {maximum} characters."),
+    "proposal_items_handled": N_(
+        "Proposal {number} is with departments already: its suggestions cannot be replaced."
+    ),
     "columns_missing": N_("The file lacks the columns: {columns}."),
 }
 

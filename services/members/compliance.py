@@ -20,6 +20,7 @@ from services.members.tallies import (
     rebuild_year,
     tallies_are_current,
 )
+from services.proposals.six_ones import proposal_six_ones
 from storage.db import write_transaction
 from storage.enums import MemberStatus
 from storage.models import ActivityTally, Member, Sector
@@ -123,13 +124,14 @@ async def quarter_compliance(
     year_expected = round(rules.year_minimum_person_times * quarter.number / 4)
     start, end = meeting_window(quarter.year, quarter.end, tz)
     attended = await meeting_six_ones(session, rules=rules, start=start, end=end)
+    proposed = await proposal_six_ones(session, rules=rules, year=quarter.year, until=quarter.end)
     result = []
     # Core, not the ORM: five thousand plain rows need no identity map or entity loading.
     connection = await session.connection()
     for row in (await connection.execute(stmt)).all():
         member_id, code, name, sector_id, group, status, total, qualifying, people, ytd = row[:10]
         slots = {index for index, flag in enumerate(row[10:]) if flag}
-        done = len(slots | attended.get(member_id, set()))
+        done = len(slots | attended.get(member_id, set()) | proposed.get(member_id, set()))
         result.append(
             MemberQuarterRow(
                 member_id=member_id,

@@ -13,6 +13,7 @@ from sqlmodel import col
 from services.calendar import Quarter, year_fraction
 from services.members.rules import Rules, SixOne
 from services.members.tallies import meeting_six_ones, meeting_window
+from services.proposals.six_ones import proposal_six_ones
 from storage.models import Activity, ActivityPairedPerson, PairedPerson
 
 RECENT = 5
@@ -113,7 +114,10 @@ async def member_progress(
     attended = await meeting_six_ones(
         session, rules=rules, start=start, end=end, member_ids=[member_id]
     )
-    met_slots = attended.get(member_id, set())
+    proposed = await proposal_six_ones(
+        session, rules=rules, year=today.year, until=today, member_ids=[member_id]
+    )
+    met_slots = attended.get(member_id, set()) | proposed.get(member_id, set())
     return Progress(
         today=today,
         quarter=quarter,

@@ -96,6 +96,18 @@ async def _refresh(
     )
 
 
+async def refresh_proposal(
+    session: AsyncSession,
+    proposal: Proposal,
+    *,
+    rulebook: RuleBook,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+) -> None:
+    """Re-derive the proposal's ledger lines (its co-signers' too) in the caller's transaction."""
+    await _refresh(session, proposal, rulebook, tz, now)
+
+
 async def save_proposal(
     session: AsyncSession, draft: ProposalDraft, *, actor: Actor, now: dt.datetime
 ) -> tuple[Proposal, str]:

@@ -1,6 +1,7 @@
 """Which reminders are due now, and queuing them: the common parts, and meetings' reminders.
 
-Cases' reminders are in ``case_reminders``, the minimums' in ``duty_reminders``.
+Cases' reminders are in ``case_reminders``, the minimums' in ``duty_reminders``, proposals'
+and consultation outcomes' in ``services.reminders.pipeline``.
 
 Each reminder has a dedupe key, so planning it twice (a second process, a restart, the next
 minute's run) queues it once. A reminder whose moment passed during downtime is planned late
