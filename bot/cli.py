@@ -22,6 +22,7 @@ from bot.cli_common import (
 from bot.cli_desk import audit_list, departments_app
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
+from bot.cli_pipeline import pipeline_app
 from bot.cli_proposals import proposals_app
 from bot.cli_reports import report_app
 from bot.cli_staff import meetings_app, staff_app
@@ -52,6 +53,7 @@ app.add_typer(departments_app, name="departments")
 app.add_typer(categories_app, name="categories")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(proposals_app, name="proposals")
+app.add_typer(pipeline_app, name="pipeline")
 app.command("audit")(audit_list)
 
 

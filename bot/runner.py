@@ -42,6 +42,7 @@ from services.demo.guard import (
     claim_demo_database,
     require_demo_database,
 )
+from services.demo.outcomes import seed_demo_outcomes
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
 from storage.db import Database
@@ -92,6 +93,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         await link_demo_department(session, channel="web", chat_id=DEMO_DEPARTMENT_CHAT_ID, now=now)
         counts["cases"] = await seed_demo_cases(
             session, channel="web", now=now, tz=settings.tz, notifier=notifier
+        )
+        counts["outcomes"] = await seed_demo_outcomes(
+            session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
         counts.update(
             await seed_demo_assessment(

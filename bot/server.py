@@ -13,6 +13,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
+from bot.handling_routes import setup_handling_routes
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")
 
@@ -52,11 +53,12 @@ def build_web_app(
     telegram: TelegramChannel | None = None,
     archive: AppContext | None = None,
 ) -> web.Application:
-    """Assemble the server for whatever channels are enabled (and the printable archive)."""
+    """Assemble the server for the enabled channels (and the archive, the handling list)."""
     app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
     app.router.add_get("/healthz", health)
     if archive is not None:
         setup_archive_routes(app, archive)
+        setup_handling_routes(app, archive)
     if webchat is not None:
         setup_routes(app, webchat)
     if telegram is not None and telegram.webhook_mode:

@@ -14,7 +14,7 @@ def get_routers() -> list[Router]:
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
     from handlers.member import pipeline_ratings
-    from handlers.resident import privacy
+    from handlers.resident import outcome_rating, privacy
     from handlers.staff import quality_table
     from handlers.turn import TurnMiddleware
 
@@ -41,6 +41,7 @@ def get_routers() -> list[Router]:
         department_lookback.setup(),
         pipeline_ratings.setup(),
         quality_table.setup(),
+        outcome_rating.setup(),
         fallback.unknown_commands(),
         resident.setup(),
         staff.search_router(),

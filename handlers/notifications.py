@@ -21,6 +21,7 @@ from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.handling import HandlingNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
+from handlers.notices.outcomes import OutcomeNotices
 from handlers.notices.pipeline_reminders import PipelineReminderNotices
 from handlers.notices.proposal_member import ProposalMemberNotices
 from handlers.notices.proposal_review import ProposalReviewNotices
@@ -42,6 +43,7 @@ class ChatNotifier(
     ProposalMemberNotices,
     PipelineReminderNotices,
     ProposalReviewNotices,
+    OutcomeNotices,
 ):
     """Renders every kind of notice.
 

@@ -57,3 +57,7 @@ class OutcomeCB(CallbackData, prefix="oc"):
     kind: str
     id: int
     v: str = ""
+
+
+# What the administrators' desk does with an outcome; look backs and ratings belong elsewhere.
+OUTCOME_DESK_ACTIONS = ("open", "move", "undo")

@@ -220,3 +220,16 @@ class Satisfaction(StrEnum):
     SATISFIED = "satisfied"
     BASIC = "basic"
     UNSATISFIED = "unsatisfied"
+
+
+class RatingPurpose(StrEnum):
+    """Why a rating of handling was given (``PipelineRating.purpose``)."""
+
+    # The member's own rating of their proposal's handling, one per round.
+    HANDLING = "handling"
+    # Members rating a handled item again when it is looked back at.
+    LOOKBACK = "lookback"
+    # Members and sector representatives rating a department in a quality evaluation.
+    QUALITY = "quality"
+    # A resident rating how an outcome their case fed ended.
+    RESIDENT = "resident"

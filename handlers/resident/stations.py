@@ -3,7 +3,8 @@
 A dialog: the directory scrolls through the stations, a station opens its card (the address,
 whether the reader receives its notices), and the card reports there, shows it on the map, or
 opts in to the station's notices (its open sessions and news, sent by the station's staff) and
-out again. Every press names a station id that is checked again.
+out again, and links to the published handling list of proposals. Every press names a station
+id that is checked again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
@@ -38,6 +39,7 @@ from handlers.texts import escape
 from services.broadcasts.subscriptions import is_subscribed, subscribe, unsubscribe
 from services.errors import NotFoundError
 from services.reference.catalog import display_name, get_station, list_stations
+from services.reports.handling_page import handling_link
 from storage.models import ChatIdentity, Station
 
 log = logging.getLogger(__name__)
@@ -102,7 +104,10 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
             reader.session, identity_id=identity_id, station_id=station.id
         )
     card = render_station(station, reader.locale, subscribed=subscribed)
+    # Without a public address there is no page a resident's browser could open.
+    public_url = dialog_manager.middleware_data["settings"].public_url
     return {
+        "handling_url": handling_link(public_url, reader.locale) if public_url else "",
         # Built from our msgids and escaped values, so it is markup as it stands.
         "card": Markup(card),  # noqa: S704
         "found": True,
@@ -218,6 +223,12 @@ def stations_dialog() -> Dialog:
                     when="found",
                 ),
                 Button(Label("🗺 Show on the map"), id="map", on_click=show_on_map, when="mapped"),
+                Url(
+                    Label("📋 Proposals and how they were handled"),
+                    Format("{handling_url}"),
+                    id="handling",
+                    when="handling_url",
+                ),
                 SwitchTo(Label("◀ All stations"), id="back", state=StationDirectory.list),
                 MessageInput(pass_on),
                 getter=card_getter,

@@ -30,7 +30,7 @@ from services.pipeline.config import PipelineRules
 from services.pipeline.raters import already_rated, check_value, raters_of, save_rating, subject_of
 from services.pipeline.timeline import add_line
 from storage.db import write_transaction
-from storage.enums import ProposalState, Stage
+from storage.enums import ProposalState, RatingPurpose, Stage
 from storage.models import (
     Handling,
     Outcome,
@@ -41,7 +41,7 @@ from storage.models import (
 )
 
 NOTE_MAX = 1000
-PURPOSE = "lookback"
+PURPOSE = RatingPurpose.LOOKBACK
 
 
 @dataclass(frozen=True)

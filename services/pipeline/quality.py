@@ -28,7 +28,7 @@ from services.pipeline.raters import (
     save_rating,
     subject_of,
 )
-from storage.enums import Satisfaction
+from storage.enums import RatingPurpose, Satisfaction
 from storage.models import (
     Department,
     Handling,
@@ -38,7 +38,7 @@ from storage.models import (
     Suggestion,
 )
 
-PURPOSE = "quality"
+PURPOSE = RatingPurpose.QUALITY
 KEY_RATINGS = ("key", "excellent_key")
 SCORES = {Satisfaction.SATISFIED: 100, Satisfaction.BASIC: 60, Satisfaction.UNSATISFIED: 0}
 

@@ -26,7 +26,7 @@ from services.pipeline.timeline import add_line
 from services.proposals.drafting import member_actor
 from services.proposals.member_views import drawn_version, is_own
 from storage.db import write_transaction
-from storage.enums import ProposalState, Satisfaction
+from storage.enums import ProposalState, RatingPurpose, Satisfaction
 from storage.models import (
     ChatIdentity,
     DepartmentBinding,
@@ -141,7 +141,7 @@ async def rate_handling(
         session.add(
             PipelineRating(
                 subject=f"proposal:{proposal_id}",
-                purpose="handling",
+                purpose=RatingPurpose.HANDLING,
                 round=rated_round,
                 rater_kind="member",
                 rater_id=member_id,

@@ -84,6 +84,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("assessment", "entries", "import"): ["roster.txt"],
     ("proposals", "import"): ["roster.txt"],
     ("proposals", "rate"): ["2026", "2026-T-0404", "key"],
+    ("pipeline", "lists"): ["--year", "2026", "--out", "lists.xlsx"],
+    ("pipeline", "review-report"): ["--quarter", "2026Q4", "--out", "review.xlsx"],
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.
