@@ -43,6 +43,7 @@ from services.demo.guard import (
     require_demo_database,
 )
 from services.demo.outcomes import seed_demo_outcomes
+from services.demo.proposals import seed_demo_proposals
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
 from storage.db import Database
@@ -101,6 +102,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
             await seed_demo_assessment(
                 session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
             )
+        )
+        counts["proposals"] = await seed_demo_proposals(
+            session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
     counts["members"] = report.created + report.updated + report.unchanged
     return counts

@@ -22,8 +22,7 @@ from services.members.rules import RuleBook
 from services.outbox.notices import Notifier
 from services.outcomes.forming import OutcomeDraft, form_outcome
 from services.outcomes.stages import MoveInput, move_suggestion
-from services.pipeline.progress import mark_handled
-from storage.db import write_transaction
+from services.pipeline.handling import answer_item
 from storage.enums import STAGE_ORDER, Adoption, Stage
 from storage.models import ChatIdentity, Handling, Issue, Member, Outcome, Resident, Suggestion
 
@@ -68,21 +67,29 @@ async def _demo_case(session: AsyncSession) -> Issue | None:
 
 
 async def _answer(
-    session: AsyncSession, suggestion_id: int, actor: Actor, now: dt.datetime
+    session: AsyncSession,
+    suggestion_id: int,
+    department_id: int,
+    now: dt.datetime,
+    notifier: Notifier,
 ) -> None:
-    """The demo department's answer, as its handler would give it, and the move it makes."""
-    async with write_transaction(session):
-        rows = await session.execute(
-            select(Handling).where(col(Handling.suggestion_id) == suggestion_id)
+    """The demo department's answer, as its handler gives it: the suggestion is then handled."""
+    rows = await session.execute(
+        select(col(Handling.id)).where(
+            col(Handling.suggestion_id) == suggestion_id, col(Handling.answered_at).is_(None)
         )
-        for handling in rows.scalars():
-            handling.answer = "已纳入年度工作计划，相关制度本月出台并向社会公布。"
-            handling.adoption = Adoption.ADOPTED
-            handling.answered_at = now
-            handling.answered_by = "演示承办人"
-        suggestion = await session.get(Suggestion, suggestion_id)
-        assert suggestion is not None
-        mark_handled(session, suggestion, adoption=Adoption.ADOPTED, actor=actor, now=now)
+    )
+    for handling_id in list(rows.scalars()):
+        await answer_item(
+            session,
+            handling_id=handling_id or 0,
+            department_id=department_id,
+            answer="已纳入年度工作计划，相关制度本月出台并向社会公布。",
+            adoption=Adoption.ADOPTED,
+            actor=Actor("department", department_id, "演示承办人"),
+            now=now,
+            notifier=notifier,
+        )
 
 
 async def seed_demo_outcomes(
@@ -151,7 +158,7 @@ async def seed_demo_outcomes(
         assert suggestion.id is not None
         for stage in STAGE_ORDER[1 : STAGE_ORDER.index(target) + 1]:
             if stage == Stage.HANDLED:
-                await _answer(session, suggestion.id, Actor("department", department.id), now)
+                await _answer(session, suggestion.id, department.id, now, notifier)
                 continue
             await move_suggestion(
                 session,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.app import build_context
 from bot.runner import seed_demo_data
@@ -21,10 +22,17 @@ async def test_an_outcome_at_each_stage(sqlite_db: Database, settings: Settings)
     again = await seed_demo_data(build_context(settings, sqlite_db, clock))
     assert counts["outcomes"] == 6 and again["outcomes"] == 0
     async with sqlite_db.session() as session:
-        stages = sorted((await session.execute(select(Suggestion.stage))).scalars())
+        of_outcomes = col(Suggestion.outcome_id).is_not(None)
+        stages = sorted(
+            (await session.execute(select(Suggestion.stage).where(of_outcomes))).scalars()
+        )
         open_items = (
             (
-                await session.execute(select(Handling).where(Handling.answered_at.is_(None)))  # type: ignore[union-attr]
+                await session.execute(
+                    select(Handling)
+                    .join(Suggestion, col(Suggestion.id) == col(Handling.suggestion_id))
+                    .where(col(Handling.answered_at).is_(None), of_outcomes)
+                )
             )
             .scalars()
             .all()
