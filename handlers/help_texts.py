@@ -79,7 +79,11 @@ def desk_commands_text() -> str:
 def member_help_text() -> str:
     """What a member can do."""
     record = _("/record – my record: points, rank, each line, and asking for a correction")
-    return f"{_member_help()}\n{record}"
+    proposals = _(
+        "/proposals – write a proposal (drafts are kept), co-sign one you were invited to, "
+        "follow the departments' answers item by item and rate them"
+    )
+    return f"{_member_help()}\n{record}\n{proposals}"
 
 
 def _member_help() -> str:
@@ -115,7 +119,16 @@ def desk_help_text(menu_role: str) -> str | None:
         corrections = _("/corrections – members' correction requests waiting for a decision")
         record = _("/record M001 – a member's record, as the member sees it")
         proposals = _("/proposals – proposals to review, register, assign and mark")
-        text = f"{text}\n{corrections}\n{record}\n{proposals}"
+        outcomes = _("/outcomes – consultation outcomes, each suggestion through its six stages")
+        lists = _("/lists – the problem, outcome and satisfaction lists, and the quarterly review")
+        quality = _("/quality – the quality evaluation of departments for a year")
+        text = f"{text}\n{corrections}\n{record}\n{proposals}\n{outcomes}\n{lists}\n{quality}"
+    if text is not None and menu_role == "department":
+        handling = _(
+            "/handling – proposals and outcome suggestions given to your department: answer "
+            "each item, ask for more time, record a face-to-face meeting"
+        )
+        text = f"{text}\n{handling}"
     return text
 
 

@@ -22,6 +22,7 @@ from handlers.member.log_steps import member_log
 from handlers.member.proposal_states import ProposalForm
 from handlers.member.proposal_texts import refusal_text
 from services.errors import DomainError
+from services.pipeline.items import split_numbered
 from services.proposals.drafting import (
     COSIGNERS_MAX,
     SITUATION_MAX,
@@ -32,7 +33,6 @@ from services.proposals.drafting import (
     check_files,
     find_members,
     own_draft,
-    split_suggestions,
     stored_draft,
 )
 
@@ -129,7 +129,7 @@ async def situation_typed(message: Message, widget: MessageInput, manager: Dialo
 
 async def suggestions_typed(message: Message, widget: MessageInput, manager: DialogManager) -> None:
     """Add the items of one message: numbered lines are separate items."""
-    items = list(manager.dialog_data.get("suggestions", [])) + split_suggestions(message.text or "")
+    items = list(manager.dialog_data.get("suggestions", [])) + split_numbered(message.text or "")
     try:
         check_draft(DraftInput(title="-", suggestions=tuple(items)), submitting=False)
     except DomainError as error:

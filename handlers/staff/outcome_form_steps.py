@@ -35,8 +35,8 @@ from services.outcomes.forming import (
     consultation_meetings,
     find_case,
     form_outcome,
-    split_suggestions,
 )
+from services.pipeline.items import split_numbered
 from storage.models import Member
 
 _SEPARATORS = re.compile(r"[\s,，;；、]+")
@@ -135,7 +135,7 @@ async def suggestions_typed(message: Message, widget: MessageInput, manager: Dia
     """Numbered lines, or one suggestion a message; each is added to those so far."""
     items: list[str] = manager.dialog_data.setdefault("suggestions", [])
     try:
-        added = [check_suggestion(text) for text in split_suggestions(message.text or "")]
+        added = [check_suggestion(text) for text in split_numbered(message.text or "")]
     except DomainError as error:
         await refuse_input(message, manager, error_text(error))
         return

@@ -19,11 +19,10 @@ from services.cases.audience import resident_chats
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
 from services.outbox.queue import Recipient, add
+from services.pipeline.audience import chats_of_department
 from storage.enums import Stage
 from storage.models import (
-    ChatIdentity,
     Department,
-    DepartmentBinding,
     Handling,
     Issue,
     Outcome,
@@ -98,17 +97,6 @@ async def how_it_ended(session: AsyncSession, outcome_id: int) -> list[Suggestio
     ]
 
 
-async def department_chats(session: AsyncSession, department_ids: list[int]) -> list[ChatIdentity]:
-    """The chats bound to these departments."""
-    rows = await session.execute(
-        select(ChatIdentity)
-        .join(DepartmentBinding, col(DepartmentBinding.identity_id) == col(ChatIdentity.id))
-        .where(col(DepartmentBinding.department_id).in_(department_ids))
-        .order_by(col(ChatIdentity.id))
-    )
-    return list(rows.scalars())
-
-
 async def tell_departments(
     session: AsyncSession,
     *,
@@ -121,7 +109,7 @@ async def tell_departments(
     """Tell each department's handlers of a suggestion assigned to it."""
     queued = 0
     for answer in (await answers_of(session, [suggestion.id or 0]))[suggestion.id or 0]:
-        for identity in await department_chats(session, [answer.department.id or 0]):
+        for identity in await chats_of_department(session, answer.department.id or 0):
             queued += await add(
                 session,
                 to=Recipient.of(identity),

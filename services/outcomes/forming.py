@@ -10,7 +10,6 @@ linked at once). Residents' cases may be linked by number as well. Each suggesti
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -49,7 +48,6 @@ TOPIC_MAX = 120
 SUGGESTION_MAX = 2000
 SUGGESTIONS_MAX = 30
 # "1. ...", "1、...", "(1) ...", "（1）...", "一、..." at the start of a line.
-_NUMBERED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.、．:：]|[一二三四五六七八九十]+、)\s*")
 
 
 @dataclass(frozen=True)
@@ -66,19 +64,6 @@ class OutcomeDraft:
     case_numbers: tuple[str, ...] = ()
     topic: str | None = None
     key: bool = False
-
-
-def split_suggestions(text: str) -> list[str]:
-    """Numbered lines as separate suggestions; an unnumbered line continues the one before."""
-    items: list[str] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if _NUMBERED.match(line) or not items:
-            items.append(_NUMBERED.sub("", line, count=1).strip())
-        else:
-            items[-1] = f"{items[-1]}\n{line.strip()}"
-    return [item for item in items if item]
 
 
 def check_suggestion(text: str) -> str:

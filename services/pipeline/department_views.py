@@ -17,7 +17,7 @@ from sqlmodel import col
 from services.errors import NotFoundError
 from services.pipeline.extensions import pending_request
 from services.pipeline.face import face_meetings
-from services.pipeline.handling import ANSWERING_STATES
+from services.pipeline.guards import ANSWERING_STATES
 from services.pipeline.versions import proposal_version
 from storage.enums import Stage
 from storage.models import (

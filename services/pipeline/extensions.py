@@ -21,15 +21,13 @@ from services.audit import Actor, audit
 from services.errors import DomainError, NotFoundError
 from services.members.rules import RuleBook
 from services.outbox.notices import Notifier
-from services.pipeline.handling import (
-    admin_chats,
+from services.pipeline.audience import admin_chats, chats_of_department, tell_chats
+from services.pipeline.guards import (
     check_answer,
-    department_chats,
     lock_proposal,
     lock_suggestion,
     require_answering,
     require_assigned,
-    tell_chats,
 )
 from services.pipeline.timeline import add_line
 from storage.db import write_transaction
@@ -266,7 +264,7 @@ async def decide_extension(
         await session.flush()
         await tell_chats(
             session,
-            await department_chats(session, extension.department_id),
+            await chats_of_department(session, extension.department_id),
             kind="handling-extension-decision",
             key=f"handling-extension-decision:{extension.id}",
             notifier=notifier,

@@ -11,7 +11,8 @@ from sqlmodel import col
 from services.audit import Actor, audit
 from services.errors import DomainError, NotFoundError
 from services.outbox.notices import Notifier
-from services.pipeline.handling import author_chats, check_answer, lock_proposal, tell_chats
+from services.pipeline.audience import author_chats, tell_chats
+from services.pipeline.guards import check_answer, lock_proposal
 from services.pipeline.timeline import add_line
 from storage.db import write_transaction
 from storage.models import FaceMeeting, Handling, Suggestion

@@ -11,7 +11,6 @@ outcome suggestion moves it to ``handled`` with the lead department's adoption.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,30 +18,30 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.accounts.staff import staff_recipients
 from services.audit import Actor, audit
-from services.cases import limits
 from services.errors import DomainError, NotFoundError
-from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
-from services.outbox.queue import Recipient, add
+from services.pipeline.audience import admin_chats, author_chats, tell_chats
+from services.pipeline.guards import (
+    ANSWERING_STATES,
+    check_adoption,
+    check_answer,
+    lock_proposal,
+    lock_suggestion,
+    require_answering,
+    require_assigned,
+)
 from services.pipeline.progress import mark_handled
 from services.pipeline.timeline import add_line
 from storage.db import write_transaction
-from storage.enums import Adoption, ExtensionDecision, ProposalState, Stage
+from storage.enums import ExtensionDecision, ProposalState, Stage
 from storage.models import (
-    ChatIdentity,
-    DepartmentBinding,
     Handling,
     HandlingExtension,
     Outcome,
     Proposal,
     Suggestion,
 )
-
-ANSWER_MAX = 3000
-# A proposal's items wait for departments in these states only.
-ANSWERING_STATES = (ProposalState.ASSIGNED, ProposalState.REHANDLING)
 
 
 @dataclass(frozen=True)
@@ -121,114 +120,6 @@ async def department_open_items(
         overdue = now is not None and handling.due_at < now
         group.items.append(OpenItem(handling, suggestion, overdue))
     return sorted(groups.values(), key=lambda g: (g.due_at, g.kind, g.key))
-
-
-def check_answer(text: str) -> str:
-    """An answer: trimmed, control characters removed, not empty, not too long."""
-    cleaned = limits.clean_text(text)
-    if not cleaned:
-        raise DomainError("text_empty")
-    if len(cleaned) > ANSWER_MAX:
-        raise DomainError("text_too_long", maximum=ANSWER_MAX, length=len(cleaned))
-    return cleaned
-
-
-def check_adoption(adoption: str) -> Adoption:
-    """One of adopted, partly, explained."""
-    try:
-        return Adoption(adoption)
-    except ValueError:
-        raise DomainError("handling_adoption") from None
-
-
-async def lock_proposal(session: AsyncSession, proposal_id: int) -> Proposal:
-    """The proposal, fresh (and locked on PostgreSQL), inside a write transaction."""
-    stmt = (
-        select(Proposal)
-        .where(col(Proposal.id) == proposal_id)
-        .execution_options(populate_existing=True)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    proposal = (await session.execute(stmt)).scalar_one_or_none()
-    if proposal is None:
-        raise NotFoundError("proposal")
-    return proposal
-
-
-async def lock_suggestion(session: AsyncSession, suggestion_id: int) -> Suggestion:
-    """The suggestion, fresh (and locked on PostgreSQL), inside a write transaction."""
-    stmt = (
-        select(Suggestion)
-        .where(col(Suggestion.id) == suggestion_id)
-        .execution_options(populate_existing=True)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    suggestion = (await session.execute(stmt)).scalar_one_or_none()
-    if suggestion is None:
-        raise NotFoundError("suggestion")
-    return suggestion
-
-
-def require_answering(proposal: Proposal) -> None:
-    """Refuse a proposal that no longer waits for departments' answers."""
-    if proposal.state not in ANSWERING_STATES:
-        raise DomainError("handling_closed", state=proposal.state)
-
-
-def require_assigned(suggestion: Suggestion) -> None:
-    """Refuse an outcome suggestion that is not at the ``assigned`` stage."""
-    if suggestion.stage != Stage.ASSIGNED:
-        raise DomainError("handling_closed", state=suggestion.stage)
-
-
-async def department_chats(session: AsyncSession, department_id: int) -> list[ChatIdentity]:
-    """The chats of a department's handlers."""
-    rows = await session.execute(
-        select(ChatIdentity)
-        .join(DepartmentBinding, col(DepartmentBinding.identity_id) == col(ChatIdentity.id))
-        .where(col(DepartmentBinding.department_id) == department_id)
-        .order_by(col(ChatIdentity.id))
-    )
-    return list(rows.scalars())
-
-
-async def tell_chats(
-    session: AsyncSession,
-    chats: Sequence[ChatIdentity],
-    *,
-    kind: str,
-    key: str,
-    notifier: Notifier,
-    now: dt.datetime,
-    **data: Any,
-) -> int:
-    """Queue a notice to each chat; ``key`` names the occasion, the chat id makes it unique."""
-    queued = 0
-    for identity in chats:
-        queued += await add(
-            session,
-            to=Recipient.of(identity),
-            message=notifier.render(kind, identity, **data),
-            dedupe_key=f"{key}:chat:{identity.id}",
-            now=now,
-            kind=kind,
-        )
-    return queued
-
-
-async def admin_chats(session: AsyncSession) -> list[ChatIdentity]:
-    """Administrators' chats: they decide on the pipeline, station staff do not."""
-    return [identity for _, _, identity in await staff_recipients(session)]
-
-
-async def author_chats(session: AsyncSession, proposal: Proposal) -> list[ChatIdentity]:
-    """The chats of the member who wrote the proposal (the sector's convenor for a sector)."""
-    author = proposal.author_member_id or proposal.member_id
-    if author is None:
-        return []
-    return (await member_chats(session, [author]))[author]
 
 
 async def lapse_requests(

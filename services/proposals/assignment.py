@@ -22,11 +22,12 @@ from services.members.rules import RuleBook
 from services.outbox.notices import Notifier
 from services.outbox.queue import Recipient, add
 from services.pipeline.assign import check_departments, create_handlings
+from services.pipeline.audience import department_chats
 from services.pipeline.timeline import add_line
 from services.proposals.review import check_expected, load_for_staff
 from storage.db import write_transaction
 from storage.enums import ProposalState
-from storage.models import ChatIdentity, Department, DepartmentBinding, Handling, Suggestion
+from storage.models import Department, Handling, Suggestion
 
 ASSIGNABLE = frozenset({ProposalState.REGISTERED, ProposalState.ASSIGNED})
 
@@ -61,19 +62,6 @@ async def _check_active(session: AsyncSession, department_ids: Sequence[int]) ->
     )
     if found != len(department_ids):
         raise DomainError("department_unknown")
-
-
-async def department_chats(
-    session: AsyncSession, department_ids: Sequence[int]
-) -> list[tuple[int, ChatIdentity]]:
-    """The handler chats bound to each department."""
-    rows = await session.execute(
-        select(col(DepartmentBinding.department_id), ChatIdentity)
-        .join(ChatIdentity, col(ChatIdentity.id) == col(DepartmentBinding.identity_id))
-        .where(col(DepartmentBinding.department_id).in_(list(department_ids)))
-        .order_by(col(DepartmentBinding.department_id), col(ChatIdentity.id))
-    )
-    return [(department_id, identity) for department_id, identity in rows.all()]
 
 
 async def assign_proposal(
@@ -176,7 +164,10 @@ async def assign_proposal(
         )
         # Each assignment is its own occasion: a reassignment tells the new departments again.
         occasion = int(now.timestamp())
-        for department_id, identity in await department_chats(session, departments):
+        chats = await department_chats(session, departments)
+        for department_id, identity in (
+            (d, identity) for d in departments for identity in chats.get(d, [])
+        ):
             await add(
                 session,
                 to=Recipient.of(identity),

@@ -8,7 +8,6 @@ source of the draft's content. Sending it is :mod:`services.proposals.submission
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -32,10 +31,6 @@ FILE_BYTES_MAX = 20 * 1024 * 1024
 FILE_KINDS = ("photo", "document")
 
 # "1." "2、" "(3)" "（4）" "5)" "一、": how members number their suggestions in one message.
-ITEM_START = re.compile(
-    r"^\s*(?:[(（]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．)）:：])\s*"
-)
 
 
 @dataclass(frozen=True)
@@ -66,29 +61,6 @@ class DraftInput:
 def member_actor(member_id: int) -> Actor:
     """A member acting in their own chat."""
     return Actor("member", member_id)
-
-
-def split_suggestions(text: str) -> list[str]:
-    """One message as items: split at numbered lines, or the whole text as one item.
-
-    A line that does not start a new number continues the item above it.
-    """
-    text = text.strip()
-    lines = text.splitlines()
-    if sum(1 for line in lines if ITEM_START.match(line)) < 2:
-        # A single number is part of the sentence ("1. Build more…"), not a list.
-        return [text] if text else []
-    items: list[list[str]] = []
-    for line in lines:
-        found = ITEM_START.match(line)
-        if found is not None:
-            items.append([line[found.end() :].strip()])
-        elif items:
-            items[-1].append(line.strip())
-        else:
-            items.append([line.strip()])
-    joined = ("\n".join(part for part in item if part).strip() for item in items)
-    return [item for item in joined if item]
 
 
 def check_draft(draft: DraftInput, *, submitting: bool) -> None:

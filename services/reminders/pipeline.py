@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from services.accounts.staff import staff_recipients
 from services.calendar import local_today
 from services.meetings.invitations import member_chats
 from services.members.rules import RuleBook
+from services.pipeline.audience import department_chats
 from services.pipeline.chase import chase_list
 from services.pipeline.config import PipelineRules
 from services.pipeline.lookback import due_lookbacks
@@ -34,7 +34,6 @@ from storage.enums import ProposalState
 from storage.models import (
     ChatIdentity,
     Department,
-    DepartmentBinding,
     Handling,
     Outcome,
     Proposal,
@@ -105,19 +104,6 @@ async def pipeline_reminders(
                     )
                 )
     return dues
-
-
-async def department_chats(session: AsyncSession) -> dict[int, list[ChatIdentity]]:
-    """The linked chats of every department's handlers."""
-    rows = await session.execute(
-        select(col(DepartmentBinding.department_id), ChatIdentity)
-        .join(ChatIdentity, col(ChatIdentity.id) == col(DepartmentBinding.identity_id))
-        .order_by(col(DepartmentBinding.id))
-    )
-    chats: dict[int, list[ChatIdentity]] = defaultdict(list)
-    for department_id, identity in rows.all():
-        chats[department_id].append(identity)
-    return chats
 
 
 async def handling_reminders(

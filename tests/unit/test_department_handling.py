@@ -11,7 +11,7 @@ from services.accounts.scope import scope_of
 from services.audit import Actor, list_entries
 from services.errors import DomainError
 from services.members.rules import RuleBook
-from services.pipeline import extensions, face, handling
+from services.pipeline import extensions, face, guards, handling
 from services.pipeline.department_views import department_card
 from storage.db import Database
 from storage.enums import ExtensionDecision
@@ -108,7 +108,7 @@ async def test_answers_are_refused_for_other_departments_twice_and_out_of_state(
     with pytest.raises(DomainError, match="handling_adoption"):
         await answer(roster, row, "great")
     with pytest.raises(DomainError, match="text_too_long"):
-        await answer(roster, row, text="长" * (handling.ANSWER_MAX + 1))
+        await answer(roster, row, text="长" * (guards.ANSWER_MAX + 1))
     await answer(roster, row)
     with pytest.raises(DomainError, match="handling_answered"):
         await answer(roster, row)

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from services.audit import list_entries
 from services.errors import DomainError
-from services.outcomes.forming import OutcomeDraft, form_outcome, split_suggestions, topic_outcomes
+from services.outcomes.forming import OutcomeDraft, form_outcome, topic_outcomes
 from services.outcomes.stages import MoveInput, add_months
 from services.outcomes.undo import undo_move
+from services.pipeline.items import split_numbered
 from storage.db import Database, write_transaction
 from storage.models import (
     ChatIdentity,
@@ -56,8 +57,8 @@ async def _linked(db: Database, outcome_id: int) -> list[OutcomeIssue]:
 
 def test_numbered_lines_are_separate_suggestions() -> None:
     text = "1. 加快电梯加装\n2、设立维修基金\n  由街道统筹\n（3）公开账目"
-    assert split_suggestions(text) == ["加快电梯加装", "设立维修基金\n由街道统筹", "公开账目"]
-    assert split_suggestions("只有一条建议") == ["只有一条建议"]
+    assert split_numbered(text) == ["加快电梯加装", "设立维修基金\n由街道统筹", "公开账目"]
+    assert split_numbered("只有一条建议") == ["只有一条建议"]
 
 
 async def test_formed_from_a_meeting_with_the_members_who_attended(roster: Database) -> None:

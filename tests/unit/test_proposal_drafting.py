@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from services.errors import DomainError, NotFoundError
 from services.members.rules import RuleBook
+from services.pipeline.items import split_numbered
 from services.proposals.cosigning import answer_invitation
 from services.proposals.drafting import (
     FILE_BYTES_MAX,
@@ -19,7 +20,6 @@ from services.proposals.drafting import (
     convenor_sectors,
     find_members,
     save_draft,
-    split_suggestions,
     stored_draft,
 )
 from services.proposals.member_views import get_member_proposal, list_member_proposals
@@ -35,11 +35,11 @@ BOOK = RuleBook()
 
 def test_numbered_lines_become_items() -> None:
     text = "1. 加装电梯\n2、改造管网\n   并分期实施\n（3）增设停车位"
-    assert split_suggestions(text) == ["加装电梯", "改造管网\n并分期实施", "增设停车位"]
-    assert split_suggestions("1. Build more lifts for old blocks.") == [
+    assert split_numbered(text) == ["加装电梯", "改造管网\n并分期实施", "增设停车位"]
+    assert split_numbered("1. Build more lifts for old blocks.") == [
         "1. Build more lifts for old blocks."
     ]
-    assert split_suggestions("  ") == []
+    assert split_numbered("  ") == []
 
 
 @pytest.mark.parametrize(
