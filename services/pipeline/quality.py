@@ -27,6 +27,7 @@ from services.pipeline.raters import (
     proposal_raters,
     save_rating,
     subject_of,
+    with_representatives,
 )
 from storage.enums import RatingPurpose, Satisfaction
 from storage.models import (
@@ -110,7 +111,9 @@ async def quality_items(
     for proposal, department_id in (await session.execute(proposals)).all():
         pid = proposal.id or 0
         if pid not in raters_of_proposal:
-            raters_of_proposal[pid] = tuple(await proposal_raters(session, proposal))
+            raters_of_proposal[pid] = tuple(
+                await with_representatives(session, await proposal_raters(session, proposal))
+            )
         items.append(
             QualityItem(
                 "p",
@@ -126,7 +129,9 @@ async def quality_items(
     for suggestion, outcome, department_id in (await session.execute(outcomes)).all():
         oid = outcome.id or 0
         if oid not in raters_of_outcome:
-            raters_of_outcome[oid] = tuple(await outcome_raters(session, oid))
+            raters_of_outcome[oid] = tuple(
+                await with_representatives(session, await outcome_raters(session, oid))
+            )
         items.append(
             QualityItem(
                 "s",

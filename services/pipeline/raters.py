@@ -2,13 +2,15 @@
 
 For an outcome, the members of the consultation it came from (``OutcomeMember``); for a
 proposal, its member (a sector's proposal: the convenor who wrote it) and its confirmed
-co-signers. Look backs and quality evaluations ask the same people, and write their ratings
-the same way: once per member, purpose and department, with a line on the timeline.
+co-signers. A look back asks them; a quality evaluation asks them and the representatives of
+their sectors (each sector's convenor). Both write their ratings the same way: once per
+member, purpose and department, with a line on the timeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +21,15 @@ from services.errors import DomainError
 from services.pipeline.timeline import add_line
 from storage.db import write_transaction
 from storage.enums import CosignerState, Satisfaction
-from storage.models import OutcomeMember, PipelineRating, Proposal, ProposalCosigner, Suggestion
+from storage.models import (
+    Member,
+    OutcomeMember,
+    PipelineRating,
+    Proposal,
+    ProposalCosigner,
+    Sector,
+    Suggestion,
+)
 
 REASON_MAX = 500
 
@@ -57,6 +67,20 @@ async def outcome_raters(session: AsyncSession, outcome_id: int) -> list[int]:
         .order_by(col(OutcomeMember.member_id))
     )
     return list(rows.scalars())
+
+
+async def with_representatives(session: AsyncSession, member_ids: Sequence[int]) -> list[int]:
+    """The members, then their sectors' representatives (each sector's convenor) not among them.
+
+    A quality evaluation asks the sectors as well as the members who took part.
+    """
+    convenors = await session.execute(
+        select(col(Sector.convenor_member_id))
+        .join(Member, col(Member.sector_id) == col(Sector.id))
+        .where(col(Member.id).in_(list(member_ids)), col(Sector.convenor_member_id).is_not(None))
+        .order_by(col(Sector.convenor_member_id))
+    )
+    return list(dict.fromkeys([*member_ids, *(c for c in convenors.scalars() if c is not None)]))
 
 
 async def raters_of(session: AsyncSession, kind: str, item_id: int) -> list[int]:

@@ -9,6 +9,7 @@ import pytest
 from services.errors import DomainError
 from services.pipeline.quality import department_table, pending_quality, quality_items, rate_quality
 from storage.db import Database
+from storage.models import Member, Sector
 from tests.support.members import NOW
 from tests.support.pipeline_fixtures import department, handling, member_ids, outcome, proposal
 
@@ -78,3 +79,31 @@ async def test_rating_departments_and_the_table(roster: Database) -> None:
         ("housing-q bureau", 2, 1, 1, 0, 80.0),
         ("traffic-q bureau", 2, 1, 0, 1, 50.0),
     ]
+
+
+async def test_a_sectors_convenor_rates_as_its_representative(roster: Database) -> None:
+    ids = await member_ids(roster)
+    housing = await department(roster, "housing-r")
+    _o, (key_item,) = await outcome(
+        roster, number="2026-C-0003", stages=[("handled", NOW)], key=True, members=[ids["M001"]]
+    )
+    await handling(roster, [key_item], housing, due_at=NOW, answered_at=NOW)
+    async with roster.writing() as session:
+        author = await session.get(Member, ids["M001"])
+        assert author is not None
+        sector = await session.get(Sector, author.sector_id)
+        assert sector is not None
+        convenor = next(
+            member_id
+            for code, member_id in ids.items()
+            if code != "M001" and member_id != ids["M001"]
+        )
+        sector.convenor_member_id = convenor
+    async with roster.session() as session:
+        (item,) = await quality_items(session, year=2026)
+    assert item.raters == (ids["M001"], convenor)
+    async with roster.session() as session:
+        await rate_quality(
+            session, kind="s", item_id=key_item, department_id=housing, member_id=convenor,
+            value="satisfied", reason=None, now=NOW,
+        )  # fmt: skip
