@@ -43,6 +43,7 @@ from services.demo.guard import (
     require_demo_database,
 )
 from services.demo.outcomes import seed_demo_outcomes
+from services.demo.pipeline_notices import settle_demo_notices
 from services.demo.proposals import seed_demo_proposals
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
@@ -106,6 +107,7 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         counts["proposals"] = await seed_demo_proposals(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
+        await settle_demo_notices(session, now=now)
     counts["members"] = report.created + report.updated + report.unchanged
     return counts
 
