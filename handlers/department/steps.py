@@ -15,7 +15,7 @@ from handlers.department.states import HandlingWork
 from handlers.dialogs.press import answer, refuse_input
 from services.audit import Actor
 from services.errors import DomainError
-from services.pipeline import extensions, face, handling
+from services.pipeline import extensions, face, guards, handling
 from storage.models import Department
 
 
@@ -64,7 +64,7 @@ async def item_chosen(
 async def answer_typed(message: Message, widget: Any, manager: DialogManager) -> None:
     """What was done; then how far it was adopted (or the review, when rewriting)."""
     try:
-        manager.dialog_data["answer"] = handling.check_answer(message.text or "")
+        manager.dialog_data["answer"] = guards.check_answer(message.text or "")
     except DomainError as error:
         await refuse_input(message, manager, handling_error(error))
         return

@@ -21,9 +21,9 @@ from handlers.dialogs.press import answer_press, refuse_input
 from handlers.member.log_steps import member_log
 from handlers.member.proposal_states import MyProposals
 from handlers.member.proposal_texts import refusal_text
-from handlers.notices.proposal_member import satisfaction_label
 from services.errors import DomainError
 from services.proposals.satisfaction import REASON_MAX, rate_handling
+from services.reports.pipeline_labels import satisfaction_label
 from storage.enums import Satisfaction
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.notices.proposal_member import satisfaction_label
 from handlers.texts import escape
 from services.errors import DomainError
 from services.proposals.member_views import ProposalView
 from services.reference.catalog import display_name
+from services.reports.pipeline_labels import satisfaction_label
 from storage.enums import Adoption, CosignerState, ProposalState
 
 NOT_AVAILABLE = "This proposal is not available."

@@ -21,18 +21,6 @@ from storage.enums import Stage
 from storage.models import Department, Handling, Issue, Outcome, Suggestion
 
 
-def stage_name(stage: str) -> str:
-    """A stage as people say it."""
-    return {
-        Stage.FORMED: _("formed"),
-        Stage.SUBMITTED: _("submitted"),
-        Stage.REVIEWED: _("reviewed"),
-        Stage.ASSIGNED: _("assigned"),
-        Stage.HANDLED: _("handled"),
-        Stage.FED_BACK: _("fed back"),
-    }.get(stage, stage)
-
-
 def recipient_name(recipient: str | None) -> str:
     """Where suggestions are submitted."""
     return {

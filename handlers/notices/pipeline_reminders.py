@@ -21,23 +21,12 @@ from services.pipeline.quality import QualityItem
 from services.pipeline.versions import proposal_version
 from services.reference.catalog import display_name
 from services.reminders.pipeline import HandlingDue
+from services.reports.pipeline_labels import stage_label
 from storage.enums import Satisfaction
 from storage.models import Department, Proposal
 
 # The chase list names this many of each kind in the chat; the office has the full lists.
 SHOWN = 10
-
-
-def stage_label(stage: str) -> str:
-    """A suggestion's stage or a proposal's state, in words."""
-    labels = {
-        "formed": _("formed"),
-        "submitted": _("submitted"),
-        "reviewed": _("reviewed"),
-        "assigned": _("assigned"),
-        "registered": _("registered"),
-    }
-    return labels.get(stage, stage)
 
 
 def satisfaction_label(value: str) -> str:

@@ -14,18 +14,9 @@ from handlers.notices.buttons import button
 from handlers.pipeline_callbacks import HandlingCB, ProposalCB
 from handlers.texts import escape, local_date
 from services.outbox.queue import Outgoing
+from services.reports.pipeline_labels import satisfaction_label
 from storage.enums import Satisfaction
 from storage.models import Member, Proposal
-
-
-def satisfaction_label(value: str) -> str:
-    """A member's rating of the handling, in the reader's language."""
-    labels = {
-        Satisfaction.SATISFIED: _("satisfied"),
-        Satisfaction.BASIC: _("basically satisfied"),
-        Satisfaction.UNSATISFIED: _("not satisfied"),
-    }
-    return labels.get(Satisfaction(value), value) if value in tuple(Satisfaction) else value
 
 
 def _name(member: Member | None) -> str:

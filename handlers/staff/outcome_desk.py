@@ -29,13 +29,14 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from handlers.dialogs.guard import Refused, guard
+from handlers.dialogs.markup import OutsideButtons
 from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.text import T
-from handlers.notices.outcomes import recipient_name, stage_name
+from handlers.notices.outcomes import recipient_name
 from handlers.pipeline_callbacks import OutcomeCB
 from handlers.staff import outcome_moves
 from handlers.staff.desk import desk_of
-from handlers.staff.outcome_buttons import CardButtons, OutcomeButtonsOutside
+from handlers.staff.outcome_buttons import CardButtons
 from handlers.staff.outcome_states import OutcomeDesk, OutcomeForm
 from handlers.staff.outcome_texts import (
     outcome_text,
@@ -45,10 +46,11 @@ from handlers.staff.outcome_texts import (
 from handlers.texts import shorten
 from services.errors import DomainError
 from services.outcomes.forming import topic_outcomes
-from services.outcomes.stages import STAGE_ORDER, staff_move
+from services.outcomes.stages import staff_move
 from services.outcomes.views import outcome_card, suggestion_card, year_outcomes
+from services.reports.pipeline_labels import stage_label
 from services.translation import N_
-from storage.enums import Stage
+from storage.enums import STAGE_ORDER, Stage
 
 log = logging.getLogger(__name__)
 PAGE = 8
@@ -68,19 +70,20 @@ async def list_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
     year = int(dialog_manager.dialog_data.get("year") or desk.today.year)
     stage = dialog_manager.dialog_data.get("stage") or None
     scroll = dialog_manager.find(PAGES)
-    page = await scroll.get_page() if scroll is not None else 0  # type: ignore[attr-defined]
+    page = await scroll.get_page() if scroll is not None else 0
     found = await year_outcomes(
         desk.session, year=year, scope=desk.scope, stage=stage, offset=page * PAGE, limit=PAGE
     )
     items = [
         (
             row.outcome.id,
-            f"{row.outcome.number} · {shorten(row.outcome.title, 24)} · {stage_name(row.earliest)}",
+            f"{row.outcome.number} · {shorten(row.outcome.title, 24)} · "
+            f"{stage_label(row.earliest)}",
         )
         for row in found.rows
     ]
     stages = [
-        (s.value, f"{'• ' if s.value == stage else ''}{stage_name(s)} {found.counts[s.value]}")
+        (s.value, f"{'• ' if s.value == stage else ''}{stage_label(s)} {found.counts[s.value]}")
         for s in STAGE_ORDER
     ]
     return {
@@ -88,7 +91,7 @@ async def list_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "items": items,
         "stages": stages,
         "total": found.total,
-        "filter": stage_name(stage) if stage else _("all stages"),
+        "filter": stage_label(stage) if stage else _("all stages"),
         "empty": not items,
         "pages": max(1, -(-found.total // PAGE)),
     }
@@ -137,7 +140,7 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
     items = [
         (
             end.suggestion.id,
-            f"{end.suggestion.position}. {stage_name(end.suggestion.stage)} · "
+            f"{end.suggestion.position}. {stage_label(end.suggestion.stage)} · "
             f"{shorten(end.suggestion.text, 30)}",
         )
         for end in card.ends
@@ -198,7 +201,7 @@ async def item_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
     buttons = []
     move = staff_move(s.stage)
     if move is not None:
-        label = _("➡ Move to {stage}").format(stage=stage_name(move.to_stage))
+        label = _("➡ Move to {stage}").format(stage=stage_label(move.to_stage))
         if move.to_stage == Stage.SUBMITTED:
             label = _("➡ Submit to {recipient}").format(
                 recipient=recipient_name(
@@ -293,7 +296,7 @@ def outcome_desk_dialog() -> Dialog:
                 CardButtons(),
                 SwitchTo(T("◀ Outcome"), id="to_card", state=OutcomeDesk.card),
                 MessageInput(pass_on),
-                markup_factory=OutcomeButtonsOutside(),
+                markup_factory=OutsideButtons(OutcomeCB.__prefix__),
                 getter=item_getter,
                 state=OutcomeDesk.item,
             ),

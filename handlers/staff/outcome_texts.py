@@ -10,12 +10,12 @@ from handlers.notices.outcomes import (
     adoption_name,
     department_name,
     recipient_name,
-    stage_name,
 )
 from handlers.texts import escape, local_time, shorten
 from services.errors import DomainError
 from services.outcomes.feedback import SuggestionEnd
 from services.outcomes.views import OutcomeCard
+from services.reports.pipeline_labels import stage_label
 
 
 def source_line(card: OutcomeCard, tz: dt.tzinfo) -> str:
@@ -49,7 +49,7 @@ def outcome_text(card: OutcomeCard, *, tz: dt.tzinfo) -> str:
         lines.append(_("Residents' cases: {cases}").format(cases=cases))
     for end in card.ends:
         lines.append(
-            f"{end.suggestion.position}. [{stage_name(end.suggestion.stage)}] "
+            f"{end.suggestion.position}. [{stage_label(end.suggestion.stage)}] "
             f"{escape(shorten(end.suggestion.text, 80))}"
         )
     return "\n".join(lines)
@@ -64,7 +64,7 @@ def suggestion_text(card: OutcomeCard, end: SuggestionEnd, *, locale: str, tz: d
         ),
         f"<blockquote>{escape(s.text)}</blockquote>",
         _("Stage: {stage} (since {when})").format(
-            stage=stage_name(s.stage), when=local_time(s.stage_at, tz)
+            stage=stage_label(s.stage), when=local_time(s.stage_at, tz)
         ),
     ]
     if s.submitted_to:
@@ -149,5 +149,5 @@ def error_text(error: DomainError) -> str:
     if text is None:
         return unavailable()
     if "stage" in params:
-        params = {**params, "stage": stage_name(str(params["stage"]))}
+        params = {**params, "stage": stage_label(str(params["stage"]))}
     return text.format(**{k: escape(str(v)) for k, v in params.items()})

@@ -43,7 +43,7 @@ async def lead_chosen(
     manager.dialog_data["lead"] = int(item)
     co = manager.find("co")
     assert isinstance(co, ManagedMultiselect)
-    await co.reset_checked()
+    await co.reset_checked()  # type: ignore[no-untyped-call]  # the library leaves it untyped
     await manager.switch_to(StaffProposals.assign_co)
 
 
@@ -137,7 +137,7 @@ async def mark_chosen(callback: CallbackQuery, button: Button, manager: DialogMa
         await mark_proposal(
             desk.session,
             proposal_id=proposal_id(manager),
-            rating=button.widget_id.removeprefix("m_"),
+            rating=(button.widget_id or "").removeprefix("m_"),
             actor=desk.actor,
             scope=desk.scope,
             now=desk.now,

@@ -10,12 +10,10 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.api.internal import RawKeyboard
-from aiogram_dialog.api.internal.widgets import MarkupVariant
-from aiogram_dialog.utils import add_intent_id
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
@@ -28,11 +26,11 @@ from aiogram_dialog.widgets.kbd import (
     StubScroll,
     SwitchTo,
 )
-from aiogram_dialog.widgets.markup.inline_keyboard import InlineKeyboardFactory
 from aiogram_dialog.widgets.text import Format
 
 from handlers.dialogs.calendar import DayCalendar
 from handlers.dialogs.guard import guard
+from handlers.dialogs.markup import OutsideButtons
 from handlers.dialogs.paging import choices, page_buttons
 from handlers.dialogs.text import T
 from handlers.pipeline_callbacks import ProposalCB
@@ -42,7 +40,6 @@ from handlers.staff.proposal_paper import paper_windows
 from handlers.staff.proposal_states import StaffProposals
 from services.translation import N_
 
-ACTION_PREFIX = ProposalCB.__prefix__
 STAFF_ACTIONS = frozenset({"review", "register", "refuse", "assign", "mark"})
 # What each action needs the proposal to be in, and the window it opens.
 NEEDS = {
@@ -70,28 +67,6 @@ class ProposalActions(Keyboard):
                 packed = ProposalCB(action=action, id=int(data["id"]), v=str(data["v"])).pack()
                 rows.append([InlineKeyboardButton(text=_(label), callback_data=packed)])
         return rows
-
-
-class CardMarkup(InlineKeyboardFactory):
-    """The card's markup: the dialog's own buttons carry its intent id, ProposalCB ones not.
-
-    A ProposalCB press is taken by the desk's router, outside the dialog, whichever message
-    it sits on; it names the proposal and the state it was drawn for, which is enough.
-    """
-
-    async def render_markup(
-        self, data: dict[str, Any], manager: DialogManager, keyboard: RawKeyboard
-    ) -> MarkupVariant:
-        """Add the intent id to every button but the ProposalCB ones."""
-        own = [[b for b in row if not _is_action(b)] for row in keyboard]
-        add_intent_id(own, manager.current_context().id)
-        rows = [[b for b in row if _is_action(b)] for row in keyboard]
-        return InlineKeyboardMarkup(inline_keyboard=[row for row in rows + own if row])
-
-
-def _is_action(button: Any) -> bool:
-    data = getattr(button, "callback_data", None) or ""
-    return isinstance(button, InlineKeyboardButton) and data.startswith(f"{ACTION_PREFIX}:")
 
 
 def _publishable(data: dict[str, Any], widget: Any, manager: DialogManager) -> bool:
@@ -153,7 +128,7 @@ def proposals_dialog() -> Dialog:
             _back(StaffProposals.shelves, "card_shelves"),
             getter=steps.card_getter,
             state=StaffProposals.card,
-            markup_factory=CardMarkup(),
+            markup_factory=OutsideButtons(ProposalCB.__prefix__),
         ),
         Window(
             T("Why is the proposal not registered? Write the reason for the member."),
