@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,9 +53,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Table, insert, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
+from bench.assessment import bulk  # noqa: E402
 from services.calendar import Quarter  # noqa: E402
 from services.demo.data import load_reference_data, read_demo_data  # noqa: E402
 from services.pipeline.config import PipelineRules  # noqa: E402
@@ -84,7 +85,6 @@ NOW = dt.datetime(2026, 12, 31, 4, 0, tzinfo=dt.UTC)
 RULES = PipelineRules()
 TARGET_CHASE_AND_LISTS_MS = 1000.0
 TARGET_OPEN_ITEMS_MS = 50.0
-CHUNK = 20_000
 MEMBERS = 200
 STATES = {"registered": 10, "assigned": 40, "answered": 25, "rehandling": 5, "closed": 20}
 ADOPTIONS = ["adopted", "partly", "explained"]
@@ -93,28 +93,6 @@ CONSULTATIONS = ["plenary", "standing", "thematic", "bimonthly", "sector", "rese
 
 class BenchError(Exception):
     """The lists disagree with what was loaded."""
-
-
-def chunked(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
-    """Consecutive lists of at most ``size`` rows."""
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-async def bulk(db: Database, table: Table, rows: Iterable[dict[str, Any]]) -> int:
-    """Core executemany in chunks, one write transaction each."""
-    written = 0
-    for batch in chunked(rows):
-        async with db.writing() as session:
-            await session.execute(insert(table), batch)
-        written += len(batch)
-    return written
 
 
 def moment(rng: random.Random, first: int = 0, last: int = 330) -> dt.datetime:
