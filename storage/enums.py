@@ -19,6 +19,8 @@ class Role(StrEnum):
     MEMBER = "member"
     STAFF = "staff"
     DEPARTMENT = "department"
+    # Invited to one consultation by a link; sees that meeting and nothing else.
+    GUEST = "guest"
 
 
 class IssueStatus(StrEnum):
@@ -233,3 +235,60 @@ class RatingPurpose(StrEnum):
     QUALITY = "quality"
     # A resident rating how an outcome their case fed ended.
     RESIDENT = "resident"
+
+
+class TopicSource(StrEnum):
+    """Where a consultation topic came from."""
+
+    PROPOSAL = "proposal"
+    CONDITIONS_REPORT = "conditions_report"
+    PLENARY_SPEECH = "plenary_speech"
+    GOVERNMENT_REQUEST = "government_request"
+    RESIDENT = "resident"
+    MEMBER = "member"
+    HOTSPOT = "hotspot"
+    HOTLINE = "hotline"
+
+
+class TopicState(StrEnum):
+    """Where a topic stands on the way to the year's consultation plan."""
+
+    SUGGESTED = "suggested"
+    SHORTLISTED = "shortlisted"
+    PLANNED = "planned"
+    DECLINED = "declined"
+    # Consulted on: an outcome was formed from its consultation.
+    CONSULTED = "consulted"
+
+
+class TopicLinkKind(StrEnum):
+    """What a topic links to (``TopicLink.kind``); ``ref_id`` is that row's id."""
+
+    ISSUE = "issue"
+    HOTLINE = "hotline"
+    HOTSPOT = "hotspot"
+    PROPOSAL = "proposal"
+    CONDITIONS_REPORT = "conditions_report"
+    MEETING = "meeting"
+    OUTCOME = "outcome"
+    TOPIC = "topic"
+
+
+class GuestKind(StrEnum):
+    """Who a consultation's guest is."""
+
+    DEPARTMENT_HEAD = "department_head"
+    EXPERT = "expert"
+    SECTOR_REPRESENTATIVE = "sector_representative"
+
+
+class ConsultationStep(StrEnum):
+    """The steps of a consultation meeting, in order (state opinions, discuss, revise, confirm)."""
+
+    OPINIONS = "opinions"
+    DISCUSSION = "discussion"
+    REVISION = "revision"
+    CONFIRMATION = "confirmation"
+
+
+CONSULTATION_STEP_ORDER: tuple[ConsultationStep, ...] = tuple(ConsultationStep)

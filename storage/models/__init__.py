@@ -26,6 +26,7 @@ from storage.models.casework import (
 )
 from storage.models.departments import Department, DepartmentBinding
 from storage.models.files import StoredFile
+from storage.models.guests import MeetingGuest
 from storage.models.handling import (
     FaceMeeting,
     Handling,
@@ -54,6 +55,7 @@ from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
+from storage.models.topics import Topic, TopicLink
 from storage.models.webchat import WebChatFile, WebChatHistoryEntry
 
 __all__ = [
@@ -91,6 +93,7 @@ __all__ = [
     "IssueExtension",
     "IssueSearch",
     "Meeting",
+    "MeetingGuest",
     "MeetingInvitee",
     "Member",
     "MemberBinding",
@@ -119,6 +122,8 @@ __all__ = [
     "StationSubscription",
     "StoredFile",
     "Suggestion",
+    "Topic",
+    "TopicLink",
     "WebChatFile",
     "WebChatHistoryEntry",
 ]

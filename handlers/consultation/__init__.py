@@ -1,0 +1,1 @@
+"""The consultation meeting in the chat: booked speeches, remote remarks, the steps."""
