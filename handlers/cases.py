@@ -58,6 +58,8 @@ def render_case(
         lines.append(_("Location: {value}").format(value=anchor(link, place)))
     if detail.photos:
         lines.append(_("Photos: {value}").format(value=len(detail.photos)))
+    if detail.supporters:
+        lines.append(_("🙋 Residents who said “me too”: {count}").format(count=detail.supporters))
     if extension is not None:
         lines.append(
             _("⏳ More time asked: {days} days. Reason: {reason}").format(

@@ -16,6 +16,7 @@ class ReportForm(StatesGroup):
     phone = State()
     review = State()
     resume = State()
+    lookalike = State()
 
 
 class ActivityForm(StatesGroup):

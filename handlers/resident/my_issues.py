@@ -52,6 +52,7 @@ from services.cases.labels import status_label
 from services.cases.residents import (
     IssueDetail,
     followed_case,
+    get_followed_issue,
     get_resident_issue,
     list_resident_issues,
 )
@@ -72,12 +73,15 @@ async def _resident_id(session: AsyncSession, identity: ChatIdentity | None) -> 
 
 
 async def own_case(manager: DialogManager, issue_id: int) -> IssueDetail | None:
-    """One of the reader's own cases; None for anyone else's, or an unknown id."""
+    """One of the reader's own cases, or one they follow; None for anyone else's or unknown."""
     session: AsyncSession = manager.middleware_data["session"]
     resident_id = await _resident_id(session, manager.middleware_data.get("identity"))
     if resident_id is None:
         return None
-    return await get_resident_issue(session, resident_id=resident_id, issue_id=issue_id)
+    found = await get_resident_issue(session, resident_id=resident_id, issue_id=issue_id)
+    if found is None:
+        found = await get_followed_issue(session, resident_id=resident_id, issue_id=issue_id)
+    return found
 
 
 # --- ways in ----------------------------------------------------------------------------------
@@ -113,14 +117,14 @@ async def open_from_notice(
 ) -> None:
     """A notice's "Open the case" (or a button of a card sent before): that case's card.
 
-    Only the resident's own case opens; anything else is refused and logged.
+    Only the resident's own case, or one they follow, opens; anything else is refused.
     """
     resident_id = await _resident_id(session, identity)
     detail = None
     if resident_id is not None and callback_data.action in ("view", "photos"):
         detail = await get_resident_issue(
             session, resident_id=resident_id, issue_id=callback_data.id
-        )
+        ) or await get_followed_issue(session, resident_id=resident_id, issue_id=callback_data.id)
     if detail is None:
         log.warning(
             "chat %s asked for case %s (%s): not theirs or unknown",
@@ -158,6 +162,8 @@ async def page_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
             label = f"{item.number} · {status_label(item.status)} · " + shorten(
                 display_name(item.category, reader.locale), 16
             )
+            if item.followed:
+                label = "👥 " + label
             items.append((item.id, label))
     if page != wanted:
         await scroll.set_page(page)
@@ -202,10 +208,16 @@ async def case_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
     issue = detail.issue
     followed = await followed_case(reader.session, detail=detail)
     answered = issue.status in (IssueStatus.ANSWERED, IssueStatus.RESOLVED)
+    own = issue.resident_id == await _resident_id(
+        reader.session, dialog_manager.middleware_data.get("identity")
+    )
+    card = render_detail(detail, reader.locale, reader.tz, followed)
+    if not own:
+        card = _("👥 You follow this case; another resident reported it.") + "\n\n" + card
     return {
         # Built from our msgids and escaped values, so it is markup as it stands.
-        "card": Markup(render_detail(detail, reader.locale, reader.tz, followed)),  # noqa: S704
-        "ratable": answered and issue.last_reply_at is not None and issue.rated_at is None,
+        "card": Markup(card),  # noqa: S704
+        "ratable": own and answered and issue.last_reply_at is not None and issue.rated_at is None,
         "count": len(detail.photos),
     }
 
@@ -224,8 +236,16 @@ async def _checked(callback: CallbackQuery, manager: DialogManager) -> IssueDeta
 
 
 async def rate_chosen(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    """Ask for the stars in place of the card; the rating goes on from there."""
+    """Ask for the stars in place of the card; the rating goes on from there.
+
+    A case the reader only follows is not theirs to rate.
+    """
     detail = await _checked(callback, manager)
+    reader = await _resident_id(
+        manager.middleware_data["session"], manager.middleware_data.get("identity")
+    )
+    if detail.issue.resident_id != reader:
+        raise Refused(_(NOT_AVAILABLE), alert=True)
     await answer_press(manager)
     await rating.ask_stars(callback, manager.middleware_data["bot"], detail.issue)
 

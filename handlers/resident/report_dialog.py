@@ -30,6 +30,7 @@ from handlers.resident import report_details as details
 from handlers.resident import report_place as place
 from handlers.resident import submit
 from handlers.resident.flow import STEPS, say
+from handlers.resident.lookalike import lookalike_window
 from handlers.resident.review import render_review
 from handlers.states import ReportForm
 from handlers.texts import Buttons, escape
@@ -228,6 +229,7 @@ def report_dialog() -> Dialog:
             MessageInput(submit.review_expected),
             state=ReportForm.review,
         ),
+        lookalike_window(submit.send_report),
         Window(
             T("The nearest stations:"),
             _stations("nearest"),

@@ -17,6 +17,7 @@ from handlers.resident.flow import (
     say,
     start_report,
 )
+from handlers.resident.lookalike import offer_lookalikes
 from handlers.states import ReportForm
 from handlers.texts import local_date
 from services.cases.residents import IssueDraft, PhotoRef, report_issue
@@ -50,6 +51,13 @@ def _issue_draft(data: dict[str, Any], *, channel: str, token: str) -> IssueDraf
 
 
 async def submit_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
+    """Send the report, unless it looks like an open case: those are offered first."""
+    if await offer_lookalikes(manager):
+        return
+    await send_report(callback, widget, manager)
+
+
+async def send_report(callback: CallbackQuery, widget: Any, manager: DialogManager) -> None:
     """Store the report as a case and give its number."""
     data = manager.middleware_data
     identity: ChatIdentity = data["identity"]

@@ -1,7 +1,8 @@
 """Who hears of a change to a case: its residents, the staff of its station, its assignee.
 
 A case's resident is told through the outbox, in the transaction of the change; so are the
-residents whose cases were merged into it as duplicates, since they follow this case now.
+residents whose cases were merged into it as duplicates, since they follow this case now, and
+the residents who said "me too" (see :mod:`services.cases.support`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.staff import staff_recipients
+from services.cases.support import supporter_chats
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
 from services.outbox.queue import Recipient, add
@@ -64,6 +66,16 @@ async def tell_residents(
             to=Recipient.of(identity),
             message=notifier.render(kind, identity, issue=issue, own=case, **data),
             dedupe_key=f"case:{issue.id}:{key}:{case.id}",
+            now=now,
+            urgent=urgent,
+            kind=kind,
+        )
+    for resident, identity in await supporter_chats(session, issue):
+        queued += await add(
+            session,
+            to=Recipient.of(identity),
+            message=notifier.render(kind, identity, issue=issue, own=issue, **data),
+            dedupe_key=f"case:{issue.id}:{key}:support:{resident.id}",
             now=now,
             urgent=urgent,
             kind=kind,

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.identities import ensure_resident
 from services.cases import limits
+from services.cases.support import support_count
 from services.errors import DomainError
 from services.reference.catalog import get_category, get_station
 from storage.db import write_transaction
@@ -25,6 +26,7 @@ from storage.models import (
     IssueCategory,
     IssueCounter,
     IssueEvent,
+    IssueSupport,
     Member,
     Station,
 )
@@ -70,6 +72,8 @@ class IssueSummary:
     created_at: dt.datetime
     category: IssueCategory
     description: str
+    # A case someone else reported, which this resident follows ("me too"): read-only.
+    followed: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class IssueDetail:
     events: list[IssueEvent] = field(default_factory=list)
     assignee_name: str | None = None
     original: Issue | None = None
+    # Residents who follow the case besides its own ("me too").
+    supporters: int = 0
 
 
 def format_number(year: int, seq: int) -> str:
@@ -214,11 +220,15 @@ async def _store_issue(
 async def list_resident_issues(
     session: AsyncSession, *, resident_id: int, page: int = 0, page_size: int = PAGE_SIZE
 ) -> IssuePage:
-    """A page of the resident's own cases, newest first."""
+    """A page of the resident's own cases and of those they follow, newest first."""
+    theirs = or_(
+        col(Issue.resident_id) == resident_id,
+        col(Issue.id).in_(
+            select(col(IssueSupport.issue_id)).where(col(IssueSupport.resident_id) == resident_id)
+        ),
+    )
     total = (
-        await session.execute(
-            select(func.count()).select_from(Issue).where(col(Issue.resident_id) == resident_id)
-        )
+        await session.execute(select(func.count()).select_from(Issue).where(theirs))
     ).scalar_one()
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 0), pages - 1)
@@ -226,7 +236,7 @@ async def list_resident_issues(
         await session.execute(
             select(Issue, IssueCategory)
             .join(IssueCategory, col(IssueCategory.id) == col(Issue.category_id))
-            .where(col(Issue.resident_id) == resident_id)
+            .where(theirs)
             .order_by(col(Issue.created_at).desc(), col(Issue.id).desc())
             .offset(page * page_size)
             .limit(page_size)
@@ -240,6 +250,7 @@ async def list_resident_issues(
             created_at=issue.created_at,
             category=category,
             description=issue.description,
+            followed=issue.resident_id != resident_id,
         )
         for issue, category in rows
     ]
@@ -251,6 +262,16 @@ async def get_resident_issue(
 ) -> IssueDetail | None:
     """One of the resident's own cases with its public timeline; None if not theirs."""
     return await _detail(session, issue_id, col(Issue.resident_id) == resident_id, public_only=True)
+
+
+async def get_followed_issue(
+    session: AsyncSession, *, resident_id: int, issue_id: int
+) -> IssueDetail | None:
+    """A case the resident follows without having reported it, as its resident sees it."""
+    supported = select(col(IssueSupport.issue_id)).where(
+        col(IssueSupport.resident_id) == resident_id
+    )
+    return await _detail(session, issue_id, col(Issue.id).in_(supported), public_only=True)
 
 
 async def get_issue(
@@ -322,6 +343,7 @@ async def _detail(
         events=list(events),
         assignee_name=assignee_name,
         original=original,
+        supporters=await support_count(session, issue_id=issue_id),
     )
 
 

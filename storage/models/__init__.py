@@ -54,6 +54,7 @@ from storage.models.outcomes import Outcome, OutcomeIssue, OutcomeMember
 from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
+from storage.models.support import IssueSupport
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
 from storage.models.topics import Topic, TopicLink
 from storage.models.webchat import WebChatFile, WebChatHistoryEntry
@@ -92,6 +93,7 @@ __all__ = [
     "IssueEvent",
     "IssueExtension",
     "IssueSearch",
+    "IssueSupport",
     "Meeting",
     "MeetingGuest",
     "MeetingInvitee",

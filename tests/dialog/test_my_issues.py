@@ -73,7 +73,9 @@ async def test_residents_see_only_their_own_cases(
     resident: ChatUser, other_resident: ChatUser
 ) -> None:
     mine = await submit_report(resident)
-    theirs = await submit_report(other_resident)
+    theirs = await submit_report(
+        other_resident, description="Shared bikes pile up on the pavement outside the metro exit."
+    )
     await resident.send("/myissues")
     labels = " ".join(text for text, _ in resident.inline_buttons())
     assert mine in labels and theirs not in labels
@@ -95,7 +97,14 @@ async def test_a_forged_case_id_in_the_list_is_refused(
     resident: ChatUser, other_resident: ChatUser
 ) -> None:
     await submit_report(resident)
-    theirs = await case_id(other_resident, await submit_report(other_resident, phone="13800138000"))
+    theirs = await case_id(
+        other_resident,
+        await submit_report(
+            other_resident,
+            phone="13800138000",
+            description="Shared bikes pile up on the pavement outside the metro exit.",
+        ),
+    )
     await resident.send("/myissues")
     for item in (str(theirs), "999999", "x"):
         sent = await resident.press(forged(resident, f"case:{item}"))

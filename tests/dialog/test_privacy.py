@@ -138,7 +138,12 @@ async def test_forget_erases_every_trace_and_keeps_anonymous_cases(
         issue = (await session.execute(select(Issue).where(Issue.number == number))).scalar_one()
     await add_timeline(sqlite_db, issue, resident_id)
     await subscribe_and_queue(sqlite_db, identity_id, resident_id, dialog_row=False)
-    kept_number = await submit_report(other_resident, phone=OTHER_PHONE)
+    # Another problem: the same words would be offered the first case to follow instead.
+    kept_number = await submit_report(
+        other_resident,
+        phone=OTHER_PHONE,
+        description="Shared bikes pile up on the pavement outside the metro exit.",
+    )
     clock.advance(dt.timedelta(minutes=1))
     await write_report_until_review(me, photos=1, location=DRAFT_AT, phone=DRAFT_PHONE)
     clock.advance(dt.timedelta(minutes=1))
@@ -253,7 +258,10 @@ async def test_after_forget_the_chat_starts_afresh(
     assert "Welcome to the CPPCC liaison desk" in me.texts(sent)[0]
     sent = await me.send("/myissues")
     assert "not reported anything yet" in me.texts(sent)[0]
-    new_number = await submit_report(me)
+    # Another problem: the erased case is no longer theirs and would be offered to follow.
+    new_number = await submit_report(
+        me, description="Shared bikes pile up on the pavement outside the metro exit."
+    )
     async with sqlite_db.session() as session:
         identity = (
             await session.execute(select(ChatIdentity).where(ChatIdentity.chat_id == CHAT))
