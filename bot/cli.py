@@ -23,6 +23,7 @@ from bot.cli_desk import audit_list, departments_app
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
 from bot.cli_pipeline import pipeline_app
+from bot.cli_plan import plan_app
 from bot.cli_proposals import proposals_app
 from bot.cli_reports import report_app
 from bot.cli_staff import meetings_app, staff_app
@@ -51,6 +52,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(departments_app, name="departments")
 app.add_typer(categories_app, name="categories")
+app.add_typer(plan_app, name="plan")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(proposals_app, name="proposals")
 app.add_typer(pipeline_app, name="pipeline")

@@ -45,6 +45,7 @@ from services.demo.guard import (
 from services.demo.outcomes import seed_demo_outcomes
 from services.demo.pipeline_notices import settle_demo_notices
 from services.demo.proposals import seed_demo_proposals
+from services.demo.topics import seed_demo_topics
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
 from storage.db import Database
@@ -105,6 +106,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
             )
         )
         counts["proposals"] = await seed_demo_proposals(
+            session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
+        )
+        counts["topics"] = await seed_demo_topics(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
         await settle_demo_notices(session, now=now)

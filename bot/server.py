@@ -14,6 +14,7 @@ from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
 from bot.handling_routes import setup_handling_routes
+from bot.plan_routes import setup_plan_routes
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")
 
@@ -59,6 +60,7 @@ def build_web_app(
     if archive is not None:
         setup_archive_routes(app, archive)
         setup_handling_routes(app, archive)
+        setup_plan_routes(app, archive)
     if webchat is not None:
         setup_routes(app, webchat)
     if telegram is not None and telegram.webhook_mode:

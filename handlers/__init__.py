@@ -9,7 +9,7 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import assignee, common, department, fallback, member, resident, staff
+    from handlers import assignee, common, department, fallback, member, resident, staff, topics
     from handlers.department import lookback as department_lookback
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
@@ -42,6 +42,7 @@ def get_routers() -> list[Router]:
         pipeline_ratings.setup(),
         quality_table.setup(),
         outcome_rating.setup(),
+        topics.setup(),
         fallback.unknown_commands(),
         resident.setup(),
         staff.search_router(),

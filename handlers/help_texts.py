@@ -83,7 +83,8 @@ def member_help_text() -> str:
         "/proposals – write a proposal (drafts are kept), co-sign one you were invited to, "
         "follow the departments' answers item by item and rate them"
     )
-    return f"{_member_help()}\n{record}\n{proposals}"
+    topics = _("/suggest – suggest a consultation topic; /plan – the year's consultation plan")
+    return f"{_member_help()}\n{record}\n{proposals}\n{topics}"
 
 
 def _member_help() -> str:
@@ -114,7 +115,8 @@ def desk_help_text(menu_role: str) -> str | None:
             "/case – find a case by its number, a phone number or words from it; or just "
             "type them here"
         )
-        text = f"{text}\n{finding}"
+        topics = _("/topics – suggested topics, the shortlist and the year's consultation plan")
+        text = f"{text}\n{finding}\n{topics}"
     if text is not None and menu_role == "staff":
         corrections = _("/corrections – members' correction requests waiting for a decision")
         record = _("/record M001 – a member's record, as the member sees it")

@@ -26,6 +26,7 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
                 KeyboardButton(text=_(Buttons.MY_RECORD)),
             ],
             [KeyboardButton(text=_(Buttons.PROPOSALS)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.SUGGEST_TOPIC))],
         ]
     elif role == "department":
         rows = [
@@ -38,16 +39,19 @@ def main_menu(role: str = "resident") -> ReplyKeyboardMarkup:
             [KeyboardButton(text=_(Buttons.CASE_QUEUE)), KeyboardButton(text=_(Buttons.BROADCAST))],
             [KeyboardButton(text=_(Buttons.NEW_MEETING)), KeyboardButton(text=_(Buttons.MEETINGS))],
             [KeyboardButton(text=_(Buttons.REPORTS)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.TOPICS))],
         ]
     elif role == "station-staff":
         rows = [
             [KeyboardButton(text=_(Buttons.CASE_QUEUE)), KeyboardButton(text=_(Buttons.BROADCAST))],
             [KeyboardButton(text=_(Buttons.REPORTS)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.TOPICS))],
         ]
     else:
         rows = [
             [KeyboardButton(text=_(Buttons.REPORT)), KeyboardButton(text=_(Buttons.MY_ISSUES))],
             [KeyboardButton(text=_(Buttons.STATIONS)), KeyboardButton(text=_(Buttons.HELP))],
+            [KeyboardButton(text=_(Buttons.SUGGEST_TOPIC))],
         ]
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
 

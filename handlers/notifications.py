@@ -25,6 +25,7 @@ from handlers.notices.outcomes import OutcomeNotices
 from handlers.notices.pipeline_reminders import PipelineReminderNotices
 from handlers.notices.proposal_member import ProposalMemberNotices
 from handlers.notices.proposal_review import ProposalReviewNotices
+from handlers.notices.topics import TopicNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
 
@@ -44,6 +45,7 @@ class ChatNotifier(
     PipelineReminderNotices,
     ProposalReviewNotices,
     OutcomeNotices,
+    TopicNotices,
 ):
     """Renders every kind of notice.
 

@@ -39,6 +39,8 @@ class Buttons:
     HANDLING = N_("📂 Proposals and outcomes")
     MY_RECORD = N_("📁 My record")
     PROPOSALS = N_("📜 Proposals")
+    SUGGEST_TOPIC = N_("💡 Suggest a topic")
+    TOPICS = N_("🗳 Topics")
 
 
 # Every label of a main menu (see keyboards.main_menu), of any role.
@@ -59,6 +61,8 @@ MENU_BUTTONS = (
     Buttons.HANDLING,
     Buttons.MY_RECORD,
     Buttons.PROPOSALS,
+    Buttons.SUGGEST_TOPIC,
+    Buttons.TOPICS,
 )
 
 

@@ -36,6 +36,7 @@ from handlers.dialogs.text import T
 from handlers.resident.flow import start_report
 from handlers.states import StationDirectory
 from handlers.texts import escape
+from handlers.topics.station_card import topic_buttons, topic_card_data
 from services.broadcasts.subscriptions import is_subscribed, subscribe, unsubscribe
 from services.errors import NotFoundError
 from services.reference.catalog import display_name, get_station, list_stations
@@ -114,6 +115,7 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "may_subscribe": subscribed is False,
         "subscribed": subscribed is True,
         "mapped": station.latitude is not None and station.longitude is not None,
+        **await topic_card_data(dialog_manager),
     }
 
 
@@ -223,6 +225,7 @@ def stations_dialog() -> Dialog:
                     when="found",
                 ),
                 Button(Label("🗺 Show on the map"), id="map", on_click=show_on_map, when="mapped"),
+                *topic_buttons(),
                 Url(
                     Label("📋 Proposals and how they were handled"),
                     Format("{handling_url}"),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from services.assessment.config import AssessmentRules
 from services.pipeline.config import PipelineRules
+from services.topics.config import PlanRules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "data" / "rules"
 SIX_ONES_SLOTS = 6
@@ -77,6 +78,7 @@ class Rules(BaseModel):
     # None: the year has no assessment.
     assessment: AssessmentRules | None = None
     pipeline: PipelineRules = PipelineRules()
+    plan: PlanRules = PlanRules()
 
     @field_validator("campaign_months", mode="before")
     @classmethod

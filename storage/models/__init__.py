@@ -51,6 +51,7 @@ from storage.models.members import (
 )
 from storage.models.outbox import OutboxMessage
 from storage.models.outcomes import Outcome, OutcomeIssue, OutcomeMember
+from storage.models.plan import ConsultationPlan, PlanItem
 from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
@@ -78,6 +79,7 @@ __all__ = [
     "ChatIdentity",
     "ConditionsReport",
     "ConditionsReportIssue",
+    "ConsultationPlan",
     "Department",
     "DepartmentBinding",
     "FaceMeeting",
@@ -109,6 +111,7 @@ __all__ = [
     "PipelineCounter",
     "PipelineEvent",
     "PipelineRating",
+    "PlanItem",
     "ProcessedUpdate",
     "Proposal",
     "ProposalCosigner",

@@ -34,6 +34,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("db", "upgrade"): [],
     ("db", "downgrade"): ["head"],
     ("db", "seed"): [],
+    ("plan", "carry-over"): ["--from", "2026"],
     ("stations", "qr"): ["--out", "codes", "--base-url", "https://chat.example.org"],
     ("members", "import"): ["roster.txt"],
     ("members", "invite"): ["nobody"],
