@@ -6,6 +6,7 @@ import logging
 
 from bot.app import AppContext
 from services.assessment.summaries import year_summaries
+from services.consultations.research import research_reminders
 from services.meetings.attendance import close_ended
 from services.reminders.campaigns import campaign_reminders
 from services.reminders.cases import issue_reminders
@@ -70,6 +71,7 @@ class Planner:
                 rulebook=self.ctx.rulebook,
                 settings=self.settings,
             )
+            dues += await research_reminders(session, now=now, tz=self.ctx.settings.tz)
             # The year-end summaries (31 Dec 18:00 to 7 Jan), each member's own year.
             dues += await year_summaries(
                 session, now=now, tz=self.ctx.settings.tz, rulebook=self.ctx.rulebook

@@ -28,6 +28,7 @@ from services.demo.cases import (
     link_demo_department,
     seed_demo_cases,
 )
+from services.demo.consultation_guests import seed_demo_consultation
 from services.demo.data import (
     DEMO_MEMBER_CHAT_ID,
     DEMO_ROSTER_PATH,
@@ -44,6 +45,7 @@ from services.demo.guard import (
 )
 from services.demo.outcomes import seed_demo_outcomes
 from services.demo.pipeline_notices import settle_demo_notices
+from services.demo.proceedings import seed_demo_proceedings
 from services.demo.proposals import seed_demo_proposals
 from services.demo.topics import seed_demo_topics
 from services.members.roster import import_roster
@@ -100,6 +102,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         counts["outcomes"] = await seed_demo_outcomes(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
+        counts["proceedings"] = await seed_demo_proceedings(
+            session, now=now, tz=settings.tz, rulebook=ctx.rulebook
+        )
         counts.update(
             await seed_demo_assessment(
                 session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
@@ -110,6 +115,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         )
         counts["topics"] = await seed_demo_topics(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
+        )
+        counts["consultation_guests"] = await seed_demo_consultation(
+            session, now=now, tz=settings.tz, files_dir=settings.files_dir, notifier=notifier
         )
         await settle_demo_notices(session, now=now)
     counts["members"] = report.created + report.updated + report.unchanged

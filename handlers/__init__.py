@@ -9,7 +9,18 @@ def get_routers() -> list[Router]:
     Routers with commands come first, then the guard that answers unknown commands, then the
     dialogs (whose free-text steps must never swallow a command), then the fallback.
     """
-    from handlers import assignee, common, department, fallback, member, resident, staff, topics
+    from handlers import (
+        assignee,
+        common,
+        consultation,
+        department,
+        fallback,
+        member,
+        resident,
+        staff,
+        topics,
+    )
+    from handlers.consultation import guest_desk
     from handlers.department import lookback as department_lookback
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
@@ -31,6 +42,8 @@ def get_routers() -> list[Router]:
             observer.filter(MayConcernDesks())
     member_links, members, staff_desk = desks
     root.include_routers(
+        # A guest's chat is answered by the guests' handlers alone.
+        guest_desk.setup(),
         member_links,
         common.setup(),
         privacy.setup(),
@@ -44,6 +57,7 @@ def get_routers() -> list[Router]:
         outcome_rating.setup(),
         topics.setup(),
         fallback.unknown_commands(),
+        consultation.setup(),
         resident.setup(),
         staff.search_router(),
         fallback.setup(),

@@ -17,12 +17,14 @@ from handlers.notices.broadcasts import BroadcastNotices
 from handlers.notices.campaigns import CampaignNotices
 from handlers.notices.cases import CaseNotices
 from handlers.notices.casework import CaseworkNotices
+from handlers.notices.consultation_prep import ConsultationPrepNotices
 from handlers.notices.corrections import CorrectionNotices
 from handlers.notices.duties import DutyNotices
 from handlers.notices.handling import HandlingNotices
 from handlers.notices.meeting_changes import MeetingChangeNotices
 from handlers.notices.outcomes import OutcomeNotices
 from handlers.notices.pipeline_reminders import PipelineReminderNotices
+from handlers.notices.proceedings import ProceedingsNotices
 from handlers.notices.proposal_member import ProposalMemberNotices
 from handlers.notices.proposal_review import ProposalReviewNotices
 from handlers.notices.topics import TopicNotices
@@ -46,6 +48,8 @@ class ChatNotifier(
     ProposalReviewNotices,
     OutcomeNotices,
     TopicNotices,
+    ProceedingsNotices,
+    ConsultationPrepNotices,
 ):
     """Renders every kind of notice.
 

@@ -2,8 +2,9 @@
 
 One middleware resolves, once per update, what the handlers read about the person writing:
 ``identity``, ``channel`` and its ``capabilities``, ``locale``, and the role behind the
-chat: ``member`` (a profile or None), ``staff``, ``department`` and the ``menu_role`` their
-menus are drawn for. The
+chat: ``member`` (a profile or None), ``staff``, ``department``, ``guest_meetings`` (the
+meetings a guest pass opens) and the ``menu_role`` their menus are drawn for. A guest chat
+whose passes all expired or were revoked is a resident's again, from its next update. The
 identity of a chat seen lately comes from an in-process cache (see
 :class:`services.accounts.identities.IdentityCache`), so a resident's update costs no query
 here; a member's, a staff member's or a department handler's chat costs the one or two
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.capabilities import TELEGRAM
 from bot.settings import Settings
 from handlers.assignee.context import DEPARTMENT_MENU
+from handlers.consultation.guest_context import GUEST_MENU
 from handlers.member.context import MEMBER_MENU, RESIDENT_MENU
 from handlers.staff.context import staff_menu
 from services.accounts.departments import department_of_identity
@@ -36,6 +38,7 @@ from services.accounts.identities import (
 from services.accounts.identity_batches import IdentityBatches
 from services.accounts.staff import staff_of_identity
 from services.clock import Clock
+from services.consultations.guest_invites import guest_meeting_ids
 from services.members.profiles import MemberProfile, load_profile, member_of_identity
 from storage.db import Database
 from storage.enums import Role
@@ -82,7 +85,7 @@ class ActorMiddleware(BaseMiddleware):
             )
         data["identity"] = identity
         data["locale"] = effective_locale(identity, language_code, settings.default_locale)
-        await self._resolve_role(session, identity, data)
+        await self._resolve_role(session, identity, data, data["clock"])
         # End the read transaction: the connection goes back to the pool instead of waiting
         # through the handlers' network calls.
         if session.in_transaction():
@@ -99,11 +102,12 @@ class ActorMiddleware(BaseMiddleware):
 
     @staticmethod
     async def _resolve_role(
-        session: AsyncSession, identity: ChatIdentity | None, data: dict[str, Any]
+        session: AsyncSession, identity: ChatIdentity | None, data: dict[str, Any], clock: Clock
     ) -> None:
-        """The member, staff member or department behind the chat; a resident costs nothing."""
+        """The member, staff, department or guest behind the chat; a resident costs nothing."""
         profile: MemberProfile | None = None
         data["staff"] = data["department"] = None
+        data["guest_meetings"] = []
         data["menu_role"] = RESIDENT_MENU
         if identity is None or identity.id is None:
             data["member"] = None
@@ -124,4 +128,10 @@ class ActorMiddleware(BaseMiddleware):
             data["department"] = department
             if department is not None:
                 data["menu_role"] = DEPARTMENT_MENU
+        elif identity.role == Role.GUEST:
+            # Computed on each update, so an expired pass needs no job to close it.
+            meetings = await guest_meeting_ids(session, identity_id=identity.id, now=clock.now())
+            data["guest_meetings"] = meetings
+            if meetings:
+                data["menu_role"] = GUEST_MENU
         data["member"] = profile

@@ -26,6 +26,8 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format, Multi
 from markupsafe import Markup
 
+from handlers.consultation.entry import start_speaking
+from handlers.consultation.materials_send import member_materials_chosen as materials_chosen
 from handlers.detours import back_to_entry, pass_on, placement
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
@@ -142,6 +144,8 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "may_leave": before
         and invitee.response
         not in (MeetingResponse.LEAVE_REQUESTED, MeetingResponse.LEAVE_APPROVED),
+        # Speaking and remarks stay open until the meeting ends.
+        "may_speak": meeting.cancelled_at is None and log.now < meeting.ends_at,
         "may_check_in": meeting.starts_at - CHECKIN_OPENS <= log.now <= meeting.ends_at
         and invitee.checked_in_at is None
         and meeting.cancelled_at is None,
@@ -218,6 +222,11 @@ async def ics_chosen(callback: CallbackQuery, button: Button, manager: DialogMan
     await send_ics(manager.middleware_data["bot"], callback.from_user.id, meeting)
 
 
+async def speak(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Book a speech or write a remark (the screen checks the invitation again)."""
+    await start_speaking(manager, _chosen(manager))
+
+
 def meetings_dialog() -> Dialog:
     """A fresh member meetings dialog (one per Dispatcher)."""
     return guard(
@@ -283,7 +292,13 @@ def meetings_dialog() -> Dialog:
                 Button(
                     Label("📍 Check in"), id="checkin", on_click=checkin_chosen, when="may_check_in"
                 ),
+                Button(
+                    Label("🎤 Speeches and remarks"), id="speak", on_click=speak, when="may_speak"
+                ),
                 Button(Label("📅 Add to my calendar"), id="ics", on_click=ics_chosen, when="found"),
+                Button(
+                    Label("📎 Materials"), id="materials", on_click=materials_chosen, when="found"
+                ),
                 SwitchTo(Label("◀ Back"), id="back", state=MemberMeetings.list),
                 MessageInput(pass_on),
                 getter=card_getter,

@@ -31,8 +31,11 @@ from handlers.dialogs.press import answer_press
 from handlers.dialogs.text import T
 from handlers.member.checkin import CHECKIN_PAYLOAD
 from handlers.member.meetings import response_label
+from handlers.staff import guest_invite
 from handlers.staff import meeting_changes as changes
+from handlers.staff.consultation_prep_steps import open_prep
 from handlers.staff.desk import desk_of
+from handlers.staff.proceedings_desk import open_proceedings
 from handlers.texts import anchor, escape, local_time
 from services.meetings.views import get_meeting, invitees_of, upcoming_meetings
 from services.translation import N_
@@ -160,6 +163,11 @@ async def meeting_chosen(
     await manager.switch_to(StaffMeetings.card)
 
 
+async def proceedings_chosen(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
+    """The meeting's speeches, remarks and steps."""
+    await open_proceedings(manager, int(manager.dialog_data.get("meeting", 0)))
+
+
 async def send_qr(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
     """Send the meeting's check-in QR code below the card."""
     desk = desk_of(manager)
@@ -226,6 +234,9 @@ def meetings_dialog() -> Dialog:
                 ),
             ),
             Button(T("🖨 Check-in QR code"), id="qr", on_click=send_qr, when="live"),
+            Button(T("🎤 Proceedings"), id="proceedings", on_click=proceedings_chosen, when="live"),
+            Button(T("👥 Guests"), id="guests", on_click=guest_invite.open_guests, when="found"),
+            Button(T("🗂 Preparation"), id="prep", on_click=open_prep, when="found"),
             SwitchTo(T("◀ Back"), id="back", state=StaffMeetings.list),
             MessageInput(pass_on),
             getter=card,

@@ -24,6 +24,7 @@ from storage.models import (
     ChatIdentity,
     Meeting,
     MeetingInvitee,
+    MeetingMaterial,
     Member,
     MemberBinding,
     Sector,
@@ -186,6 +187,17 @@ async def create_meeting(
         await session.flush()
         assert meeting.id is not None
         session.add_all(MeetingInvitee(meeting_id=meeting.id, member_id=m) for m in member_ids)
+        if data.materials_file:
+            # The form's file is the meeting's first material; more are added from its card.
+            session.add(
+                MeetingMaterial(
+                    meeting_id=meeting.id,
+                    file_key=data.materials_file,
+                    name=data.materials_name or data.materials_file,
+                    added_by_staff_id=staff_id,
+                    created_at=now,
+                )
+            )
         urgent = meeting.starts_at - now <= URGENT_WITHIN
         folded = Folded.at(meeting.starts_at, reminders or ReminderSettings(), now)
         for chats in (await member_chats(session, member_ids)).values():

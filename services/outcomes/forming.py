@@ -10,7 +10,7 @@ linked at once). Residents' cases may be linked by number as well. Each suggesti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -148,6 +148,15 @@ async def _attended(session: AsyncSession, meeting_id: int) -> list[int]:
     return list(rows.scalars())
 
 
+async def _known_members(session: AsyncSession, member_ids: Sequence[int]) -> list[int]:
+    if not member_ids:
+        return []
+    known = await session.execute(
+        select(col(Member.id)).where(col(Member.id).in_(list(member_ids)))
+    )
+    return [member_id for member_id in known.scalars() if member_id is not None]
+
+
 async def _origin(
     session: AsyncSession, draft: OutcomeDraft, rules: PipelineRules, now: dt.datetime
 ) -> tuple[str, list[int], list[int], str | None]:
@@ -161,7 +170,9 @@ async def _origin(
             or meeting.kind not in rules.consultation_kinds
         ):
             raise DomainError("outcome_meeting_unknown")
-        return meeting.kind, await _attended(session, meeting.id), [], None
+        # Those who spoke or wrote remarks take part as well as those who came.
+        extra = await _known_members(session, draft.member_ids)
+        return meeting.kind, await _attended(session, meeting.id) + extra, [], None
     if draft.source == "report":
         report = await session.get(ConditionsReport, draft.report_id or 0)
         if report is None or report.id is None or report.state != ReportState.ACCEPTED:
@@ -175,10 +186,7 @@ async def _origin(
     if draft.source == "research":
         if draft.research_on is None or draft.research_on > now.date() + dt.timedelta(days=1):
             raise DomainError("outcome_research_date")
-        known = await session.execute(
-            select(col(Member.id)).where(col(Member.id).in_(list(draft.member_ids)))
-        )
-        member_ids = [member_id for member_id in known.scalars() if member_id is not None]
+        member_ids = await _known_members(session, draft.member_ids)
         return "research", member_ids, [], draft.research_on.isoformat()
     raise DomainError("outcome_source_unknown")
 
@@ -192,10 +200,12 @@ async def form_outcome(
     rules: PipelineRules,
     now: dt.datetime,
     tz: dt.tzinfo,
+    also: Callable[[AsyncSession, Outcome], Awaitable[None]] | None = None,
 ) -> Outcome:
     """Create the outcome, its suggestions at ``formed``, its members and linked cases.
 
-    One write transaction; audited; the timeline says where it came from.
+    One write transaction; audited; the timeline says where it came from. ``also`` writes
+    what the caller links to the new outcome inside the same transaction.
     """
     require_admin(scope)
     title = check_title(draft.title)
@@ -235,6 +245,8 @@ async def form_outcome(
             session.add(OutcomeMember(outcome_id=outcome.id, member_id=member_id))
         for issue_id in dict.fromkeys(issue_ids):
             session.add(OutcomeIssue(outcome_id=outcome.id, issue_id=issue_id))
+        if also is not None:
+            await also(session, outcome)
         # The research date has no column of its own: the "formed" line keeps it.
         add_line(
             session,

@@ -24,6 +24,12 @@ from storage.models.casework import (
     ConditionsReportIssue,
     IssueExtension,
 )
+from storage.models.consultation_prep import (
+    DraftComment,
+    DraftReport,
+    MeetingMaterial,
+    ResearchTask,
+)
 from storage.models.departments import Department, DepartmentBinding
 from storage.models.files import StoredFile
 from storage.models.guests import MeetingGuest
@@ -52,6 +58,15 @@ from storage.models.members import (
 from storage.models.outbox import OutboxMessage
 from storage.models.outcomes import Outcome, OutcomeIssue, OutcomeMember
 from storage.models.plan import ConsultationPlan, PlanItem
+from storage.models.proceedings import (
+    ConfirmedSuggestion,
+    MeetingProceedings,
+    MeetingStep,
+    OutcomeGuest,
+    RemoteRemark,
+    SpeechBooking,
+    SpeechState,
+)
 from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
@@ -79,9 +94,12 @@ __all__ = [
     "ChatIdentity",
     "ConditionsReport",
     "ConditionsReportIssue",
+    "ConfirmedSuggestion",
     "ConsultationPlan",
     "Department",
     "DepartmentBinding",
+    "DraftComment",
+    "DraftReport",
     "FaceMeeting",
     "FsmRecord",
     "Handling",
@@ -99,12 +117,16 @@ __all__ = [
     "Meeting",
     "MeetingGuest",
     "MeetingInvitee",
+    "MeetingMaterial",
+    "MeetingProceedings",
+    "MeetingStep",
     "Member",
     "MemberBinding",
     "MemberConduct",
     "MemberStation",
     "OutboxMessage",
     "Outcome",
+    "OutcomeGuest",
     "OutcomeIssue",
     "OutcomeMember",
     "PairedPerson",
@@ -116,10 +138,14 @@ __all__ = [
     "Proposal",
     "ProposalCosigner",
     "ProposalFile",
+    "RemoteRemark",
+    "ResearchTask",
     "Resident",
     "Sector",
     "SpecialCommittee",
     "SpecialCommitteeSector",
+    "SpeechBooking",
+    "SpeechState",
     "Staff",
     "StaffBinding",
     "StaffStation",
