@@ -11,6 +11,7 @@ from services.meetings.attendance import close_ended
 from services.reminders.campaigns import campaign_reminders
 from services.reminders.cases import issue_reminders
 from services.reminders.duties import minimum_reminders
+from services.reminders.duty_turns import duty_turn_reminders
 from services.reminders.pipeline import pipeline_reminders
 from services.reminders.planning import meeting_reminders, queue_dues
 from services.reminders.settings import ReminderSettings
@@ -39,6 +40,9 @@ class Planner:
             )
             dues = await meeting_reminders(session, now=now, settings=self.settings)
             dues += await issue_reminders(session, now=now, settings=self.settings)
+            dues += await duty_turn_reminders(
+                session, now=now, tz=self.ctx.settings.tz, settings=self.settings
+            )
             queued = await queue_dues(session, dues, notifier=self.notifier, now=now)
         if queued or closed:
             log.info("planned %s reminders, closed %s meetings", queued, closed)

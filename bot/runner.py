@@ -47,6 +47,7 @@ from services.demo.outcomes import seed_demo_outcomes
 from services.demo.pipeline_notices import settle_demo_notices
 from services.demo.proceedings import seed_demo_proceedings
 from services.demo.proposals import seed_demo_proposals
+from services.demo.stations_work import seed_demo_station_work
 from services.demo.topics import seed_demo_topics
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
@@ -118,6 +119,9 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         )
         counts["consultation_guests"] = await seed_demo_consultation(
             session, now=now, tz=settings.tz, files_dir=settings.files_dir, notifier=notifier
+        )
+        counts["duty_turns"] = await seed_demo_station_work(
+            session, now=now, tz=settings.tz, notifier=notifier
         )
         await settle_demo_notices(session, now=now)
     counts["members"] = report.created + report.updated + report.unchanged

@@ -15,6 +15,7 @@ from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
 from bot.handling_routes import setup_handling_routes
 from bot.plan_routes import setup_plan_routes
+from bot.station_routes import setup_station_routes
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")
 
@@ -61,6 +62,7 @@ def build_web_app(
         setup_archive_routes(app, archive)
         setup_handling_routes(app, archive)
         setup_plan_routes(app, archive)
+        setup_station_routes(app, archive)
     if webchat is not None:
         setup_routes(app, webchat)
     if telegram is not None and telegram.webhook_mode:

@@ -24,9 +24,9 @@ def get_routers() -> list[Router]:
     from handlers.department import lookback as department_lookback
     from handlers.desk_audience import MayConcernDesks
     from handlers.detours import lists_yield_to_report
-    from handlers.member import pipeline_ratings
-    from handlers.resident import outcome_rating, privacy
-    from handlers.staff import quality_table
+    from handlers.member import duty_turns, pipeline_ratings
+    from handlers.resident import outcome_rating, privacy, station_questions
+    from handlers.staff import quality_table, station_rota, station_sessions
     from handlers.turn import TurnMiddleware
 
     root = Router(name="liaison")
@@ -45,6 +45,7 @@ def get_routers() -> list[Router]:
         # A guest's chat is answered by the guests' handlers alone.
         guest_desk.setup(),
         member_links,
+        duty_turns.deep_links(),
         common.setup(),
         privacy.setup(),
         assignee.setup(),
@@ -56,9 +57,14 @@ def get_routers() -> list[Router]:
         quality_table.setup(),
         outcome_rating.setup(),
         topics.setup(),
+        duty_turns.setup(),
+        station_sessions.setup(),
+        station_rota.setup(),
+        station_questions.setup(),
         fallback.unknown_commands(),
         consultation.setup(),
         resident.setup(),
+        station_questions.question_dialog(),
         staff.search_router(),
         fallback.setup(),
     )

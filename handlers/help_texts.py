@@ -84,7 +84,8 @@ def member_help_text() -> str:
         "follow the departments' answers item by item and rate them"
     )
     topics = _("/suggest – suggest a consultation topic; /plan – the year's consultation plan")
-    return f"{_member_help()}\n{record}\n{proposals}\n{topics}"
+    duty = _("/duty – my duty turns at the stations; check in with one tap")
+    return f"{_member_help()}\n{record}\n{proposals}\n{topics}\n{duty}"
 
 
 def _member_help() -> str:
@@ -116,7 +117,11 @@ def desk_help_text(menu_role: str) -> str | None:
             "type them here"
         )
         topics = _("/topics – suggested topics, the shortlist and the year's consultation plan")
-        text = f"{text}\n{finding}\n{topics}"
+        sessions = _(
+            "/sessions – open sessions at the stations: schedule, questions, points raised"
+        )
+        rota = _("/rota – the duty rota: members' turns, check-ins and missed turns")
+        text = f"{text}\n{finding}\n{topics}\n{sessions}\n{rota}"
     if text is not None and menu_role == "staff":
         corrections = _("/corrections – members' correction requests waiting for a decision")
         record = _("/record M001 – a member's record, as the member sees it")

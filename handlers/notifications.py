@@ -27,6 +27,7 @@ from handlers.notices.pipeline_reminders import PipelineReminderNotices
 from handlers.notices.proceedings import ProceedingsNotices
 from handlers.notices.proposal_member import ProposalMemberNotices
 from handlers.notices.proposal_review import ProposalReviewNotices
+from handlers.notices.stations_work import StationWorkNotices
 from handlers.notices.topics import TopicNotices
 from services.outbox.queue import Outgoing
 from storage.models import ChatIdentity
@@ -50,6 +51,7 @@ class ChatNotifier(
     TopicNotices,
     ProceedingsNotices,
     ConsultationPrepNotices,
+    StationWorkNotices,
 ):
     """Renders every kind of notice.
 

@@ -34,6 +34,7 @@ from handlers.dialogs.markup import Label
 from handlers.dialogs.press import answer, answer_press
 from handlers.dialogs.text import T
 from handlers.resident.flow import start_report
+from handlers.resident.station_questions import ask_button, card_additions
 from handlers.states import StationDirectory
 from handlers.texts import escape
 from handlers.topics.station_card import topic_buttons, topic_card_data
@@ -105,6 +106,9 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
             reader.session, identity_id=identity_id, station_id=station.id
         )
     card = render_station(station, reader.locale, subscribed=subscribed)
+    # Who is on duty today and the open sessions to come (escaped where they are built).
+    additions = await card_additions(dialog_manager, station.id)
+    card += additions.pop("board")
     # Without a public address there is no page a resident's browser could open.
     public_url = dialog_manager.middleware_data["settings"].public_url
     return {
@@ -116,6 +120,7 @@ async def card_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
         "subscribed": subscribed is True,
         "mapped": station.latitude is not None and station.longitude is not None,
         **await topic_card_data(dialog_manager),
+        **additions,
     }
 
 
@@ -224,6 +229,7 @@ def stations_dialog() -> Dialog:
                     on_click=report_here,
                     when="found",
                 ),
+                ask_button(),
                 Button(Label("🗺 Show on the map"), id="map", on_click=show_on_map, when="mapped"),
                 *topic_buttons(),
                 Url(

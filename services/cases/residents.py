@@ -109,14 +109,16 @@ def format_number(year: int, seq: int) -> str:
 async def create_issue(
     session: AsyncSession,
     *,
-    resident_id: int,
+    resident_id: int | None,
     draft: IssueDraft,
     now: dt.datetime,
     tz: dt.tzinfo,
 ) -> Issue:
     """Check a draft again and store it as a new case with its photos and first timeline line.
 
-    A draft carries a token: submitting the same draft twice returns the first case.
+    A draft carries a token: submitting the same draft twice returns the first case. A case
+    staff write down for nobody in particular (a point raised at an open session) has no
+    resident.
     """
     async with write_transaction(session):
         return await _store_issue(session, resident_id=resident_id, draft=draft, now=now, tz=tz)
@@ -143,7 +145,7 @@ async def report_issue(
 async def _store_issue(
     session: AsyncSession,
     *,
-    resident_id: int,
+    resident_id: int | None,
     draft: IssueDraft,
     now: dt.datetime,
     tz: dt.tzinfo,

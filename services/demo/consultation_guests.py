@@ -36,9 +36,10 @@ from storage.models import Meeting, MeetingGuest, MeetingInvitee, Member
 
 log = logging.getLogger(__name__)
 
+CHECKIN = "demo-consultation-guests"
 DEMO_GUEST_TOKEN = "demo-guest"  # noqa: S105  (a public demo link, listed in the README)
 DEMO_GUEST_PAYLOAD = f"{GUEST_PAYLOAD}{DEMO_GUEST_TOKEN}"
-TITLE = "专题协商会：老旧小区加装电梯"
+TITLE = "专题协商会：加装电梯后的维护管理"
 INVITED = ("M001", "M002", "M003")
 MATERIALS = (
     ("加装电梯情况通报.txt", "全市老旧小区共 1,286 栋，已加装电梯 214 部。".encode()),
@@ -55,7 +56,7 @@ async def seed_demo_consultation(
     notifier: Notifier,
 ) -> int:
     """Seed the consultation once; 1 when seeded now, 0 when it was there already."""
-    if await session.scalar(select(col(Meeting.id)).where(col(Meeting.title) == TITLE)):
+    if await session.scalar(select(col(Meeting.id)).where(col(Meeting.checkin_token) == CHECKIN)):
         return 0
     actor = Actor.cli("demo")
     start = dt.datetime.combine(
@@ -70,7 +71,7 @@ async def seed_demo_consultation(
             venue="市政协三楼会议室（可线上参加）",
             agenda="一、市住建局通报加装电梯工作情况\n二、委员和专家发言\n三、协商讨论，形成建议",
             checkin_code="240615",
-            checkin_token="demo-consultation-guests",  # noqa: S106  (demo data)
+            checkin_token=CHECKIN,
             created_at=now,
         )
         session.add(meeting)

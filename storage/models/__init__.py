@@ -70,6 +70,7 @@ from storage.models.proceedings import (
 from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
+from storage.models.stations_work import DutyTurn, SessionPoint, SessionQuestion, StationSession
 from storage.models.support import IssueSupport
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
 from storage.models.topics import Topic, TopicLink
@@ -100,6 +101,7 @@ __all__ = [
     "DepartmentBinding",
     "DraftComment",
     "DraftReport",
+    "DutyTurn",
     "FaceMeeting",
     "FsmRecord",
     "Handling",
@@ -142,6 +144,8 @@ __all__ = [
     "ResearchTask",
     "Resident",
     "Sector",
+    "SessionPoint",
+    "SessionQuestion",
     "SpecialCommittee",
     "SpecialCommitteeSector",
     "SpeechBooking",
@@ -150,6 +154,7 @@ __all__ = [
     "StaffBinding",
     "StaffStation",
     "Station",
+    "StationSession",
     "StationSubscription",
     "StoredFile",
     "Suggestion",

@@ -32,7 +32,16 @@ async def test_a_consultation_from_speeches_to_outcome(
     async with sqlite_db.session() as session:
         [settings_row] = (await session.execute(select(MeetingProceedings))).scalars().all()
         outcome = await session.get(Outcome, settings_row.outcome_id)
-        [guest] = (await session.execute(select(MeetingGuest))).scalars().all()
+        assert outcome is not None
+        [guest] = (
+            (
+                await session.execute(
+                    select(MeetingGuest).where(MeetingGuest.meeting_id == outcome.meeting_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
         speeches = (await session.execute(select(SpeechBooking))).scalars().all()
         steps = (await session.execute(select(MeetingStep))).scalars().all()
         remarks = (await session.execute(select(RemoteRemark))).scalars().all()
