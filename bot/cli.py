@@ -20,6 +20,7 @@ from bot.cli_common import (
     with_database,
 )
 from bot.cli_desk import audit_list, departments_app
+from bot.cli_hotline import hotline_app, hotspots_app
 from bot.cli_members import members_app
 from bot.cli_outbox import outbox_app
 from bot.cli_pipeline import pipeline_app
@@ -56,6 +57,8 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(proposals_app, name="proposals")
 app.add_typer(pipeline_app, name="pipeline")
+app.add_typer(hotline_app, name="hotline")
+app.add_typer(hotspots_app, name="hotspots")
 app.command("audit")(audit_list)
 
 

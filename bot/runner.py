@@ -43,6 +43,7 @@ from services.demo.guard import (
     claim_demo_database,
     require_demo_database,
 )
+from services.demo.hotline import seed_demo_hotline
 from services.demo.outcomes import seed_demo_outcomes
 from services.demo.pipeline_notices import settle_demo_notices
 from services.demo.proceedings import seed_demo_proceedings
@@ -114,6 +115,7 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         counts["proposals"] = await seed_demo_proposals(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )
+        counts["hotline"] = await seed_demo_hotline(session, now=now, tz=settings.tz)
         counts["topics"] = await seed_demo_topics(
             session, now=now, tz=settings.tz, rulebook=ctx.rulebook, notifier=notifier
         )

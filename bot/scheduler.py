@@ -10,6 +10,7 @@ from bot.app import AppContext
 from bot.broadcast_monitor import EVERY_SECONDS, BroadcastMonitor
 from bot.channels.webchat.cleanup import clean_up_web_files
 from bot.delivery import DeliveryWorker
+from bot.hotspot_job import monthly_hotspots_job
 from bot.planner import Planner
 from services.chats.updates import prune_processed_updates
 from services.clock import SystemClock
@@ -67,6 +68,15 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
         hours=1,
         args=[ctx],
         id="prune-updates",
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        monthly_hotspots_job,
+        "interval",
+        hours=1,
+        args=[ctx],
+        id="monthly-hotspots",
         coalesce=True,
         max_instances=1,
     )

@@ -24,6 +24,10 @@ from storage.db import Database
 from storage.migrate import upgrade
 from tests.support.chat import ChatUser
 from tests.support.recording import RecordingSession
+from tests.support.signatures import remember_handler_signatures
+
+# Each test builds its own Dispatcher; aiogram's inspection of its handlers is done once.
+remember_handler_signatures()
 
 REQUIRE_ALL = os.environ.get("LIAISON_TEST_REQUIRE_ALL") == "1"
 POSTGRES_URL = os.environ.get(
@@ -99,9 +103,15 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 
+SNAPSHOT_SCHEMA = "liaison_test_snapshot"
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server for this test session, migrated and seeded."""
+    """A fresh database on the PostgreSQL server for this test session, migrated and seeded.
+
+    Every pytest worker runs its own session, so each gets a database of its own.
+    """
     admin_url = make_url(POSTGRES_URL)
     name = f"liaison_test_{uuid.uuid4().hex[:10]}"
     test_url = admin_url.set(database=name)
@@ -118,6 +128,8 @@ def postgres_url() -> Iterator[str]:
             await admin.dispose()
         db = Database(test_url)
         await upgrade(db)
+        await _truncate_and_seed(db)
+        await _take_snapshot(db)
         await db.dispose()
         return None
 
@@ -135,12 +147,75 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(drop())
 
 
-async def _reset_postgres(db: Database) -> None:
+async def _truncate_and_seed(db: Database) -> None:
+    """Every table emptied, every sequence restarted, the reference data loaded."""
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     async with db.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     async with db.writing() as session:
         await load_reference_data(session, read_demo_data())
+
+
+async def _take_snapshot(db: Database) -> None:
+    """Copy the freshly seeded rows and sequence positions aside, in a schema of their own.
+
+    Migrations never look outside the default schema, so the copy survives a test that
+    downgrades to base and upgrades again.
+    """
+    statements = [
+        f'DROP SCHEMA IF EXISTS "{SNAPSHOT_SCHEMA}" CASCADE',
+        f'CREATE SCHEMA "{SNAPSHOT_SCHEMA}"',
+    ]
+    for table in SQLModel.metadata.sorted_tables:
+        statements.append(
+            f'CREATE TABLE "{SNAPSHOT_SCHEMA}"."{table.name}" AS SELECT * FROM "{table.name}"'
+        )
+    statements.append(
+        f'CREATE TABLE "{SNAPSHOT_SCHEMA}".sequences AS'
+        " SELECT sequencename AS name, last_value, last_value IS NOT NULL AS called"
+        " FROM pg_sequences WHERE schemaname = 'public'"
+    )
+    async with db.engine.begin() as connection:
+        for statement in statements:
+            await connection.exec_driver_sql(statement)
+
+
+def _restore_sql() -> str:
+    """One batch that puts the seeded state back: rows deleted, the copy reinserted.
+
+    DELETE rather than TRUNCATE: truncating some seventy tables replaces their files on disk
+    and took about a second a test, while deleting the few rows a test wrote takes
+    milliseconds. Sequences go back to where the seed left them, as RESTART IDENTITY did.
+    """
+    tables = SQLModel.metadata.sorted_tables
+    position = {table.name: index for index, table in enumerate(tables)}
+    # A reference to a later table (a cycle, such as a sector's convenor) is cut first, so
+    # that deleting in reverse order never trips over it.
+    statements = [
+        f'UPDATE "{table.name}" SET "{key.parent.name}" = NULL'
+        for table in tables
+        for key in table.foreign_keys
+        if position[key.column.table.name] > position[table.name]
+    ]
+    statements += [f'DELETE FROM "{table.name}"' for table in reversed(tables)]
+    statements += [
+        f'INSERT INTO "{table.name}" OVERRIDING SYSTEM VALUE'
+        f' SELECT * FROM "{SNAPSHOT_SCHEMA}"."{table.name}"'
+        for table in tables
+    ]
+    statements.append(
+        "SELECT setval(format('public.%I', name), coalesce(last_value, 1), called)"
+        f' FROM "{SNAPSHOT_SCHEMA}".sequences'
+    )
+    return ";\n".join(statements)
+
+
+async def _reset_postgres(db: Database) -> None:
+    async with db.engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        # asyncpg runs an argument-free script in one round trip and one implicit transaction.
+        await driver.execute(_restore_sql())
 
 
 # --- the database fixture most tests use ----------------------------------------------------

@@ -13,6 +13,7 @@ from handlers.staff import (
     decisions,
     gate,
     guest_invite,
+    hotspot_desk,
     meeting_form,
     meetings,
     meetings_gate,
@@ -83,6 +84,7 @@ def setup() -> Router:
         record_view.staff_record_dialog(),
         year_reports.year_reports_dialog(),
         year_steps_dialog.year_steps_dialog(),
+        hotspot_desk.hotspot_desk_dialog(),
         meeting_dialogs,
     )
     router = Router(name="staff-desk")

@@ -20,6 +20,7 @@ from handlers.filters import ButtonText
 from handlers.messaging import replace_or_send
 from handlers.staff import stats_reports
 from handlers.staff.desk import Desk
+from handlers.staff.hotspot_desk import open_hotspots
 from handlers.staff.reports import members_refusal, send_quarter_report
 from handlers.staff.stats_buttons import (
     MEMBERS_REPORTS,
@@ -131,6 +132,9 @@ async def menu_pressed(
         await callback.answer()
         state = YearReports.attendance if action == "attendance" else YearReports.standings
         await open_report(desk, dialog_manager, state)
+    elif action == "hotspots":
+        await callback.answer()
+        await open_hotspots(desk, dialog_manager)
     else:
         await callback.answer()
         await stats_reports.send_report(action, bot, desk, reach)

@@ -15,7 +15,9 @@ from services.reports.cases import PERIOD_CHOICES
 from services.translation import N_
 from storage.models import Station
 
-REPORTS = ("minimums", "cases", "timings", "satisfaction", "attendance", "assessment")
+REPORTS = (
+    "minimums", "cases", "timings", "satisfaction", "attendance", "assessment", "hotspots",
+)  # fmt: skip
 # Members' figures, which only administrators read.
 MEMBERS_REPORTS = frozenset({"minimums", "attendance", "assessment"})
 ACTIONS = frozenset({"menu", "stations", *REPORTS})
@@ -31,6 +33,7 @@ REPORT_LABELS = {
     "satisfaction": N_("⭐ Satisfaction"),
     "attendance": N_("🗓 Attendance this year"),
     "assessment": N_("🏆 Assessment standings"),
+    "hotspots": N_("🔥 Hotspots of the month"),
 }
 
 

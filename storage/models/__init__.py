@@ -42,6 +42,7 @@ from storage.models.handling import (
     PipelineRating,
     Suggestion,
 )
+from storage.models.hotspots import HotlineRecord, Hotspot, HotspotMember, HotspotRun
 from storage.models.identity import ChatIdentity, Resident
 from storage.models.issues import Attachment, Issue, IssueCounter, IssueEvent, IssueSearch
 from storage.models.meetings import Meeting, MeetingInvitee
@@ -106,6 +107,10 @@ __all__ = [
     "FsmRecord",
     "Handling",
     "HandlingExtension",
+    "HotlineRecord",
+    "Hotspot",
+    "HotspotMember",
+    "HotspotRun",
     "InboxUpdate",
     "InviteCode",
     "InviteFailure",

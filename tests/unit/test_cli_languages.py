@@ -60,6 +60,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("categories", "list"): [],
     ("categories", "due"): ["food", "0"],
     ("audit",): [],
+    ("hotline", "import"): ["roster.txt"],
+    ("hotspots", "run"): ["--month", "2026-11"],
     ("assessment", "show"): ["--year", "2026"],
     ("assessment", "export"): ["--year", "2026", "--out", "a.xlsx"],
     ("assessment", "close"): ["--year", "2026"],
