@@ -23,6 +23,11 @@ problem with its label; for each option (features: words, character n-grams, bot
 grouping: average-linkage agglomerative clustering or connected components of the radius
 graph; a few thresholds) the pairwise precision and recall of "same problem" pairs are
 reported, the run's default marked.
+
+The report-time check. With ``--open-cases`` (20,000) open cases, :mod:`bench.lookalike`
+times the "looks like an open case" check of ``--queries`` (200) new reports against a plain
+scan of the same candidates in the same run (target: p95 under 100 ms); its JSON is the
+``report_time_check`` entry. ``--open-cases 0`` leaves it out.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import col  # noqa: E402
 
+from bench import lookalike as report_time  # noqa: E402
 from bench.assessment import bulk  # noqa: E402
 from services.audit import Actor  # noqa: E402
 from services.demo.data import load_reference_data, read_demo_data  # noqa: E402
@@ -277,7 +283,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--month", default="2026-11")
     parser.add_argument("--sample", type=int, default=15)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--open-cases", type=int, default=20_000)
+    parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args(argv)
+    if min(args.open_cases, args.queries) < 0:
+        parser.error("open cases and queries can't be negative")
     if min(args.cases, args.hotline, args.places, args.sample) < 1:
         parser.error("need at least one case, hotline record, place and sample text")
     return args
@@ -291,6 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     phases = asyncio.run(run(args))
     result = summary(args, phases, quality(args.sample))
+    if args.open_cases:
+        check_args = report_time.parse_args(
+            ["--cases", str(args.open_cases), "--queries", str(max(args.queries, 1)),
+             "--seed", str(args.seed)]
+        )  # fmt: skip
+        check = report_time.summary(check_args, asyncio.run(report_time.run(check_args)))
+        result["report_time_check"] = check
+        result["passed"] = result["passed"] and check["passed"]
     result["run_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, ensure_ascii=False))
     return 0 if result["passed"] else 1

@@ -24,8 +24,11 @@ from storage.enums import IssueStatus, ReportState
 from storage.models import ConditionsReport, Issue, IssueEvent, IssueExtension, Member
 
 
-def _case_ref(issue: Issue, own: Issue) -> str:
-    if own.id == issue.id:
+def _case_ref(issue: Issue, own: Issue | None) -> str:
+    # ``own`` is None for a resident who said "me too": they follow a case that is not theirs.
+    if own is None:
+        return _("case {number}, which you follow").format(number=issue.number)
+    if own is not None and own.id == issue.id:
         return _("your case {number}").format(number=issue.number)
     return _("case {number}, which your case {own} follows").format(
         number=issue.number, own=own.number
@@ -41,9 +44,10 @@ def _reopen_reason(issue: Issue, reason: str, opens: CallbackData) -> Outgoing:
     return Outgoing(text=text, buttons=[[button(_("Open the case"), opens)]])
 
 
-def _open_own(own: Issue) -> list[Button]:
-    assert own.id is not None
-    return [button(_("Open the case"), IssueCB(action="view", id=own.id))]
+def _open_own(own: Issue | None, issue: Issue) -> list[Button]:
+    case = own if own is not None else issue
+    assert case.id is not None
+    return [button(_("Open the case"), IssueCB(action="view", id=case.id))]
 
 
 class CaseworkNotices:
@@ -71,7 +75,7 @@ class CaseworkNotices:
 
     # --- to residents ------------------------------------------------------------------------
 
-    def case_status(self, *, locale: str, issue: Issue, own: Issue) -> Outgoing:
+    def case_status(self, *, locale: str, issue: Issue, own: Issue | None) -> Outgoing:
         """The case moved on (accepted, being handled)."""
         text = _("📌 {case} is now: <b>{status}</b>.").format(
             case=_case_ref(issue, own), status=status_label(issue.status)
@@ -80,49 +84,49 @@ class CaseworkNotices:
             text += "\n" + _("An answer is expected by {date}.").format(
                 date=local_date(issue.due_at, self.tz)
             )
-        return Outgoing(text=text, buttons=[_open_own(own)])
+        return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
-    def case_reply(self, *, locale: str, issue: Issue, own: Issue, event: IssueEvent) -> Outgoing:
+    def case_reply(self, *, locale: str, issue: Issue, own: Issue | None, event: IssueEvent) -> Outgoing:
         """A public answer, quoted in full."""
         text = _("💬 An answer to {case}:\n<blockquote>{body}</blockquote>").format(
             case=_case_ref(issue, own), body=escape(event.body or "")
         )
-        rows = [_open_own(own)]
-        if own.id == issue.id:
+        rows = [_open_own(own, issue)]
+        if own is not None and own.id == issue.id:
             text += "\n" + _("Did it help? Rate the answer from the case.")
             rows.append([button(_("⭐ Rate the answer"), RateCB(id=issue.id or 0))])
         return Outgoing(text=text, buttons=rows)
 
-    def case_rejected(self, *, locale: str, issue: Issue, own: Issue, reason: str) -> Outgoing:
+    def case_rejected(self, *, locale: str, issue: Issue, own: Issue | None, reason: str) -> Outgoing:
         """The case was not accepted, and why."""
         text = _(
             "📌 {case} was not accepted. The reason:\n<blockquote>{reason}</blockquote>"
         ).format(case=_case_ref(issue, own), reason=escape(reason))
-        return Outgoing(text=text, buttons=[_open_own(own)])
+        return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
-    def case_duplicate(self, *, locale: str, issue: Issue, own: Issue, original: Issue) -> Outgoing:
+    def case_duplicate(self, *, locale: str, issue: Issue, own: Issue | None, original: Issue) -> Outgoing:
         """The case was merged into another one, which the resident now follows."""
         text = _(
             "🔗 {case} is about the same matter as case {original}, which is already being "
             "handled. You will get its answers here, and you can follow it from your case."
         ).format(case=_case_ref(issue, own), original=original.number)
-        return Outgoing(text=text, buttons=[_open_own(own)])
+        return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
-    def case_resolved(self, *, locale: str, issue: Issue, own: Issue) -> Outgoing:
+    def case_resolved(self, *, locale: str, issue: Issue, own: Issue | None) -> Outgoing:
         """The case was closed as resolved."""
         text = _("✅ {case} was closed as resolved.").format(case=_case_ref(issue, own))
-        rows = [_open_own(own)]
-        if own.id == issue.id and issue.rated_at is None:
+        rows = [_open_own(own, issue)]
+        if own is not None and own.id == issue.id and issue.rated_at is None:
             rows.append([button(_("⭐ Rate the answer"), RateCB(id=issue.id or 0))])
         return Outgoing(text=text, buttons=rows)
 
-    def case_due_changed(self, *, locale: str, issue: Issue, own: Issue) -> Outgoing:
+    def case_due_changed(self, *, locale: str, issue: Issue, own: Issue | None) -> Outgoing:
         """The answer will take longer."""
         assert issue.due_at is not None
         text = _("⏳ {case} needs more time. The answer is now expected by {date}.").format(
             case=_case_ref(issue, own), date=local_date(issue.due_at, self.tz)
         )
-        return Outgoing(text=text, buttons=[_open_own(own)])
+        return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
     # --- to assignees ------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ async def tell_residents(
         queued += await add(
             session,
             to=Recipient.of(identity),
-            message=notifier.render(kind, identity, issue=issue, own=issue, **data),
+            message=notifier.render(kind, identity, issue=issue, own=None, **data),
             dedupe_key=f"case:{issue.id}:{key}:support:{resident.id}",
             now=now,
             urgent=urgent,

@@ -30,6 +30,7 @@ from sqlmodel import col
 from services.audit import Actor, audit
 from services.hotspots.grouping import GroupingParameters, group, vectorize
 from services.hotspots.months import month_bounds, parse_month, previous_month
+from services.hotspots.relink import LinkedHotspot, relink_topics, topics_of_run
 from services.hotspots.words import words_of
 from services.privacy.redact import mobiles_in, redact
 from storage.models import HotlineRecord, Hotspot, HotspotMember, HotspotRun, Issue, Station
@@ -227,7 +228,10 @@ async def run_month(
     existing = await session.scalar(select(HotspotRun).where(col(HotspotRun.month) == month))
     if existing is not None and not replace:
         return existing
+    linked: list[LinkedHotspot] = []
     if existing is not None:
+        assert existing.id is not None
+        linked = await topics_of_run(session, run_id=existing.id)
         await session.execute(delete(HotspotRun).where(col(HotspotRun.id) == existing.id))
     start, end = month_bounds(month, tz)
     reports = await _reports(session, start, end)
@@ -282,6 +286,8 @@ async def run_month(
             for row in rows
         ]
         await session.execute(insert(HotspotMember), members)
+    if linked:
+        await relink_topics(session, linked=linked, run_id=run.id)
     audit(
         session,
         actor=actor,

@@ -29,6 +29,7 @@ from services.cases.search_index import index_issue
 from services.chats.webchat_files import forget_chat_files, unreferenced
 from services.chats.webchat_history import forget_history, redact_histories
 from services.errors import DomainError
+from services.privacy.participation import forget_topics
 from services.privacy.redact import mobiles_in, redact, redact_desk_texts
 from storage.db import flush_erased, write_transaction
 from storage.enums import ActorKind, Channel, Role
@@ -134,6 +135,8 @@ async def forget_resident(
                     )
                 )
             )
+            if topics := await forget_topics(session, resident_id=resident.id):
+                removed["topics"] = topics
             await session.execute(delete(Resident).where(col(Resident.id) == resident.id))
         removed["messages"] = _count(
             await session.execute(

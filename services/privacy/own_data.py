@@ -18,6 +18,7 @@ from sqlmodel import col
 from services.cases.residents import IssueDraft
 from services.chats.webchat_files import FileKind
 from services.privacy.forget import ForgetResult, forget_resident, linked_account, settle_erasure
+from services.privacy.participation import participation
 from services.reference.catalog import display_name
 from storage.models import (
     Attachment,
@@ -86,6 +87,9 @@ async def export_resident_data(
         "resident_since": _when(resident.created_at) if resident is not None else None,
         "cases": [],
         "station_subscriptions": [],
+        "followed_cases": [],
+        "suggested_topics": [],
+        "session_questions": [],
         "unfinished_report": await _draft(session, draft, locale) if draft else None,
         "messages": await _messages(session, identity_id),
         "web_chat_files": await _web_files(session, identity),
@@ -93,6 +97,7 @@ async def export_resident_data(
     if resident is not None and resident.id is not None:
         data["cases"] = await _cases(session, resident.id, locale)
         data["station_subscriptions"] = await _subscriptions(session, resident.id, locale)
+        data.update(await participation(session, resident_id=resident.id))
     return data
 
 
@@ -103,6 +108,9 @@ def holds_only_the_chat(data: Mapping[str, Any]) -> bool:
         for key in (
             "cases",
             "station_subscriptions",
+            "followed_cases",
+            "suggested_topics",
+            "session_questions",
             "unfinished_report",
             "messages",
             "web_chat_files",

@@ -11,14 +11,25 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlmodel import col
 
+from services.accounts.scope import StaffScope
 from services.audit import Actor
 from services.demo.hotline_texts import PROBLEMS, compose
 from services.hotspots.engine import run_month
 from services.hotspots.hotline_files import read_map
 from services.hotspots.hotline_import import import_hotline
+from services.hotspots.staff_view import hotspot_to_topic
 from storage.db import Database
-from storage.models import AuditEntry, HotlineRecord, Hotspot, HotspotMember, HotspotRun
+from storage.enums import TopicLinkKind
+from storage.models import (
+    AuditEntry,
+    HotlineRecord,
+    Hotspot,
+    HotspotMember,
+    HotspotRun,
+    TopicLink,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC)
@@ -198,3 +209,35 @@ async def test_cases_group_with_hotline_records_and_lose_their_phone(
     assert sorted(kinds) == ["hotline"] + ["issue"] * 3
     assert hotspots[0].station_id is not None and hotspots[0].area == "JF"
     assert "5012345" not in hotspots[0].examples and "[removed]" in hotspots[0].examples
+
+
+async def test_a_topic_follows_its_hotspot_when_the_month_is_run_again(
+    db: Database, tmp_path: Path
+) -> None:
+    await do_import(db, write_csv(tmp_path / "nov.csv", export_rows(11, 8)))
+    admin = StaffScope(staff_id=0, name="office", admin=True, station_ids=frozenset())
+    async with db.writing() as session:
+        first = await run_month(session, month="2026-11", tz=TZ, now=NOW, actor=Actor.cli())
+        fire = await session.scalar(
+            select(Hotspot).where(
+                Hotspot.run_id == first.id, Hotspot.top_words.contains("消防通道")
+            )
+        )
+        assert fire is not None and fire.id is not None
+        topic, made = await hotspot_to_topic(
+            session, hotspot_id=fire.id, scope=admin, actor=Actor.cli(), now=NOW, tz=TZ
+        )
+        assert made
+        await run_month(session, month="2026-11", tz=TZ, now=NOW, actor=Actor.cli(), replace=True)
+    async with db.writing() as session:
+        [link] = await session.scalars(
+            select(col(TopicLink.ref_id)).where(
+                col(TopicLink.topic_id) == topic.id, col(TopicLink.kind) == TopicLinkKind.HOTSPOT
+            )
+        )
+        moved = await session.get(Hotspot, link)
+        assert moved is not None and "消防通道" in moved.top_words
+        again, made_again = await hotspot_to_topic(
+            session, hotspot_id=link, scope=admin, actor=Actor.cli(), now=NOW, tz=TZ
+        )
+    assert again.id == topic.id and not made_again

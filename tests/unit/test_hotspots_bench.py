@@ -18,7 +18,8 @@ def test_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_hotspots"] = module
     spec.loader.exec_module(module)
-    code = module.main(["--cases", "300", "--hotline", "600", "--places", "2", "--sample", "6"])
+    code = module.main(["--cases", "300", "--hotline", "600", "--places", "2", "--sample", "6",
+                          "--open-cases", "200", "--queries", "10"])  # fmt: skip
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result["passed"] is True
     assert result["benchmark"] == "hotspots"
@@ -29,3 +30,5 @@ def test_bench_runs_small(capsys: pytest.CaptureFixture[str]) -> None:
     quality = result["grouping_quality"]
     assert quality["problems"] == 20 and 0 < quality["precision"] <= 1
     assert sum(option["default"] for option in quality["options"]) == 1
+    check = result["report_time_check"]
+    assert check["open_cases"] == 200 and check["lookalike_check"]["ratio_to_scan_p95"] > 0

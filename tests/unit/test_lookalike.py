@@ -28,7 +28,7 @@ from tests.support.lookalike import (
     open_case,
     station_id,
 )
-from tests.support.notices import notifier, outbox
+from tests.support.notices import message_of, notifier, outbox
 
 SUPPORTER = 901
 
@@ -209,8 +209,26 @@ async def test_supporters_are_told_of_changes(db: Database) -> None:
             writing, stored.issue, kind="case-status", key="accepted", notifier=notifier(), now=NOW
         )
     assert queued == 2
-    chats = sorted(row.chat_id for row in await outbox(db, "case-status"))
-    assert chats == [700, SUPPORTER]
+    rows = await outbox(db, "case-status")
+    assert sorted(row.chat_id for row in rows) == [700, SUPPORTER]
+    texts = {row.chat_id: message_of(row).text for row in rows}
+    assert "which you follow" in texts[SUPPORTER] and "your case" not in texts[SUPPORTER]
+    assert "your case" in texts[700]
+    async with db.writing() as writing:
+        stored = await get_issue(writing, issue_id=case.id or 0)
+        assert stored is not None
+        await tell_residents(
+            writing,
+            stored.issue,
+            kind="case-resolved",
+            key="resolved",
+            notifier=notifier(),
+            now=NOW,
+        )
+    resolved = {row.chat_id: message_of(row) for row in await outbox(db, "case-resolved")}
+    buttons = [b["text"] for line in resolved[SUPPORTER].buttons for b in line]
+    assert buttons and not any("Rate" in text for text in buttons)
+    assert any("Rate" in b["text"] for line in resolved[700].buttons for b in line)
 
 
 async def test_an_erased_resident_no_longer_supports(db: Database) -> None:

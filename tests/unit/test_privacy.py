@@ -18,8 +18,9 @@ from services.errors import DomainError
 from services.outbox.queue import Outgoing, Recipient, add
 from services.privacy.own_data import export_resident_data, forget_resident, holds_only_the_chat
 from services.reference.catalog import get_station_by_code, list_categories
+from services.topics.records import create_topic
 from storage.db import Database, write_transaction
-from storage.enums import ActorKind, IssueEventKind
+from storage.enums import ActorKind, IssueEventKind, TopicSource
 from storage.models import (
     Attachment,
     AuditEntry,
@@ -27,9 +28,11 @@ from storage.models import (
     FsmRecord,
     Issue,
     IssueEvent,
+    IssueSupport,
     OutboxMessage,
     Resident,
     StationSubscription,
+    Topic,
 )
 from tests.support.cases import resident_of
 from tests.support.privacy_scan import Needles, leftovers
@@ -323,3 +326,36 @@ async def test_web_files_shared_with_another_case_are_kept(db: Database) -> None
     async with db.session() as session:
         left = (await session.execute(select(OutboxMessage))).scalars().all()
     assert left == []
+
+
+async def test_follows_and_suggested_topics_are_exported_and_lose_the_name(db: Database) -> None:
+    identity_id, resident_id = await resident_of(db, CHAT)
+    _other_identity, other_resident = await resident_of(db, OTHER_CHAT)
+    other_issue = await report(db, other_resident)
+    async with db.writing() as session:
+        session.add(
+            IssueSupport(
+                issue_id=other_issue.id or 0, resident_id=resident_id, channel="web", created_at=NOW
+            )
+        )
+        topic = await create_topic(
+            session,
+            year=2026,
+            title="背街小巷的路灯",
+            description="晚上太黑",
+            source=TopicSource.RESIDENT,
+            actor=Actor(ActorKind.RESIDENT, resident_id),
+            now=NOW,
+        )
+    async with db.session() as session:
+        data = await export_resident_data(session, identity_id=identity_id, now=NOW)
+    assert [case["number"] for case in data["followed_cases"]] == [other_issue.number]
+    assert [row["title"] for row in data["suggested_topics"]] == ["背街小巷的路灯"]
+    assert data["session_questions"] == [] and not holds_only_the_chat(data)
+    async with db.session() as session:
+        result = await forget_resident(session, identity_id=identity_id, now=NOW, dialog_keys=[])
+    assert result.removed["topics"] == 1
+    async with db.session() as session:
+        kept = await session.get(Topic, topic.id)
+        follows = (await session.execute(select(IssueSupport))).scalars().all()
+    assert kept is not None and kept.proposer_id is None and follows == []
