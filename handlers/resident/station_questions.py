@@ -16,7 +16,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel
+from aiogram_dialog.widgets.kbd import Button, Cancel, Url
+from aiogram_dialog.widgets.text import Format
 
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
@@ -26,6 +27,7 @@ from handlers.dialogs.text import T
 from handlers.stations_work import SessionCB, board_lines, hours, refusal
 from services.clock import Clock
 from services.errors import DomainError
+from services.reports.station_page import station_link
 from services.stations.board import station_board
 from services.stations.questions import QUESTION_MAX, ask_question, open_session
 from storage.models import ChatIdentity
@@ -116,9 +118,11 @@ async def card_additions(manager: DialogManager, station_id: int) -> dict[str, A
     reader = reader_of(manager)
     board = await station_board(reader.session, station_id=station_id, now=reader.now, tz=reader.tz)
     lines = board_lines(board, reader.tz)
+    public_url = manager.middleware_data["settings"].public_url
     return {
         "board": "\n" + "\n".join(lines) if lines else "",
         "ask_session": any(row.starts_at > reader.now for row in board.sessions),
+        "station_page": station_link(public_url, station_id, reader.locale) if public_url else "",
     }
 
 
@@ -141,6 +145,13 @@ def ask_button() -> Button:
         id="ask_session",
         on_click=ask_at_station,
         when="ask_session",
+    )
+
+
+def station_page_button() -> Url:
+    """A link to the station's public page (sessions, who is on duty), with a public address."""
+    return Url(
+        Label("🌐 The station's page"), Format("{station_page}"), id="page", when="station_page"
     )
 
 

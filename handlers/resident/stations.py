@@ -34,7 +34,7 @@ from handlers.dialogs.markup import Label
 from handlers.dialogs.press import answer, answer_press
 from handlers.dialogs.text import T
 from handlers.resident.flow import start_report
-from handlers.resident.station_questions import ask_button, card_additions
+from handlers.resident.station_questions import ask_button, card_additions, station_page_button
 from handlers.states import StationDirectory
 from handlers.texts import escape
 from handlers.topics.station_card import topic_buttons, topic_card_data
@@ -230,6 +230,7 @@ def stations_dialog() -> Dialog:
                     when="found",
                 ),
                 ask_button(),
+                station_page_button(),
                 Button(Label("🗺 Show on the map"), id="map", on_click=show_on_map, when="mapped"),
                 *topic_buttons(),
                 Url(

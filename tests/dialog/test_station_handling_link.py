@@ -1,4 +1,4 @@
-"""The station card links a resident to the published handling list, when there is an address."""
+"""The station card links to the published handling list and the station's page, with an address."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ async def test_the_card_links_to_the_page(
     await resident.send("📍 Liaison stations")
     await resident.press(resident.button("Jingde"))
     links = url_buttons(resident)
+    station_page = links.pop("🌐 The station's page")
     assert links == {f"📋 {LABEL}": "https://chat.example.org/handling?lang=en"}
+    assert station_page.startswith("https://chat.example.org/stations/")
+    assert station_page.endswith("?lang=en")
     # The card's other buttons still carry their own data.
     assert resident.button("Report an issue here")
 
