@@ -18,24 +18,28 @@ def welcome_text() -> str:
 
 def help_text() -> str:
     """What the bot does and how to use it."""
-    return _(
-        "<b>How this works</b>\n"
-        "📝 <b>Report an issue</b>: choose a liaison station and a category, describe the "
-        "problem, add up to 3 photos and the location if you like, then check and send. "
-        "You get a case number.\n"
-        "📋 <b>My issues</b>: your cases, where each one stands, and the answers.\n"
-        "📍 <b>Liaison stations</b>: where to find them, and a shortcut to report there.\n\n"
-        "<b>Commands</b>\n"
-        "/start – main menu\n"
-        "/report – report an issue\n"
-        "/myissues – my issues\n"
-        "/mydata – a copy of everything stored about me\n"
-        "/forget – erase my data\n"
-        "/stations – liaison stations\n"
-        "/language – 中文 / English\n"
-        "/cancel – stop the report you are writing\n\n"
-        "<b>Privacy</b>: you may report anonymously. If you leave a phone number, only the "
-        "staff and the person handling your case see it."
+    topics = _("/suggest – suggest a consultation topic; /plan – the year's consultation plan")
+    return (
+        _(
+            "<b>How this works</b>\n"
+            "📝 <b>Report an issue</b>: choose a liaison station and a category, describe the "
+            "problem, add up to 3 photos and the location if you like, then check and send. "
+            "You get a case number.\n"
+            "📋 <b>My issues</b>: your cases, where each one stands, and the answers.\n"
+            "📍 <b>Liaison stations</b>: where to find them, and a shortcut to report there.\n\n"
+            "<b>Commands</b>\n"
+            "/start – main menu\n"
+            "/report – report an issue\n"
+            "/myissues – my issues\n"
+            "/mydata – a copy of everything stored about me\n"
+            "/forget – erase my data\n"
+            "/stations – liaison stations\n"
+            "/language – 中文 / English\n"
+            "/cancel – stop the report you are writing\n\n"
+            "<b>Privacy</b>: you may report anonymously. If you leave a phone number, only the "
+            "staff and the person handling your case see it."
+        )
+        + f"\n{topics}"
     )
 
 

@@ -97,6 +97,9 @@ def refusal(error: DomainError) -> str:
         "session_unknown": _("This open session is not available."),
         "point_unknown": _("This point is not available."),
         "turn_unknown": _("This duty turn is not available."),
+        "duty_code_unknown": _(
+            "This is not a station's duty code. Scan the code posted at the station."
+        ),
         "station_unknown": _("This station is not available."),
         "category_unknown": _("This category is not available."),
         "out_of_scope": _("This station is not among yours."),

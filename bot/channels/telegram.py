@@ -45,6 +45,8 @@ def bot_commands() -> list[BotCommand]:
         BotCommand(command="mydata", description=_("A copy of my data")),
         BotCommand(command="forget", description=_("Erase my data")),
         BotCommand(command="stations", description=_("Liaison stations")),
+        BotCommand(command="suggest", description=_("Suggest a consultation topic")),
+        BotCommand(command="plan", description=_("The year's consultation plan")),
         BotCommand(command="language", description=_("中文 / English")),
         BotCommand(command="help", description=_("Help")),
         BotCommand(command="cancel", description=_("Stop the report being written")),

@@ -1,6 +1,6 @@
 """A member's duty turns at the stations: ``/duty`` lists them, one tap checks in.
 
-The station's posted QR code (``/start duty-<station id>``) checks the member in for their
+The station's posted QR code (``/start duty-<secret token>``) checks the member in for their
 turn there that runs now, the same way.
 
 "I'm on duty here" names the turn; the press is read again against the member who pressed,
@@ -24,6 +24,7 @@ from services.errors import DomainError
 from services.members.rules import RuleBook
 from services.reference.catalog import display_name, get_station
 from services.stations.checkin import EARLY, check_in_at_station, check_in_turn
+from services.stations.duty_codes import station_of_code
 from services.stations.rota import member_turns, turn_state
 
 log_ = logging.getLogger(__name__)
@@ -94,14 +95,15 @@ async def duty_link(
     message: Message, command: CommandObject, log: LogContext, rulebook: RuleBook
 ) -> None:
     """The station's QR code: check in for the turn there that runs now."""
-    raw = (command.args or "")[len(DUTY_PAYLOAD) :]
+    token = (command.args or "")[len(DUTY_PAYLOAD) :]
     try:
-        if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
-            raise DomainError("turn_not_now")
+        station_id = await station_of_code(log.session, token=token)
+        if station_id is None:
+            raise DomainError("duty_code_unknown")
         turn = await check_in_at_station(
             log.session,
             member_id=log.member.id,
-            station_id=int(raw),
+            station_id=station_id,
             now=log.now,
             tz=log.turn.tz,
             rulebook=rulebook,

@@ -86,7 +86,9 @@ class CaseworkNotices:
             )
         return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
-    def case_reply(self, *, locale: str, issue: Issue, own: Issue | None, event: IssueEvent) -> Outgoing:
+    def case_reply(
+        self, *, locale: str, issue: Issue, own: Issue | None, event: IssueEvent
+    ) -> Outgoing:
         """A public answer, quoted in full."""
         text = _("💬 An answer to {case}:\n<blockquote>{body}</blockquote>").format(
             case=_case_ref(issue, own), body=escape(event.body or "")
@@ -97,14 +99,18 @@ class CaseworkNotices:
             rows.append([button(_("⭐ Rate the answer"), RateCB(id=issue.id or 0))])
         return Outgoing(text=text, buttons=rows)
 
-    def case_rejected(self, *, locale: str, issue: Issue, own: Issue | None, reason: str) -> Outgoing:
+    def case_rejected(
+        self, *, locale: str, issue: Issue, own: Issue | None, reason: str
+    ) -> Outgoing:
         """The case was not accepted, and why."""
         text = _(
             "📌 {case} was not accepted. The reason:\n<blockquote>{reason}</blockquote>"
         ).format(case=_case_ref(issue, own), reason=escape(reason))
         return Outgoing(text=text, buttons=[_open_own(own, issue)])
 
-    def case_duplicate(self, *, locale: str, issue: Issue, own: Issue | None, original: Issue) -> Outgoing:
+    def case_duplicate(
+        self, *, locale: str, issue: Issue, own: Issue | None, original: Issue
+    ) -> Outgoing:
         """The case was merged into another one, which the resident now follows."""
         text = _(
             "🔗 {case} is about the same matter as case {original}, which is already being "

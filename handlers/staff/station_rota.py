@@ -32,6 +32,7 @@ from handlers.stations_work import DutyCB, hours, refusal, state_label
 from handlers.texts import escape
 from services.errors import DomainError
 from services.reference.catalog import display_name, get_station, list_stations
+from services.stations.duty_codes import duty_code
 from services.stations.rota import TurnState, member_by_code, remove_turn, rota, set_turn
 from storage.models import DutyTurn
 
@@ -110,7 +111,8 @@ async def send_qr(desk: Desk, station_id: int, bot: Bot, capabilities: ChannelCa
     station = await get_station(desk.session, station_id)
     name = display_name(station, desk.turn.locale) if station else ""
     me = await bot.me()
-    link = capabilities.deep_link(f"{DUTY_PAYLOAD}{station_id}", me.username)
+    token = await duty_code(desk.session, station_id=station_id, now=desk.now)
+    link = capabilities.deep_link(f"{DUTY_PAYLOAD}{token}", me.username)
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
     await bot.send_photo(

@@ -71,7 +71,13 @@ from storage.models.proceedings import (
 from storage.models.proposals import Proposal, ProposalCosigner, ProposalFile
 from storage.models.reference import IssueCategory, Sector, Station
 from storage.models.staff import Staff, StaffBinding, StaffStation
-from storage.models.stations_work import DutyTurn, SessionPoint, SessionQuestion, StationSession
+from storage.models.stations_work import (
+    DutyTurn,
+    SessionPoint,
+    SessionQuestion,
+    StationDutyCode,
+    StationSession,
+)
 from storage.models.support import IssueSupport
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
 from storage.models.topics import Topic, TopicLink
@@ -159,6 +165,7 @@ __all__ = [
     "StaffBinding",
     "StaffStation",
     "Station",
+    "StationDutyCode",
     "StationSession",
     "StationSubscription",
     "StoredFile",

@@ -105,3 +105,13 @@ class DutyTurn(SQLModel, table=True):
         default=None, foreign_key="staff.id", ondelete="SET NULL"
     )
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class StationDutyCode(SQLModel, table=True):
+    """The secret in a station's posted duty QR code: scanning it is being at the station."""
+
+    __tablename__ = "station_duty_code"
+
+    station_id: int = Field(foreign_key="station.id", primary_key=True, ondelete="CASCADE")
+    token: str = Field(max_length=32, unique=True)
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -20,6 +20,7 @@ from services.accounts.identities import touch_identity
 from services.accounts.scope import StaffScope, scope_of
 from services.accounts.staff import add_staff, bind_staff
 from services.reference.catalog import list_stations
+from services.stations.duty_codes import duty_code
 from services.stations.points import record_point
 from services.stations.rota import set_turn
 from services.stations.sessions import SessionDraft, schedule_session
@@ -288,7 +289,13 @@ async def test_the_station_code_checks_the_member_in(
     await office.press(DutyCB(action="st", id=station).pack())
     shown = await office.tap("Duty check-in QR code")
     assert any(type(r).__name__ == "SendPhoto" for r in shown)
-    early = await member.send(f"/start duty-{station}")
+    async with roster.session() as session:
+        token = await duty_code(session, station_id=station, now=NOW)
+    # The station's public id is not its code: a member away from the station can't guess it.
+    for guess in (f"duty-{station}", "duty-" + "A" * 16, "duty-../../x"):
+        refused = await member.send(f"/start {guess}")
+        assert "not a station's duty code" in member.texts(refused)[0]
+    early = await member.send(f"/start duty-{token}")
     assert "not now" in member.texts(early)[0]
     async with roster.session() as session:
         await set_turn(
@@ -302,10 +309,10 @@ async def test_the_station_code_checks_the_member_in(
             now=NOW,
             tz=TZ,
         )
-    stranger = await resident.send(f"/start duty-{station}")
+    stranger = await resident.send(f"/start duty-{token}")
     assert "for the members on duty" in resident.texts(stranger)[0]
-    done = await member.send(f"/start duty-{station}")
+    done = await member.send(f"/start duty-{token}")
     assert "duty shift is logged" in member.texts(done)[0]
-    twice = await member.send(f"/start duty-{station}")
+    twice = await member.send(f"/start duty-{token}")
     assert "already checked in" in member.texts(twice)[0]
     assert await count(roster, Activity) == 1

@@ -21,6 +21,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "station_duty_code",
+        sa.Column("station_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["station_id"],
+            ["station.id"],
+            name=op.f("fk_station_duty_code_station_id_station"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("station_id", name=op.f("pk_station_duty_code")),
+        sa.UniqueConstraint("token", name=op.f("uq_station_duty_code_token")),
+    )
     op.create_table('station_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('station_id', sa.Integer(), nullable=False),
@@ -96,6 +110,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("station_duty_code")
     with op.batch_alter_table('session_point', schema=None) as batch_op:
         batch_op.drop_index('ix_session_point_session')
 
