@@ -97,6 +97,12 @@ def refusal(error: DomainError) -> str:
         "session_unknown": _("This open session is not available."),
         "point_unknown": _("This point is not available."),
         "turn_unknown": _("This duty turn is not available."),
+        "duty_place_unknown": _(
+            "This station's place is not on the map. Scan the duty code posted there."
+        ),
+        "duty_too_far": _(
+            "You are {metres} m from the station. Check in there, or scan its duty code."
+        ).format(metres=params.get("metres", "?")),
         "duty_code_unknown": _(
             "This is not a station's duty code. Scan the code posted at the station."
         ),

@@ -1,10 +1,11 @@
-"""A member's duty turns at the stations: ``/duty`` lists them, one tap checks in.
+"""A member's duty turns at the stations: ``/duty`` lists them; checking in at the station.
 
 The station's posted QR code (``/start duty-<secret token>``) checks the member in for their
 turn there that runs now, the same way.
 
 "I'm on duty here" names the turn; the press is read again against the member who pressed,
-so another member's turn (or a made-up id) is refused. Checking in logs the turn's
+so another member's turn (or a made-up id) is refused, and asks for the member's location:
+shared within reach of the station, it checks them in. Checking in logs the turn's
 ``station-duty`` activity: nothing to type.
 """
 
@@ -13,19 +14,23 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.member.context import ActiveMember, LogContext, LogContextMiddleware
+from handlers.keyboards import main_menu, share_location
+from handlers.member.context import MEMBER_MENU, ActiveMember, LogContext, LogContextMiddleware
 from handlers.stations_work import DutyCB, hours, refusal, state_label
 from handlers.texts import escape
 from services.errors import DomainError
 from services.members.rules import RuleBook
 from services.reference.catalog import display_name, get_station
-from services.stations.checkin import EARLY, check_in_at_station, check_in_turn
+from services.stations.checkin import EARLY, check_in_at_station
+from services.stations.checkin_place import DUTY_RADIUS_M, check_in_nearby, due_turns
 from services.stations.duty_codes import station_of_code
 from services.stations.rota import member_turns, turn_state
+from storage.models import DutyTurn
 
 log_ = logging.getLogger(__name__)
 DUTY_PAYLOAD = "duty-"
@@ -64,15 +69,43 @@ async def duty_command(message: Message, log: LogContext) -> None:
     )
 
 
-async def check_in_pressed(
-    callback: CallbackQuery, callback_data: DutyCB, log: LogContext, rulebook: RuleBook
-) -> None:
-    """Check in for the turn the button names, if it is the member's own and under way."""
+async def check_in_pressed(callback: CallbackQuery, callback_data: DutyCB, log: LogContext) -> None:
+    """The turn's button: if it is the member's own and due, ask for the location there."""
+    turn = await log.session.get(DutyTurn, callback_data.id)
+    due = await due_turns(log.session, member_id=log.member.id, now=log.now)
+    if turn is None or turn.member_id != log.member.id:
+        error = DomainError("turn_unknown")
+    elif turn.checked_in_at is not None:
+        error = DomainError("turn_checked_in")
+    elif all(row.id != turn.id for row in due):
+        error = DomainError("turn_not_now")
+    else:
+        await callback.answer()
+        await log.turn.say(
+            _(
+                "📍 Share your location at the station to check in (within {metres} m), "
+                "or scan the duty code posted there."
+            ).format(metres=DUTY_RADIUS_M),
+            reply_markup=share_location(skippable=False),
+        )
+        return
+    log_.info("chat %s: duty check-in refused (%s)", log.turn.chat_id, error.code)
+    await callback.answer(refusal(error), show_alert=True)
+
+
+async def location_shared(message: Message, log: LogContext, rulebook: RuleBook) -> None:
+    """A location from a member with a turn due: check in at the station it is at."""
+    if message.location is None or not await due_turns(
+        log.session, member_id=log.member.id, now=log.now
+    ):
+        # Not about a duty turn: the location is someone else's business.
+        raise SkipHandler
     try:
-        turn = await check_in_turn(
+        turn = await check_in_nearby(
             log.session,
             member_id=log.member.id,
-            turn_id=callback_data.id,
+            latitude=message.location.latitude,
+            longitude=message.location.longitude,
             now=log.now,
             tz=log.turn.tz,
             rulebook=rulebook,
@@ -80,14 +113,14 @@ async def check_in_pressed(
             locale=log.turn.locale,
         )
     except DomainError as error:
-        log_.info("chat %s: duty check-in refused (%s)", log.turn.chat_id, error.code)
-        await callback.answer(refusal(error), show_alert=True)
+        log_.info("chat %s: duty location refused (%s)", message.chat.id, error.code)
+        await message.answer(refusal(error), reply_markup=share_location(skippable=False))
         return
-    await callback.answer()
-    await log.turn.say(
+    await message.answer(
         _("✅ You are checked in for your turn ({when}). The duty shift is logged.").format(
             when=hours(turn.starts_at, turn.ends_at, log.turn.tz)
-        )
+        ),
+        reply_markup=main_menu(MEMBER_MENU),
     )
 
 
@@ -153,6 +186,7 @@ def setup() -> Router:
         observer.middleware(LogContextMiddleware())
     members.message.register(duty_command, Command("duty"))
     members.callback_query.register(check_in_pressed, DutyCB.filter(F.action == "in"))
+    members.message.register(location_shared, F.location)
     others = Router(name="duty-others")
     others.callback_query.register(not_a_member, DutyCB.filter(F.action == "in"))
     router = Router(name="duty")

@@ -33,6 +33,7 @@ from storage.models import (
     Issue,
     SessionPoint,
     SessionQuestion,
+    Station,
     StationSession,
 )
 from tests.support.chat import ChatUser
@@ -139,14 +140,14 @@ async def test_resident_asks_a_question_before_the_session(
     assert alerts(unknown) == ["This open session is not available."]
 
 
-async def test_member_checks_in_with_one_tap(
+async def test_member_checks_in_by_sharing_the_location_at_the_station(
     app: AppContext, member: ChatUser, roster: Database
 ) -> None:
     station = (await station_ids(roster))[0]
     m001 = await member_by_code(roster, "M001")
     today = NOW.astimezone(TZ).date()
     async with roster.session() as session:
-        await set_turn(
+        turn = await set_turn(
             session,
             scope=await admin_scope(roster),
             station_id=station,
@@ -159,12 +160,22 @@ async def test_member_checks_in_with_one_tap(
         )
     listed = await member.send("/duty")
     assert "My duty turns" in member.texts(listed)[0]
-    done = await member.tap("I'm on duty here")
+    asked = await member.tap("I'm on duty here")
+    assert any("Share your location at the station" in text for text in member.texts(asked))
+    async with roster.session() as session:
+        place = await session.get(Station, station)
+    assert place is not None and place.latitude is not None and place.longitude is not None
+    # About 1.1 km north of the station: not there yet.
+    far = await member.location(place.latitude + 0.01, place.longitude)
+    assert "m from the station" in member.texts(far)[0]
+    async with roster.session() as session:
+        assert (await session.execute(select(Activity.kind))).scalars().all() == []
+    done = await member.location(place.latitude + 0.001, place.longitude)
     assert any("duty shift is logged" in text for text in member.texts(done))
     async with roster.session() as session:
         kinds = (await session.execute(select(Activity.kind))).scalars().all()
     assert kinds == ["station-duty"]
-    twice = await member.press(member.button("I'm on duty here"))
+    twice = await member.press(DutyCB(action="in", id=turn.id or 0).pack())
     assert alerts(twice) == ["You are already checked in for this turn."]
 
 
