@@ -190,7 +190,10 @@ async def test_forget_in_the_web_chat_leaves_no_trace(
     me.images = {"photo-0": shared, "photo-1": own}
     other.images = {"photo-0": shared}
     number = await submit_report(me, photos=2, location=CASE_AT, phone=PHONE)
-    await submit_report(other, photos=1)
+    # Other words, or the second report would be offered the first case to follow ("me too").
+    await submit_report(
+        other, photos=1, description="The street light at the corner of lane 5 is broken."
+    )
     identity_id, resident_id = await ids_of(sqlite_db, CHAT)
     await subscribe_and_queue(sqlite_db, identity_id, resident_id, dialog_row=False)
     clock.advance(dt.timedelta(minutes=1))

@@ -28,7 +28,13 @@ async def test_start_greets_and_shows_the_menu(resident: ChatUser) -> None:
     markup = sent[0].reply_markup
     assert isinstance(markup, ReplyKeyboardMarkup)
     labels = [button.text for row in markup.keyboard for button in row]
-    assert labels == ["📝 Report an issue", "📋 My issues", "📍 Liaison stations", "❓ Help"]
+    assert labels == [
+        "📝 Report an issue",
+        "📋 My issues",
+        "📍 Liaison stations",
+        "❓ Help",
+        "💡 Suggest a topic",
+    ]
 
 
 async def test_whole_report_is_stored_with_photos_location_and_consented_phone(
