@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import CallbackQuery, TelegramObject
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.entities import Context, Stack
 from aiogram_dialog.api.internal import CONTEXT_KEY, STACK_KEY, STORAGE_KEY
@@ -69,11 +68,6 @@ async def back_to_entry(callback: CallbackQuery, button: Button, manager: Dialog
     """Close the list and go on with the activity entry under it."""
     await close_above_entry(manager)
     await manager.show(ShowMode.SEND)
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """A list takes no typing: a message goes on to the handlers after the dialogs."""
-    raise SkipHandler
 
 
 def _over_report(context: Context | None) -> bool:

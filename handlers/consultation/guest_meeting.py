@@ -11,9 +11,8 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram import F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
@@ -24,7 +23,7 @@ from markupsafe import Markup
 from handlers.consultation.draft_comments import open_comments
 from handlers.consultation.entry import start_speaking
 from handlers.dialogs.context import reader_of
-from handlers.dialogs.press import answer_press
+from handlers.dialogs.press import answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.outgoing import AttachmentGoneError, attachment_of
 from handlers.texts import escape, local_time
@@ -177,11 +176,6 @@ async def draft_chosen(callback: CallbackQuery, button: Any, manager: DialogMana
     meeting_id = int(manager.dialog_data.get("meeting", 0))
     if not await open_comments(manager, meeting_id):
         await answer_press(manager, _("This draft report is not available."), show_alert=True)
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The cards take no typing: a message goes on to the guest's other handlers."""
-    raise SkipHandler
 
 
 def guest_dialog() -> Dialog:

@@ -12,6 +12,7 @@ import logging
 from contextvars import ContextVar
 
 from aiogram import Bot
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
@@ -73,3 +74,8 @@ async def mark_choice(manager: DialogManager, text: str) -> None:
     if isinstance(manager.event, CallbackQuery):
         await show_answer(manager.event, text)
     manager.show_mode = ShowMode.SEND
+
+
+async def pass_on(message: Message, widget: object, manager: DialogManager) -> None:
+    """A card takes no typing: a message goes on to the handlers after the dialogs."""
+    raise SkipHandler

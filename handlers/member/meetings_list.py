@@ -28,11 +28,11 @@ from markupsafe import Markup
 
 from handlers.consultation.entry import start_speaking
 from handlers.consultation.materials_send import member_materials_chosen as materials_chosen
-from handlers.detours import back_to_entry, pass_on, placement
+from handlers.detours import back_to_entry, placement
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
 from handlers.dialogs.paging import choices, page_buttons
-from handlers.dialogs.press import answer, answer_press
+from handlers.dialogs.press import answer, answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.member import meetings_past as past
 from handlers.member.log_steps import member_log

@@ -30,17 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.callbacks import IssueCB
-from handlers.detours import (
-    continue_buttons,
-    open_list,
-    pass_on,
-    placement,
-)
+from handlers.detours import continue_buttons, open_list, placement
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
 from handlers.dialogs.paging import choices, page_buttons
-from handlers.dialogs.press import answer_press
+from handlers.dialogs.press import answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.resident import rating
 from handlers.resident.flow import back_to_draft, open_report

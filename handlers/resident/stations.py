@@ -22,16 +22,11 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Select, SwitchTo,
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
-from handlers.detours import (
-    continue_buttons,
-    open_list,
-    pass_on,
-    placement,
-)
+from handlers.detours import continue_buttons, open_list, placement
 from handlers.dialogs.context import reader_of
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import Label
-from handlers.dialogs.press import answer, answer_press
+from handlers.dialogs.press import answer, answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.resident.flow import start_report
 from handlers.resident.station_questions import ask_button, card_additions, station_page_button

@@ -11,9 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram import F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.enums import ContentType
-from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
@@ -21,6 +19,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
+from handlers.dialogs.press import pass_on
 from handlers.dialogs.text import T
 from handlers.staff import consultation_prep_steps as steps
 from handlers.staff.consultation_prep_steps import StaffPrep, meeting_of
@@ -102,11 +101,6 @@ async def comments(dialog_manager: DialogManager, **_data: Any) -> dict[str, Any
     ]
     # Escaped values in our own markup.
     return {"comments": Markup("\n".join(lines)), "any": bool(lines)}  # noqa: S704
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The overview takes no typing."""
-    raise SkipHandler
 
 
 def _rows(items: str, widget_id: str, on_click: Any) -> Column:

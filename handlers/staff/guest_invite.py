@@ -12,7 +12,6 @@ from operator import itemgetter
 from typing import Any
 
 from aiogram import Bot, F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -21,7 +20,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from handlers.dialogs.press import answer_press
+from handlers.dialogs.press import answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.staff import guest_views as views
 from handlers.staff.desk import desk_of
@@ -165,11 +164,6 @@ async def revoke_chosen(
     await answer_press(manager, _("The guest's link is withdrawn."))
     # The list is drawn again, with the guest's new state.
     manager.show_mode = ShowMode.EDIT
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The list takes no typing."""
-    raise SkipHandler
 
 
 def guests_dialog() -> Dialog:

@@ -14,9 +14,8 @@ from typing import Any
 
 import segno
 from aiogram import Bot, F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
@@ -27,7 +26,7 @@ from markupsafe import Markup
 from handlers.channel import ChannelCapabilities
 from handlers.dialogs.context import Reader, reader_of
 from handlers.dialogs.paging import choices, page_buttons
-from handlers.dialogs.press import answer_press
+from handlers.dialogs.press import answer_press, pass_on
 from handlers.dialogs.text import T
 from handlers.member.checkin import CHECKIN_PAYLOAD
 from handlers.member.meetings import response_label
@@ -188,11 +187,6 @@ async def send_qr(callback: CallbackQuery, button: Any, manager: DialogManager) 
             title=escape(meeting.title)
         ),
     )
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The list takes no typing: a message goes on to the handlers after the dialogs."""
-    raise SkipHandler
 
 
 def meetings_dialog() -> Dialog:

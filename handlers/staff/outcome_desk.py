@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
@@ -31,6 +30,7 @@ from aiogram_dialog.widgets.text import Format
 from handlers.dialogs.guard import Refused, guard
 from handlers.dialogs.markup import OutsideButtons
 from handlers.dialogs.paging import choices, page_buttons
+from handlers.dialogs.press import pass_on
 from handlers.dialogs.text import T
 from handlers.notices.outcomes import recipient_name
 from handlers.pipeline_callbacks import OutcomeCB
@@ -224,11 +224,6 @@ async def item_getter(dialog_manager: DialogManager, **_kwargs: Any) -> dict[str
 def desk_rules(manager: DialogManager, year: int) -> Any:
     """The year's pipeline rules."""
     return manager.middleware_data["rulebook"].for_year(year).pipeline
-
-
-async def pass_on(message: Message, widget: Any, manager: DialogManager) -> None:
-    """The lists take no typing: a message goes on to the handlers after the dialogs."""
-    raise SkipHandler
 
 
 def outcome_desk_dialog() -> Dialog:
