@@ -18,7 +18,7 @@ from handlers.texts import escape
 from handlers.topics.texts import form_name
 from services.clock import Clock, local_date
 from services.reference.catalog import display_name
-from services.topics.plan import PlannedTopic, planned_topics, published_plan
+from services.topics.plan import PlannedTopic, published_plan, published_topics
 
 
 def plan_lines(planned: Sequence[PlannedTopic], locale: str) -> list[str]:
@@ -47,7 +47,7 @@ async def published_plan_text(session: AsyncSession, *, year: int, locale: str) 
         year=year, version=plan.version
     )
     legend = _("⭐ key topic · ♾ long-running topic")
-    lines = plan_lines(await planned_topics(session, year=year), locale)
+    lines = plan_lines(await published_topics(session, year=year), locale)
     return "\n".join([heading, *lines, legend])
 
 

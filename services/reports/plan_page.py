@@ -17,7 +17,7 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reports.handling_page import STYLE
-from services.topics.plan import planned_topics, published_plan
+from services.topics.plan import published_plan, published_topics
 from services.translation import gettext as _
 
 # Where the web server serves the page; the station card links to it.
@@ -69,7 +69,7 @@ async def public_plan(session: AsyncSession, *, year: int) -> PublicPlan | None:
             key=p.item.key,
             long_running=p.topic.long_running,
         )
-        for p in await planned_topics(session, year=year)
+        for p in await published_topics(session, year=year)
     )
     return PublicPlan(year, plan.version, plan.published_at, entries)
 

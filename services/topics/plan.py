@@ -10,6 +10,7 @@ once. Long-running topics (长线协商) carry over to the next year's draft pla
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ from services.topics.desk import require_admin
 from storage.enums import MemberStatus, TopicState
 from storage.models import ConsultationPlan, Member, PlanItem, SpecialCommittee, Topic
 from storage.models.plan import PlanSlot, PlanState
+
+# What a published version keeps of each item.
+PUBLISHED_FIELDS = ("topic_id", "committee_id", "month", "form", "key", "slot")
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,15 @@ async def publish_plan(
     """Publish the year's draft plan as its next version; every active member is told once."""
     require_admin(scope)
     plan = await plan_of(session, year=year)
-    if plan is None or not await planned_topics(session, year=year):
+    planned = await planned_topics(session, year=year)
+    if plan is None or not planned:
         raise DomainError("plan_empty")
     if plan.state == PlanState.PUBLISHED:
         raise DomainError("plan_unchanged")
     plan.state = PlanState.PUBLISHED
+    plan.published_items = json.dumps(
+        [{field: getattr(p.item, field) for field in PUBLISHED_FIELDS} for p in planned]
+    )
     plan.version += 1
     plan.published_at = now
     plan.updated_at = now
@@ -236,9 +244,34 @@ async def plan_counts(session: AsyncSession, *, year: int) -> dict[str, int]:
 
 
 async def published_plan(session: AsyncSession, *, year: int) -> ConsultationPlan | None:
-    """The year's plan when it stands published (what the public page and members read)."""
+    """The year's plan once published (what the public page and members read).
+
+    Its last published version stands while the office works on the next one.
+    """
     plan = await plan_of(session, year=year)
-    return plan if plan is not None and plan.state == PlanState.PUBLISHED else None
+    return plan if plan is not None and plan.version > 0 else None
+
+
+async def published_topics(session: AsyncSession, *, year: int) -> list[PlannedTopic]:
+    """The items of the plan's last published version, ordered like :func:`planned_topics`."""
+    plan = await published_plan(session, year=year)
+    if plan is None:
+        return []
+    items = [PlanItem(plan_id=plan.id or 0, **row) for row in json.loads(plan.published_items)]
+    topics = {t.id: t for t in await session.scalars(
+        select(Topic).where(col(Topic.id).in_([item.topic_id for item in items]))
+    )}  # fmt: skip
+    committees = {c.id: c for c in await session.scalars(
+        select(SpecialCommittee).where(
+            col(SpecialCommittee.id).in_([item.committee_id for item in items])
+        )
+    )}  # fmt: skip
+    found = [
+        PlannedTopic(item, topics[item.topic_id], committees[item.committee_id])
+        for item in items
+        if item.topic_id in topics and item.committee_id in committees
+    ]
+    return sorted(found, key=lambda p: (p.item.month, not p.item.key))
 
 
 async def topics_count(session: AsyncSession, *, year: int) -> int:

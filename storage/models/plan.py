@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 import storage.models._naming  # noqa: F401  (naming convention first)
@@ -45,6 +45,9 @@ class ConsultationPlan(SQLModel, table=True):
     published_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    # The items as last published (JSON): what members and the public page read while the
+    # office works on the next version.
+    published_items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 

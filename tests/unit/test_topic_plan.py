@@ -28,6 +28,7 @@ from services.topics.plan import (
     planned_topics,
     publish_plan,
     published_plan,
+    published_topics,
     remove_from_plan,
 )
 from services.topics.suggestions import suggest_as_member, suggest_as_resident
@@ -361,8 +362,10 @@ async def test_publishing_raises_the_version_and_tells_members_once_each(
             actor=OFFICE,
             now=later,
         )
-        # A changed plan is a draft until published again: the public view shows nothing.
-        assert await published_plan(session, year=YEAR) is None
+        # A changed plan is a draft until published again; version 1 stands meanwhile.
+        shown = await published_plan(session, year=YEAR)
+        assert shown is not None and shown.version == 1 and shown.state == "draft"
+        assert [p.topic.id for p in await published_topics(session, year=YEAR)] == [ids[0]]
         again = await publish_plan(
             session, scope=ADMIN, year=YEAR, actor=OFFICE, notifier=notifier(), now=later
         )
@@ -376,6 +379,10 @@ async def test_publishing_raises_the_version_and_tells_members_once_each(
         )
         assert topic.state == TopicState.SHORTLISTED
         assert [p.topic.id for p in await planned_topics(session, year=YEAR)] == [ids[0]]
+        # Version 2, as published, still lists both until the office publishes again.
+        published = await published_topics(session, year=YEAR)
+        assert sorted(p.topic.id for p in published) == sorted(ids)
+        assert [p.item.month for p in published] == [5, 6]
 
 
 async def test_long_running_topics_carry_over_once(roster: Database) -> None:
