@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.clock import Clock, ShiftedClock, SystemClock
@@ -62,6 +62,18 @@ def check_public_url(value: str) -> str:
     except ValueError as error:
         raise ValueError(f"public_url {value!r}: the port is not a number") from error
     return f"{parts.scheme}://{parts.netloc}"
+
+
+class WeChatTemplate(BaseModel):
+    """A pre-approved template message standing in for one kind of notice.
+
+    ``fields`` maps the template's keys (``thing1``, ``time2``...) to the notice's facts
+    (``title``, ``status``, ``case``, ``time``...).
+    """
+
+    template_id: str
+    fields: dict[str, str]
+    url: str | None = None
 
 
 class Settings(BaseSettings):
@@ -145,6 +157,55 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Shanghai", description="The committee's time zone.")
     default_locale: str = Field(default="zh_CN", description="zh_CN or en.")
     redis_url: str | None = Field(default=None, description="Redis for FSM storage and locks.")
+    # --- WeChat service account (residents) ---------------------------------------------------
+    wechat_app_id: str | None = Field(
+        default=None, description="Service account AppID; the channel is off when unset."
+    )
+    wechat_app_secret: SecretStr | None = Field(default=None, description="Its AppSecret.")
+    wechat_token: SecretStr | None = Field(
+        default=None, description="The callback Token set in the account's server settings."
+    )
+    wechat_aes_key: SecretStr | None = Field(
+        default=None,
+        description="EncodingAESKey (43 characters): secure mode; plain signed mode when unset.",
+    )
+    wechat_api_url: str = Field(
+        default="https://api.weixin.qq.com", description="The WeChat API's base address."
+    )
+    wechat_path: str = Field(default="/wechat/callback", description="Callback path served.")
+    wechat_reply_deadline: float = Field(
+        default=4.0,
+        gt=0,
+        lt=5,
+        description="Seconds a callback waits for the passive reply before answering 'success'.",
+    )
+    wechat_templates: dict[str, WeChatTemplate] = Field(
+        default_factory=dict,
+        description=(
+            "Template messages for notices outside the 48-hour window, by outbox kind, as JSON: "
+            '{"issue": {"template_id": "...", "fields": {"thing1": "title", ...}}}.'
+        ),
+    )
+    # --- WeCom self-built app (members, staff, departments) ----------------------------------
+    wecom_corp_id: str | None = Field(
+        default=None, description="WeCom corp id; the channel is off when unset."
+    )
+    wecom_agent_id: int | None = Field(default=None, description="The self-built app's AgentId.")
+    wecom_secret: SecretStr | None = Field(default=None, description="The app's Secret.")
+    wecom_token: SecretStr | None = Field(default=None, description="The app's callback Token.")
+    wecom_aes_key: SecretStr | None = Field(
+        default=None, description="The app's callback EncodingAESKey (43 characters)."
+    )
+    wecom_api_url: str = Field(
+        default="https://qyapi.weixin.qq.com", description="The WeCom API's base address."
+    )
+    wecom_path: str = Field(default="/wecom/callback", description="Callback path served.")
+    wecom_per_minute: int = Field(
+        default=30, ge=1, description="Messages a minute to one WeCom member (WeCom drops more)."
+    )
+    wecom_per_hour: int = Field(
+        default=1000, ge=1, description="Messages an hour to one WeCom member."
+    )
     demo: bool = Field(default=False, description="Demo mode: persona switch in the web chat.")
     demo_database_url: str | None = Field(
         default=None,
@@ -306,6 +367,22 @@ class Settings(BaseSettings):
         if not self.telegram_api_url:
             return PRODUCTION
         return TelegramAPIServer.from_base(self.telegram_api_url, is_local=self.telegram_api_local)
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """Whether the service account channel is configured."""
+        return bool(self.wechat_app_id and self.wechat_app_secret and self.wechat_token)
+
+    @property
+    def wecom_enabled(self) -> bool:
+        """Whether the WeCom channel is configured."""
+        return bool(
+            self.wecom_corp_id
+            and self.wecom_agent_id
+            and self.wecom_secret
+            and self.wecom_token
+            and self.wecom_aes_key
+        )
 
     @property
     def files_dir(self) -> Path:

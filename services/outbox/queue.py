@@ -44,6 +44,9 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"
     CANCELLED = "cancelled"
+    # Waiting for the person to write again: the channel's window for free messages is shut
+    # and no template message stands in for this notice (the WeChat service account).
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -451,3 +454,20 @@ async def next_due(session: AsyncSession, *, channel: str) -> dt.datetime | None
             )
         )
     ).scalar_one_or_none()
+
+
+async def release_held(
+    session: AsyncSession, *, channel: str, chat_id: int, now: dt.datetime
+) -> int:
+    """The person wrote again: their held messages are due now; how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.channel) == channel,
+            col(OutboxMessage.chat_id) == chat_id,
+            col(OutboxMessage.state) == OutboxState.HELD,
+        )
+        .values(state=OutboxState.PENDING, due_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

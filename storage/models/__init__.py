@@ -24,6 +24,7 @@ from storage.models.casework import (
     ConditionsReportIssue,
     IssueExtension,
 )
+from storage.models.channels import ChannelMessage, ChannelUser, ChatButton, ChatWindow
 from storage.models.consultation_prep import (
     DraftComment,
     DraftReport,
@@ -99,7 +100,11 @@ __all__ = [
     "AuditEntry",
     "Broadcast",
     "CannedReply",
+    "ChannelMessage",
+    "ChannelUser",
+    "ChatButton",
     "ChatIdentity",
+    "ChatWindow",
     "ConditionsReport",
     "ConditionsReportIssue",
     "ConfirmedSuggestion",
