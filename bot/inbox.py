@@ -20,7 +20,8 @@ import datetime as dt
 import json
 import logging
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractAsyncContextManager
 
 from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
@@ -68,8 +69,12 @@ class UpdateInbox:
         bot: Bot,
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
+        around: Callable[[Update], AbstractAsyncContextManager[None]] | None = None,
     ) -> None:
         self.db = db
+        # Entered around each update's handling: a channel that answers once the handling is
+        # over (the WeChat service account's passive reply) learns when that is.
+        self.around = around
         self.clock = clock
         self.dp = dp
         self.bot = bot
@@ -209,7 +214,11 @@ class UpdateInbox:
     async def _handle(self, update: Update) -> None:
         state = HANDLED
         try:
-            await self.dp.feed_update(self.bot, update)
+            if self.around is None:
+                await self.dp.feed_update(self.bot, update)
+            else:
+                async with self.around(update):
+                    await self.dp.feed_update(self.bot, update)
         except Exception:
             log.exception("update %s of bot %s failed", update.update_id, self.bot.id)
             state = FAILED

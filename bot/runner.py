@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.app import AppContext, build_context, build_dispatcher
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
+from bot.channels.wechat import WeChatChannel
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
 from bot.private_files import private_umask, tighten
@@ -160,7 +161,10 @@ async def serve(
     dp = build_dispatcher(ctx)
     webchat = WebChat(ctx, dp) if settings.web_enabled else None
     telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None
-    runner = web_runner(build_web_app(webchat=webchat, telegram=telegram, archive=ctx))
+    wechat = WeChatChannel(ctx, dp) if settings.wechat_enabled else None
+    runner = web_runner(
+        build_web_app(webchat=webchat, telegram=telegram, archive=ctx, wechat=wechat)
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()
@@ -169,6 +173,8 @@ async def serve(
         bots["web"] = webchat.bot
     if telegram is not None:
         bots["telegram"] = telegram.bot
+    if wechat is not None:
+        bots["wechat"] = wechat.bot
     worker = build_worker(ctx, bots)
     ctx.wake_delivery = worker.wake
     delivering = asyncio.create_task(worker.run())
@@ -179,6 +185,8 @@ async def serve(
     try:
         if telegram is not None:
             await telegram.start()
+        if wechat is not None:
+            await wechat.start()
         if webchat is not None:
             log.info("web chat at http://%s:%s/", settings.web_host, settings.web_port)
         await stop.wait()
@@ -186,6 +194,8 @@ async def serve(
         log.info("stopping")
         if telegram is not None:
             await telegram.stop()
+        if wechat is not None:
+            await wechat.stop()
         scheduler.shutdown(wait=False)
         await worker.stop()
         await delivering

@@ -13,6 +13,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
+from bot.channels.wechat import WeChatChannel
 from bot.handling_routes import setup_handling_routes
 from bot.plan_routes import setup_plan_routes
 from bot.station_routes import setup_station_routes
@@ -54,6 +55,7 @@ def build_web_app(
     webchat: WebChat | None = None,
     telegram: TelegramChannel | None = None,
     archive: AppContext | None = None,
+    wechat: WeChatChannel | None = None,
 ) -> web.Application:
     """Assemble the server for the enabled channels (and the archive, the handling list)."""
     app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
@@ -67,6 +69,8 @@ def build_web_app(
         setup_routes(app, webchat)
     if telegram is not None and telegram.webhook_mode:
         telegram.add_webhook_route(app)
+    if wechat is not None:
+        wechat.add_routes(app)
     return app
 
 

@@ -30,3 +30,8 @@ def web_chat(
 def reuses_file_ids(channel: str) -> bool:
     """Whether the channel named ``channel`` takes back the file ids it gave us."""
     return channel == TELEGRAM.name
+
+
+# The service account: files by WeChat's temporary media ids; a station's QR code, drawn by
+# ``liaison stations qr --channel wechat``, carries the payload a deep link would.
+WECHAT = ChannelCapabilities(name="wechat")

@@ -11,7 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import ChatWindow
+from storage.queries import table_of, upsert
 
 WINDOW = dt.timedelta(hours=48)
 WINDOW_COUNT = 5
@@ -34,7 +39,23 @@ async def note_inbound(
     session: AsyncSession, *, channel: str, chat_id: int, now: dt.datetime, menu_tap: bool = False
 ) -> None:
     """The resident wrote (or tapped the menu): the window opens again with its full count."""
-    raise NotImplementedError
+    values: dict[str, object] = {
+        "channel": channel,
+        "chat_id": chat_id,
+        "last_inbound_at": now,
+        "spent": 0,
+        "closed": False,
+        "menu_spent": 0,
+    }
+    columns = ["last_inbound_at", "spent", "closed"]
+    if menu_tap:
+        values["menu_tap_at"] = now
+        columns += ["menu_tap_at", "menu_spent"]
+    await upsert(session, table_of(ChatWindow), values, ["channel", "chat_id"], columns)
+
+
+def _this_chat(channel: str, chat_id: int) -> ColumnElement[bool]:
+    return and_(col(ChatWindow.channel) == channel, col(ChatWindow.chat_id) == chat_id)
 
 
 async def reserve(
@@ -45,21 +66,80 @@ async def reserve(
     ``answer`` is true for the direct answer to the resident's own message, which may spend
     the whole count; a notice leaves ``ANSWER_RESERVE``.
     """
-    raise NotImplementedError
+    # The minute after a menu tap has its own small allowance, which lapses soon: spent first.
+    # Each attempt is one conditional UPDATE, so two processes never take the last message.
+    menu = await session.execute(
+        update(ChatWindow)
+        .where(
+            _this_chat(channel, chat_id),
+            col(ChatWindow.closed).is_(False),
+            col(ChatWindow.menu_tap_at) > now - MENU_WINDOW,
+            col(ChatWindow.menu_spent) < (MENU_COUNT if answer else MENU_COUNT - ANSWER_RESERVE),
+        )
+        .values(menu_spent=col(ChatWindow.menu_spent) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if _count(menu):
+        return True
+    limit = WINDOW_COUNT if answer else WINDOW_COUNT - ANSWER_RESERVE
+    window = await session.execute(
+        update(ChatWindow)
+        .where(
+            _this_chat(channel, chat_id),
+            col(ChatWindow.closed).is_(False),
+            col(ChatWindow.last_inbound_at) > now - WINDOW,
+            col(ChatWindow.spent) < limit,
+        )
+        .values(spent=col(ChatWindow.spent) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _count(window) > 0
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def give_back(session: AsyncSession, *, channel: str, chat_id: int) -> None:
     """A reserved message was not sent after all (the platform failed): its count returns."""
-    raise NotImplementedError
+    # Which allowance it came from is not kept; the 48-hour count is the one that matters.
+    result = await session.execute(
+        update(ChatWindow)
+        .where(_this_chat(channel, chat_id), col(ChatWindow.spent) > 0)
+        .values(spent=col(ChatWindow.spent) - 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not _count(result):
+        await session.execute(
+            update(ChatWindow)
+            .where(_this_chat(channel, chat_id), col(ChatWindow.menu_spent) > 0)
+            .values(menu_spent=col(ChatWindow.menu_spent) - 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def mark_shut(session: AsyncSession, *, channel: str, chat_id: int) -> None:
     """The platform refused the message as outside the window: no more until the next inbound."""
-    raise NotImplementedError
+    await session.execute(
+        update(ChatWindow)
+        .where(_this_chat(channel, chat_id))
+        .values(closed=True)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def window_state(
     session: AsyncSession, *, channel: str, chat_id: int, now: dt.datetime
 ) -> WindowState:
     """The chat's window now."""
-    raise NotImplementedError
+    row = await session.get(ChatWindow, (channel, chat_id))
+    if row is None:
+        return WindowState(open=False, remaining=0, closes_at=None)
+    await session.refresh(row)
+    closes_at = row.last_inbound_at + WINDOW
+    remaining = 0
+    if not row.closed and now < closes_at:
+        remaining = max(0, WINDOW_COUNT - row.spent)
+        if row.menu_tap_at is not None and now < row.menu_tap_at + MENU_WINDOW:
+            remaining += max(0, MENU_COUNT - row.menu_spent)
+    return WindowState(open=remaining > 0, remaining=remaining, closes_at=closes_at)

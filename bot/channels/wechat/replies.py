@@ -1,0 +1,84 @@
+"""What the bot says to a chat while one of its updates is handled, gathered for one reply.
+
+WeChat takes one passive reply in the answer to its callback; anything more costs
+customer-service messages, a few per window. So what the handlers send to the chat whose
+update is being handled is gathered here (a context variable marks that handling, so a
+notice sent by the delivery loop at the same moment is never taken for the answer), then
+merged: the first piece is the passive reply, the rest at most two follow-ups.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from dataclasses import dataclass, field
+
+from bot.channels.wechat.render import MAX_TEXT_BYTES, split_text
+
+# The passive reply plus this many customer-service messages: one dialog step.
+MAX_FOLLOW_UPS = 2
+
+
+@dataclass
+class Piece:
+    """A message to send: text, or an image by its WeChat media id."""
+
+    text: str = ""
+    media_id: str | None = None
+
+
+@dataclass
+class Reply:
+    """What one update's handling said to its chat."""
+
+    chat_id: int
+    update_id: int
+    pieces: list[Piece] = field(default_factory=list)
+    # A callback's toast, said with the next text.
+    toast: str | None = None
+    # Set by the callback route when its deadline passed: everything goes as follow-ups.
+    late: bool = False
+    # The handling is over: nothing more is gathered.
+    closed: bool = False
+    handled: asyncio.Future[list[Piece]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    # Set once the passive reply is written, so that follow-ups arrive after it.
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def add_text(self, text: str) -> None:
+        """A text, with the toast waiting for it in front."""
+        if self.toast:
+            text = f"{self.toast}\n{text}"
+            self.toast = None
+        self.pieces.append(Piece(text=text))
+
+    def finish(self) -> list[Piece]:
+        """The pieces to send, merged to fit the passive reply and the follow-ups."""
+        if self.toast:
+            self.pieces.append(Piece(text=self.toast))
+            self.toast = None
+        return merge(self.pieces)
+
+
+current_reply: contextvars.ContextVar[Reply | None] = contextvars.ContextVar(
+    "wechat_reply", default=None
+)
+
+
+def merge(pieces: list[Piece], limit: int = MAX_TEXT_BYTES) -> list[Piece]:
+    """Consecutive texts joined while they fit one message; a text too long is split."""
+    merged: list[Piece] = []
+    for piece in pieces:
+        if piece.media_id is not None:
+            merged.append(piece)
+            continue
+        for part in split_text(piece.text, limit):
+            last = merged[-1] if merged else None
+            if last is not None and last.media_id is None:
+                joined = f"{last.text}\n\n{part}"
+                if len(joined.encode()) <= limit:
+                    last.text = joined
+                    continue
+            merged.append(Piece(text=part))
+    return merged

@@ -1,0 +1,312 @@
+"""A Bot API session whose server is the WeChat service account.
+
+Handlers call the Bot API as on Telegram; this session draws each call as WeChat can show it.
+What is said to the chat whose update is being handled is gathered for the passive reply
+(bot/channels/wechat/replies.py); anything else goes at once as a customer-service message,
+after one is taken from the chat's window (services/outbox/windows.py). An edit is a new
+message: WeChat changes nothing once sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any, cast
+
+from aiogram import Bot
+from aiogram.client.default import Default
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramServerError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import InputFile
+from aiogram.utils.i18n import gettext as _
+
+from bot.channels.budget import OutsideWindowError
+from bot.channels.wechat.api import GONE_ERRORS, WINDOW_ERRORS, WeChatApi, WeChatApiError
+from bot.channels.wechat.render import keyboard, link, plain_text
+from bot.channels.wechat.replies import Piece, current_reply, merge
+from services.chats.wechat import (
+    external_id_of,
+    find_message,
+    record_message,
+)
+from services.clock import Clock
+from services.outbox import windows
+from services.reference.maps import map_link
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+WECHAT_BOT_ID = 2
+WECHAT_BOT_TOKEN = f"{WECHAT_BOT_ID}:wechat"
+WECHAT_BOT_USERNAME = "liaison_wechat"
+# Nothing to draw: WeChat has no typing indicator, command list or deletion.
+SILENT_METHODS = frozenset(
+    {
+        "setMyCommands",
+        "deleteMyCommands",
+        "setChatMenuButton",
+        "deleteWebhook",
+        "close",
+        "sendChatAction",
+        "deleteMessage",
+    }
+)
+
+Renderer = Callable[[Bot, Any], Awaitable[Any]]
+
+
+def _mode(bot: Bot, value: Any) -> str | None:
+    """The parse mode a call asks for, the Bot's default resolved."""
+    if isinstance(value, Default):
+        value = bot.default[value.name]
+    return str(value) if value else None
+
+
+class WeChatUnsupportedError(TelegramBadRequest):
+    """The service account cannot render this Bot API method."""
+
+
+def _hints() -> dict[str, str]:
+    try:
+        return {
+            "location": _("📍 To share a location: tap + below, then Location."),
+            "contact": _("☎️ Please type your phone number."),
+        }
+    except LookupError:  # no language chosen (a call from outside any update or delivery)
+        return {
+            "location": "📍 To share a location: tap + below, then Location.",
+            "contact": "☎️ Please type your phone number.",
+        }
+
+
+class WeChatSession(BaseSession):
+    """Renders sendMessage, sendPhoto, sendLocation and edits as WeChat messages."""
+
+    def __init__(self, db: Database, clock: Clock, api: WeChatApi, *, map_template: str) -> None:
+        super().__init__()
+        self.db = db
+        self.clock = clock
+        self.wechat = api
+        self.map_template = map_template
+        self._renderers: dict[str, Renderer] = {
+            "getMe": self._get_me,
+            "sendMessage": self._send_message,
+            "editMessageText": self._send_message,
+            "editMessageReplyMarkup": self._edit_markup,
+            "sendPhoto": self._send_photo,
+            "sendLocation": self._send_location,
+            "answerCallbackQuery": self._answer_callback,
+            "getFile": self._get_file,
+        }
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        """Draw the call on WeChat and answer as the Bot API would."""
+        name = method.__api_method__
+        if name in SILENT_METHODS:
+            result: Any = True
+        else:
+            renderer = self._renderers.get(name)
+            if renderer is None:
+                raise WeChatUnsupportedError(
+                    method=method, message=f"Bad Request: the service account cannot render {name}"
+                )
+            result = await renderer(bot, method)
+        content = json.dumps({"ok": True, "result": result})
+        return cast(TelegramType, self.check_response(bot, method, 200, content).result)
+
+    async def close(self) -> None:
+        """Close the API client."""
+        await self.wechat.close()
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        """A file a resident sent, by the media id getFile gave as its path."""
+        media_id = url.rsplit("/", 1)[-1]
+        try:
+            data = await self.wechat.get_media(media_id)
+        except WeChatApiError as error:
+            raise FileNotFoundError(f"WeChat media {media_id}: {error}") from error
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
+
+    # --- sending -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _chat(method: Any) -> int:
+        try:
+            return int(method.chat_id)
+        except (TypeError, ValueError):
+            raise WeChatUnsupportedError(
+                method=method, message="Bad Request: chat not found"
+            ) from None
+
+    def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
+        message = {
+            "message_id": message_id,
+            "date": int(self.clock.now().timestamp()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
+        }
+        message.update({key: value for key, value in content.items() if value is not None})
+        return message
+
+    async def _say(self, method: Any, chat_id: int, text: str, markup: Any) -> int:
+        """Keep the message and its buttons, then gather it for the reply or send it now."""
+        drawn = keyboard(markup, _hints())
+        async with self.db.writing() as session:
+            message_id, tokens = await record_message(
+                session,
+                channel=CHANNEL,
+                chat_id=chat_id,
+                text=text,
+                now=self.clock.now(),
+                buttons=drawn.buttons,
+            )
+        lines = drawn.draw(tokens)
+        full = f"{text}\n\n{lines}" if text and lines else (text or lines)
+        if full:
+            await self._out(method, chat_id, Piece(text=full))
+        return message_id
+
+    async def _out(self, method: Any, chat_id: int, piece: Piece) -> None:
+        reply = current_reply.get()
+        if reply is not None and reply.chat_id == chat_id and not reply.closed:
+            if piece.media_id is not None:
+                reply.pieces.append(piece)
+            else:
+                reply.add_text(piece.text)
+            return
+        for part in merge([piece]):
+            await self.send_now(method, chat_id, part, answer=False)
+
+    async def send_now(self, method: Any, chat_id: int, piece: Piece, *, answer: bool) -> None:
+        """A customer-service message, once the window allows one.
+
+        ``OutsideWindowError`` when it does not (or WeChat says so); ``TelegramForbiddenError``
+        when the person left the account.
+        """
+        now = self.clock.now()
+        async with self.db.writing() as session:
+            openid = await external_id_of(session, channel=CHANNEL, chat_id=chat_id)
+            reserved = openid is not None and await windows.reserve(
+                session, channel=CHANNEL, chat_id=chat_id, now=now, answer=answer
+            )
+        if openid is None:
+            raise WeChatUnsupportedError(method=method, message="Bad Request: chat not found")
+        if not reserved:
+            raise OutsideWindowError(method=method, message="the customer-service window is shut")
+        try:
+            if piece.media_id is not None:
+                await self.wechat.send_image(openid, piece.media_id)
+            else:
+                await self.wechat.send_text(openid, piece.text)
+        except WeChatApiError as error:
+            async with self.db.writing() as session:
+                if error.code in WINDOW_ERRORS:
+                    await windows.mark_shut(session, channel=CHANNEL, chat_id=chat_id)
+                else:
+                    await windows.give_back(session, channel=CHANNEL, chat_id=chat_id)
+            if error.code in WINDOW_ERRORS:
+                raise OutsideWindowError(method=method, message=str(error)) from error
+            if error.code in GONE_ERRORS:
+                raise TelegramForbiddenError(method=method, message=str(error)) from error
+            if error.code < 0:  # "system busy": worth trying again later
+                raise TelegramServerError(method=method, message=str(error)) from error
+            raise TelegramBadRequest(method=method, message=str(error)) from error
+
+    async def send_template(
+        self, chat_id: int, template_id: str, data: dict[str, str], *, url: str | None = None
+    ) -> int:
+        """A template message to the chat, outside its window; the message id."""
+        async with self.db.session() as session:
+            openid = await external_id_of(session, channel=CHANNEL, chat_id=chat_id)
+        if openid is None:
+            raise LookupError(f"no WeChat person has chat id {chat_id}")
+        await self.wechat.send_template(openid, template_id, data, url)
+        async with self.db.writing() as session:
+            message_id, _tokens = await record_message(
+                session, channel=CHANNEL, chat_id=chat_id, text="", now=self.clock.now()
+            )
+        return message_id
+
+    # --- the Bot API methods -----------------------------------------------------------------
+
+    async def _get_me(self, bot: Bot, method: Any) -> dict[str, Any]:
+        return {
+            "id": bot.id,
+            "is_bot": True,
+            "first_name": "Liaison",
+            "username": WECHAT_BOT_USERNAME,
+        }
+
+    async def _send_message(self, bot: Bot, method: Any) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        text = plain_text(method.text, _mode(bot, method.parse_mode))
+        if not text.strip():
+            raise WeChatUnsupportedError(
+                method=method, message="Bad Request: message text is empty"
+            )
+        message_id = await self._say(method, chat_id, text, method.reply_markup)
+        return self._message(bot, chat_id, message_id, text=method.text)
+
+    async def _edit_markup(self, bot: Bot, method: Any) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        markup = method.reply_markup
+        if markup is None or not markup.inline_keyboard:
+            # Buttons taken away: the old ones are refused as stale when tapped anyway.
+            return self._message(bot, chat_id, int(method.message_id or 0))
+        async with self.db.session() as session:
+            old = await find_message(
+                session, channel=CHANNEL, chat_id=chat_id, message_id=int(method.message_id or 0)
+            )
+        text = old.text if old is not None else ""
+        message_id = await self._say(method, chat_id, text, markup)
+        return self._message(bot, chat_id, message_id, text=text or "…")
+
+    async def _send_photo(self, bot: Bot, method: Any) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        photo = method.photo
+        if isinstance(photo, InputFile):
+            data = b"".join([chunk async for chunk in photo.read(bot)])
+            media_id = await self.wechat.upload_image(data, photo.filename or "photo.jpg")
+        else:
+            # A media id WeChat gave us (a resident's photo, within its three days).
+            media_id = str(photo)
+        await self._out(method, chat_id, Piece(media_id=media_id))
+        caption = plain_text(method.caption, _mode(bot, method.parse_mode))
+        message_id = await self._say(method, chat_id, caption, method.reply_markup)
+        size = {"file_id": media_id, "file_unique_id": media_id[:64], "width": 0, "height": 0}
+        return self._message(bot, chat_id, message_id, photo=[size], caption=method.caption)
+
+    async def _send_location(self, bot: Bot, method: Any) -> dict[str, Any]:
+        chat_id = self._chat(method)
+        url = map_link(self.map_template, method.latitude, method.longitude)
+        text = link(url, f"📍 {method.latitude:.5f}, {method.longitude:.5f}")
+        message_id = await self._say(method, chat_id, text, method.reply_markup)
+        location = {"latitude": method.latitude, "longitude": method.longitude}
+        return self._message(bot, chat_id, message_id, location=location)
+
+    async def _answer_callback(self, bot: Bot, method: Any) -> bool:
+        reply = current_reply.get()
+        if method.text and reply is not None and not reply.closed:
+            reply.toast = method.text
+        return True
+
+    async def _get_file(self, bot: Bot, method: Any) -> dict[str, Any]:
+        return {
+            "file_id": method.file_id,
+            "file_unique_id": method.file_id[:64],
+            "file_path": method.file_id,
+        }
