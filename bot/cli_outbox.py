@@ -1,8 +1,14 @@
-"""``liaison outbox``: how the outbox stands, and a delivery loop on its own."""
+"""``liaison outbox``: how the outbox stands, and a delivery loop on its own.
+
+Notices held for a person who must write again first (the WeChat service account outside its
+48-hour window) are counted by channel with the age of the oldest; ``--held`` lists them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -11,14 +17,16 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.app import build_context
-from bot.cli_common import cli_settings, fail, localized, with_database
-from bot.delivery import DeliveryWorker
+from bot.cli_common import cli_settings, fail, localized, now, with_database
+from bot.delivery import HELD_REASON, DeliveryWorker
 from bot.runner import build_worker, configure_logging, stop_on_signals
+from services.outbox.held import HeldChannel, held_by_channel, held_messages
 from services.outbox.queue import OutboxState, OutboxStats, stats
 from services.translation import N_
 from services.translation import gettext as _
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.models import OutboxMessage
 
 outbox_app = typer.Typer(
     help="The outbox of pushes. Without a subcommand: counts by state and the latest failures.",
@@ -33,7 +41,29 @@ _STATES = {
     OutboxState.FAILED: N_("failed"),
     OutboxState.BLOCKED: N_("blocked"),
     OutboxState.CANCELLED: N_("cancelled"),
+    OutboxState.HELD: N_("held"),
 }
+# Held notices listed by ``--held`` at most.
+HELD_LISTED = 200
+
+
+@dataclass(frozen=True)
+class _Status:
+    stats: OutboxStats
+    held: list[HeldChannel]
+    held_rows: list[OutboxMessage]
+
+
+def _age(since: dt.datetime, moment: dt.datetime) -> str:
+    """How long ago, in days and hours (or minutes), translated."""
+    minutes = max(0, int((moment - since).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("{days} d {hours} h").format(days=days, hours=hours)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    return _("{minutes} min").format(minutes=minutes)
 
 
 def _state(state: str) -> str:
@@ -42,17 +72,27 @@ def _state(state: str) -> str:
 
 @outbox_app.callback()
 @localized
-def outbox_status(ctx: typer.Context) -> None:
-    """Counts by state and the latest failures."""
+def outbox_status(
+    ctx: typer.Context,
+    held: Annotated[
+        bool,
+        typer.Option(
+            "--held", help="List the notices held until the person writes again, with why."
+        ),
+    ] = False,
+) -> None:
+    """Counts by state, the latest failures, and the notices held by channel."""
     if ctx.invoked_subcommand is not None:
         return
 
-    async def go(db: Database) -> OutboxStats:
+    async def go(db: Database) -> _Status:
         await upgrade(db)
         async with db.session() as session:
-            return await stats(session)
+            rows = list(await held_messages(session, limit=HELD_LISTED)) if held else []
+            return _Status(await stats(session), await held_by_channel(session), rows)
 
-    result = with_database(go)
+    status = with_database(go)
+    result = status.stats
     typer.echo(
         "  ".join(
             _("{state}: {count}").format(state=_state(state), count=count)
@@ -73,6 +113,42 @@ def outbox_status(ctx: typer.Context) -> None:
                 kind=row.kind or "-",
                 attempts=row.attempts,
                 error=row.last_error,
+            )
+        )
+    _show_held(status)
+
+
+def _reason(error: str | None) -> str:
+    """Why a notice is held, in the reader's language where the reason is ours."""
+    if error is None:
+        return "-"
+    if error.startswith(HELD_REASON):
+        return _(HELD_REASON) + error[len(HELD_REASON) :]
+    return error
+
+
+def _show_held(status: _Status) -> None:
+    """Held notices by channel with the oldest one's age; each of them when asked."""
+    moment = now()
+    if status.held:
+        typer.echo(_("Held until the person writes again:"))
+    for channel in status.held:
+        typer.echo(
+            "  "
+            + _("{channel}: {count} held, the oldest for {age}").format(
+                channel=channel.channel, count=channel.count, age=_age(channel.oldest, moment)
+            )
+        )
+    for row in status.held_rows:
+        message = _("#{id} {chat} {kind} held for {age}: {reason}")
+        typer.echo(
+            "  "
+            + message.format(
+                id=row.id,
+                chat=f"{row.channel}:{row.chat_id}",
+                kind=row.kind or "-",
+                age=_age(row.due_at, moment),
+                reason=_reason(row.last_error),
             )
         )
 

@@ -5,6 +5,13 @@ message a second to the same chat, the whole channel paused on 429 for ``retry_a
 a chat marked blocked on 403 and never tried again, transient errors retried with backoff,
 and results written back in small batches so a crash repeats at most what was in flight.
 
+A channel with a message budget (the WeChat service account) refuses a free-form message
+outside the person's window with :class:`~bot.channels.budget.OutsideWindowError`. The notice
+then goes as the template message configured for its kind, through the channel's
+:class:`~bot.channels.budget.TemplateSender` (the row is sent, its ``last_error`` noting the
+template); with no template it is held (:attr:`OutboxState.HELD`) without using an attempt,
+until the person writes again (:func:`services.outbox.queue.release_held`) or it expires.
+
 Exactly once while the process lives: a row a worker claims stays its own until the row's
 result is written, its lease renewed by a heartbeat (:mod:`bot.leases`), so neither another
 sender nor the worker's own next claim takes it over; a row whose lease was lost is not sent.
@@ -17,7 +24,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiohttp
@@ -33,13 +41,16 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, Message
 
+from bot.channels.budget import OutsideWindowError, TemplateSender
 from bot.channels.capabilities import reuses_file_ids
 from bot.leases import Leases
-from bot.pacing import PER_CHAT_INTERVAL, HaltedError, Lane, Pace
+from bot.pacing import PER_CHAT_INTERVAL, ChatTurns, HaltedError, Lane, Pace
 from handlers.outgoing import AttachmentGoneError, attachment_of, send_outgoing
 from services.clock import Clock
 from services.meetings.materials import remember_telegram_id, stored_file
 from services.outbox.queue import MAX_ATTEMPTS, Delivery, OutboxState, Outgoing, claim, record
+from services.outbox.templates import TemplateSpec, template_message
+from services.translation import N_
 from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
 
@@ -53,6 +64,9 @@ RATE_LIMIT_TRIES = 3
 MAX_BACKOFF = 300.0
 FINAL_FLUSH_PAUSES = (0.1, 0.5, 2.0)
 LOST_LEASE = "its lease ran out before it could be sent"
+# Kept in English on the row, translated where it is shown (``liaison outbox``).
+HELD_REASON = N_("waiting for the person to write again: outside the 48-hour window")
+TEMPLATE_NOTE = "sent as template message {template_id}"
 
 
 @dataclass(frozen=True)
@@ -69,25 +83,45 @@ class DeliverySettings:
     in_flight: int = 400
     # Channels that send with Telegram's allow_paid_broadcast (above 30 a second, paid).
     paid: frozenset[str] = frozenset()
+    # Seconds between two messages to one chat, by channel (PER_CHAT_INTERVAL otherwise).
+    per_chat_interval: Mapping[str, float] = field(default_factory=dict)
+    # Template messages standing in for notices outside a chat's window: channel -> kind -> it.
+    template_messages: Mapping[str, Mapping[str, TemplateSpec]] = field(default_factory=dict)
 
 
 class DeliveryWorker:
     """Claims due messages and sends them; ``wake`` it when new ones are queued."""
 
     def __init__(
-        self, db: Database, clock: Clock, bots: dict[str, Bot], settings: DeliverySettings
+        self,
+        db: Database,
+        clock: Clock,
+        bots: dict[str, Bot],
+        settings: DeliverySettings,
+        *,
+        templates: Mapping[str, TemplateSender] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
+        # The channels that can send a template message, by name.
+        self.templates: Mapping[str, TemplateSender] = templates or {}
         self.leases = Leases(db, clock, settings.lease)
         lease = settings.lease.total_seconds()
         self.lanes: dict[str, Lane] = {}
         for channel, bot in bots.items():
             rate = settings.rates.get(channel, 25.0)
             cap = max(1, min(settings.in_flight, int(rate * lease / 2)))
-            per_chat = max(1, int(lease / PER_CHAT_INTERVAL / 2))
-            self.lanes[channel] = Lane(channel, bot, Pace(rate), cap=cap, per_chat=per_chat)
+            interval = settings.per_chat_interval.get(channel, PER_CHAT_INTERVAL)
+            per_chat = max(1, int(lease / interval / 2))
+            self.lanes[channel] = Lane(
+                channel,
+                bot,
+                Pace(rate),
+                cap=cap,
+                per_chat=per_chat,
+                chats=ChatTurns(interval=interval),
+            )
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._sending_done = asyncio.Event()
@@ -263,8 +297,55 @@ class DeliveryWorker:
     async def _send(self, lane: Lane, row: OutboxMessage) -> Delivery:
         assert row.id is not None
         done = Delivery(row.id, row.identity_id, OutboxState.SENT)
-        try:
+
+        async def as_itself() -> tuple[int, str | None]:
             sent = await self._call(lane, row, Outgoing.loads(row.payload))
+            return sent.message_id, None
+
+        try:
+            return await self._attempt(lane, row, done, as_itself)
+        except OutsideWindowError as error:
+            return await self._outside_window(lane, row, done, error)
+
+    async def _outside_window(
+        self, lane: Lane, row: OutboxMessage, done: Delivery, error: OutsideWindowError
+    ) -> Delivery:
+        """The chat's window is shut: a template message stands in, or the notice is held."""
+        sender = self.templates.get(lane.channel)
+        configured = self.settings.template_messages.get(lane.channel, {})
+        facts = Outgoing.loads(row.payload).facts
+        template = template_message(configured, kind=row.kind or "", facts=facts)
+        if sender is None or template is None:
+            # Not a failure and not an attempt: it goes once the person writes again.
+            log.info("outbox message %s held: %s", row.id, error)
+            return _with(done, OutboxState.HELD, HELD_REASON, self.clock.now(), attempt=False)
+
+        async def as_template() -> tuple[int, str | None]:
+            message_id = await sender.send_template(
+                row.chat_id, template.template_id, template.data, url=template.url
+            )
+            return message_id, TEMPLATE_NOTE.format(template_id=template.template_id)
+
+        try:
+            return await self._attempt(lane, row, done, as_template)
+        except OutsideWindowError as refused:
+            # A template refused too (not allowed for this person): wait for them instead.
+            reason = f"{HELD_REASON}; {refused}"
+            return _with(done, OutboxState.HELD, reason, self.clock.now(), attempt=False)
+
+    async def _attempt(
+        self,
+        lane: Lane,
+        row: OutboxMessage,
+        done: Delivery,
+        send: Callable[[], Awaitable[tuple[int, str | None]]],
+    ) -> Delivery:
+        """Send once and say what came of it; ``send`` gives the message id and a note."""
+        assert row.id is not None
+        try:
+            message_id, note = await send()
+        except OutsideWindowError:
+            raise
         except TelegramRetryAfter as error:
             lane.pace.pause(error.retry_after)
             log.warning("%s: 429, pausing %ss", lane.channel, error.retry_after)
@@ -296,7 +377,7 @@ class DeliveryWorker:
             log.exception("outbox message %s could not be sent", row.id)
             return _with(done, OutboxState.FAILED, f"{type(error).__name__}: {error}")
         self.sent += 1
-        return Delivery(row.id, row.identity_id, OutboxState.SENT, message_id=sent.message_id)
+        return Delivery(row.id, row.identity_id, OutboxState.SENT, message_id=message_id, note=note)
 
     async def _call(self, lane: Lane, row: OutboxMessage, message: Outgoing) -> Message:
         key = message.document or message.photo

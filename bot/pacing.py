@@ -1,5 +1,7 @@
-"""Pacing for the delivery loop: a channel-wide rate, one message a second per chat.
+"""Pacing for the delivery loop: a channel-wide rate, and a gap between messages to one chat.
 
+The gap is a second by default (Telegram, the web chat); a channel may ask for more: WeCom
+drops what goes beyond 30 messages a minute to one member, so it spaces them two seconds apart.
 Both keep the order messages were claimed in (priority, due time, id): the channel's slots go
 first come, first served, and a chat's messages go one after another, each a second after the
 previous one was actually sent, so a pause for ``retry_after`` neither reorders nor bunches them.
@@ -92,23 +94,29 @@ class Pace:
 
 
 class ChatTurns:
-    """One message at a time per chat, in the order they asked, a second after the last send."""
+    """One message at a time per chat, in the order they asked, ``interval`` after the last."""
 
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        interval: float = PER_CHAT_INTERVAL,
+    ) -> None:
         self.monotonic = monotonic
+        self.interval = interval
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._last_sent: dict[int, float] = {}
 
     @asynccontextmanager
     async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        """Wait for the chat's turn and its second; the send inside the block is timed."""
+        """Wait for the chat's turn and its gap; the send inside the block is timed."""
         lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
         self._locks[chat_id] = (lock, users + 1)
         try:
             async with lock:
                 last = self._last_sent.get(chat_id)
                 if last is not None:
-                    delay = last + PER_CHAT_INTERVAL - self.monotonic()
+                    delay = last + self.interval - self.monotonic()
                     if delay > 0:
                         await asyncio.sleep(delay)
                 try:
@@ -130,7 +138,7 @@ class ChatTurns:
 
     def _forget_old(self) -> None:
         if len(self._last_sent) > 100_000:
-            cutoff = self.monotonic() - PER_CHAT_INTERVAL
+            cutoff = self.monotonic() - self.interval
             for chat in [c for c, at in self._last_sent.items() if at < cutoff]:
                 del self._last_sent[chat]
 

@@ -6,12 +6,14 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+from collections.abc import Mapping
 from contextlib import suppress
 
 from aiogram import Bot
 from aiohttp import web
 
 from bot.app import AppContext, build_context, build_dispatcher
+from bot.channels.budget import TemplateSender
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.wechat import WeChatChannel
@@ -175,7 +177,7 @@ async def serve(
         bots["telegram"] = telegram.bot
     if wechat is not None:
         bots["wechat"] = wechat.bot
-    worker = build_worker(ctx, bots)
+    worker = build_worker(ctx, bots, templates={"wechat": wechat} if wechat is not None else None)
     ctx.wake_delivery = worker.wake
     delivering = asyncio.create_task(worker.run())
     scheduler = build_scheduler(ctx, worker)
@@ -208,8 +210,16 @@ async def serve(
         await db.dispose()
 
 
-def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
-    """The delivery loop for the channels that run."""
+def build_worker(
+    ctx: AppContext,
+    bots: dict[str, Bot],
+    templates: Mapping[str, TemplateSender] | None = None,
+) -> DeliveryWorker:
+    """The delivery loop for the channels that run.
+
+    ``templates`` are the channels that can send template messages (the WeChat service
+    account), used for notices outside a chat's window when one is configured for them.
+    """
     settings = ctx.settings
     if settings.delivery_rate > FREE_RATE and not settings.paid_broadcast:
         log.warning(
@@ -231,7 +241,11 @@ def build_worker(ctx: AppContext, bots: dict[str, Bot]) -> DeliveryWorker:
             files_dir=settings.files_dir,
             lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
             paid=frozenset({"telegram"}) if settings.paid_broadcast else frozenset(),
+            # WeCom silently drops what goes beyond its count a minute to one member.
+            per_chat_interval={"wecom": 60.0 / settings.wecom_per_minute},
+            template_messages={"wechat": settings.wechat_templates},
         ),
+        templates=templates,
     )
 
 

@@ -29,8 +29,9 @@ from handlers.notices.proposal_member import ProposalMemberNotices
 from handlers.notices.proposal_review import ProposalReviewNotices
 from handlers.notices.stations_work import StationWorkNotices
 from handlers.notices.topics import TopicNotices
+from services.cases.facts import case_facts
 from services.outbox.queue import Outgoing
-from storage.models import ChatIdentity
+from storage.models import ChatIdentity, Issue, IssueCategory, Station
 
 
 class ChatNotifier(
@@ -87,3 +88,26 @@ class ChatNotifier(
         locale = identity.locale or identity.client_locale or self.i18n.default_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             return self._kinds[kind](locale=locale, **data)
+
+    def case_facts(
+        self,
+        identity: ChatIdentity,
+        *,
+        issue: Issue,
+        own: Issue | None,
+        station: Station | None,
+        category: IssueCategory | None,
+        at: dt.datetime,
+    ) -> dict[str, str]:
+        """A case notice's plain facts, for a template message, in the recipient's language."""
+        locale = identity.locale or identity.client_locale or self.i18n.default_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            return case_facts(
+                issue=issue,
+                own=own,
+                station=station,
+                category=category,
+                at=at,
+                tz=self.tz,
+                locale=locale,
+            )

@@ -9,8 +9,10 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.notices.buttons import button
 from handlers.stations_work import SessionCB, hours, session_lines
-from handlers.texts import escape
+from handlers.texts import escape, local_time
+from services.cases.facts import TITLE_LIMIT
 from services.outbox.queue import Outgoing
+from services.outbox.templates import fit, plain_text
 from services.reference.catalog import display_name
 from storage.models import DutyTurn, Station, StationSession
 
@@ -26,6 +28,17 @@ class StationWorkNotices:
         "station-session-cancelled": "station_session_cancelled",
         "duty-turn-reminder": "duty_turn_reminder",
     }
+
+    def _facts(
+        self, item: StationSession, station: Station, locale: str, text: str
+    ) -> dict[str, str]:
+        """What a template message shows for a session notice (:mod:`services.outbox.templates`)."""
+        return {
+            "title": fit(item.title, TITLE_LIMIT),
+            "time": local_time(item.starts_at, self.tz),
+            "station": display_name(station, locale),
+            "text": plain_text(text),
+        }
 
     def _ask(self, item: StationSession) -> list[list[dict[str, str]]]:
         assert item.id is not None
@@ -44,7 +57,9 @@ class StationWorkNotices:
                 _("You receive this because you follow this station's notices."),
             ]
         )
-        return Outgoing(text=text, buttons=self._ask(item))
+        return Outgoing(
+            text=text, buttons=self._ask(item), facts=self._facts(item, station, locale, text)
+        )
 
     def station_session_eve(
         self, *, locale: str, item: StationSession, station: Station
@@ -58,7 +73,9 @@ class StationWorkNotices:
                 _("You receive this because you follow this station's notices."),
             ]
         )
-        return Outgoing(text=text, buttons=self._ask(item))
+        return Outgoing(
+            text=text, buttons=self._ask(item), facts=self._facts(item, station, locale, text)
+        )
 
     def station_session_cancelled(
         self, *, locale: str, item: StationSession, station: Station
@@ -69,7 +86,8 @@ class StationWorkNotices:
             station=escape(display_name(station, locale)),
             when=hours(item.starts_at, item.ends_at, self.tz),
         )
-        return Outgoing(text=text)
+        facts = self._facts(item, station, locale, text)
+        return Outgoing(text=text, facts={**facts, "status": _("Cancelled")})
 
     def duty_turn_reminder(self, *, locale: str, turn: DutyTurn, station: Station) -> Outgoing:
         """To a member on duty tomorrow."""

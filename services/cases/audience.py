@@ -2,7 +2,8 @@
 
 A case's resident is told through the outbox, in the transaction of the change; so are the
 residents whose cases were merged into it as duplicates, since they follow this case now, and
-the residents who said "me too" (see :mod:`services.cases.support`).
+the residents who said "me too" (see :mod:`services.cases.support`). A resident's notice
+carries the case's plain facts, for a template message where the notice itself may not go.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.staff import staff_recipients
+from services.cases.facts import with_case_facts
 from services.cases.support import supporter_chats
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
@@ -61,20 +63,38 @@ async def tell_residents(
     """Queue a notice to every resident following the case; ``key`` names the occasion."""
     queued = 0
     for case, identity in await resident_chats(session, issue):
+        message = notifier.render(kind, identity, issue=issue, own=case, **data)
         queued += await add(
             session,
             to=Recipient.of(identity),
-            message=notifier.render(kind, identity, issue=issue, own=case, **data),
+            message=await with_case_facts(
+                session,
+                message,
+                notifier=notifier,
+                identity=identity,
+                issue=issue,
+                own=case,
+                now=now,
+            ),
             dedupe_key=f"case:{issue.id}:{key}:{case.id}",
             now=now,
             urgent=urgent,
             kind=kind,
         )
     for resident, identity in await supporter_chats(session, issue):
+        message = notifier.render(kind, identity, issue=issue, own=None, **data)
         queued += await add(
             session,
             to=Recipient.of(identity),
-            message=notifier.render(kind, identity, issue=issue, own=None, **data),
+            message=await with_case_facts(
+                session,
+                message,
+                notifier=notifier,
+                identity=identity,
+                issue=issue,
+                own=None,
+                now=now,
+            ),
             dedupe_key=f"case:{issue.id}:{key}:support:{resident.id}",
             now=now,
             urgent=urgent,

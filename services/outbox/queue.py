@@ -33,6 +33,7 @@ RENEW_CHUNK = 500
 CLAIM_ROUNDS = 5
 # A message about a meeting starting this soon goes even in quiet hours.
 URGENT_WITHIN = dt.timedelta(hours=3)
+EXPIRED = "expired before it could be sent"
 
 
 class OutboxState(StrEnum):
@@ -54,13 +55,16 @@ class Outgoing:
     """A rendered message: Telegram HTML, inline buttons, maybe a stored file to attach.
 
     ``buttons`` are rows of ``{"text": ..., "callback_data": ...}`` or ``{"text", "url"}``.
-    ``document`` and ``photo`` are keys of stored files.
+    ``document`` and ``photo`` are keys of stored files. ``facts`` are the notice's plain
+    facts by name (see :mod:`services.outbox.templates`), which a template message shows where
+    the message itself may not go; payloads queued before facts existed load without them.
     """
 
     text: str
     buttons: list[list[dict[str, str]]] = field(default_factory=list)
     document: str | None = None
     photo: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
 
     def dumps(self) -> str:
         """The JSON kept in the outbox row."""
@@ -100,6 +104,8 @@ class Delivery:
     counts_as_attempt: bool = True
     # Telegram said to wait (429): worth trying again once the pause is over.
     rate_limited: bool = False
+    # How a sent message went when not as itself (a template message), kept on the row.
+    note: str | None = None
 
 
 def _row(
@@ -264,6 +270,7 @@ async def claim(
     full: set[int] = set()  # chats with no room left: their rows stay pending
     window = limit * 2 if chat_room is not None else limit
     async with write_transaction(session):
+        await _expire_held(session, channel=channel, now=now)
         # Rows taken in a round leave the due set; a busy chat's surplus is left out of the
         # next round, so it never crowds out the chats queued behind it.
         for _round in range(CLAIM_ROUNDS):
@@ -287,6 +294,21 @@ async def claim(
     return claimed
 
 
+async def _expire_held(session: AsyncSession, *, channel: str, now: dt.datetime) -> None:
+    """Held messages past their expiry fail as pending ones do: the person never wrote again."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.channel) == channel,
+            col(OutboxMessage.state) == OutboxState.HELD,
+            col(OutboxMessage.expires_at).is_not(None),
+            col(OutboxMessage.expires_at) <= now,
+        )
+        .values(state=OutboxState.FAILED, last_error=EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _take(
     row: OutboxMessage,
     *,
@@ -302,7 +324,7 @@ def _take(
         row.last_error = "the chat blocked the bot"
     elif row.expires_at is not None and row.expires_at <= now:
         row.state = OutboxState.FAILED
-        row.last_error = "expired before it could be sent"
+        row.last_error = EXPIRED
     else:
         row.state = OutboxState.SENDING
         row.locked_until = now + lease
@@ -379,11 +401,15 @@ async def record(
                     state=OutboxState.SENT,
                     sent_message_id=bindparam("message_id"),
                     sent_at=now,
-                    last_error=None,
+                    # A sent row keeps no error; a note says how it went, if not as itself.
+                    last_error=bindparam("note"),
                     locked_until=None,
                     locked_by=None,
                 ),
-                [{"outbox_id": r.outbox_id, "message_id": r.message_id} for r in sent],
+                [
+                    {"outbox_id": r.outbox_id, "message_id": r.message_id, "note": r.note}
+                    for r in sent
+                ],
             )
         for result in results:
             if result.state == OutboxState.SENT:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.cases.audience import resident_chats
+from services.cases.facts import with_case_facts
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
 from services.outbox.queue import Recipient, add
@@ -189,8 +190,16 @@ async def tell_residents(
             queued += await add(
                 session,
                 to=Recipient.of(identity),
-                message=notifier.render(
-                    "outcome-told", identity, outcome=outcome, issue=own, ends=ends
+                message=await with_case_facts(
+                    session,
+                    notifier.render(
+                        "outcome-told", identity, outcome=outcome, issue=own, ends=ends
+                    ),
+                    notifier=notifier,
+                    identity=identity,
+                    issue=own,
+                    own=own,
+                    now=now,
                 ),
                 dedupe_key=f"outcome:{outcome.id}:told:{own.id}:chat:{identity.id}",
                 now=now,

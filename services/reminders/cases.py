@@ -99,6 +99,7 @@ async def issue_reminders(
                 kind="issue-rate",
                 identity=identity,
                 data={"issue": issue},
+                resident_case=issue,
             )
         )
     overdue = (

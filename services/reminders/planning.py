@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.accounts.staff import staff_recipients
+from services.cases.facts import with_case_facts
 from services.meetings.changes import reminder_scope
 from services.meetings.invitations import member_chats
 from services.outbox.notices import Notifier
@@ -32,6 +33,7 @@ from storage.db import write_transaction
 from storage.enums import MeetingResponse
 from storage.models import (
     ChatIdentity,
+    Issue,
     Meeting,
     MeetingInvitee,
     Member,
@@ -49,6 +51,9 @@ class Due:
     data: dict[str, Any] = field(default_factory=dict)
     urgent: bool = False
     expires_at: dt.datetime | None = None
+    # A reminder to a resident about their case carries the case's facts (a template message
+    # stands in for it on a channel that may not send the reminder itself).
+    resident_case: Issue | None = None
 
 
 def label(offset: dt.timedelta) -> str:
@@ -212,10 +217,21 @@ async def queue_dues(
     queued = 0
     async with write_transaction(session):
         for due in fresh:
+            message = notifier.render(due.kind, due.identity, **due.data)
+            if due.resident_case is not None:
+                message = await with_case_facts(
+                    session,
+                    message,
+                    notifier=notifier,
+                    identity=due.identity,
+                    issue=due.resident_case,
+                    own=due.resident_case,
+                    now=now,
+                )
             queued += await add(
                 session,
                 to=Recipient.of(due.identity),
-                message=notifier.render(due.kind, due.identity, **due.data),
+                message=message,
                 dedupe_key=due.key,
                 now=now,
                 urgent=due.urgent,
