@@ -17,6 +17,7 @@ from bot.channels.budget import TemplateSender
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.wechat import WeChatChannel
+from bot.channels.wecom import WeComChannel
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.heap import settle_heap
 from bot.private_files import private_umask, tighten
@@ -164,8 +165,9 @@ async def serve(
     webchat = WebChat(ctx, dp) if settings.web_enabled else None
     telegram = TelegramChannel(ctx, dp) if settings.telegram_token else None
     wechat = WeChatChannel(ctx, dp) if settings.wechat_enabled else None
+    wecom = WeComChannel(ctx, dp) if settings.wecom_enabled else None
     runner = web_runner(
-        build_web_app(webchat=webchat, telegram=telegram, archive=ctx, wechat=wechat)
+        build_web_app(webchat=webchat, telegram=telegram, archive=ctx, wechat=wechat, wecom=wecom)
     )
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
@@ -177,6 +179,8 @@ async def serve(
         bots["telegram"] = telegram.bot
     if wechat is not None:
         bots["wechat"] = wechat.bot
+    if wecom is not None:
+        bots["wecom"] = wecom.bot
     worker = build_worker(ctx, bots, templates={"wechat": wechat} if wechat is not None else None)
     ctx.wake_delivery = worker.wake
     delivering = asyncio.create_task(worker.run())
@@ -189,6 +193,8 @@ async def serve(
             await telegram.start()
         if wechat is not None:
             await wechat.start()
+        if wecom is not None:
+            await wecom.start()
         if webchat is not None:
             log.info("web chat at http://%s:%s/", settings.web_host, settings.web_port)
         await stop.wait()
@@ -198,6 +204,8 @@ async def serve(
             await telegram.stop()
         if wechat is not None:
             await wechat.stop()
+        if wecom is not None:
+            await wecom.stop()
         scheduler.shutdown(wait=False)
         await worker.stop()
         await delivering

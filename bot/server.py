@@ -1,4 +1,4 @@
-"""The one aiohttp server: the web chat, the Telegram webhook and a health check."""
+"""The one aiohttp server: the web chat, the Telegram webhook, the WeChat and WeCom callbacks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.channels.webchat import WebChat
 from bot.channels.webchat.media import MAX_UPLOAD_BYTES
 from bot.channels.webchat.routes import setup_routes
 from bot.channels.wechat import WeChatChannel
+from bot.channels.wecom import WeComChannel
 from bot.handling_routes import setup_handling_routes
 from bot.plan_routes import setup_plan_routes
 from bot.station_routes import setup_station_routes
@@ -54,6 +55,7 @@ def build_web_app(
     *,
     webchat: WebChat | None = None,
     telegram: TelegramChannel | None = None,
+    wecom: WeComChannel | None = None,
     archive: AppContext | None = None,
     wechat: WeChatChannel | None = None,
 ) -> web.Application:
@@ -71,6 +73,8 @@ def build_web_app(
         telegram.add_webhook_route(app)
     if wechat is not None:
         wechat.add_routes(app)
+    if wecom is not None:
+        wecom.add_routes(app)
     return app
 
 

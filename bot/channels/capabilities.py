@@ -35,3 +35,6 @@ def reuses_file_ids(channel: str) -> bool:
 # The service account: files by WeChat's temporary media ids; a station's QR code, drawn by
 # ``liaison stations qr --channel wechat``, carries the payload a deep link would.
 WECHAT = ChannelCapabilities(name="wechat")
+# WeCom: files are downloaded and sent again as bytes (its media ids last three days), and
+# there is no link that opens the app with a payload: an invitation is typed.
+WECOM = ChannelCapabilities(name="wecom")

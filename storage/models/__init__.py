@@ -83,6 +83,7 @@ from storage.models.support import IssueSupport
 from storage.models.system import FsmRecord, InboxUpdate, ProcessedUpdate
 from storage.models.topics import Topic, TopicLink
 from storage.models.webchat import WebChatFile, WebChatHistoryEntry
+from storage.models.wecom import WeComCard, WeComPerson
 
 __all__ = [
     "Activity",
@@ -177,6 +178,8 @@ __all__ = [
     "Suggestion",
     "Topic",
     "TopicLink",
+    "WeComCard",
+    "WeComPerson",
     "WebChatFile",
     "WebChatHistoryEntry",
 ]
