@@ -107,6 +107,16 @@ def _refuse(error: NotADemoDatabaseError, url: str) -> typer.Exit:
 def demo(
     host: Annotated[str | None, typer.Option(help="Listen host.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    fake_wechat: Annotated[
+        bool,
+        typer.Option(
+            help="Run the WeChat service account and WeCom against fake platforms, with a "
+            "phone page to use them (when neither is configured)."
+        ),
+    ] = True,
+    phone_port: Annotated[
+        int | None, typer.Option(help="The phone page's port (the web port + 1 by default).")
+    ] = None,
 ) -> None:
     """Run the web chat with the demo data (and Telegram if set), on the demo's own database.
 
@@ -129,7 +139,16 @@ def demo(
     web = f"http://{settings.web_host}:{settings.web_port}/"
     typer.echo(_("Web chat: {url}  (Ctrl+C to stop)").format(url=web))
     try:
-        asyncio.run(serve(settings, seed_demo=True))
+        if fake_wechat and not (settings.wechat_enabled or settings.wecom_enabled):
+            # The WeChat channels against fake platforms, with a phone page to use them.
+            from fakes.demo import run as run_with_platforms
+
+            phone_port = phone_port or settings.web_port + 1
+            phone = f"http://{settings.web_host}:{phone_port}/"
+            typer.echo(_("WeChat and WeCom, on fake platforms: {url}").format(url=phone))
+            run_with_platforms(settings, phone_port=phone_port)
+        else:
+            asyncio.run(serve(settings, seed_demo=True))
     except NotADemoDatabaseError as error:
         raise _refuse(error, url) from None
 
