@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -28,6 +29,7 @@ from bot.cli_plan import plan_app
 from bot.cli_proposals import proposals_app
 from bot.cli_reports import report_app
 from bot.cli_staff import meetings_app, staff_app
+from bot.cli_wechat import wechat_app, wechat_station_codes
 from bot.private_files import private_umask
 from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
 from bot.runner import configure_logging, seed_reference_data, serve
@@ -59,6 +61,7 @@ app.add_typer(proposals_app, name="proposals")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(hotspots_app, name="hotspots")
+app.add_typer(wechat_app, name="wechat")
 app.command("audit")(audit_list)
 
 
@@ -216,6 +219,13 @@ def db_seed() -> None:
     )
 
 
+class QrChannel(StrEnum):
+    """Whose QR codes ``stations qr`` makes."""
+
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+
+
 @stations_app.command("qr")
 @localized
 def stations_qr(
@@ -226,11 +236,17 @@ def stations_qr(
     base_url: Annotated[
         str | None, typer.Option(help="Public web chat URL, used when there is no Telegram bot.")
     ] = None,
+    channel: Annotated[
+        QrChannel,
+        typer.Option(help="telegram: deep links; wechat: the service account's QR codes."),
+    ] = QrChannel.TELEGRAM,
 ) -> None:
     """Write one QR code PNG per station; each opens a report at that station."""
     settings = cli_settings()
 
     async def go(db: Database) -> list[tuple[str, str, Path]]:
+        if channel is QrChannel.WECHAT:
+            return await wechat_station_codes(settings, db, out)
         name = username or await bot_username(settings)
         await upgrade(db)
         async with db.session() as session:

@@ -1,5 +1,8 @@
 """QR codes for liaison stations: scanning one opens a report with that station chosen.
 
+A code carries the station's Telegram deep link (or web chat link), or the content of the
+service account's parametric QR code for the station (bot/cli_wechat.py).
+
 Each code carries the station's name under it, in the charts' CJK font, so a printed sheet
 says which door it belongs on.
 """
@@ -93,9 +96,14 @@ def station_qr_png(link: str, name: str) -> bytes:
     return out.getvalue()
 
 
-def write_station_qr(code: str, link: str, out_dir: Path, name: str = "") -> StationCode:
-    """Write ``<code>.png``: the code, and ``name`` (the station's, else its code) under it."""
+def write_station_qr(
+    code: str, link: str, out_dir: Path, name: str = "", *, suffix: str = ""
+) -> StationCode:
+    """Write ``<code><suffix>.png``: the code, and ``name`` (the station's, else its code) under it.
+
+    ``suffix`` keeps another channel's codes (``-wechat``) beside the Telegram ones.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{code}.png"
+    path = out_dir / f"{code}{suffix}.png"
     path.write_bytes(station_qr_png(link, name or code))
     return StationCode(code=code, link=link, path=path)

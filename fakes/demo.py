@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from bot.settings import Settings
 from fakes.phone import Phone, phone_app
-from fakes.wechat import FakeWeChat
+from fakes.wechat_server import FakeWeChat
 from fakes.wecom import FakeWeCom
 
 WECOM_AGENT_ID = 1000002

@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 from aiohttp import web
 
-from fakes.wechat import FakeWeChat, WeChatUser
-from fakes.wechat import Sent as WeChatSent
+from fakes.wechat_server import FakeWeChat
+from fakes.wechat_server import Sent as WeChatSent
+from fakes.wechat_user import WeChatUser
 from fakes.wecom import FakeWeCom
 from fakes.wecom import Sent as WeComSent
 from fakes.wecom_people import WeComPeople

@@ -130,3 +130,39 @@ async def mark_unsubscribed(session: AsyncSession, *, channel: str, chat_id: int
         .values(blocked=True)
         .execution_options(synchronize_session=False)
     )
+
+
+async def latest_card(
+    session: AsyncSession, *, channel: str, chat_id: int
+) -> tuple[str, list[ChatButton]] | None:
+    """The text and options of the last message drawn with options in this chat.
+
+    That message is the card a dialog stands at: a tap on an older one is refused, and the
+    chat is shown this one again, with the same tokens, since older messages scroll away.
+    """
+    query = (
+        select(ChatButton)
+        .where(
+            col(ChatButton.channel) == channel,
+            col(ChatButton.chat_id) == chat_id,
+            col(ChatButton.kind) == "callback",
+        )
+        .order_by(col(ChatButton.message_id).desc())
+        .limit(1)
+    )
+    newest = (await session.execute(query)).scalar_one_or_none()
+    if newest is None:
+        return None
+    message = await find_message(
+        session, channel=channel, chat_id=chat_id, message_id=newest.message_id
+    )
+    options = await session.execute(
+        select(ChatButton)
+        .where(
+            col(ChatButton.channel) == channel,
+            col(ChatButton.chat_id) == chat_id,
+            col(ChatButton.message_id) == newest.message_id,
+        )
+        .order_by(col(ChatButton.position))
+    )
+    return (message.text if message is not None else ""), list(options.scalars())

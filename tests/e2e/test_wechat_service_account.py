@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.runner import serve
 from bot.settings import Settings
-from fakes.wechat import FakeWeChat, WeChatUser
+from fakes.wechat_server import FakeWeChat
+from fakes.wechat_user import WeChatUser, menu_token
 from services.clock import ManualClock
 from tests.conftest import START
-from tests.support.processes import free_port
-
-TOKEN = "wechat-e2e-token"
+from tests.support.wechat_app import serving, wechat_settings, wechat_user
 
 
 @pytest.fixture
@@ -27,46 +22,15 @@ async def wechat() -> AsyncIterator[FakeWeChat]:
         yield fake
 
 
-def wechat_settings(tmp_path: Path, fake: FakeWeChat, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'liaison.db'}",
-        "data_dir": tmp_path / "var",
-        "web_port": free_port(),
-        "default_locale": "en",
-        "wechat_app_id": "wx-fake-app",
-        "wechat_app_secret": SecretStr("secret"),
-        "wechat_token": SecretStr(TOKEN),
-        "wechat_api_url": fake.base_url,
-        "_env_file": None,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
 @pytest.fixture
 async def app(tmp_path: Path, wechat: FakeWeChat) -> AsyncIterator[Settings]:
     settings = wechat_settings(tmp_path, wechat)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, seed_demo=True, clock=ManualClock(START), stop=stop))
-    url = f"http://127.0.0.1:{settings.web_port}/healthz"
-    import aiohttp
-
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-    yield settings
-    stop.set()
-    await asyncio.wait_for(task, timeout=20)
+    async with serving(settings, ManualClock(START)):
+        yield settings
 
 
 def user(settings: Settings, fake: FakeWeChat, openid: str) -> WeChatUser:
-    url = f"http://127.0.0.1:{settings.web_port}{settings.wechat_path}"
-    return WeChatUser(fake, url, token=TOKEN, openid=openid)
+    return wechat_user(settings, fake, openid)
 
 
 async def test_report_and_my_issues(app: Settings, wechat: FakeWeChat) -> None:
@@ -128,7 +92,6 @@ async def test_forged_taps_are_refused_and_control_characters_removed(
     languages = wechat.sent_to(first.openid)[-1]
     await other.post(other.message("text", Content="English", bizmsgmenuid="not-a-token"))
     assert "no longer valid" in wechat.sent_to(other.openid)[-1].text
-    from fakes.wechat import menu_token
 
     token = menu_token(languages.text, "English")
     await other.post(other.message("text", Content="English", bizmsgmenuid=token))

@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from bot.i18n import build_i18n
 from bot.runner import serve
 from bot.settings import Settings, WeChatTemplate
-from fakes.wechat import FakeWeChat, WeChatUser
+from fakes.wechat_server import FakeWeChat
+from fakes.wechat_user import WeChatUser
 from handlers.notifications import ChatNotifier
 from services.accounts.scope import StaffScope
 from services.audit import Actor

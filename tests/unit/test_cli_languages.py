@@ -89,6 +89,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("proposals", "rate"): ["2026", "2026-T-0404", "key"],
     ("pipeline", "lists"): ["--year", "2026", "--out", "lists.xlsx"],
     ("pipeline", "review-report"): ["--quarter", "2026Q4", "--out", "review.xlsx"],
+    ("wechat", "menu"): [],  # no service account configured: refused, in the chosen language
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.

@@ -26,9 +26,13 @@ from bot.app import AppContext
 from bot.channels.capabilities import WECHAT
 from bot.channels.wechat.api import WeChatApi
 from bot.channels.wechat.callbacks import CallbackReader, Refused
-from bot.channels.wechat.replies import Piece, Reply, current_reply
+from bot.channels.wechat.files import SignedFiles
+from bot.channels.wechat.render import menu_link
+from bot.channels.wechat.replies import MAX_FOLLOW_UPS, Piece, Reply, current_reply
+from bot.channels.wechat.sending import CHANNEL
 from bot.channels.wechat.session import WECHAT_BOT_TOKEN, WeChatSession
 from bot.inbox import UpdateInbox
+from services.chats.wechat import latest_card
 
 log = logging.getLogger(__name__)
 # Follow-ups wait this long for the passive reply to be written before them.
@@ -54,8 +58,15 @@ class WeChatChannel:
             settings.wechat_app_id,
             settings.wechat_app_secret.get_secret_value(),
         )
+        # Documents go as links to files this server keeps: WeChat has no file message.
+        self.files = SignedFiles(
+            settings.data_dir / "wechat-files",
+            settings.web_url,
+            settings.wechat_app_secret.get_secret_value().encode(),
+            ctx.clock,
+        )
         self.session = WeChatSession(
-            ctx.db, ctx.clock, self.api, map_template=settings.map_url_template
+            ctx.db, ctx.clock, self.api, map_template=settings.map_url_template, files=self.files
         )
         self.bot = Bot(
             WECHAT_BOT_TOKEN, session=self.session, default=DefaultBotProperties(parse_mode="HTML")
@@ -75,10 +86,11 @@ class WeChatChannel:
         self.waiting: dict[int, Reply] = {}
 
     def add_routes(self, app: web.Application) -> None:
-        """Serve the callback URL on the shared web server."""
+        """Serve the callback URL and the files sent as links on the shared web server."""
         path = self.ctx.settings.wechat_path
         app.router.add_get(path, self.on_verify)
         app.router.add_post(path, self.on_callback)
+        self.files.add_routes(app)
 
     async def on_verify(self, request: web.Request) -> web.Response:
         """The server address check: echo ``echostr`` when the signature is ours."""
@@ -102,9 +114,12 @@ class WeChatChannel:
             async with asyncio.timeout(max(left, 0.0)):
                 pieces = await asyncio.shield(reply.handled)
         except TimeoutError:
-            reply.late = True
-            self.waiting.pop(reply.update_id, None)
-            return web.Response(text="success")
+            if not reply.handled.done():
+                reply.late = True
+                self.waiting.pop(reply.update_id, None)
+                return web.Response(text="success")
+            # The answer came in the same moment as the deadline: it still goes passively.
+            pieces = reply.handled.result()
         self.waiting.pop(reply.update_id, None)
         if not pieces:
             reply.answered.set()
@@ -139,11 +154,27 @@ class WeChatChannel:
         finally:
             current_reply.reset(token)
             reply.closed = True
+        if update.callback_query is not None and reply.toast and not reply.pieces:
+            # A refused tap on an old message: the card that counts has scrolled away.
+            card = await self._current_card(chat_id)
+            if card:
+                reply.add_text(card)
         await self._finish(reply)
 
+    async def _current_card(self, chat_id: int) -> str:
+        async with self.ctx.db.session() as session:
+            found = await latest_card(session, channel=CHANNEL, chat_id=chat_id)
+        if found is None:
+            return ""
+        text, options = found
+        lines = "\n".join(menu_link(option.label, option.token) for option in options)
+        return f"{text}\n\n{lines}" if text else lines
+
     async def _finish(self, reply: Reply) -> None:
-        pieces = reply.finish()
-        if not reply.late and not reply.handled.done():
+        late = reply.late or reply.handled.done()
+        # On time: the passive reply and two follow-ups; late: the two follow-ups alone.
+        pieces = reply.finish(MAX_FOLLOW_UPS if late else 1 + MAX_FOLLOW_UPS)
+        if not late:
             reply.handled.set_result(pieces)
             if not pieces:
                 return
@@ -156,7 +187,7 @@ class WeChatChannel:
         for piece in pieces:
             try:
                 method = SendMessage(chat_id=reply.chat_id, text=piece.text or "📷")
-                await self.session.send_now(method, reply.chat_id, piece, answer=True)
+                await self.session.sender.send_now(method, reply.chat_id, piece, answer=True)
             except Exception as error:
                 # The handlers are done; what could not go is logged, not retried.
                 log.warning("wechat %s: an answer could not go: %r", reply.chat_id, error)
@@ -165,7 +196,7 @@ class WeChatChannel:
         self, chat_id: int, template_id: str, data: dict[str, str], *, url: str | None = None
     ) -> int:
         """A template message (``bot.channels.budget.TemplateSender``)."""
-        return await self.session.send_template(chat_id, template_id, data, url=url)
+        return await self.session.sender.send_template(chat_id, template_id, data, url=url)
 
     async def start(self) -> None:
         """Handle what the inbox kept."""

@@ -22,7 +22,7 @@ from wechatpy.utils import check_signature
 from bot.app import AppContext
 from bot.channels.wechat.convert import Inbound, callback_update, message_update, read
 from bot.channels.wechat.replies import Piece, Reply
-from bot.channels.wechat.session import CHANNEL
+from bot.channels.wechat.sending import CHANNEL
 from bot.inbox import RECEIVED, UpdateInbox
 from services.accounts.identities import effective_locale, find_identity
 from services.chats.wechat import chat_id_for, find_button, find_message, mark_unsubscribed

@@ -93,8 +93,11 @@ def _event(raw: dict[str, Any], openid: str, created: int) -> Inbound:
     update_id = event_update_id(openid, created, event, key)
     text: str | None = None
     menu_tap = False
-    if event == "subscribe":
-        scene = key.removeprefix("qrscene_") if key.startswith("qrscene_") else ""
+    if event in ("subscribe", "subscribe_scan"):
+        # wechatpy reads a subscription by QR code as "subscribe_scan", its scene unprefixed;
+        # WeChat's own form is "subscribe" with "qrscene_" before the scene.
+        scanned = event == "subscribe_scan" or key.startswith("qrscene_")
+        scene = key.removeprefix("qrscene_") if scanned else ""
         text = f"/start {clean(scene)}" if scene else "/start"
     elif event == "scan":
         text = f"/start {clean(key)}" if key else "/start"

@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
 
 from services.chats.wechat import DrawnButton
 
+# How long a file's link works (bot/channels/wechat/files.py).
+LINK_HOURS = 24
 # WeChat's limit for one text message, in bytes of UTF-8.
 MAX_TEXT_BYTES = 2048
 LINK = re.compile(r"<a href=\"[^\"]*\">.*?</a>", re.DOTALL)
@@ -49,6 +54,30 @@ class _Flattener(HTMLParser):
             self._label.append(data)
         else:
             self.out.append(safe_text(data))
+
+
+def mode_of(bot: Bot, value: Any) -> str | None:
+    """The parse mode a call asks for, the Bot's default resolved."""
+    if isinstance(value, Default):
+        value = bot.default[value.name]
+    return str(value) if value else None
+
+
+def hints() -> dict[str, str]:
+    """The words for what WeChat cannot do, in the language of the update being handled."""
+    hours = LINK_HOURS
+    try:
+        return {
+            "location": _("📍 To share a location: tap + below, then Location."),
+            "contact": _("☎️ Please type your phone number."),
+            "document": _("The link works for {hours} hours.").format(hours=hours),
+        }
+    except LookupError:  # no language chosen (a call from outside any update or delivery)
+        return {
+            "location": "📍 To share a location: tap + below, then Location.",
+            "contact": "☎️ Please type your phone number.",
+            "document": f"The link works for {hours} hours.",
+        }
 
 
 def safe_text(text: str) -> str:

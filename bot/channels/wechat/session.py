@@ -3,7 +3,7 @@
 Handlers call the Bot API as on Telegram; this session draws each call as WeChat can show it.
 What is said to the chat whose update is being handled is gathered for the passive reply
 (bot/channels/wechat/replies.py); anything else goes at once as a customer-service message,
-after one is taken from the chat's window (services/outbox/windows.py). An edit is a new
+after one is taken from the chat's window (bot/channels/wechat/sending.py). An edit is a new
 message: WeChat changes nothing once sent.
 """
 
@@ -15,31 +15,23 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, cast
 
 from aiogram import Bot
-from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramServerError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
-from aiogram.utils.i18n import gettext as _
 
-from bot.channels.budget import OutsideWindowError
-from bot.channels.wechat.api import GONE_ERRORS, WINDOW_ERRORS, WeChatApi, WeChatApiError
-from bot.channels.wechat.render import keyboard, link, plain_text
+from bot.channels.wechat.api import WeChatApi, WeChatApiError
+from bot.channels.wechat.files import SignedFiles, safe_name
+from bot.channels.wechat.render import hints, keyboard, link, mode_of, plain_text
 from bot.channels.wechat.replies import Piece, current_reply, merge
-from services.chats.wechat import (
-    external_id_of,
-    find_message,
-    record_message,
-)
+from bot.channels.wechat.sending import CHANNEL, Sender, WeChatUnsupportedError
+from services.chats.wechat import find_message, record_message
 from services.clock import Clock
-from services.outbox import windows
 from services.reference.maps import map_link
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "wechat"
 WECHAT_BOT_ID = 2
 WECHAT_BOT_TOKEN = f"{WECHAT_BOT_ID}:wechat"
 WECHAT_BOT_USERNAME = "liaison_wechat"
@@ -59,38 +51,24 @@ SILENT_METHODS = frozenset(
 Renderer = Callable[[Bot, Any], Awaitable[Any]]
 
 
-def _mode(bot: Bot, value: Any) -> str | None:
-    """The parse mode a call asks for, the Bot's default resolved."""
-    if isinstance(value, Default):
-        value = bot.default[value.name]
-    return str(value) if value else None
-
-
-class WeChatUnsupportedError(TelegramBadRequest):
-    """The service account cannot render this Bot API method."""
-
-
-def _hints() -> dict[str, str]:
-    try:
-        return {
-            "location": _("📍 To share a location: tap + below, then Location."),
-            "contact": _("☎️ Please type your phone number."),
-        }
-    except LookupError:  # no language chosen (a call from outside any update or delivery)
-        return {
-            "location": "📍 To share a location: tap + below, then Location.",
-            "contact": "☎️ Please type your phone number.",
-        }
-
-
 class WeChatSession(BaseSession):
     """Renders sendMessage, sendPhoto, sendLocation and edits as WeChat messages."""
 
-    def __init__(self, db: Database, clock: Clock, api: WeChatApi, *, map_template: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        api: WeChatApi,
+        *,
+        map_template: str,
+        files: SignedFiles | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
+        self.files = files
         self.clock = clock
         self.wechat = api
+        self.sender = Sender(db, clock, api)
         self.map_template = map_template
         self._renderers: dict[str, Renderer] = {
             "getMe": self._get_me,
@@ -98,6 +76,7 @@ class WeChatSession(BaseSession):
             "editMessageText": self._send_message,
             "editMessageReplyMarkup": self._edit_markup,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "sendLocation": self._send_location,
             "answerCallbackQuery": self._answer_callback,
             "getFile": self._get_file,
@@ -164,7 +143,7 @@ class WeChatSession(BaseSession):
 
     async def _say(self, method: Any, chat_id: int, text: str, markup: Any) -> int:
         """Keep the message and its buttons, then gather it for the reply or send it now."""
-        drawn = keyboard(markup, _hints())
+        drawn = keyboard(markup, hints())
         async with self.db.writing() as session:
             message_id, tokens = await record_message(
                 session,
@@ -189,57 +168,7 @@ class WeChatSession(BaseSession):
                 reply.add_text(piece.text)
             return
         for part in merge([piece]):
-            await self.send_now(method, chat_id, part, answer=False)
-
-    async def send_now(self, method: Any, chat_id: int, piece: Piece, *, answer: bool) -> None:
-        """A customer-service message, once the window allows one.
-
-        ``OutsideWindowError`` when it does not (or WeChat says so); ``TelegramForbiddenError``
-        when the person left the account.
-        """
-        now = self.clock.now()
-        async with self.db.writing() as session:
-            openid = await external_id_of(session, channel=CHANNEL, chat_id=chat_id)
-            reserved = openid is not None and await windows.reserve(
-                session, channel=CHANNEL, chat_id=chat_id, now=now, answer=answer
-            )
-        if openid is None:
-            raise WeChatUnsupportedError(method=method, message="Bad Request: chat not found")
-        if not reserved:
-            raise OutsideWindowError(method=method, message="the customer-service window is shut")
-        try:
-            if piece.media_id is not None:
-                await self.wechat.send_image(openid, piece.media_id)
-            else:
-                await self.wechat.send_text(openid, piece.text)
-        except WeChatApiError as error:
-            async with self.db.writing() as session:
-                if error.code in WINDOW_ERRORS:
-                    await windows.mark_shut(session, channel=CHANNEL, chat_id=chat_id)
-                else:
-                    await windows.give_back(session, channel=CHANNEL, chat_id=chat_id)
-            if error.code in WINDOW_ERRORS:
-                raise OutsideWindowError(method=method, message=str(error)) from error
-            if error.code in GONE_ERRORS:
-                raise TelegramForbiddenError(method=method, message=str(error)) from error
-            if error.code < 0:  # "system busy": worth trying again later
-                raise TelegramServerError(method=method, message=str(error)) from error
-            raise TelegramBadRequest(method=method, message=str(error)) from error
-
-    async def send_template(
-        self, chat_id: int, template_id: str, data: dict[str, str], *, url: str | None = None
-    ) -> int:
-        """A template message to the chat, outside its window; the message id."""
-        async with self.db.session() as session:
-            openid = await external_id_of(session, channel=CHANNEL, chat_id=chat_id)
-        if openid is None:
-            raise LookupError(f"no WeChat person has chat id {chat_id}")
-        await self.wechat.send_template(openid, template_id, data, url)
-        async with self.db.writing() as session:
-            message_id, _tokens = await record_message(
-                session, channel=CHANNEL, chat_id=chat_id, text="", now=self.clock.now()
-            )
-        return message_id
+            await self.sender.send_now(method, chat_id, part, answer=False)
 
     # --- the Bot API methods -----------------------------------------------------------------
 
@@ -253,7 +182,7 @@ class WeChatSession(BaseSession):
 
     async def _send_message(self, bot: Bot, method: Any) -> dict[str, Any]:
         chat_id = self._chat(method)
-        text = plain_text(method.text, _mode(bot, method.parse_mode))
+        text = plain_text(method.text, mode_of(bot, method.parse_mode))
         if not text.strip():
             raise WeChatUnsupportedError(
                 method=method, message="Bad Request: message text is empty"
@@ -285,10 +214,28 @@ class WeChatSession(BaseSession):
             # A media id WeChat gave us (a resident's photo, within its three days).
             media_id = str(photo)
         await self._out(method, chat_id, Piece(media_id=media_id))
-        caption = plain_text(method.caption, _mode(bot, method.parse_mode))
+        caption = plain_text(method.caption, mode_of(bot, method.parse_mode))
         message_id = await self._say(method, chat_id, caption, method.reply_markup)
         size = {"file_id": media_id, "file_unique_id": media_id[:64], "width": 0, "height": 0}
         return self._message(bot, chat_id, message_id, photo=[size], caption=method.caption)
+
+    async def _send_document(self, bot: Bot, method: Any) -> dict[str, Any]:
+        """A file as a signed link under its caption: WeChat has no file message."""
+        chat_id = self._chat(method)
+        document = method.document
+        if self.files is None or not isinstance(document, InputFile):
+            raise WeChatUnsupportedError(
+                method=method, message="Bad Request: the service account sends files as links"
+            )
+        data = b"".join([chunk async for chunk in document.read(bot)])
+        name = safe_name(document.filename or "file")
+        url, _expires = await self.files.keep(data, name)
+        caption = plain_text(method.caption, mode_of(bot, method.parse_mode))
+        line = f"{link(url, f'📎 {name}')}\n{hints()['document']}"
+        text = f"{caption}\n\n{line}" if caption else line
+        message_id = await self._say(method, chat_id, text, method.reply_markup)
+        file = {"file_id": url, "file_unique_id": name[:64], "file_name": name}
+        return self._message(bot, chat_id, message_id, document=file, caption=method.caption)
 
     async def _send_location(self, bot: Bot, method: Any) -> dict[str, Any]:
         chat_id = self._chat(method)
