@@ -41,7 +41,7 @@ format: install
 
 # Every benchmark runs, and the target failed is reported, whichever one it was.
 bench: install locales
-	status=0; for name in updates minimums delivery reports assessment outcomes; do \
+	status=0; for name in updates minimums delivery reports assessment outcomes wechat; do \
 		$(BIN)/python bench/$$name.py || status=1; \
 	done; exit $$status
 

@@ -20,6 +20,9 @@ from wechatpy.crypto import WeChatCrypto
 
 from fakes.wechat_server import FakeWeChat, Sent
 
+# MsgIds are unique across all of WeChat: one counter for every simulated person.
+_MSG_IDS = itertools.count(int(time.time() * 1000) * 1000 + secrets.randbelow(999))
+
 
 class WeChatUser:
     """A person on the service account: their messages, signed (and encrypted) as WeChat does."""
@@ -41,7 +44,7 @@ class WeChatUser:
         self.openid = openid
         self.account = account
         self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
-        self._msg_ids = itertools.count(int(time.time() * 1000) * 1000 + secrets.randbelow(999))
+        self._msg_ids = _MSG_IDS
 
     def message(self, kind: str, **fields: Any) -> dict[str, Any]:
         """The fields of a message from this person (a new MsgId unless given)."""
