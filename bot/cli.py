@@ -30,6 +30,7 @@ from bot.cli_proposals import proposals_app
 from bot.cli_reports import report_app
 from bot.cli_staff import meetings_app, staff_app
 from bot.cli_wechat import wechat_app, wechat_station_codes
+from bot.cli_wecom import wecom_app
 from bot.private_files import private_umask
 from bot.qr import STATION_PAYLOAD_PREFIX, write_station_qr
 from bot.runner import configure_logging, seed_reference_data, serve
@@ -62,6 +63,7 @@ app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(hotspots_app, name="hotspots")
 app.add_typer(wechat_app, name="wechat")
+app.add_typer(wecom_app, name="wecom")
 app.command("audit")(audit_list)
 
 

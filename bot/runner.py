@@ -54,6 +54,7 @@ from services.demo.proceedings import seed_demo_proceedings
 from services.demo.proposals import seed_demo_proposals
 from services.demo.stations_work import seed_demo_station_work
 from services.demo.topics import seed_demo_topics
+from services.demo.wecom import seed_demo_wecom
 from services.members.roster import import_roster
 from services.members.roster_files import read_rows
 from storage.db import Database
@@ -129,6 +130,7 @@ async def seed_demo_data(ctx: AppContext) -> dict[str, int]:
         counts["duty_turns"] = await seed_demo_station_work(
             session, now=now, tz=settings.tz, notifier=notifier
         )
+        counts["wecom_people"] = await seed_demo_wecom(session, now=now)
         await settle_demo_notices(session, now=now)
     counts["members"] = report.created + report.updated + report.unchanged
     return counts

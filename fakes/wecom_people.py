@@ -112,6 +112,12 @@ class WeComPeople:
         xml = self.message_xml(userid, "voice", None, MediaId=media_id, Format="amr")
         return await self.post_xml(xml)
 
+    async def video(self, userid: str) -> int:
+        """``userid`` sends a video."""
+        media_id = self.fake.add_media(b"MP4")
+        xml = self.message_xml(userid, "video", None, MediaId=media_id, ThumbMediaId=media_id)
+        return await self.post_xml(xml)
+
     async def click(self, userid: str, card: Sent, label: str) -> int:
         """``userid`` clicks the button of ``card`` whose label holds ``label``."""
         keys = [key for text, key in card.buttons if label in text]

@@ -16,6 +16,7 @@ from services.accounts.departments import bind_department
 from services.accounts.identities import find_identity
 from services.accounts.staff import bind_staff
 from services.audit import Actor, audit
+from services.chats.wecom_users import clean_userid
 from services.errors import DomainError
 from services.members.profiles import member_of_identity
 from storage.db import write_transaction
@@ -30,21 +31,8 @@ from storage.models import (
 )
 
 WECOM = "wecom"
-MAX_USERID = 64
 # The system binding a chat by its userid, as the audit log names it.
 WECOM_ACTOR = Actor("system", None, "wecom userid")
-
-
-def clean_userid(userid: str) -> str:
-    """A userid as WeCom writes it: 1 to 64 letters, digits and ``_-.@``; DomainError if not."""
-    value = userid.strip()
-    if (
-        not value
-        or len(value) > MAX_USERID
-        or any(not (char.isascii() and (char.isalnum() or char in "_-.@")) for char in value)
-    ):
-        raise DomainError("wecom_userid_invalid")
-    return value
 
 
 async def set_wecom_userid(
@@ -111,6 +99,38 @@ async def set_wecom_userid(
             now=now,
         )
     return userid
+
+
+async def clear_wecom_userid(
+    session: AsyncSession, *, userid: str, now: dt.datetime, actor: Actor | None = None
+) -> bool:
+    """Forget whom ``userid`` belongs to; audited. False if no one had it.
+
+    A chat the userid already linked stays linked: unlinking a person is its own action.
+    """
+    userid = clean_userid(userid)
+    async with write_transaction(session):
+        person = await session.get(WeComPerson, userid)
+        if person is None:
+            return False
+        kind, object_id = (
+            ("member", person.member_id)
+            if person.member_id is not None
+            else ("staff", person.staff_id)
+            if person.staff_id is not None
+            else ("department", person.department_id)
+        )
+        await session.delete(person)
+        audit(
+            session,
+            actor=actor or Actor.cli(),
+            action="wecom.userid_clear",
+            object_kind=kind,
+            object_id=object_id,
+            before={"userid": userid},
+            now=now,
+        )
+    return True
 
 
 async def wecom_person(session: AsyncSession, *, userid: str) -> WeComPerson | None:

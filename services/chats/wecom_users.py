@@ -1,4 +1,4 @@
-"""WeCom people as chats: a userid gets a chat id once, and the chat id names the userid."""
+"""WeCom people as chats: what a userid looks like, its chat id (made once), and back."""
 
 from __future__ import annotations
 
@@ -8,11 +8,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.errors import DomainError
 from storage.db import write_transaction
 from storage.models import ChannelUser
 from storage.queries import insert_ignore, table_of
 
 WECOM = "wecom"
+MAX_USERID = 64
+
+
+def clean_userid(userid: str) -> str:
+    """A userid as WeCom writes it: 1 to 64 letters, digits and ``_-.@``; DomainError if not."""
+    value = userid.strip()
+    if (
+        not value
+        or len(value) > MAX_USERID
+        or any(not (char.isascii() and (char.isalnum() or char in "_-.@")) for char in value)
+    ):
+        raise DomainError("wecom_userid_invalid")
+    return value
 
 
 async def wecom_chat_id(session: AsyncSession, *, userid: str, now: dt.datetime) -> int:

@@ -1,7 +1,7 @@
 """Importing the roster of members: idempotent, row by row checked, all valid rows at once.
 
-Reading a row is ``roster_rows``; this module writes the members, their stations and their
-paired people.
+Reading a row is ``roster_rows``; this module writes the members, their stations, their
+paired people and their WeCom userids.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.audit import Actor, audit
 from services.members.roster_rows import (
     GROUP_NAMES,
     STATUS_NAMES,
+    WECOM_COLUMN,
     PairedEntry,
     RosterRecord,
     load_lookup,
@@ -26,7 +28,7 @@ from services.members.roster_rows import (
 from services.members.rules import Rules
 from services.translation import gettext as _
 from storage.db import write_transaction
-from storage.models import Member, MemberStation, PairedPerson
+from storage.models import Member, MemberStation, PairedPerson, WeComPerson
 
 # Kept importable from here, where they lived before ``roster_rows``.
 __all__ = ["GROUP_NAMES", "STATUS_NAMES", "ImportReport", "import_roster"]
@@ -56,6 +58,8 @@ async def import_roster(
     lookup = await load_lookup(session)
     records: list[RosterRecord] = []
     seen: set[str] = set()
+    # The WeCom userids named so far, and the code of the member each is for.
+    userids: dict[str, str] = {}
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
@@ -69,7 +73,13 @@ async def import_roster(
                 (number, _("code '{code}' appears twice").format(code=record.code))
             )
             continue
+        refusal = await _userid_refusal(session, record, userids)
+        if refusal is not None:
+            report.errors.append((number, refusal))
+            continue
         seen.add(record.code)
+        if record.wecom_userid is not None:
+            userids[record.wecom_userid] = record.code
         records.append(record)
     async with write_transaction(session):
         for record in records:
@@ -104,11 +114,51 @@ async def _apply(session: AsyncSession, record: RosterRecord, now: dt.datetime) 
     assert member.id is not None
     stations_changed = await _sync_stations(session, member.id, record.station_ids)
     paired_changed = await _sync_paired(session, member.id, record.paired, now)
-    if outcome == "unchanged" and (stations_changed or paired_changed):
+    userid_changed = await _sync_wecom_userid(session, member.id, record.wecom_userid, now)
+    if outcome == "unchanged" and (stations_changed or paired_changed or userid_changed):
         outcome = "updated"
     if outcome == "updated":
         member.updated_at = now
     return outcome
+
+
+async def _userid_refusal(
+    session: AsyncSession, record: RosterRecord, userids: dict[str, str]
+) -> str | None:
+    """Why the row's WeCom userid cannot be the member's, or None: it is someone else's."""
+    userid = record.wecom_userid
+    if userid is None:
+        return None
+    owner: str | None = userids.get(userid)
+    if owner is None:
+        person = await session.get(WeComPerson, userid)
+        if person is None:
+            return None
+        member = await session.get(Member, person.member_id) if person.member_id else None
+        owner = member.code if member is not None else ""
+    if owner == record.code:
+        return None
+    return _("{column} '{value}' belongs to someone else").format(column=WECOM_COLUMN, value=userid)
+
+
+async def _sync_wecom_userid(
+    session: AsyncSession, member_id: int, userid: str | None, now: dt.datetime
+) -> bool:
+    """Name the member's WeCom userid (replacing an older one); audited. True if it changed."""
+    if userid is None or await session.get(WeComPerson, userid) is not None:
+        return False
+    await session.execute(delete(WeComPerson).where(col(WeComPerson.member_id) == member_id))
+    session.add(WeComPerson(userid=userid, member_id=member_id, created_at=now))
+    audit(
+        session,
+        actor=Actor.cli("roster"),
+        action="wecom.userid",
+        object_kind="member",
+        object_id=member_id,
+        after={"userid": userid},
+        now=now,
+    )
+    return True
 
 
 async def _sync_stations(session: AsyncSession, member_id: int, wanted: tuple[int, ...]) -> bool:

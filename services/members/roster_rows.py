@@ -2,7 +2,8 @@
 
 How many paired people a member has (``paired_1`` … ``paired_N``) is the year's rules'
 ``paired_people_per_member``; the optional ``office`` column marks members working in the
-committee office, who are assessed apart.
+committee office, who are assessed apart; the optional ``wecom_userid`` column names the
+member's WeCom userid, so their first message in WeCom links them (empty: left as it is).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.chats.wecom_users import clean_userid
+from services.errors import DomainError
 from services.members.rules import Rules
 from services.translation import gettext as _
 from storage.enums import MemberGroup, MemberStatus
@@ -21,6 +24,7 @@ from storage.models import Sector, SpecialCommittee, Station
 REQUIRED = ("code", "name", "sector", "group")
 OPTIONAL = ("committee", "stations", "status", "term")
 OFFICE_COLUMN = "office"
+WECOM_COLUMN = "wecom_userid"
 OFFICE_NAMES = {
     "": False,
     "no": False,
@@ -94,6 +98,7 @@ class RosterRecord:
     office: bool
     station_ids: tuple[int, ...]
     paired: tuple[PairedEntry, ...]
+    wecom_userid: str | None = None
 
 
 class Lookup:
@@ -166,6 +171,16 @@ def parse_row(row: dict[str, str], lookup: Lookup, *, paired_people: int) -> Ros
                 value=row[OFFICE_COLUMN], choices="yes, no"
             )
         )
+    wecom_userid = None
+    if row.get(WECOM_COLUMN, "").strip():
+        try:
+            wecom_userid = clean_userid(row[WECOM_COLUMN])
+        except DomainError:
+            raise ValueError(
+                _("{column}: 1 to 64 letters, digits and the characters _-.@").format(
+                    column=WECOM_COLUMN
+                )
+            ) from None
     return RosterRecord(
         code=code,
         name=name,
@@ -177,6 +192,7 @@ def parse_row(row: dict[str, str], lookup: Lookup, *, paired_people: int) -> Ros
         office=office,
         station_ids=tuple(dict.fromkeys(station_ids)),
         paired=_paired_entries(row, paired_people),
+        wecom_userid=wecom_userid,
     )
 
 

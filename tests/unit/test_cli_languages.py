@@ -90,6 +90,9 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("pipeline", "lists"): ["--year", "2026", "--out", "lists.xlsx"],
     ("pipeline", "review-report"): ["--quarter", "2026Q4", "--out", "review.xlsx"],
     ("wechat", "menu"): [],  # no service account configured: refused, in the chosen language
+    ("wecom", "bind"): ["zhang-san", "--member", "M404"],
+    ("wecom", "unbind"): ["zhang-san"],
+    ("wecom", "list"): [],
 }
 
 # Latin text a Chinese run may show: codes, ids, file names, URLs, options, names of products.

@@ -98,3 +98,20 @@ def test_messages_become_updates() -> None:
     assert voice is not None and voice.message is not None and voice.message.voice is not None
     event = Inbound("u1", {"MsgType": "event", "Event": "x", "CreateTime": "9"})
     assert event.update_id == Inbound("u1", dict(event.fields)).update_id < 2**63
+
+
+def test_a_calendars_blank_cells_are_not_options() -> None:
+    labels = [" ", " ", "1", "2", "3", " ", "4", "5", "6", "7"]
+    days = [InlineKeyboardButton(text=t, callback_data=f"d-{n}") for n, t in enumerate(labels)]
+    drawn = drawing(InlineKeyboardMarkup(inline_keyboard=[days[:5], days[5:]]))
+    assert drawn.card == []
+    assert [(b.position, b.label, b.data) for b in drawn.numbered] == [
+        (1, "1", "d-2"),
+        (2, "2", "d-3"),
+        (3, "3", "d-4"),
+        (4, "4", "d-6"),
+        (5, "5", "d-7"),
+        (6, "6", "d-8"),
+        (7, "7", "d-9"),
+    ]
+    assert numbered_text("When?", drawn).splitlines()[2:4] == ["1. 1", "2. 2"]

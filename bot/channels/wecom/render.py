@@ -136,7 +136,8 @@ def drawing(markup: Markup) -> Drawing:
     if not isinstance(markup, InlineKeyboardMarkup):
         return Drawing(card=[], numbered=[], links=[])
     buttons = [button for row in markup.inline_keyboard for button in row]
-    callbacks = [b for b in buttons if b.callback_data is not None]
+    # A calendar pads its grid with blank buttons: as numbered options they are empty lines.
+    callbacks = [b for b in buttons if b.callback_data is not None and b.text.strip()]
     links = [(b.text, b.url) for b in buttons if b.url]
     if len(callbacks) <= MAX_CARD_BUTTONS and not links:
         card = [
