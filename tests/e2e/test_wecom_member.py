@@ -108,3 +108,18 @@ async def test_a_photo_is_kept_on_the_activity_and_voice_or_video_is_refused(
         photos = (await session.execute(select(ActivityPhoto))).scalars().all()
     assert len(photos) == 1
     assert wecom.dropped() == []
+
+
+async def test_the_same_answer_twice_reaches_the_member_twice(
+    wecom: FakeWeCom, running: Settings
+) -> None:
+    crowd = people(wecom, running)
+    member = WeComUser(wecom, crowd, DEMO_MEMBER_USERID)
+    await member.say("/start", "My progress")
+    # An answer is not a retried send: WeCom's duplicate check, which would drop the
+    # second copy, is asked for by notices only.
+    first = await member.say("/help", "For members")
+    second = await member.say("/help", "For members")
+    assert second.text == first.text
+    assert second is not first
+    assert wecom.dropped(member.userid) == []

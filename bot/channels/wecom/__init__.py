@@ -29,7 +29,7 @@ from bot.channels.capabilities import WECOM
 from bot.channels.raw_updates import dump_update
 from bot.channels.wecom.api import WeComAPI
 from bot.channels.wecom.convert import Inbound, message_update, option_update
-from bot.channels.wecom.session import WECOM_BOT_TOKEN, WeComSession
+from bot.channels.wecom.session import WECOM_BOT_TOKEN, WeComSession, answering
 from bot.channels.wecom.spacing import Spacer
 from bot.inbox import UpdateInbox
 from bot.rate_limits import clocked_window_storage
@@ -90,7 +90,12 @@ class WeComChannel:
         )
         ctx.register_channel(self.bot.id, WECOM)
         self.inbox = UpdateInbox(
-            ctx.db, clock, dp, self.bot, max_in_flight=settings.max_concurrent_updates * 32
+            ctx.db,
+            clock,
+            dp,
+            self.bot,
+            max_in_flight=settings.max_concurrent_updates * 32,
+            around=answering,
         )
         self._tasks: set[asyncio.Task[None]] = set()
         dp.update.outer_middleware(self._members_only)

@@ -4,16 +4,20 @@ sendMessage with up to six callback buttons is a ``button_interaction`` card; ot
 are numbered options in a text message. An edit of a card whose click is being answered
 updates the card with that click's response code (once, within 72 hours); any other edit is
 a new message, and the Message returned names it, so aiogram-dialog follows it. Every send to
-a person waits for room under WeCom's per-member limits, and asks WeCom to drop a copy of
-the same content sent within :data:`DUPLICATE_INTERVAL` (a retried send).
+a person waits for room under WeCom's per-member limits. A notice from the outbox, which the
+delivery loop may send again after an error, asks WeCom to drop a copy of the same content sent
+within :data:`DUPLICATE_INTERVAL`; the answer to a person's own message does not, since it is
+never retried and the same answer to the same mistake made twice must arrive twice.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import secrets
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 from aiogram import Bot
@@ -59,6 +63,20 @@ WECOM_BOT_USERNAME = "liaison_wecom"
 # A send retried within this many seconds is not delivered twice. Short, because WeCom
 # compares content: the same answer asked for again a little later must still arrive.
 DUPLICATE_INTERVAL = 60
+# Set while one of the channel's updates is handled: what is sent then answers the person.
+_answering: contextvars.ContextVar[bool] = contextvars.ContextVar("wecom_answering", default=False)
+
+
+@asynccontextmanager
+async def answering(_update: Any) -> AsyncIterator[None]:
+    """Around an update's handling: its sends are answers, not retried notices."""
+    token = _answering.set(True)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
+
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SILENT_METHODS = frozenset(
     {
@@ -165,13 +183,9 @@ class WeComSession(BaseSession):
         if clicked is not None:
             self._clicks[chat_id] = (clicked[0], True)
         await self.spacer.wait(userid)
-        body = {
-            "touser": userid,
-            "agentid": self.wecom.agent_id,
-            "enable_duplicate_check": 1,
-            "duplicate_check_interval": DUPLICATE_INTERVAL,
-            **payload,
-        }
+        body: dict[str, Any] = {"touser": userid, "agentid": self.wecom.agent_id, **payload}
+        if not _answering.get():
+            body |= {"enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_INTERVAL}
         await self.wecom.call("/cgi-bin/message/send", body, method=method)
 
     async def _post_text(self, method: Any, chat_id: int, userid: str, text: str) -> None:
