@@ -83,3 +83,17 @@ async def test_a_resident_needs_a_proper_id(phone: str) -> None:
     query = {"persona": "resident", "id": "x"}
     async with aiohttp.ClientSession() as http, http.get(f"{phone}api/log", params=query) as bad:
         assert bad.status == 400
+
+
+async def test_the_demo_member_works_in_wecom_on_the_phone(phone: str) -> None:
+    member = {"persona": "member"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{phone}api/start", json=member) as response:
+            assert response.status == 200
+        # WeCom's answers are sent after the callback is answered: the screen catches up.
+        for _ in range(300):
+            shown = await screen(http, phone, member)
+            if any("My progress" in html for html in shown):
+                break
+            await asyncio.sleep(0.05)
+        assert any("My progress" in html for html in shown), shown
