@@ -232,18 +232,19 @@ class UpdateInbox:
                 self.wake()
 
     async def _mark(self, update_id: int, state: str) -> None:
+        statement = (
+            update(InboxUpdate)
+            .where(
+                col(InboxUpdate.bot_id) == self.bot.id,
+                col(InboxUpdate.update_id) == update_id,
+            )
+            # Handled, the raw update (a phone number, a location) is no longer needed: the
+            # replay guard has its id. Keeping it would outlive an erasure.
+            .values(state=state, handled_at=self.clock.now(), payload="")
+        )
         try:
-            async with self.db.writing() as session:
-                await session.execute(
-                    update(InboxUpdate)
-                    .where(
-                        col(InboxUpdate.bot_id) == self.bot.id,
-                        col(InboxUpdate.update_id) == update_id,
-                    )
-                    # Handled, the raw update (a phone number, a location) is no longer
-                    # needed: the replay guard has its id. Keeping it would outlive an erasure.
-                    .values(state=state, handled_at=self.clock.now(), payload="")
-                )
+            # Under load, many updates end at once: their marks share one transaction.
+            await self.db.batched.run(lambda session: session.execute(statement))
         except (SQLAlchemyError, OSError) as error:
             # Read again later and fed again: the replay guard knows it was handled.
             log.warning("update %s not marked %s: %s", update_id, state, error)

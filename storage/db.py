@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.batching import BatchedWrites
+
 log = logging.getLogger(__name__)
 
 IMMEDIATE_OPTION = "liaison_immediate"
@@ -54,6 +56,8 @@ class Database:
         if self.write_lock is not None:
             info[WRITE_LOCK_KEY] = self.write_lock
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
+        # Small writes made at once share one transaction (see storage.batching).
+        self.batched = BatchedWrites(self)
 
     @property
     def is_sqlite(self) -> bool:

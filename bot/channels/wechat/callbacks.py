@@ -13,6 +13,7 @@ from aiogram.types import Update
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
@@ -42,6 +43,10 @@ class Refused:
 
     raw: dict[str, Any]
     text: str
+
+
+# What a callback is answered with: a refusal, or the raw message and the reply awaited.
+Answered = Refused | tuple[dict[str, Any], Reply | None]
 
 
 class CallbackReader:
@@ -109,34 +114,33 @@ class CallbackReader:
 
     async def _store(
         self, raw: dict[str, Any], inbound: Inbound, waiting: dict[int, Reply]
-    ) -> Refused | tuple[dict[str, Any], Reply | None]:
+    ) -> Answered:
         now = self.ctx.clock.now()
-        async with self.ctx.db.writing() as session:
+
+        async def store(session: AsyncSession) -> tuple[Answered | None, Reply | None]:
+            """What to answer at once, or the reply of a newly stored update (or neither)."""
             chat_id = await chat_id_for(
                 session, channel=CHANNEL, external_id=inbound.openid, now=now
             )
             if inbound.unsubscribed:
                 await mark_unsubscribed(session, channel=CHANNEL, chat_id=chat_id)
-                return raw, None
+                return (raw, None), None
             # Whatever the person did opens the window again, and held notices are due.
             await windows.note_inbound(
                 session, channel=CHANNEL, chat_id=chat_id, now=now, menu_tap=inbound.menu_tap
             )
             await release_held(session, channel=CHANNEL, chat_id=chat_id, now=now)
             if inbound.content is None:
-                return raw, None
+                return (raw, None), None
             payload = await self._payload(session, inbound, chat_id)
             if payload is None:
                 identity = await find_identity(session, channel=CHANNEL, chat_id=chat_id)
-                return Refused(raw, self._stale_text(identity))
+                return Refused(raw, self._stale_text(identity)), None
             try:
                 Update.model_validate(payload, context={"bot": self.bot})
             except ValidationError as error:
                 log.info("wechat callback not an update: %s", error)
-                return raw, None
-            reply = waiting.get(inbound.update_id)
-            if reply is None:
-                reply = Reply(chat_id=chat_id, update_id=inbound.update_id)
+                return (raw, None), None
             row = {
                 "bot_id": self.bot.id,
                 "update_id": inbound.update_id,
@@ -145,7 +149,17 @@ class CallbackReader:
                 "received_at": now,
             }
             new = await insert_ignore(session, table_of(InboxUpdate), row, ["bot_id", "update_id"])
-        if new:
+            if not new:
+                return None, None
+            return None, waiting.get(inbound.update_id) or Reply(
+                chat_id=chat_id, update_id=inbound.update_id
+            )
+
+        # Stored before WeChat hears back; callbacks arriving together share the transaction.
+        early, reply = await self.ctx.db.batched.run(store)
+        if early is not None:
+            return early
+        if reply is not None:
             waiting[inbound.update_id] = reply
             self.inbox.wake()
             return raw, reply

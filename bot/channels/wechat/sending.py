@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramServerError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.budget import OutsideWindowError
 from bot.channels.wechat.api import GONE_ERRORS, WINDOW_ERRORS, WeChatApi, WeChatApiError
@@ -42,11 +43,15 @@ class Sender:
         when the person left the account.
         """
         now = self.clock.now()
-        async with self.db.writing() as session:
+
+        async def take_one(session: AsyncSession) -> tuple[str | None, bool]:
             openid = await external_id_of(session, channel=CHANNEL, chat_id=chat_id)
             reserved = openid is not None and await windows.reserve(
                 session, channel=CHANNEL, chat_id=chat_id, now=now, answer=answer
             )
+            return openid, reserved
+
+        openid, reserved = await self.db.batched.run(take_one)
         if openid is None:
             raise WeChatUnsupportedError(method=method, message="Bad Request: chat not found")
         if not reserved:

@@ -144,15 +144,17 @@ class WeChatSession(BaseSession):
     async def _say(self, method: Any, chat_id: int, text: str, markup: Any) -> int:
         """Keep the message and its buttons, then gather it for the reply or send it now."""
         drawn = keyboard(markup, hints())
-        async with self.db.writing() as session:
-            message_id, tokens = await record_message(
+        now = self.clock.now()
+        message_id, tokens = await self.db.batched.run(
+            lambda session: record_message(
                 session,
                 channel=CHANNEL,
                 chat_id=chat_id,
                 text=text,
-                now=self.clock.now(),
+                now=now,
                 buttons=drawn.buttons,
             )
+        )
         lines = drawn.draw(tokens)
         full = f"{text}\n\n{lines}" if text and lines else (text or lines)
         if full:
