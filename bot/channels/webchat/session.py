@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
-from typing import Any, cast
+from collections.abc import AsyncGenerator, Callable, Collection
+from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -22,11 +20,10 @@ from aiogram.methods import (
     SendLocation,
     SendMessage,
     SendPhoto,
-    TelegramMethod,
 )
-from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
+from bot.channels.rendering import RenderingSession
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.render import inline_keyboard, reply_keyboard, to_html
@@ -45,15 +42,17 @@ SILENT_METHODS = frozenset(
     {"setMyCommands", "deleteMyCommands", "setChatMenuButton", "deleteWebhook", "close"}
 )
 
-Renderer = Callable[[Bot, Any], Awaitable[Any]]
-
 
 class WebChatUnsupportedError(TelegramBadRequest):
     """The web chat cannot draw this Bot API method."""
 
 
-class WebChatSession(BaseSession):
+class WebChatSession(RenderingSession):
     """Renders sendMessage, sendPhoto, editMessageText and friends as JSON events."""
+
+    silent_methods = SILENT_METHODS
+    unsupported_error = WebChatUnsupportedError
+    cannot_render = "Bad Request: the web chat cannot render {name}"
 
     def __init__(
         self,
@@ -73,7 +72,7 @@ class WebChatSession(BaseSession):
         # Chats erased during the update being handled: what the bot still says to them is
         # shown, not stored, so the erasure leaves no row behind.
         self._erased: set[int] = set()
-        self._renderers: dict[str, Renderer] = {
+        self._renderers = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
@@ -86,23 +85,6 @@ class WebChatSession(BaseSession):
             "sendChatAction": self._chat_action,
             "getFile": self._get_file,
         }
-
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        """Draw the call in the chat's pages and answer as the Bot API would."""
-        name = method.__api_method__
-        if name in SILENT_METHODS:
-            result: Any = True
-        else:
-            renderer = self._renderers.get(name)
-            if renderer is None:
-                raise WebChatUnsupportedError(
-                    method=method, message=f"Bad Request: the web chat cannot render {name}"
-                )
-            result = await renderer(bot, method)
-        content = json.dumps({"ok": True, "result": result})
-        return cast(TelegramType, self.check_response(bot, method, 200, content).result)
 
     async def forget_chat(self, chat_id: int, file_ids: Collection[str]) -> None:
         """Delete the given files from disk and redraw the chat's open pages empty.

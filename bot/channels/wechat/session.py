@@ -9,17 +9,14 @@ message: WeChat changes nothing once sent.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import Any, cast
+from collections.abc import AsyncGenerator
+from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
+from bot.channels.rendering import RenderingSession
 from bot.channels.wechat.api import WeChatApi, WeChatApiError
 from bot.channels.wechat.files import SignedFiles, safe_name
 from bot.channels.wechat.render import hints, keyboard, link, mode_of, plain_text
@@ -48,11 +45,13 @@ SILENT_METHODS = frozenset(
     }
 )
 
-Renderer = Callable[[Bot, Any], Awaitable[Any]]
 
-
-class WeChatSession(BaseSession):
+class WeChatSession(RenderingSession):
     """Renders sendMessage, sendPhoto, sendLocation and edits as WeChat messages."""
+
+    silent_methods = SILENT_METHODS
+    unsupported_error = WeChatUnsupportedError
+    cannot_render = "Bad Request: the service account cannot render {name}"
 
     def __init__(
         self,
@@ -70,7 +69,7 @@ class WeChatSession(BaseSession):
         self.wechat = api
         self.sender = Sender(db, clock, api)
         self.map_template = map_template
-        self._renderers: dict[str, Renderer] = {
+        self._renderers = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
             "editMessageText": self._send_message,
@@ -81,23 +80,6 @@ class WeChatSession(BaseSession):
             "answerCallbackQuery": self._answer_callback,
             "getFile": self._get_file,
         }
-
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        """Draw the call on WeChat and answer as the Bot API would."""
-        name = method.__api_method__
-        if name in SILENT_METHODS:
-            result: Any = True
-        else:
-            renderer = self._renderers.get(name)
-            if renderer is None:
-                raise WeChatUnsupportedError(
-                    method=method, message=f"Bad Request: the service account cannot render {name}"
-                )
-            result = await renderer(bot, method)
-        content = json.dumps({"ok": True, "result": result})
-        return cast(TelegramType, self.check_response(bot, method, 200, content).result)
 
     async def close(self) -> None:
         """Close the API client."""

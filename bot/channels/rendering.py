@@ -1,0 +1,52 @@
+"""A session whose "server" is drawn by the bot itself: one renderer per Bot API method.
+
+The web chat, the service account and WeCom have no Bot API server; their sessions turn each
+call into what the channel shows, and answer with the JSON the Bot API would have sent, which
+aiogram then reads as from Telegram. A method a channel cannot draw fails with a clear error,
+never silently; a method with nothing to draw (a command menu, a webhook) answers ``True``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, cast
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+
+Renderer = Callable[[Bot, Any], Awaitable[Any]]
+
+
+class RenderingSession(BaseSession):
+    """Dispatches each Bot API call to the renderer the subclass registered for it."""
+
+    # Methods with nothing to draw on the channel: answered True.
+    silent_methods: ClassVar[frozenset[str]] = frozenset()
+    # What an undrawable method raises, and its words (``{name}`` is the method).
+    unsupported_error: ClassVar[type[TelegramBadRequest]] = TelegramBadRequest
+    cannot_render: ClassVar[str] = "Bad Request: this channel cannot render {name}"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._renderers: dict[str, Renderer] = {}
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        """Draw the call and answer as the Bot API would."""
+        name = method.__api_method__
+        if name in self.silent_methods:
+            result: Any = True
+        else:
+            renderer = self._renderers.get(name)
+            if renderer is None:
+                raise self.unsupported_error(
+                    method=method, message=self.cannot_render.format(name=name)
+                )
+            result = await renderer(bot, method)
+        content = json.dumps({"ok": True, "result": result})
+        return cast(TelegramType, self.check_response(bot, method, 200, content).result)
