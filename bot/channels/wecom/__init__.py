@@ -29,7 +29,8 @@ from bot.channels.capabilities import WECOM
 from bot.channels.raw_updates import dump_update
 from bot.channels.wecom.api import WeComAPI
 from bot.channels.wecom.convert import Inbound, message_update, option_update
-from bot.channels.wecom.session import WECOM_BOT_TOKEN, WeComSession, answering
+from bot.channels.wecom.sending import answering
+from bot.channels.wecom.session import WECOM_BOT_TOKEN, WeComSession
 from bot.channels.wecom.spacing import Spacer
 from bot.inbox import UpdateInbox
 from bot.rate_limits import clocked_window_storage

@@ -3,30 +3,21 @@
 sendMessage with up to six callback buttons is a ``button_interaction`` card; other keyboards
 are numbered options in a text message. An edit of a card whose click is being answered
 updates the card with that click's response code (once, within 72 hours); any other edit is
-a new message, and the Message returned names it, so aiogram-dialog follows it. Every send to
-a person waits for room under WeCom's per-member limits. A notice from the outbox, which the
-delivery loop may send again after an error, asks WeCom to drop a copy of the same content sent
-within :data:`DUPLICATE_INTERVAL`; the answer to a person's own message does not, since it is
-never retried and the same answer to the same mistake made twice must arrive twice.
+a new message, and the Message returned names it, so aiogram-dialog follows it. Sending to a
+person (spacing, WeCom's duplicate check) is :mod:`bot.channels.wecom.sending`'s.
 """
 
 from __future__ import annotations
 
-import contextvars
-import json
 import logging
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import Any, cast
+from collections.abc import AsyncGenerator
+from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import TelegramMethod
-from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
+from bot.channels.rendering import RenderingSession
 from bot.channels.webchat.render import resolve
 from bot.channels.wecom.api import WeComAPI
 from bot.channels.wecom.render import (
@@ -41,6 +32,7 @@ from bot.channels.wecom.render import (
     split_text,
     to_wecom_text,
 )
+from bot.channels.wecom.sending import WeComSender, WeComUnsupportedError
 from bot.channels.wecom.spacing import Spacer
 from services.chats.wecom_messages import (
     DrawnButton,
@@ -50,7 +42,6 @@ from services.chats.wecom_messages import (
     record_card,
     take_card_code,
 )
-from services.chats.wecom_users import wecom_userid
 from services.clock import Clock
 from services.reference.maps import map_link
 from storage.db import Database
@@ -60,23 +51,6 @@ log = logging.getLogger(__name__)
 WECOM_BOT_ID = 3
 WECOM_BOT_TOKEN = f"{WECOM_BOT_ID}:wecom"
 WECOM_BOT_USERNAME = "liaison_wecom"
-# A send retried within this many seconds is not delivered twice. Short, because WeCom
-# compares content: the same answer asked for again a little later must still arrive.
-DUPLICATE_INTERVAL = 60
-# Set while one of the channel's updates is handled: what is sent then answers the person.
-_answering: contextvars.ContextVar[bool] = contextvars.ContextVar("wecom_answering", default=False)
-
-
-@asynccontextmanager
-async def answering(_update: Any) -> AsyncIterator[None]:
-    """Around an update's handling: its sends are answers, not retried notices."""
-    token = _answering.set(True)
-    try:
-        yield
-    finally:
-        _answering.reset(token)
-
-
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SILENT_METHODS = frozenset(
     {
@@ -90,15 +64,13 @@ SILENT_METHODS = frozenset(
     }
 )
 
-Renderer = Callable[[Bot, Any], Awaitable[Any]]
 
-
-class WeComUnsupportedError(TelegramBadRequest):
-    """WeCom cannot carry this Bot API call."""
-
-
-class WeComSession(BaseSession):
+class WeComSession(RenderingSession):
     """Carries sendMessage, edits, photos, documents and friends to WeCom."""
+
+    silent_methods = SILENT_METHODS
+    unsupported_error = WeComUnsupportedError
+    cannot_render = "Bad Request: WeCom cannot carry {name}"
 
     def __init__(
         self, api: WeComAPI, db: Database, clock: Clock, spacer: Spacer, *, map_template: str
@@ -107,12 +79,11 @@ class WeComSession(BaseSession):
         self.wecom = api
         self.db = db
         self.clock = clock
-        self.spacer = spacer
         self.map_template = map_template
-        self._userids: dict[int, str] = {}
+        self.sender = WeComSender(api, db, spacer)
         # The click each chat is being answered for, and whether anything was sent for it.
         self._clicks: dict[int, tuple[str, bool]] = {}
-        self._renderers: dict[str, Renderer] = {
+        self._renderers = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
@@ -123,23 +94,6 @@ class WeComSession(BaseSession):
             "answerCallbackQuery": self._answer_callback,
             "getFile": self._get_file,
         }
-
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        """Send the call to WeCom and answer as the Bot API would."""
-        name = method.__api_method__
-        if name in SILENT_METHODS:
-            result: Any = True
-        else:
-            renderer = self._renderers.get(name)
-            if renderer is None:
-                raise WeComUnsupportedError(
-                    method=method, message=f"Bad Request: WeCom cannot carry {name}"
-                )
-            result = await renderer(bot, method)
-        content = json.dumps({"ok": True, "result": result})
-        return cast(TelegramType, self.check_response(bot, method, 200, content).result)
 
     def click_started(self, chat_id: int, callback_id: str) -> None:
         """A click of the chat is being handled: a toast shows only if nothing else is sent."""
@@ -165,28 +119,13 @@ class WeComSession(BaseSession):
     # --- sending -----------------------------------------------------------------------------
 
     async def _userid(self, method: Any) -> tuple[int, str]:
-        try:
-            chat_id = int(method.chat_id)
-        except (TypeError, ValueError):
-            chat_id = 0
-        userid = self._userids.get(chat_id)
-        if userid is None:
-            async with self.db.session() as session:
-                userid = await wecom_userid(session, chat_id=chat_id)
-            if userid is None:
-                raise WeComUnsupportedError(method=method, message="Bad Request: chat not found")
-            self._userids[chat_id] = userid
-        return chat_id, userid
+        return await self.sender.person(method)
 
     async def _post(self, method: Any, chat_id: int, userid: str, payload: dict[str, Any]) -> None:
         clicked = self._clicks.get(chat_id)
         if clicked is not None:
             self._clicks[chat_id] = (clicked[0], True)
-        await self.spacer.wait(userid)
-        body: dict[str, Any] = {"touser": userid, "agentid": self.wecom.agent_id, **payload}
-        if not _answering.get():
-            body |= {"enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_INTERVAL}
-        await self.wecom.call("/cgi-bin/message/send", body, method=method)
+        await self.sender.post(method, userid, payload)
 
     async def _post_text(self, method: Any, chat_id: int, userid: str, text: str) -> None:
         for part in split_text(text):
@@ -361,10 +300,7 @@ class WeComSession(BaseSession):
         clicked = self._clicks.get(chat_id)
         if clicked is None or clicked[0] != method.callback_query_id or clicked[1]:
             return True
-        userid = self._userids.get(chat_id)
-        if userid is None:
-            async with self.db.session() as session:
-                userid = await wecom_userid(session, chat_id=chat_id)
+        userid = await self.sender.userid_of(chat_id)
         if userid is not None:
             await self._post_text(method, chat_id, userid, clean_text(method.text))
         return True
