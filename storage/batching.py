@@ -19,13 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-
-if TYPE_CHECKING:
-    from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +38,24 @@ class _Pending:
 
 
 class BatchedWrites:
-    """The writes of one database, batched into shared transactions on SQLite."""
+    """The writes of one database, batched into shared transactions on SQLite.
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    ``writing`` opens one write transaction of the database; ``batch`` says whether writes
+    queue on one writer (SQLite), the only case where sharing transactions pays.
+    """
+
+    def __init__(
+        self, writing: Callable[[], AbstractAsyncContextManager[AsyncSession]], *, batch: bool
+    ) -> None:
+        self.writing = writing
+        self.batch = batch
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``work`` in a write transaction; return its result once committed."""
-        if not self.db.is_sqlite:
-            async with self.db.writing() as session:
+        if not self.batch:
+            async with self.writing() as session:
                 return await work(session)
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append(_Pending(work, done))
@@ -75,7 +80,7 @@ class BatchedWrites:
                         pending.done.set_result(result)
 
     async def _write(self, batch: list[_Pending]) -> list[Any]:
-        async with self.db.writing() as session:
+        async with self.writing() as session:
             return [await pending.work(session) for pending in batch]
 
     async def _write_alone(self, pending: _Pending) -> None:

@@ -57,7 +57,7 @@ class Database:
             info[WRITE_LOCK_KEY] = self.write_lock
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
         # Small writes made at once share one transaction (see storage.batching).
-        self.batched = BatchedWrites(self)
+        self.batched = BatchedWrites(self.writing, batch=self.is_sqlite)
 
     @property
     def is_sqlite(self) -> bool:
