@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,11 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.settings import Settings
+from fakes.wecom import FakeWeCom
+from services.clock import ManualClock
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.wecom import running_bot, wecom_settings
 
 BotFactory = Callable[..., Bot]
 
@@ -39,3 +44,20 @@ async def bot_on_fake(fake: FakeBotAPI) -> AsyncIterator[BotFactory]:
     yield make
     for bot in bots:
         await bot.session.close()
+
+
+@pytest.fixture
+async def wecom(clock: ManualClock) -> AsyncIterator[FakeWeCom]:
+    """The fake WeCom server, on the test's clock."""
+    async with FakeWeCom(now=clock.now) as server:
+        yield server
+
+
+@pytest.fixture
+async def wecom_app(
+    tmp_path: Path, wecom: FakeWeCom, clock: ManualClock
+) -> AsyncIterator[Settings]:
+    """The whole bot with its WeCom channel pointed at the fake; its settings."""
+    settings = wecom_settings(tmp_path, wecom)
+    async with running_bot(settings, clock):
+        yield settings

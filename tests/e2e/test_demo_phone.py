@@ -11,12 +11,12 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.runner import serve
 from bot.settings import Settings
 from fakes.demo import demo_platforms
 from services.clock import ManualClock
 from tests.conftest import START
 from tests.support.processes import free_port
+from tests.support.wechat_app import serving
 
 RESIDENT = {"persona": "resident", "id": "o-demo-phone-1"}
 
@@ -29,26 +29,12 @@ async def phone(tmp_path: Path) -> AsyncIterator[str]:
         web_port=free_port(),
         default_locale="en",
         demo=True,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     async with demo_platforms(settings, phone_port=free_port()) as platforms:
         assert platforms.settings.wechat_enabled and platforms.settings.wecom_enabled
-        stop = asyncio.Event()
-        task = asyncio.create_task(
-            serve(platforms.settings, seed_demo=True, clock=ManualClock(START), stop=stop)
-        )
-        health = f"http://127.0.0.1:{settings.web_port}/healthz"
-        async with aiohttp.ClientSession() as http:
-            for _ in range(600):
-                try:
-                    async with http.get(health) as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.05)
-        yield platforms.phone_url
-        stop.set()
-        await asyncio.wait_for(task, timeout=20)
+        async with serving(platforms.settings, ManualClock(START)):
+            yield platforms.phone_url
 
 
 async def act(http: aiohttp.ClientSession, url: str, action: str, **body: Any) -> None:

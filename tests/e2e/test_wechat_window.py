@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
 import pytest
-from pydantic import SecretStr
 from sqlmodel import col, select
 
 from bot.i18n import build_i18n
-from bot.runner import serve
 from bot.settings import Settings, WeChatTemplate
 from fakes.wechat_server import FakeWeChat
 from fakes.wechat_user import WeChatUser
@@ -27,9 +24,8 @@ from services.outbox.queue import OutboxState
 from storage.db import Database
 from storage.models import Issue, OutboxMessage
 from tests.conftest import START
-from tests.support.processes import free_port
+from tests.support.wechat_app import serving, wechat_settings, wechat_user
 
-TOKEN = "wechat-window-token"
 TEMPLATE = "TPL-case-status"
 LATER = dt.timedelta(hours=49)
 
@@ -50,37 +46,15 @@ async def _run(tmp_path: Path, *, templates: bool) -> AsyncIterator[Running]:
         if templates:
             fields = {"character_string1": "case", "phrase2": "status", "time3": "time"}
             mapping["case-status"] = WeChatTemplate(template_id=TEMPLATE, fields=fields)
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'liaison.db'}",
-            data_dir=tmp_path / "var",
-            web_port=free_port(),
-            default_locale="en",
-            wechat_app_id="wx-fake-app",
-            wechat_app_secret=SecretStr("secret"),
-            wechat_token=SecretStr(TOKEN),
-            wechat_api_url=fake.base_url,
-            wechat_templates=mapping,
-            quiet_hours="00:00-00:00",
-            _env_file=None,  # type: ignore[call-arg]
+        settings = wechat_settings(
+            tmp_path, fake, wechat_templates=mapping, quiet_hours="00:00-00:00"
         )
-        stop = asyncio.Event()
-        task = asyncio.create_task(serve(settings, seed_demo=True, clock=clock, stop=stop))
-        health = f"http://127.0.0.1:{settings.web_port}/healthz"
-        async with aiohttp.ClientSession() as http:
-            for _ in range(600):
-                try:
-                    async with http.get(health) as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.05)
         db = Database(settings.database_url)
-        try:
-            yield Running(settings, clock, fake, db)
-        finally:
-            await db.dispose()
-            stop.set()
-            await asyncio.wait_for(task, timeout=20)
+        async with serving(settings, clock):
+            try:
+                yield Running(settings, clock, fake, db)
+            finally:
+                await db.dispose()
 
 
 @pytest.fixture
@@ -97,8 +71,7 @@ async def without_template(tmp_path: Path) -> AsyncIterator[Running]:
 
 async def report(running: Running, openid: str) -> tuple[WeChatUser, Issue]:
     """The resident reports a case on the service account; the case."""
-    url = f"http://127.0.0.1:{running.settings.web_port}{running.settings.wechat_path}"
-    person = WeChatUser(running.fake, url, token=TOKEN, openid=openid)
+    person = wechat_user(running.settings, running.fake, openid)
     fake = running.fake
 
     def last() -> str:

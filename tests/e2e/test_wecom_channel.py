@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import func, select
 
 from bot.settings import Settings
 from fakes.wecom import FakeWeCom
 from services.accounts.wecom import set_wecom_userid
-from services.clock import ManualClock
 from storage.models import InboxUpdate
 from tests.conftest import START
 from tests.support.members import member_by_code
@@ -19,27 +14,7 @@ from tests.support.wecom import (
     WeComUser,
     database,
     people,
-    running_bot,
-    wecom_settings,
 )
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-async def wecom(clock: ManualClock) -> AsyncIterator[FakeWeCom]:
-    async with FakeWeCom(now=clock.now) as server:
-        yield server
-
-
-@pytest.fixture
-async def running(tmp_path: Path, wecom: FakeWeCom, clock: ManualClock) -> AsyncIterator[Settings]:
-    settings = wecom_settings(tmp_path, wecom)
-    async with running_bot(settings, clock):
-        yield settings
 
 
 async def bound_member(settings: Settings, code: str, userid: str) -> None:
@@ -50,31 +25,31 @@ async def bound_member(settings: Settings, code: str, userid: str) -> None:
 
 
 async def test_an_unknown_person_is_told_whom_the_app_is_for(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    user = WeComUser(wecom, people(wecom, running), "stranger")
+    user = WeComUser(wecom, people(wecom, wecom_app), "stranger")
     await user.say("hello", "This app is for members, staff and departments")
     assert wecom.dropped() == []
 
 
 async def test_a_member_bound_by_userid_is_linked_on_the_first_message(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    await bound_member(running, "M003", "zhangsan")
-    user = WeComUser(wecom, people(wecom, running), "zhangsan")
+    await bound_member(wecom_app, "M003", "zhangsan")
+    user = WeComUser(wecom, people(wecom, wecom_app), "zhangsan")
     await user.say("/start", "My progress")
 
 
 async def test_the_same_msgid_three_times_is_one_update(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     user = WeComUser(wecom, crowd, "stranger2")
     for _ in range(3):
         assert await crowd.text("stranger2", "hello", msg_id=424242) == 200
     await user.expect("This app is for members")
     await user.say("/help", "")
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         stored = (
             await session.execute(
                 select(func.count()).select_from(InboxUpdate).where(InboxUpdate.update_id == 424242)
@@ -85,35 +60,35 @@ async def test_the_same_msgid_three_times_is_one_update(
 
 
 async def test_a_wrong_signature_is_403_and_garbage_400(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     xml = crowd.message_xml("stranger", "text", None, Content="hi")
     assert await crowd.post_xml(xml, signature="0" * 40) == 403
     assert await crowd.post_xml("<xml>", plain=True, signature="x") in (400, 403)
 
 
 async def test_a_member_logs_an_activity_and_answers_an_invitation_in_wecom(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
     from storage.models import Activity, MeetingInvitee
     from tests.e2e.test_telegram_channel import standing_meeting
 
-    await bound_member(running, "M005", "lisi")
-    user = WeComUser(wecom, people(wecom, running), "lisi")
+    await bound_member(wecom_app, "M005", "lisi")
+    user = WeComUser(wecom, people(wecom, wecom_app), "lisi")
     await user.say("/start", "My progress")
     review = await user.say(
         "/log 2026-11-19 9 visited shop owners about street-market rents",
         "Please check the activity",
     )
     await user.choose(review, "Save", "Saved. This quarter: 1 qualifying activities")
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         member = await member_by_code(db, "M005")
         stored = (
             await session.execute(select(Activity).where(Activity.member_id == member.id))
         ).scalar_one()
     assert (stored.people_count, stored.channel) == (9, "wecom")
-    async with database(running) as db:
+    async with database(wecom_app) as db:
         await standing_meeting(db, "Standing committee, December", days=2)
     await user.expect("Standing committee, December")
     # Too long for a card, the invitation's text goes first and its buttons follow as a card.
@@ -129,11 +104,11 @@ async def test_a_member_logs_an_activity_and_answers_an_invitation_in_wecom(
         what="the invitation's card",
     )
     await user.click(invitation, "I will attend", "Your answer: attending")
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         answers = (await session.execute(select(MeetingInvitee.response))).scalars().all()
     assert "attending" in answers
     # A click on a key never drawn, or on another chat's card, is refused and does nothing.
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     mark = user.seen()
     assert await crowd.click_key("lisi", "forged-key", "t-forged") == 200
     await user.expect("That option is no longer valid", after=mark)

@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from bot.settings import Settings
 from fakes.wecom import FakeWeCom
 from services.accounts.invites import issue_invite
-from services.clock import ManualClock
 from services.demo.wecom import DEMO_MEMBER_USERID
 from storage.models import ActivityPhoto, MemberBinding
 from tests.conftest import START
 from tests.e2e.test_wecom_staff import dump, offering
 from tests.support.members import member_by_code
-from tests.support.wecom import WeComUser, database, people, running_bot, wecom_settings
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-async def wecom(clock: ManualClock) -> AsyncIterator[FakeWeCom]:
-    async with FakeWeCom(now=clock.now) as server:
-        yield server
-
-
-@pytest.fixture
-async def running(tmp_path: Path, wecom: FakeWeCom, clock: ManualClock) -> AsyncIterator[Settings]:
-    settings = wecom_settings(tmp_path, wecom)
-    async with running_bot(settings, clock):
-        yield settings
+from tests.support.wecom import WeComUser, database, people
 
 
 @pytest.mark.parametrize("typed", ["/start inv-{code}", "{code}"])
 async def test_an_invitation_code_typed_in_wecom_links_the_chat(
-    wecom: FakeWeCom, running: Settings, typed: str
+    wecom: FakeWeCom, wecom_app: Settings, typed: str
 ) -> None:
-    async with database(running) as db:
+    async with database(wecom_app) as db:
         member = await member_by_code(db, "M004")
         async with db.session() as session:
             invite = await issue_invite(session, now=START, member_id=member.id)
-    user = WeComUser(wecom, people(wecom, running), "newcomer")
+    user = WeComUser(wecom, people(wecom, wecom_app), "newcomer")
     await user.say(typed.format(code=invite.code), "My progress")
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         binding = (
             await session.execute(
                 select(MemberBinding).where(
@@ -60,9 +38,9 @@ async def test_an_invitation_code_typed_in_wecom_links_the_chat(
 
 
 async def test_a_photo_is_kept_on_the_activity_and_voice_or_video_is_refused(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     member = WeComUser(wecom, crowd, DEMO_MEMBER_USERID)
     try:
         await member.say("/start", "My progress")
@@ -104,16 +82,16 @@ async def test_a_photo_is_kept_on_the_activity_and_voice_or_video_is_refused(
     except (AssertionError, TimeoutError):
         print(dump(wecom, member.userid))
         raise
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         photos = (await session.execute(select(ActivityPhoto))).scalars().all()
     assert len(photos) == 1
     assert wecom.dropped() == []
 
 
 async def test_the_same_answer_twice_reaches_the_member_twice(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     member = WeComUser(wecom, crowd, DEMO_MEMBER_USERID)
     await member.say("/start", "My progress")
     # An answer is not a retried send: WeCom's duplicate check, which would drop the

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from bot.settings import Settings
 from fakes.wecom import FakeWeCom, Sent
 from services.accounts.departments import department_by_code
 from services.accounts.wecom import set_wecom_userid
-from services.clock import ManualClock
 from services.demo.wecom import DEMO_DEPARTMENT_USERID, DEMO_STAFF_USERID
 from storage.models import Issue
 from tests.conftest import START
 from tests.support.members import member_by_code
-from tests.support.wecom import WeComUser, database, people, running_bot, wecom_settings
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-async def wecom(clock: ManualClock) -> AsyncIterator[FakeWeCom]:
-    async with FakeWeCom(now=clock.now) as server:
-        yield server
-
-
-@pytest.fixture
-async def running(tmp_path: Path, wecom: FakeWeCom, clock: ManualClock) -> AsyncIterator[Settings]:
-    settings = wecom_settings(tmp_path, wecom)
-    async with running_bot(settings, clock):
-        yield settings
+from tests.support.wecom import WeComUser, database, people
 
 
 async def offering(user: WeComUser, label: str, *, after: int = 0) -> Sent:
@@ -61,13 +38,13 @@ def dump(fake: FakeWeCom, userid: str) -> str:
 
 
 async def test_staff_take_a_new_case_and_assign_it_to_a_member_in_wecom(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    async with database(running) as db:
+    async with database(wecom_app) as db:
         member = await member_by_code(db, "M002")
         async with db.session() as session:
             await set_wecom_userid(session, userid="liwenjing", member_id=member.id, now=START)
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     assignee = WeComUser(wecom, crowd, "liwenjing")
     await assignee.say("/start", "My progress")
     office = WeComUser(wecom, crowd, DEMO_STAFF_USERID)
@@ -91,7 +68,7 @@ async def test_staff_take_a_new_case_and_assign_it_to_a_member_in_wecom(
         assert "2026-000001" in notice.text
         opening = await offering(assignee, "Open the case")
         await assignee.choose(opening, "Open the case", "Case 2026-000001")
-        async with database(running) as db, db.session() as session:
+        async with database(wecom_app) as db, db.session() as session:
             issue = (
                 await session.execute(select(Issue).where(Issue.number == "2026-000001"))
             ).scalar_one()
@@ -114,9 +91,9 @@ async def test_staff_take_a_new_case_and_assign_it_to_a_member_in_wecom(
 
 
 async def test_staff_assign_a_case_to_a_department_whose_contact_works_in_wecom(
-    wecom: FakeWeCom, running: Settings
+    wecom: FakeWeCom, wecom_app: Settings
 ) -> None:
-    crowd = people(wecom, running)
+    crowd = people(wecom, wecom_app)
     contact = WeComUser(wecom, crowd, DEMO_DEPARTMENT_USERID)
     office = WeComUser(wecom, crowd, DEMO_STAFF_USERID)
     try:
@@ -145,7 +122,7 @@ async def test_staff_assign_a_case_to_a_department_whose_contact_works_in_wecom(
         print(dump(wecom, DEMO_DEPARTMENT_USERID))
         raise
     assert "was assigned to you" in notice.text
-    async with database(running) as db, db.session() as session:
+    async with database(wecom_app) as db, db.session() as session:
         issue = (await session.execute(select(Issue).where(Issue.number == number))).scalar_one()
         housing = await department_by_code(session, "housing")
     assert housing is not None
