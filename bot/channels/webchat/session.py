@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncGenerator, Callable, Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from aiogram import Bot
@@ -63,11 +63,10 @@ class WebChatSession(RenderingSession):
         *,
         export_lifetime: dt.timedelta,
     ) -> None:
-        super().__init__()
+        super().__init__(now)
         self.hub = hub
         self.media = media
         self.store = store
-        self.now = now
         self.export_lifetime = export_lifetime
         # Chats erased during the update being handled: what the bot still says to them is
         # shown, not stored, so the erasure leaves no row behind.
@@ -104,43 +103,14 @@ class WebChatSession(RenderingSession):
     async def close(self) -> None:
         """Nothing to close: the pages belong to the web server."""
 
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        """A file the page uploaded, by the path getFile gave (the web file id)."""
-        file_id = url.rsplit("/", 1)[-1]
+    async def file_bytes(self, file_id: str) -> bytes:
+        """A file the page uploaded, by its web file id."""
         path = self.media.path(file_id)
         if path is None:
             raise FileNotFoundError(f"the web chat has no file {file_id}")
-        data = await asyncio.to_thread(path.read_bytes)
-        for start in range(0, len(data), chunk_size):
-            yield data[start : start + chunk_size]
+        return await asyncio.to_thread(path.read_bytes)
 
     # --- rendering ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _chat(method: Any) -> int:
-        try:
-            return int(method.chat_id)
-        except (TypeError, ValueError):
-            raise WebChatUnsupportedError(
-                method=method, message="Bad Request: chat not found"
-            ) from None
-
-    def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
-        message = {
-            "message_id": message_id,
-            "date": int(self.now().timestamp()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
-        }
-        message.update({key: value for key, value in content.items() if value is not None})
-        return message
 
     async def _publish(self, chat_id: int, event: dict[str, Any]) -> None:
         if chat_id not in self._erased:
@@ -151,7 +121,7 @@ class WebChatSession(RenderingSession):
         return {"id": bot.id, "is_bot": True, "first_name": "Liaison", "username": WEB_BOT_USERNAME}
 
     async def _send_message(self, bot: Bot, method: SendMessage) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         if not method.text or len(method.text) > MAX_TEXT:
             raise WebChatUnsupportedError(
                 method=method, message="Bad Request: message text is empty or too long"
@@ -165,7 +135,7 @@ class WebChatSession(RenderingSession):
                 markup=method.reply_markup,
             ),
         )
-        return self._message(bot, chat_id, message_id, text=method.text)
+        return self.message(bot, chat_id, message_id, text=method.text)
 
     def _event(self, message_id: int, *, markup: Any, **content: Any) -> dict[str, Any]:
         return {
@@ -208,7 +178,7 @@ class WebChatSession(RenderingSession):
         return None
 
     async def _send_photo(self, bot: Bot, method: SendPhoto) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         file_id = await self._file_id(bot, method.photo, chat_id)
         message_id = await self.store.next_message_id()
         caption = to_html(bot, method.caption, method.parse_mode)
@@ -216,7 +186,7 @@ class WebChatSession(RenderingSession):
             await self._publish(
                 chat_id, self._event(message_id, html=caption or "📷", markup=method.reply_markup)
             )
-            return self._message(bot, chat_id, message_id, text=method.caption or "📷")
+            return self.message(bot, chat_id, message_id, text=method.caption or "📷")
         stored = self.media.get(file_id)
         assert stored is not None
         await self._publish(
@@ -235,10 +205,10 @@ class WebChatSession(RenderingSession):
             "height": stored.height,
             "file_size": stored.size,
         }
-        return self._message(bot, chat_id, message_id, photo=[size], caption=method.caption)
+        return self.message(bot, chat_id, message_id, photo=[size], caption=method.caption)
 
     async def _send_document(self, bot: Bot, method: SendDocument) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         file_id = await self._file_id(bot, method.document, chat_id)
         message_id = await self.store.next_message_id()
         caption = to_html(bot, method.caption, method.parse_mode)
@@ -263,19 +233,19 @@ class WebChatSession(RenderingSession):
             "mime_type": stored.mime_type,
             "file_size": stored.size,
         }
-        return self._message(bot, chat_id, message_id, document=document, caption=method.caption)
+        return self.message(bot, chat_id, message_id, document=document, caption=method.caption)
 
     async def _send_location(self, bot: Bot, method: SendLocation) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         message_id = await self.store.next_message_id()
         location = {"latitude": method.latitude, "longitude": method.longitude}
         await self._publish(
             chat_id, self._event(message_id, location=location, markup=method.reply_markup)
         )
-        return self._message(bot, chat_id, message_id, location=location)
+        return self.message(bot, chat_id, message_id, location=location)
 
     async def _edit_text(self, bot: Bot, method: EditMessageText) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         message_id = int(method.message_id or 0)
         html = to_html(bot, method.text, method.parse_mode)
         keyboard = inline_keyboard(method.reply_markup)
@@ -291,10 +261,10 @@ class WebChatSession(RenderingSession):
             chat_id,
             {"type": "edit", "message_id": message_id, "html": html, "inline_keyboard": keyboard},
         )
-        return self._message(bot, chat_id, message_id, text=method.text)
+        return self.message(bot, chat_id, message_id, text=method.text)
 
     async def _edit_markup(self, bot: Bot, method: EditMessageReplyMarkup) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         message_id = int(method.message_id or 0)
         keyboard = inline_keyboard(method.reply_markup)
         await self.store.update(chat_id, message_id, inline_keyboard=keyboard)
@@ -302,10 +272,10 @@ class WebChatSession(RenderingSession):
             chat_id,
             {"type": "edit", "message_id": message_id, "html": None, "inline_keyboard": keyboard},
         )
-        return self._message(bot, chat_id, message_id)
+        return self.message(bot, chat_id, message_id)
 
     async def _delete(self, bot: Bot, method: DeleteMessage) -> bool:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         await self.store.remove(chat_id, method.message_id)
         await self.hub.push(chat_id, {"type": "delete", "message_id": method.message_id})
         return True
@@ -330,5 +300,5 @@ class WebChatSession(RenderingSession):
         }
 
     async def _chat_action(self, bot: Bot, method: Any) -> bool:
-        await self.hub.push(self._chat(method), {"type": "typing"})
+        await self.hub.push(self.chat_of(method), {"type": "typing"})
         return True

@@ -10,7 +10,6 @@ message: WeChat changes nothing once sent.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiogram import Bot
@@ -62,7 +61,7 @@ class WeChatSession(RenderingSession):
         map_template: str,
         files: SignedFiles | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(clock.now)
         self.db = db
         self.files = files
         self.clock = clock
@@ -85,43 +84,14 @@ class WeChatSession(RenderingSession):
         """Close the API client."""
         await self.wechat.close()
 
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        """A file a resident sent, by the media id getFile gave as its path."""
-        media_id = url.rsplit("/", 1)[-1]
+    async def file_bytes(self, file_id: str) -> bytes:
+        """A file a resident sent, by its WeChat media id."""
         try:
-            data = await self.wechat.get_media(media_id)
+            return await self.wechat.get_media(file_id)
         except WeChatApiError as error:
-            raise FileNotFoundError(f"WeChat media {media_id}: {error}") from error
-        for start in range(0, len(data), chunk_size):
-            yield data[start : start + chunk_size]
+            raise FileNotFoundError(f"WeChat media {file_id}: {error}") from error
 
     # --- sending -----------------------------------------------------------------------------
-
-    @staticmethod
-    def _chat(method: Any) -> int:
-        try:
-            return int(method.chat_id)
-        except (TypeError, ValueError):
-            raise WeChatUnsupportedError(
-                method=method, message="Bad Request: chat not found"
-            ) from None
-
-    def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
-        message = {
-            "message_id": message_id,
-            "date": int(self.clock.now().timestamp()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
-        }
-        message.update({key: value for key, value in content.items() if value is not None})
-        return message
 
     async def _say(self, method: Any, chat_id: int, text: str, markup: Any) -> int:
         """Keep the message and its buttons, then gather it for the reply or send it now."""
@@ -165,31 +135,31 @@ class WeChatSession(RenderingSession):
         }
 
     async def _send_message(self, bot: Bot, method: Any) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         text = plain_text(method.text, mode_of(bot, method.parse_mode))
         if not text.strip():
             raise WeChatUnsupportedError(
                 method=method, message="Bad Request: message text is empty"
             )
         message_id = await self._say(method, chat_id, text, method.reply_markup)
-        return self._message(bot, chat_id, message_id, text=method.text)
+        return self.message(bot, chat_id, message_id, text=method.text)
 
     async def _edit_markup(self, bot: Bot, method: Any) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         markup = method.reply_markup
         if markup is None or not markup.inline_keyboard:
             # Buttons taken away: the old ones are refused as stale when tapped anyway.
-            return self._message(bot, chat_id, int(method.message_id or 0))
+            return self.message(bot, chat_id, int(method.message_id or 0))
         async with self.db.session() as session:
             old = await find_message(
                 session, channel=CHANNEL, chat_id=chat_id, message_id=int(method.message_id or 0)
             )
         text = old.text if old is not None else ""
         message_id = await self._say(method, chat_id, text, markup)
-        return self._message(bot, chat_id, message_id, text=text or "…")
+        return self.message(bot, chat_id, message_id, text=text or "…")
 
     async def _send_photo(self, bot: Bot, method: Any) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         photo = method.photo
         if isinstance(photo, InputFile):
             data = b"".join([chunk async for chunk in photo.read(bot)])
@@ -201,11 +171,11 @@ class WeChatSession(RenderingSession):
         caption = plain_text(method.caption, mode_of(bot, method.parse_mode))
         message_id = await self._say(method, chat_id, caption, method.reply_markup)
         size = {"file_id": media_id, "file_unique_id": media_id[:64], "width": 0, "height": 0}
-        return self._message(bot, chat_id, message_id, photo=[size], caption=method.caption)
+        return self.message(bot, chat_id, message_id, photo=[size], caption=method.caption)
 
     async def _send_document(self, bot: Bot, method: Any) -> dict[str, Any]:
         """A file as a signed link under its caption: WeChat has no file message."""
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         document = method.document
         if self.files is None or not isinstance(document, InputFile):
             raise WeChatUnsupportedError(
@@ -219,15 +189,15 @@ class WeChatSession(RenderingSession):
         text = f"{caption}\n\n{line}" if caption else line
         message_id = await self._say(method, chat_id, text, method.reply_markup)
         file = {"file_id": url, "file_unique_id": name[:64], "file_name": name}
-        return self._message(bot, chat_id, message_id, document=file, caption=method.caption)
+        return self.message(bot, chat_id, message_id, document=file, caption=method.caption)
 
     async def _send_location(self, bot: Bot, method: Any) -> dict[str, Any]:
-        chat_id = self._chat(method)
+        chat_id = self.chat_of(method)
         url = map_link(self.map_template, method.latitude, method.longitude)
         text = link(url, f"📍 {method.latitude:.5f}, {method.longitude:.5f}")
         message_id = await self._say(method, chat_id, text, method.reply_markup)
         location = {"latitude": method.latitude, "longitude": method.longitude}
-        return self._message(bot, chat_id, message_id, location=location)
+        return self.message(bot, chat_id, message_id, location=location)
 
     async def _answer_callback(self, bot: Bot, method: Any) -> bool:
         reply = current_reply.get()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncGenerator
 from typing import Any
 
 from aiogram import Bot
@@ -75,7 +74,7 @@ class WeComSession(RenderingSession):
     def __init__(
         self, api: WeComAPI, db: Database, clock: Clock, spacer: Spacer, *, map_template: str
     ) -> None:
-        super().__init__()
+        super().__init__(clock.now)
         self.wecom = api
         self.db = db
         self.clock = clock
@@ -103,18 +102,9 @@ class WeComSession(RenderingSession):
         """Close the API client's connections."""
         await self.wecom.close()
 
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        """A file someone sent, by the path getFile gave (its media id)."""
-        data = await self.wecom.download(url.rsplit("/", 1)[-1])
-        for start in range(0, len(data), chunk_size):
-            yield data[start : start + chunk_size]
+    async def file_bytes(self, file_id: str) -> bytes:
+        """A file someone sent, by its WeCom media id."""
+        return await self.wecom.download(file_id)
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -133,16 +123,6 @@ class WeComSession(RenderingSession):
                 await self._post(
                     method, chat_id, userid, {"msgtype": "text", "text": {"content": part}}
                 )
-
-    def _message(self, bot: Bot, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
-        message = {
-            "message_id": message_id,
-            "date": int(self.clock.now().timestamp()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": bot.id, "is_bot": True, "first_name": "Liaison"},
-        }
-        message.update({key: value for key, value in content.items() if value is not None})
-        return message
 
     async def _draw(self, method: Any, chat_id: int, userid: str, text: str, markup: Any) -> int:
         """Send ``text`` (WeCom text) with ``markup``; the new message's id."""
@@ -183,7 +163,7 @@ class WeComSession(RenderingSession):
             )
         text = self._text_of(bot, method.text, method.parse_mode)
         message_id = await self._draw(method, chat_id, userid, text, method.reply_markup)
-        return self._message(bot, chat_id, message_id, text=method.text)
+        return self.message(bot, chat_id, message_id, text=method.text)
 
     async def _file(self, bot: Bot, method: Any, value: str | InputFile, kind: str) -> str:
         """A media id for what was given: bytes uploaded, or a media id WeCom gave us."""
@@ -210,9 +190,9 @@ class WeComSession(RenderingSession):
                 )
         if kind == "image":
             photo = [{"file_id": media_id, "file_unique_id": media_id, "width": 0, "height": 0}]
-            return self._message(bot, chat_id, message_id, photo=photo, caption=method.caption)
+            return self.message(bot, chat_id, message_id, photo=photo, caption=method.caption)
         document = {"file_id": media_id, "file_unique_id": media_id}
-        return self._message(bot, chat_id, message_id, document=document, caption=method.caption)
+        return self.message(bot, chat_id, message_id, document=document, caption=method.caption)
 
     async def _send_photo(self, bot: Bot, method: Any) -> dict[str, Any]:
         return await self._send_media(bot, method, method.photo, "image")
@@ -226,7 +206,7 @@ class WeComSession(RenderingSession):
         text = f'📍 <a href="{link}">{method.latitude:.5f}, {method.longitude:.5f}</a>'
         message_id = await self._draw(method, chat_id, userid, text, method.reply_markup)
         location = {"latitude": method.latitude, "longitude": method.longitude}
-        return self._message(bot, chat_id, message_id, location=location)
+        return self.message(bot, chat_id, message_id, location=location)
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -252,7 +232,7 @@ class WeComSession(RenderingSession):
         if code is not None and drawn.card and fits_card(text):
             body = card(text, _keys(tokens, drawn.card), task_id=task_id, whole=True)
             await self._update_card(method, chat_id, userid, code, {"template_card": body})
-            return self._message(bot, chat_id, message_id, text=original)
+            return self.message(bot, chat_id, message_id, text=original)
         if code is not None:
             # The old card's buttons are retired with the answer's first line; the rest follows
             # as a new message.
@@ -261,7 +241,7 @@ class WeComSession(RenderingSession):
                 method, chat_id, userid, code, {"button": {"replace_name": title}}
             )
         new_id = await self._draw(method, chat_id, userid, text, markup)
-        return self._message(bot, chat_id, new_id, text=original)
+        return self.message(bot, chat_id, new_id, text=original)
 
     async def _update_card(
         self, method: Any, chat_id: int, userid: str, code: str, change: dict[str, Any]
