@@ -17,6 +17,18 @@ from services.clock import SystemClock
 
 log = logging.getLogger(__name__)
 
+# However fast a simulation's clock runs, a job leaves this much real time between two runs.
+FASTEST_SECONDS = 0.2
+
+
+def every(ctx: AppContext, seconds: float) -> float:
+    """Real seconds between two runs of a job due every ``seconds`` of the bot's time.
+
+    With a faster clock (``LIAISON_CLOCK_SPEED``) the planner still runs about once a
+    minute of the bot's time, as far as the machine keeps up.
+    """
+    return max(seconds / ctx.settings.clock_speed, min(seconds, FASTEST_SECONDS))
+
 
 async def prune_updates_job(ctx: AppContext) -> None:
     """Forget old processed update ids."""
@@ -40,13 +52,18 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
     )
     planner = Planner(ctx, ctx.settings.reminders)
     scheduler.add_job(
-        planner.every_minute, "interval", minutes=1, id="planner", coalesce=True, max_instances=1
+        planner.every_minute,
+        "interval",
+        seconds=every(ctx, 60),
+        id="planner",
+        coalesce=True,
+        max_instances=1,
     )
     # Hourly rather than daily: a morning missed while the bot was down is caught up.
     scheduler.add_job(
         planner.quarter_checks,
         "interval",
-        hours=1,
+        seconds=every(ctx, 3600),
         id="quarter-checks",
         coalesce=True,
         max_instances=1,
@@ -65,7 +82,7 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
     scheduler.add_job(
         prune_updates_job,
         "interval",
-        hours=1,
+        seconds=every(ctx, 3600),
         args=[ctx],
         id="prune-updates",
         coalesce=True,
@@ -74,7 +91,7 @@ def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler
     scheduler.add_job(
         monthly_hotspots_job,
         "interval",
-        hours=1,
+        seconds=every(ctx, 3600),
         args=[ctx],
         id="monthly-hotspots",
         coalesce=True,

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.clock import Clock, ShiftedClock, SystemClock
+from services.clock import Clock, ScaledClock, ShiftedClock, SystemClock
 from services.reference.maps import AMAP_MARKER, map_link
 
 if TYPE_CHECKING:
@@ -264,6 +264,34 @@ class Settings(BaseSettings):
             "wall clock; it then runs at real speed. For rehearsals and tests only."
         ),
     )
+    clock_speed: float = Field(
+        default=1.0,
+        ge=1.0,
+        le=1_000_000.0,
+        description=(
+            "With clock_start, the bot's clock runs this many times faster than the wall "
+            "clock, and the periodic jobs keep their intervals in the bot's time. For "
+            "simulations only."
+        ),
+    )
+    clock_origin: dt.datetime | None = Field(
+        default=None,
+        description=(
+            "The wall-clock moment at which the bot's clock read clock_start (default: when "
+            "the process started). Workers given the same start, speed and origin share one "
+            "clock."
+        ),
+    )
+    leader_lease_seconds: float = Field(
+        default=5.0,
+        ge=1.0,
+        le=300.0,
+        description=(
+            "Several workers: the leader (the one running the scheduler and the delivery "
+            "loop) renews its lease this often times three; another takes over within about "
+            "this long after it dies."
+        ),
+    )
     log_level: str = Field(default="INFO")
 
     @field_validator("public_url")
@@ -285,18 +313,27 @@ class Settings(BaseSettings):
         """Where the web chat is reached: the public address, else the listen address."""
         return self.public_url or f"http://{self.web_host}:{self.web_port}"
 
-    @field_validator("clock_start")
+    @field_validator("clock_start", "clock_origin")
     @classmethod
-    def _aware_start(cls, value: dt.datetime | None) -> dt.datetime | None:
+    def _aware_start(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("clock_start needs a UTC offset, like 2026-11-20T10:00+08:00")
+            raise ValueError(f"{info.field_name} needs a UTC offset, like 2026-11-20T10:00+08:00")
         return value
 
     def clock(self) -> Clock:
-        """The clock the bot runs on: the wall clock, or one started at ``clock_start``."""
+        """The clock the bot runs on: the wall clock, or one started at ``clock_start``.
+
+        A ``clock_speed`` or ``clock_origin`` makes it a scaled clock: the same on every
+        worker given the same values.
+        """
         if self.clock_start is None:
+            if self.clock_speed != 1.0:
+                raise ValueError("clock_speed needs clock_start")
             return SystemClock()
-        return ShiftedClock(self.clock_start)
+        if self.clock_speed == 1.0 and self.clock_origin is None:
+            return ShiftedClock(self.clock_start)
+        origin = self.clock_origin or SystemClock().now()
+        return ScaledClock(self.clock_start, speed=self.clock_speed, origin=origin)
 
     @field_validator("timezone")
     @classmethod

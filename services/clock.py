@@ -41,6 +41,27 @@ class ShiftedClock:
         return dt.datetime.now(UTC) + self._offset
 
 
+class ScaledClock:
+    """A clock that reads ``start`` at ``origin`` and then runs ``speed`` times the wall clock.
+
+    For simulations that compress a year into minutes. Every process given the same three
+    values on one machine reads the same time, so several workers share one calendar.
+    """
+
+    def __init__(self, start: dt.datetime, *, speed: float, origin: dt.datetime) -> None:
+        if start.tzinfo is None or origin.tzinfo is None:
+            raise ValueError("ScaledClock needs aware datetimes")
+        if speed <= 0:
+            raise ValueError("ScaledClock needs a positive speed")
+        self.speed = speed
+        self._start = start.astimezone(UTC)
+        self._origin = origin.astimezone(UTC)
+
+    def now(self) -> dt.datetime:
+        """Return ``start`` plus the wall-clock time since ``origin``, times the speed."""
+        return self._start + (dt.datetime.now(UTC) - self._origin) * self.speed
+
+
 class ManualClock:
     """A clock that only moves when told to; for tests and simulations."""
 
