@@ -12,7 +12,9 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.bus import Bus, LocalBus
 from bot.channels.responses import response_models
+from bot.cluster import Cluster, SoleCluster
 from bot.i18n import build_i18n
 from bot.isolation import ChatIsolation
 from bot.middlewares import install_middlewares
@@ -43,6 +45,9 @@ class AppContext:
     # What each channel's Bot can do, by bot id; handlers read it as ``capabilities``.
     capabilities: dict[int, ChannelCapabilities] = field(default_factory=dict)
     wake_delivery: Callable[[], None] = lambda: None
+    # The installation's workers and the word between them; a process alone by default.
+    cluster: Cluster = field(default_factory=SoleCluster)
+    bus: Bus = field(default_factory=LocalBus)
 
     def register_channel(self, bot_id: int, capabilities: ChannelCapabilities) -> None:
         """A channel's Bot: its name for identities and cases, its capabilities for handlers."""

@@ -19,7 +19,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from bot.app import build_context
 from bot.cli_common import cli_settings, fail, localized, now, with_database
 from bot.delivery import HELD_REASON, DeliveryWorker
-from bot.runner import build_worker, configure_logging, stop_on_signals
+from bot.leader_duties import build_worker
+from bot.runner import configure_logging, stop_on_signals
 from services.outbox.held import HeldChannel, held_by_channel, held_messages
 from services.outbox.queue import OutboxState, OutboxStats, stats
 from services.translation import N_

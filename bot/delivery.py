@@ -87,6 +87,9 @@ class DeliverySettings:
     per_chat_interval: Mapping[str, float] = field(default_factory=dict)
     # Template messages standing in for notices outside a chat's window: channel -> kind -> it.
     template_messages: Mapping[str, Mapping[str, TemplateSpec]] = field(default_factory=dict)
+    # How many times faster than the wall clock the bot's clock runs (a simulation's): the
+    # lease is in the bot's time, while the heartbeat and the pace keep real seconds.
+    clock_speed: float = 1.0
 
 
 class DeliveryWorker:
@@ -106,8 +109,8 @@ class DeliveryWorker:
         self.settings = settings
         # The channels that can send a template message, by name.
         self.templates: Mapping[str, TemplateSender] = templates or {}
-        self.leases = Leases(db, clock, settings.lease)
-        lease = settings.lease.total_seconds()
+        self.leases = Leases(db, clock, settings.lease, speed=settings.clock_speed)
+        lease = settings.lease.total_seconds() / settings.clock_speed
         self.lanes: dict[str, Lane] = {}
         for channel, bot in bots.items():
             rate = settings.rates.get(channel, 25.0)

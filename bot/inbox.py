@@ -11,6 +11,12 @@ crash is answered if its handlers never finished and ignored if they did.
 
 Two updates of one chat are handled one after the other, in update id order; different chats
 run side by side, as many as the dispatcher's concurrency cap lets through.
+
+Of several workers (:mod:`bot.cluster`), the one that stored an update handles it: a row
+carries its ``owner``. The rows of a worker that is gone (stopped, or dead and no longer
+announcing itself) are adopted by another, which handles them as its own; rows stored before
+owners were kept have none and are adopted the same way. A process alone adopts what an
+earlier run of itself left, once, as it starts.
 """
 
 from __future__ import annotations
@@ -19,15 +25,16 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import secrets
 from collections import deque
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from aiogram.types.update import UpdateTypeLookupError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
@@ -46,6 +53,8 @@ PRUNE_EVERY = dt.timedelta(hours=1)
 # Rows read into memory at once; a backlog larger than this waits in the table.
 MAX_IN_FLIGHT = 256
 RETRY_SECONDS = 2.0
+# Of several workers, how often one looks for the rows of workers that are gone.
+ADOPT_SECONDS = 2.0
 
 
 def chat_key(update: Update) -> Hashable:
@@ -70,8 +79,15 @@ class UpdateInbox:
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
         around: Callable[[Update], AbstractAsyncContextManager[None]] | None = None,
+        owner: str | None = None,
+        alive: Callable[[], Awaitable[set[str]]] | None = None,
     ) -> None:
         self.db = db
+        # This worker's name on the rows it stores; ``alive`` names the workers alive now,
+        # given only when there may be others.
+        self.owner = owner or f"inbox:{secrets.token_hex(6)}"
+        self.alive = alive
+        self._adopted_at: float | None = None
         # Entered around each update's handling: a channel that answers once the handling is
         # over (the WeChat service account's passive reply) learns when that is.
         self.around = around
@@ -108,6 +124,7 @@ class UpdateInbox:
                     "payload": payload,
                     "state": RECEIVED,
                     "received_at": now,
+                    "owner": self.owner,
                 }
                 new += await insert_ignore(session, table, row, ["bot_id", "update_id"])
         if new:
@@ -145,12 +162,43 @@ class UpdateInbox:
             self._wakeup.clear()
             try:
                 await self._prune()
+                await self._adopt()
                 await self._fill()
             except (SQLAlchemyError, OSError) as error:
                 log.warning("update inbox unreadable, retrying: %s", error)
                 await self._sleep(RETRY_SECONDS)
                 continue
-            await self._wakeup.wait()
+            if self.alive is None:
+                await self._wakeup.wait()
+            else:
+                await self._sleep(ADOPT_SECONDS)
+
+    async def _adopt(self) -> None:
+        """Take over the waiting rows of workers that are gone."""
+        moment = asyncio.get_running_loop().time()
+        if self._adopted_at is not None and (
+            self.alive is None or moment - self._adopted_at < ADOPT_SECONDS
+        ):
+            return
+        try:
+            alive = await self.alive() if self.alive is not None else {self.owner}
+        except Exception as error:  # Redis away: the rows wait for the next look
+            log.warning("update inbox: the workers alive are unknown: %s", error)
+            return
+        statement = (
+            update(InboxUpdate)
+            .where(
+                col(InboxUpdate.bot_id) == self.bot.id,
+                col(InboxUpdate.state) == RECEIVED,
+                or_(col(InboxUpdate.owner).is_(None), col(InboxUpdate.owner).not_in(alive)),
+            )
+            .values(owner=self.owner)
+        )
+        async with self.db.writing() as session:
+            adopted = int(getattr(await session.execute(statement), "rowcount", 0))
+        self._adopted_at = moment
+        if adopted:
+            log.info("bot %s: adopted %s updates of workers gone", self.bot.id, adopted)
 
     async def _sleep(self, seconds: float) -> None:
         try:
@@ -166,7 +214,11 @@ class UpdateInbox:
             return
         query = (
             select(col(InboxUpdate.update_id), col(InboxUpdate.payload))
-            .where(col(InboxUpdate.bot_id) == self.bot.id, col(InboxUpdate.state) == RECEIVED)
+            .where(
+                col(InboxUpdate.bot_id) == self.bot.id,
+                col(InboxUpdate.state) == RECEIVED,
+                col(InboxUpdate.owner) == self.owner,
+            )
             .order_by(col(InboxUpdate.update_id))
             # The rows in flight are still received; reading past them leaves ``room`` new ones.
             .limit(room + len(self._in_flight))

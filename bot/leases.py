@@ -37,10 +37,14 @@ def sender_name() -> str:
 class Leases:
     """What one sender holds, each row with the end of its lease as last renewed."""
 
-    def __init__(self, db: Database, clock: Clock, lease: dt.timedelta) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, lease: dt.timedelta, *, speed: float = 1.0
+    ) -> None:
         self.db = db
         self.clock = clock
         self.lease = lease
+        # The clock's speed: a lease of the bot's time lasts this many times less real time.
+        self.speed = speed
         # Unique per worker, so two workers in one process never mistake each other's rows.
         self.owner = sender_name()
         self._until: dict[int, dt.datetime | None] = {}  # None: the lease was lost
@@ -85,7 +89,7 @@ class Leases:
 
     async def keep(self, finished: asyncio.Event) -> None:
         """The heartbeat: renew every so often until ``finished`` is set."""
-        interval = self.lease.total_seconds() / BEATS_PER_LEASE
+        interval = self.lease.total_seconds() / self.speed / BEATS_PER_LEASE
         while not finished.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(finished.wait(), timeout=interval)

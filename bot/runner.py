@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import signal
-from collections.abc import Mapping
 from contextlib import suppress
 
-from aiogram import Bot
 from aiohttp import web
 
 from bot.app import AppContext, build_context, build_dispatcher
-from bot.channels.budget import TemplateSender
 from bot.channels.telegram import TelegramChannel
 from bot.channels.webchat import WebChat
 from bot.channels.wechat import WeChatChannel
 from bot.channels.wecom import WeComChannel
-from bot.delivery import DeliverySettings, DeliveryWorker
+from bot.cluster import build_cluster
 from bot.heap import settle_heap
+from bot.leader_duties import LeaderDuties
+from bot.leadership import Leadership
 from bot.private_files import private_umask, tighten
-from bot.scheduler import build_scheduler
 from bot.server import build_web_app, web_runner
 from bot.settings import Settings
 from services.calendar import local_today
@@ -62,8 +59,6 @@ from storage.migrate import upgrade
 from storage.search_terms import preload as preload_search_words
 
 log = logging.getLogger(__name__)
-# Telegram's broadcast limit without paid broadcasts, messages a second.
-FREE_RATE = 30.0
 
 
 def configure_logging(level: str) -> None:
@@ -149,6 +144,9 @@ async def serve(
     db = Database(settings.database_url)
     await upgrade(db)
     ctx: AppContext = build_context(settings, db, clock or settings.clock())
+    ctx.cluster, ctx.bus = build_cluster(
+        settings.redis_url, lease_seconds=settings.leader_lease_seconds
+    )
     # jieba's dictionary (about a second) loads beside the start, not in the first chat's turn.
     words = asyncio.create_task(asyncio.to_thread(preload_search_words))
     try:
@@ -161,6 +159,8 @@ async def serve(
                 await require_demo_database(session)
     except NotADemoDatabaseError:
         await words
+        await ctx.cluster.close()
+        await ctx.bus.close()
         await db.dispose()
         raise
     dp = build_dispatcher(ctx)
@@ -183,13 +183,18 @@ async def serve(
         bots["wechat"] = wechat.bot
     if wecom is not None:
         bots["wecom"] = wecom.bot
-    worker = build_worker(ctx, bots, templates={"wechat": wechat} if wechat is not None else None)
-    ctx.wake_delivery = worker.wake
-    delivering = asyncio.create_task(worker.run())
-    scheduler = build_scheduler(ctx, worker)
-    scheduler.start()
-    settle_heap()
+    duties = LeaderDuties(
+        ctx,
+        bots,
+        templates={"wechat": wechat} if wechat is not None else None,
+        telegram=telegram,
+    )
+    ctx.wake_delivery = duties.wake
+    await ctx.bus.start()
     stop = stop or stop_on_signals()
+    leadership = Leadership(ctx.cluster, duties, lease_seconds=settings.leader_lease_seconds)
+    leading = asyncio.create_task(leadership.run(stop), name="leadership")
+    settle_heap()
     try:
         if telegram is not None:
             await telegram.start()
@@ -202,61 +207,24 @@ async def serve(
         await stop.wait()
     finally:
         log.info("stopping")
+        stop.set()
+        # The leader's duties stop first: nothing is claimed for sending while channels close.
+        await leading
         if telegram is not None:
             await telegram.stop()
         if wechat is not None:
             await wechat.stop()
         if wecom is not None:
             await wecom.stop()
-        scheduler.shutdown(wait=False)
-        await worker.stop()
-        await delivering
         if webchat is not None:
             await webchat.close()
         await runner.cleanup()
         await dp.storage.close()
         await dp.fsm.events_isolation.close()
         await words
+        await ctx.bus.close()
+        await ctx.cluster.close()
         await db.dispose()
-
-
-def build_worker(
-    ctx: AppContext,
-    bots: dict[str, Bot],
-    templates: Mapping[str, TemplateSender] | None = None,
-) -> DeliveryWorker:
-    """The delivery loop for the channels that run.
-
-    ``templates`` are the channels that can send template messages (the WeChat service
-    account), used for notices outside a chat's window when one is configured for them.
-    """
-    settings = ctx.settings
-    if settings.delivery_rate > FREE_RATE and not settings.paid_broadcast:
-        log.warning(
-            "LIAISON_DELIVERY_RATE=%s is above Telegram's free %s a second; expect 429s "
-            "unless LIAISON_PAID_BROADCAST is set",
-            settings.delivery_rate,
-            FREE_RATE,
-        )
-    quiet_start, quiet_end = settings.quiet_range
-    return DeliveryWorker(
-        ctx.db,
-        ctx.clock,
-        bots,
-        DeliverySettings(
-            rates={"telegram": settings.delivery_rate, "web": 200.0},
-            quiet_start=quiet_start,
-            quiet_end=quiet_end,
-            tz=settings.tz,
-            files_dir=settings.files_dir,
-            lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
-            paid=frozenset({"telegram"}) if settings.paid_broadcast else frozenset(),
-            # WeCom silently drops what goes beyond its count a minute to one member.
-            per_chat_interval={"wecom": 60.0 / settings.wecom_per_minute},
-            template_messages={"wechat": settings.wechat_templates},
-        ),
-        templates=templates,
-    )
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Connection
 from storage.db import IMMEDIATE_OPTION, Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Several workers starting at once on PostgreSQL upgrade one after another under this lock.
+MIGRATION_LOCK = 7_301_202_612
 
 
 def alembic_config(db: Database) -> Config:
@@ -27,6 +29,9 @@ async def _run(db: Database, action: str, revision: str, **kwargs: Any) -> None:
     config = alembic_config(db)
 
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Held until the transaction ends; the next worker then finds the schema at head.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         getattr(command, action)(config, revision, **kwargs)
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import AppContext
 from bot.channels.capabilities import TELEGRAM
 from bot.channels.raw_updates import MalformedUpdateError, dump_update, parse_update
+from bot.cluster import inbox_options
 from bot.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,12 @@ class TelegramChannel:
         )
         ctx.register_channel(self.bot.id, TELEGRAM)
         self.inbox = UpdateInbox(
-            ctx.db, ctx.clock, dp, self.bot, max_in_flight=settings.max_concurrent_updates * 32
+            ctx.db,
+            ctx.clock,
+            dp,
+            self.bot,
+            max_in_flight=settings.max_concurrent_updates * 32,
+            **inbox_options(ctx.cluster),
         )
         self._polling: asyncio.Task[None] | None = None
 
@@ -117,22 +123,37 @@ class TelegramChannel:
         return web.json_response({})
 
     async def start(self) -> None:
-        """Handle what the inbox kept, publish the menu, then register the webhook or poll."""
+        """Handle what the inbox kept, publish the menu, and register the webhook if one is set.
+
+        Polling is started apart (:meth:`start_polling`): of several workers only the leader
+        polls, since Telegram answers a second poller with a conflict.
+        """
         self.inbox.start()
         await self._set_commands()
-        allowed = self.dp.resolve_used_update_types()
         if self.webhook_mode:
             await self.bot.set_webhook(
                 url=str(self.ctx.settings.webhook_url),
                 secret_token=self.webhook_secret,
-                allowed_updates=allowed,
+                allowed_updates=self.dp.resolve_used_update_types(),
                 drop_pending_updates=False,
             )
             log.info("Telegram webhook set to %s", self.ctx.settings.webhook_url)
+
+    async def start_polling(self) -> None:
+        """Poll for updates, unless they arrive by webhook."""
+        if self.webhook_mode or self._polling is not None:
             return
         await self.bot.delete_webhook(drop_pending_updates=False)
+        allowed = self.dp.resolve_used_update_types()
         self._polling = asyncio.create_task(self._poll(allowed), name="telegram-polling")
         log.info("Telegram long polling started")
+
+    async def stop_polling(self) -> None:
+        """Stop polling; the batch in flight is not confirmed, so the next poll gets it again."""
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
 
     async def _poll(self, allowed: list[str]) -> None:
         """Long polling whose offset moves past a batch only once the inbox holds it."""
@@ -164,10 +185,6 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         """Stop polling, let the updates being handled finish, close the HTTP session."""
-        if self._polling is not None:
-            # The batch in flight is not confirmed: Telegram sends it again to the next poll.
-            self._polling.cancel()
-            await asyncio.gather(self._polling, return_exceptions=True)
-            self._polling = None
+        await self.stop_polling()
         await self.inbox.stop()
         await self.bot.session.close()

@@ -14,9 +14,10 @@ from storage.types import UTCDateTime
 class InboxUpdate(SQLModel, table=True):
     """A raw update as it arrived, stored before it was acknowledged, then handled from here.
 
-    ``state`` is ``received`` until the dispatcher has had it, then ``handled`` (or ``failed``
-    when the dispatcher itself raised); its payload is emptied then, and the row is kept a
-    day, then pruned.
+    ``owner`` is the worker that stored it: of several workers, that one handles it. ``state``
+    is ``received`` until the dispatcher has had it, then ``handled`` (or ``failed`` when the
+    dispatcher itself raised); its payload is emptied then, and the row is kept a day, then
+    pruned.
     """
 
     __tablename__ = "update_inbox"
@@ -30,6 +31,8 @@ class InboxUpdate(SQLModel, table=True):
     handled_at: dt.datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
     )
+    # The worker that stored it handles it; another adopts it only once that one is gone.
+    owner: str | None = Field(default=None, max_length=64)
 
 
 class ProcessedUpdate(SQLModel, table=True):

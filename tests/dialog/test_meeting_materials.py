@@ -20,7 +20,7 @@ from aiogram.types import BufferedInputFile, Document
 from sqlalchemy import select
 
 from bot.app import AppContext
-from bot.runner import build_worker
+from bot.leader_duties import build_worker
 from services.meetings.materials import file_path
 from storage.db import Database
 from storage.models import Meeting, OutboxMessage, StoredFile

@@ -22,6 +22,7 @@ from bot.channels.webchat.chrome import page_chrome
 from bot.channels.webchat.frames import FrameError, Sender, build_update
 from bot.channels.webchat.hub import WebChatHub
 from bot.channels.webchat.identity import CookieSigner, Persona
+from bot.channels.webchat.links import fresh_links
 from bot.channels.webchat.media import MediaStore
 from bot.channels.webchat.quota import UploadQuota
 from bot.channels.webchat.session import WEB_BOT_TOKEN, WebChatSession
@@ -63,7 +64,9 @@ class WebChat:
         self.ctx = ctx
         self.dp = dp
         secret = web_secret(ctx.settings)
-        self.hub = WebChatHub()
+        self.hub = WebChatHub(ctx.bus)
+        # What a worker's pages missed while the bus was away, they draw again from the database.
+        ctx.bus.on_reconnect(self.redraw)
         self.media = MediaStore(Path(ctx.settings.upload_dir), secret)
         # File links expire by the bot's clock, the one tests and rehearsals move.
         self.media.clock = ctx.clock
@@ -73,7 +76,12 @@ class WebChat:
         self.invite_sources = source_ledger(limits_storage)
         self.signer = CookieSigner(secret)
         settings = ctx.settings
-        self.store = WebChatStore(ctx.db, ctx.clock, history_length=settings.webchat_history_length)
+        self.store = WebChatStore(
+            ctx.db,
+            ctx.clock,
+            history_length=settings.webchat_history_length,
+            shared_counter=ctx.cluster.next_number if ctx.cluster.several else None,
+        )
         self.uploads = UploadQuota(
             per_chat=settings.webchat_uploads_per_hour,
             per_address=settings.webchat_uploads_per_address_hour,
@@ -196,6 +204,12 @@ class WebChat:
     async def history(self, chat_id: int) -> list[dict[str, Any]]:
         """What a page of the chat draws when it opens."""
         return await self.store.history(chat_id)
+
+    async def redraw(self) -> None:
+        """Draw every page open on this worker again from its chat's history."""
+        for chat_id in self.hub.open_chats():
+            events = fresh_links(await self.history(chat_id), self.media, chat_id)
+            await self.hub.deliver(chat_id, {"type": "history", "events": events})
 
     async def close(self) -> None:
         """Close every open page."""

@@ -2,6 +2,9 @@
 
 Only chats with an open page are held here; their history lives in the database
 (:mod:`bot.channels.webchat.store`), so memory does not grow with the chats the bot has seen.
+
+Of several workers, a page is open on one of them while any may render for its chat: every
+push goes over the bus (:mod:`bot.bus`) and each worker hands it to the pages open on it.
 """
 
 from __future__ import annotations
@@ -13,15 +16,20 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.bus import Bus, LocalBus
+
 log = logging.getLogger(__name__)
 
 MAX_CALLBACKS = 50_000
+TOPIC = "webchat"
 
 
 class WebChatHub:
     """Routes rendered Bot API calls to the open pages of a chat."""
 
-    def __init__(self) -> None:
+    def __init__(self, bus: Bus | None = None) -> None:
+        self.bus = bus or LocalBus()
+        self.bus.subscribe(TOPIC, self._on_published)
         self._sockets: dict[int, set[web.WebSocketResponse]] = {}
         self._callbacks: OrderedDict[str, int] = OrderedDict()
 
@@ -52,6 +60,10 @@ class WebChatHub:
         """Every open page, of every chat."""
         return [socket for sockets in self._sockets.values() for socket in sockets]
 
+    def open_chats(self) -> list[int]:
+        """The chats with a page open on this worker."""
+        return list(self._sockets)
+
     def connected(self, chat_id: int) -> bool:
         """Whether a page of this chat is open."""
         return bool(self._sockets.get(chat_id))
@@ -67,7 +79,14 @@ class WebChatHub:
         await self.push(chat_id, {"type": "history", "events": []})
 
     async def push(self, chat_id: int, event: dict[str, Any]) -> None:
-        """Send an event to every open page of the chat."""
+        """Send an event to every open page of the chat, on whichever worker it is open."""
+        await self.bus.publish(TOPIC, {"chat": chat_id, "event": event})
+
+    async def _on_published(self, payload: dict[str, Any]) -> None:
+        await self.deliver(int(payload["chat"]), payload["event"])
+
+    async def deliver(self, chat_id: int, event: dict[str, Any]) -> None:
+        """Send an event to the chat's pages open on this worker."""
         sockets = self._sockets.get(chat_id)
         if not sockets:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.channels.webchat.media import StoredFile
@@ -30,30 +31,51 @@ from services.chats.webchat_history import (
 from services.clock import Clock
 from storage.db import Database
 
+# The number of a shared counter, given a floor to start above when it is not there.
+SharedCounter = Callable[[str, Callable[[], Awaitable[int]]], Awaitable[int]]
+MESSAGE_IDS = "webchat-message-id"
+
 
 class WebChatStore:
     """History entries and file claims of the web chat's chats."""
 
-    def __init__(self, db: Database, clock: Clock, *, history_length: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        history_length: int,
+        shared_counter: SharedCounter | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.history_length = history_length
+        # Of several workers, the ids come from a counter they share (see bot.cluster).
+        self.shared_counter = shared_counter
         self._next_id: int | None = None
         self._seeding = asyncio.Lock()
 
     async def next_message_id(self) -> int:
-        """A message id above every stored one, unique across the web chats of this process."""
+        """A message id above every stored one, unique across the web chats of every worker."""
+        if self.shared_counter is not None:
+            value = await self.shared_counter(MESSAGE_IDS, self._floor)
+            self._next_id = max(self._next_id or 0, value + 1)
+            return value
         if self._next_id is None:
             async with self._seeding:
                 if self._next_id is None:
-                    async with self.db.session() as session:
-                        last = await last_message_id(session)
-                    # The clock as a floor: a page still open from before may show higher ids
-                    # than the history kept (an erased chat's, say).
-                    self._next_id = max(last + 1, int(self.clock.now().timestamp()))
+                    self._next_id = await self._floor()
         value = self._next_id
         self._next_id = value + 1
         return value
+
+    async def _floor(self) -> int:
+        """Above every id stored, and every id this process gave."""
+        async with self.db.session() as session:
+            last = await last_message_id(session)
+        # The clock as a floor: a page still open from before may show higher ids than the
+        # history kept (an erased chat's, say).
+        return max(last + 1, int(self.clock.now().timestamp()), self._next_id or 0)
 
     async def record(self, chat_id: int, frame: dict[str, Any]) -> None:
         """Keep a frame in the chat's history (the oldest beyond the limit go)."""

@@ -31,6 +31,7 @@ from bot.channels.wechat.render import menu_link
 from bot.channels.wechat.replies import MAX_FOLLOW_UPS, Piece, Reply, current_reply
 from bot.channels.wechat.sending import CHANNEL
 from bot.channels.wechat.session import WECHAT_BOT_TOKEN, WeChatSession
+from bot.cluster import inbox_options
 from bot.inbox import UpdateInbox
 from services.chats.wechat import latest_card
 
@@ -79,6 +80,7 @@ class WeChatChannel:
             self.bot,
             max_in_flight=settings.max_concurrent_updates * 32,
             around=self.handling,
+            **inbox_options(ctx.cluster),
         )
         self.reader = CallbackReader(ctx, self.bot, self.inbox)
         self.deadline = settings.wechat_reply_deadline

@@ -32,6 +32,7 @@ from bot.channels.wecom.convert import Inbound, message_update, option_update
 from bot.channels.wecom.sending import answering
 from bot.channels.wecom.session import WECOM_BOT_TOKEN, WeComSession
 from bot.channels.wecom.spacing import Spacer
+from bot.cluster import inbox_options
 from bot.inbox import UpdateInbox
 from bot.rate_limits import clocked_window_storage
 from handlers.member.binding import redeem
@@ -97,6 +98,7 @@ class WeComChannel:
             self.bot,
             max_in_flight=settings.max_concurrent_updates * 32,
             around=answering,
+            **inbox_options(ctx.cluster),
         )
         self._tasks: set[asyncio.Task[None]] = set()
         dp.update.outer_middleware(self._members_only)

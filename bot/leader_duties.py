@@ -1,0 +1,140 @@
+"""What only the leader runs: the delivery loop, the scheduler, and Telegram long polling.
+
+Of several workers one leads (:mod:`bot.leadership`); a single process always does. The
+duties are built afresh each time the lead is taken, so a worker that loses it and later
+wins it back starts from the database, as a restart would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import AppContext
+from bot.channels.budget import TemplateSender
+from bot.channels.telegram import TelegramChannel
+from bot.delivery import DeliverySettings, DeliveryWorker
+from bot.scheduler import build_scheduler
+
+log = logging.getLogger(__name__)
+WAKE_TOPIC = "wake-delivery"
+# Telegram's broadcast limit without paid broadcasts, messages a second.
+FREE_RATE = 30.0
+
+
+class LeaderDuties:
+    """The loops one worker of the installation runs for all of them."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        bots: dict[str, Bot],
+        *,
+        templates: Mapping[str, TemplateSender] | None = None,
+        telegram: TelegramChannel | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.bots = bots
+        self.templates = templates
+        self.telegram = telegram
+        self.worker: DeliveryWorker | None = None
+        self._delivering: asyncio.Task[None] | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+        self._wake_pending = False
+        self._relays: set[asyncio.Task[None]] = set()
+        ctx.bus.subscribe(WAKE_TOPIC, self._on_wake)
+
+    def wake(self) -> None:
+        """Rows were queued: the delivery loop looks now, here or on the leader.
+
+        A worker that does not lead tells the leader over the bus; while one such word is on
+        its way, another would say nothing new. Should it be lost, the leader's delivery tick
+        finds the rows within seconds.
+        """
+        if self.worker is not None:
+            self.worker.wake()
+        elif self.ctx.cluster.several and not self._wake_pending:
+            self._wake_pending = True
+            relay = asyncio.get_running_loop().create_task(self._relay_wake())
+            self._relays.add(relay)
+            relay.add_done_callback(self._relays.discard)
+
+    async def _relay_wake(self) -> None:
+        try:
+            await self.ctx.bus.publish(WAKE_TOPIC, {})
+        finally:
+            self._wake_pending = False
+
+    async def _on_wake(self, payload: dict[str, Any]) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+    async def start(self) -> None:
+        """Start the delivery loop, the scheduler and, without a webhook, Telegram polling."""
+        self.worker = build_worker(self.ctx, self.bots, templates=self.templates)
+        self._delivering = asyncio.create_task(self.worker.run(), name="delivery")
+        self._scheduler = build_scheduler(self.ctx, self.worker)
+        self._scheduler.start()
+        if self.telegram is not None:
+            await self.telegram.start_polling()
+
+    async def stop(self) -> None:
+        """Stop polling and the scheduler, then let the delivery loop finish what it holds."""
+        if self.telegram is not None:
+            await self.telegram.stop_polling()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        if self.worker is not None:
+            await self.worker.stop()
+        if self._delivering is not None:
+            await self._delivering
+            self._delivering = None
+        self.worker = None
+
+
+def build_worker(
+    ctx: AppContext,
+    bots: dict[str, Bot],
+    templates: Mapping[str, TemplateSender] | None = None,
+) -> DeliveryWorker:
+    """The delivery loop for the channels that run.
+
+    ``templates`` are the channels that can send template messages (the WeChat service
+    account), used for notices outside a chat's window when one is configured for them.
+    """
+    settings = ctx.settings
+    if settings.delivery_rate > FREE_RATE and not settings.paid_broadcast:
+        log.warning(
+            "LIAISON_DELIVERY_RATE=%s is above Telegram's free %s a second; expect 429s "
+            "unless LIAISON_PAID_BROADCAST is set",
+            settings.delivery_rate,
+            FREE_RATE,
+        )
+    quiet_start, quiet_end = settings.quiet_range
+    return DeliveryWorker(
+        ctx.db,
+        ctx.clock,
+        bots,
+        DeliverySettings(
+            rates={"telegram": settings.delivery_rate, "web": 200.0},
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
+            tz=settings.tz,
+            files_dir=settings.files_dir,
+            # The lease is set in real seconds; the rows keep it in the bot's time.
+            lease=dt.timedelta(seconds=settings.delivery_lease_seconds * settings.clock_speed),
+            clock_speed=settings.clock_speed,
+            paid=frozenset({"telegram"}) if settings.paid_broadcast else frozenset(),
+            # WeCom silently drops what goes beyond its count a minute to one member.
+            per_chat_interval={"wecom": 60.0 / settings.wecom_per_minute},
+            template_messages={"wechat": settings.wechat_templates},
+        ),
+        templates=templates,
+    )
