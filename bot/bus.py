@@ -88,9 +88,19 @@ class RedisBus:
         self._subscribed = asyncio.Event()
 
     @classmethod
-    def from_url(cls, url: str) -> RedisBus:
-        """A bus on its own connection pool to the Redis at ``url``."""
-        return cls(Redis.from_url(url, socket_connect_timeout=2, health_check_interval=10))
+    def from_url(cls, url: str, *, worker: str = "") -> RedisBus:
+        """A bus on its own connection pool to the Redis at ``url``.
+
+        Its connections are named after the worker, so an operator's ``CLIENT LIST`` tells
+        whose they are.
+        """
+        redis = Redis.from_url(
+            url,
+            socket_connect_timeout=2,
+            health_check_interval=10,
+            client_name=f"liaison-bus:{worker}" if worker else "liaison-bus",
+        )
+        return cls(redis)
 
     def subscribe(self, topic: str, handler: Handler) -> None:
         """Keep the topic's handler; the subscription is made by ``start``."""

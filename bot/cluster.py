@@ -62,7 +62,7 @@ def build_cluster(redis_url: str | None, *, lease_seconds: float) -> tuple[Clust
     """The workers and the bus: in Redis when there is one, else a process alone."""
     if redis_url:
         cluster = RedisCluster.from_url(redis_url, lease_seconds=lease_seconds)
-        return cluster, RedisBus.from_url(redis_url)
+        return cluster, RedisBus.from_url(redis_url, worker=cluster.name)
     return SoleCluster(), LocalBus()
 
 

@@ -18,14 +18,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
 from bot.channels.budget import TemplateSender
+from bot.channels.shared_rate import FREE_RATE, as_bulk
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import DeliverySettings, DeliveryWorker
 from bot.scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
 WAKE_TOPIC = "wake-delivery"
-# Telegram's broadcast limit without paid broadcasts, messages a second.
-FREE_RATE = 30.0
 
 
 class LeaderDuties:
@@ -78,7 +77,10 @@ class LeaderDuties:
     async def start(self) -> None:
         """Start the delivery loop, the scheduler and, without a webhook, Telegram polling."""
         self.worker = build_worker(self.ctx, self.bots, templates=self.templates)
-        self._delivering = asyncio.create_task(self.worker.run(), name="delivery")
+        # What the loop sends is bulk: of several workers, people's answers go first.
+        self._delivering = asyncio.create_task(
+            self.worker.run(), name="delivery", context=as_bulk()
+        )
         self._scheduler = build_scheduler(self.ctx, self.worker)
         self._scheduler.start()
         if self.telegram is not None:

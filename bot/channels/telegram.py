@@ -25,7 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import AppContext
 from bot.channels.capabilities import TELEGRAM
 from bot.channels.raw_updates import MalformedUpdateError, dump_update, parse_update
-from bot.cluster import inbox_options
+from bot.channels.shared_rate import FREE_RATE, share_rate
+from bot.cluster import RedisCluster, inbox_options
 from bot.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,10 @@ class TelegramChannel:
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         ctx.register_channel(self.bot.id, TELEGRAM)
+        if isinstance(ctx.cluster, RedisCluster):
+            # Telegram counts the bot, not the worker: every worker paces on one schedule.
+            cap = max(settings.delivery_rate, FREE_RATE) if settings.paid_broadcast else FREE_RATE
+            share_rate(self.bot, ctx.cluster.redis, rate=cap)
         self.inbox = UpdateInbox(
             ctx.db,
             ctx.clock,

@@ -10,10 +10,13 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.settings import Settings
 from fakes.wecom import FakeWeCom
 from services.clock import ManualClock
+from tests.conftest import missing, worker_redis_url
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.wecom import running_bot, wecom_settings
 
@@ -61,3 +64,21 @@ async def wecom_app(
     settings = wecom_settings(tmp_path, wecom)
     async with running_bot(settings, clock):
         yield settings
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """This pytest worker's Redis database, flushed before and after; skipped without Redis."""
+    url = worker_redis_url()
+    client = Redis.from_url(url)
+    try:
+        await client.ping()
+    except (OSError, RedisConnectionError):
+        await client.aclose()
+        missing(f"no Redis at {url}")
+    await client.flushdb()
+    try:
+        yield url
+    finally:
+        await client.flushdb()
+        await client.aclose()

@@ -196,3 +196,46 @@ async def test_handled_rows_are_emptied_and_pruned_after_a_day(
     finally:
         await inbox.stop()
     assert RECEIVED not in (await states(db)).values()
+
+
+async def test_a_worker_handles_what_it_stored_and_adopts_a_gone_workers_rows(
+    backend: Dispatcher, bot: Bot, db: Database, clock: ManualClock
+) -> None:
+    session = bot.session
+    assert isinstance(session, RecordingSession)
+    alive = {"first", "second"}
+
+    async def workers() -> set[str]:
+        return set(alive)
+
+    first = UpdateInbox(db, clock, backend, bot, owner="first", alive=workers)
+    second = UpdateInbox(db, clock, backend, bot, owner="second", alive=workers)
+    stored_by_first = [command_update(800 + index, 6300 + index, "/help") for index in range(3)]
+    stored_by_second = command_update(810, 6310, "/help")
+    await first.put([(update.update_id, dump_update(update)) for update in stored_by_first])
+    await second.put([(stored_by_second.update_id, dump_update(stored_by_second))])
+    second.start()
+    try:
+
+        async def own_handled() -> bool:
+            return (await states(db)).get(810) == HANDLED
+
+        await until(own_handled, "the second worker's own update handled")
+        # The first worker is alive: its rows wait for it, however long.
+        assert await states(db) == {
+            800: RECEIVED,
+            801: RECEIVED,
+            802: RECEIVED,
+            810: HANDLED,
+        }
+        alive.discard("first")  # it died before handling them
+
+        async def adopted() -> bool:
+            return set((await states(db)).values()) == {HANDLED}
+
+        await until(adopted, "the gone worker's rows adopted and handled")
+    finally:
+        await second.stop()
+    for index in range(3):
+        assert [kind(text) for text in replies(session, 6300 + index)] == ["/help"]
+    assert [kind(text) for text in replies(session, 6310)] == ["/help"]
