@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -50,10 +51,16 @@ def web_secret(settings: Settings) -> bytes:
     path = Path(settings.data_dir) / SIGNING_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
+        partial = path.with_name(f"{path.name}.{secrets.token_hex(6)}.part")
         partial.write_text(secrets.token_hex(32), encoding="utf-8")
         partial.chmod(0o600)
-        partial.replace(path)
+        try:
+            # A link fails where the key exists: of workers starting at once, the first wins.
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path.read_text(encoding="utf-8").strip().encode()
 
 
