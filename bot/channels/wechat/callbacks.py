@@ -147,6 +147,8 @@ class CallbackReader:
                 "payload": json.dumps(payload, ensure_ascii=False),
                 "state": RECEIVED,
                 "received_at": now,
+                # This worker answers the callback, so this worker handles the update.
+                "owner": self.inbox.owner,
             }
             new = await insert_ignore(session, table_of(InboxUpdate), row, ["bot_id", "update_id"])
             if not new:
