@@ -34,10 +34,11 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from aiogram.types.update import UpdateTypeLookupError
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
+from services.chats.updates import adopt_waiting_updates
 from services.clock import Clock
 from storage.db import Database
 from storage.models import InboxUpdate
@@ -185,17 +186,10 @@ class UpdateInbox:
         except Exception as error:  # Redis away: the rows wait for the next look
             log.warning("update inbox: the workers alive are unknown: %s", error)
             return
-        statement = (
-            update(InboxUpdate)
-            .where(
-                col(InboxUpdate.bot_id) == self.bot.id,
-                col(InboxUpdate.state) == RECEIVED,
-                or_(col(InboxUpdate.owner).is_(None), col(InboxUpdate.owner).not_in(alive)),
-            )
-            .values(owner=self.owner)
-        )
         async with self.db.writing() as session:
-            adopted = int(getattr(await session.execute(statement), "rowcount", 0))
+            adopted = await adopt_waiting_updates(
+                session, bot_id=self.bot.id, owner=self.owner, alive=alive, waiting=RECEIVED
+            )
         self._adopted_at = moment
         if adopted:
             log.info("bot %s: adopted %s updates of workers gone", self.bot.id, adopted)

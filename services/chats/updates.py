@@ -5,15 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.db import write_transaction
-from storage.models import ProcessedUpdate
+from storage.models import InboxUpdate, ProcessedUpdate
 from storage.queries import insert_ignore, insert_ignore_many, table_of
 
 KEEP_PROCESSED_UPDATES = dt.timedelta(days=14)
+
+
+async def adopt_waiting_updates(
+    session: AsyncSession, *, bot_id: int, owner: str, alive: Iterable[str], waiting: str
+) -> int:
+    """Give ``owner`` the stored updates still ``waiting`` whose worker is not ``alive``.
+
+    Rows stored before workers put their names on them have no owner and are adopted too.
+    Of two workers adopting at once, each row goes to one: the second finds it owned by a
+    worker alive. Returns how many rows were adopted; the caller commits.
+    """
+    statement = (
+        update(InboxUpdate)
+        .where(
+            col(InboxUpdate.bot_id) == bot_id,
+            col(InboxUpdate.state) == waiting,
+            or_(col(InboxUpdate.owner).is_(None), col(InboxUpdate.owner).not_in(list(alive))),
+        )
+        .values(owner=owner)
+    )
+    return int(getattr(await session.execute(statement), "rowcount", 0))
 
 
 async def claim_update(
