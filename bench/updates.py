@@ -1,9 +1,10 @@
 """How fast the one Dispatcher handles updates, measured against aiogram alone.
 
-Run from the repository root: ``.venv/bin/python bench/updates.py [--database URL]``. One JSON
-object goes to stdout, progress to stderr; the exit code is 0 when every target is met.
+Run from the repository root: ``.venv/bin/python bench/updates.py [--database URL]``, or with
+``--workers 3 --database URL --redis URL`` for the workers mode (3. below). One JSON object
+goes to stdout, progress to stderr; the exit code is 0 when every target is met.
 
-Everything runs in one process against a fresh database (by default an SQLite file; with
+Phases 0 to 2 run in one process against a fresh database (by default an SQLite file; with
 ``--database postgresql+asyncpg://...`` a new database created on that server and dropped
 afterwards), migrated to head with the reference data loaded and the app's own engine, and a
 Bot session that does no network I/O but answers every call with a Telegram-shaped result,
@@ -17,8 +18,9 @@ parsed by aiogram as a real one is.
    update only when the previous one was fully handled, like a person waiting for the answer.
 
    - report flow: every chat runs the whole report dialog, /report to the case number
-     (8 updates), on the app's real routers; afterwards exactly one issue per chat, with
-     distinct case numbers, must be in the database;
+     (8 updates, and a ninth press when the look-alike card shows an open case that says the
+     same: every resident describes the same problem), on the app's real routers; afterwards
+     exactly one issue per chat, with distinct case numbers, must be in the database;
    - echo: the same ``build_dispatcher`` (same middlewares, same SQL FSM storage, same
      database), but the only handler answers a text with that text; each chat sends as many
      texts as a resident sends updates.
@@ -40,6 +42,23 @@ parsed by aiogram as a real one is.
    Target: p99 < 100 ms. Then the same at rising rates (``--sweep``, ``--sweep-duration`` s
    each) until p99 reaches 250 ms: the highest rate below is reported.
 
+3. ``--workers N`` (with ``--database URL`` and ``--redis URL``) runs instead the report flow
+   against real ``liaison run`` processes (``bench/updates_workers.py``): one on SQLite for
+   reference, one on that server with Redis, then N sharing the server and Redis, each on a
+   fresh database (``updbench_*``). Every worker serves Telegram's webhook (with a secret) on
+   a port of its own and talks to a lean fake Bot API in a child process
+   (``bench/updates_fake.py``); ``--residents`` residents post their steps to the webhooks,
+   spread over the workers round robin by chat (``--connections`` at once in all, Telegram's
+   40 by default), and each posts its next step only when the bot's answer to the previous
+   one reached the fake (``bench/updates_driver.py``). The rate is updates answered per
+   second end to end; the inbox must be empty and every chat must own exactly one issue
+   afterwards. aiogram alone runs in this process (phase 0) before each configuration, with
+   no worker running. Reported: each rate, its ratio to aiogram alone, and N workers over
+   one (target: >= 1.5), with the CPU seconds of the workers, the database, Redis, the fake,
+   the driver and the whole machine over the walk. Exit code 1 when the target is missed or
+   a check failed. Note that redis-py keeps at most 100 connections per client unless the
+   URL says otherwise (``?max_connections=1000``), and fails past them rather than waiting.
+
 A phase in which no update is handled for ``--stall-timeout`` seconds is stopped and reported
 as failed, with the state of the connection pool, instead of hanging. ``flood_limit`` is
 raised to 10,000 a minute: the flood middleware still runs and keeps its windows, but none of
@@ -57,12 +76,10 @@ import logging
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,18 +101,22 @@ from aiogram.types import (  # noqa: E402
     User,
 )
 from aiogram_dialog.utils import CB_SEP  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import col  # noqa: E402
 
+from bench.updates_database import check_issues, drop_database, open_database  # noqa: E402
+from bench.updates_flow import (  # noqa: E402
+    CASE_NUMBER,
+    DESCRIPTION,
+    DIFFERENT,
+    SKIP,
+    UPDATES_PER_RESIDENT,
+)
+from bench.updates_workers import workers_mode  # noqa: E402
 from bot.app import AppContext, build_context, build_dispatcher  # noqa: E402
 from bot.heap import settle_heap  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from services.clock import SystemClock  # noqa: E402
-from services.demo.data import load_reference_data, read_demo_data  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.models import ChatIdentity, Issue, Resident  # noqa: E402
 from tests.support.recording import RecordingSession  # noqa: E402
 
 log = logging.getLogger("bench.updates")
@@ -107,9 +128,6 @@ TARGET_ECHO_RATIO = 0.4
 TARGET_REPORT_RATIO = 0.12
 TARGET_P99_MS = 100.0
 SWEEP_P99_MS = 250.0
-UPDATES_PER_RESIDENT = 8
-DESCRIPTION = "Cars block the fire lane at gate 3 every night after 8 pm; please help."
-CASE_NUMBER = re.compile(r"\b\d{4}-\d{6}\b")
 
 Dialog = Iterator[Update]
 
@@ -167,6 +185,11 @@ class QuietSession(RecordingSession):
                 f"chat {chat_id}: no {prefix!r} button after {self.texts.get(chat_id)!r}"
             )
         return rng.choice(found)
+
+    def has_button(self, chat_id: int, prefix: str) -> bool:
+        """Whether one of the chat's newest buttons has a widget starting with ``prefix``."""
+        buttons = self.buttons.get(chat_id, [])
+        return any(data.split(CB_SEP)[-1].startswith(prefix) for data in buttons)
 
     def forget(self, chat_id: int) -> None:
         """Drop what was kept for a chat that is done."""
@@ -249,10 +272,13 @@ def report_dialog(bench: Bench, chat_id: int) -> Dialog:
     yield chats.press(chat_id, session.button(chat_id, "station:", rng), bot_id)
     yield chats.press(chat_id, session.button(chat_id, "category:", rng), bot_id)
     yield chats.text(chat_id, DESCRIPTION)
-    yield chats.text(chat_id, "⏭ Skip")
-    yield chats.text(chat_id, "⏭ Skip")
+    yield chats.text(chat_id, SKIP)
+    yield chats.text(chat_id, SKIP)
     yield chats.press(chat_id, session.button(chat_id, "anonymous", rng), bot_id)
     yield chats.press(chat_id, session.button(chat_id, "submit", rng), bot_id)
+    if session.has_button(chat_id, DIFFERENT.prefix):
+        # The look-alike card: the resident's problem is theirs, the report is sent.
+        yield chats.press(chat_id, session.button(chat_id, DIFFERENT.prefix, rng), bot_id)
     match = CASE_NUMBER.search(session.texts.get(chat_id, ""))
     if match is None:
         raise PhaseError(f"chat {chat_id}: no case number in {session.texts.get(chat_id)!r}")
@@ -419,25 +445,6 @@ async def report_phase(bench: Bench, residents: int) -> dict[str, Any]:
     return result
 
 
-async def check_issues(db: Database, chat_ids: range, answered: list[str]) -> None:
-    """The phase's chats own exactly one issue each, with distinct case numbers."""
-    stmt = (
-        select(col(Issue.number))
-        .join(Resident, col(Resident.id) == col(Issue.resident_id))
-        .join(ChatIdentity, col(ChatIdentity.id) == col(Resident.identity_id))
-        .where(col(ChatIdentity.chat_id).between(chat_ids.start, chat_ids.stop - 1))
-    )
-    async with db.session() as session:
-        stored = list((await session.execute(stmt)).scalars())
-        total = (await session.execute(select(func.count()).select_from(Issue))).scalar_one()
-    expected = len(chat_ids)
-    if len(set(stored)) != expected or len(stored) != expected or set(stored) != set(answered):
-        raise PhaseError(
-            f"expected {expected} issues with distinct numbers, found {len(stored)} "
-            f"({len(set(stored))} distinct; {len(answered)} numbers answered; {total} in all)"
-        )
-
-
 async def run_phase(
     name: str, bench: Bench, work: Awaitable[dict[str, Any]], stall_timeout: float
 ) -> dict[str, Any]:
@@ -467,39 +474,6 @@ def describe(error: BaseException) -> str:
 
 
 # --- set-up, tear-down and the report --------------------------------------------------------
-
-
-async def open_database(directory: Path, server_url: str | None) -> Database:
-    """A fresh database at head with the reference data: an SQLite file, or one on a server."""
-    url = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
-    if server_url is not None:
-        admin_url = make_url(server_url)
-        name = f"liaison_bench_{uuid.uuid4().hex[:10]}"
-        await _on_server(admin_url, f'CREATE DATABASE "{name}"')
-        url = admin_url.set(database=name).render_as_string(hide_password=False)
-    db = Database(url)
-    await upgrade(db)
-    async with db.writing() as session:
-        await load_reference_data(session, read_demo_data())
-    return db
-
-
-async def _on_server(admin_url: Any, statement: str) -> None:
-    admin = Database(admin_url)
-    try:
-        async with admin.engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(statement))
-    finally:
-        await admin.dispose()
-
-
-async def drop_database(db: Database, server_url: str | None) -> None:
-    """Drop the database created on a server for this run."""
-    if server_url is not None:
-        await _on_server(
-            make_url(server_url), f'DROP DATABASE IF EXISTS "{db.url.database}" WITH (FORCE)'
-        )
 
 
 def plain_dispatcher() -> Dispatcher:
@@ -721,13 +695,70 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="milliseconds each Bot API call takes (0: none, the ratios' setting)",
     )
-    return parser.parse_args(argv)
+    workers = parser.add_argument_group("--workers mode (see the module docstring)")
+    workers.add_argument(
+        "--workers", type=int, default=0, help="N: measure 1 and N liaison run workers"
+    )
+    workers.add_argument("--redis", default=None, help="Redis URL the workers share")
+    workers.add_argument(
+        "--connections",
+        type=int,
+        default=40,
+        help="webhook connections at once, shared by the workers (40: Telegram's default)",
+    )
+    workers.add_argument(
+        "--step-timeout", type=float, default=30.0, help="seconds a resident waits for an answer"
+    )
+    workers.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one more LIAISON_ setting of every worker, e.g. MAX_CONCURRENT_UPDATES=8",
+    )
+    workers.add_argument(
+        "--no-sqlite", action="store_true", help="leave out the one worker on SQLite"
+    )
+    workers.add_argument(
+        "--worker-log-level", default="WARNING", help="INFO also counts the replays ignored"
+    )
+    args = parser.parse_args(argv)
+    if args.workers and (args.database is None or args.redis is None):
+        parser.error("--workers needs --database (a server URL) and --redis")
+    return args
+
+
+async def run_workers(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--workers`` mode; aiogram alone runs here, in this process, on an SQLite file."""
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as temp:
+        db = await open_database(Path(temp), None)
+        bench = build_bench(db, Path(temp), args.seed)
+        stall = args.stall_timeout
+
+        async def aiogram_alone(number: int) -> dict[str, Any]:
+            return await run_phase(
+                f"aiogram alone, round {number}",
+                bench,
+                throughput(bench, bench.plain_dp, echo_dialog, args.residents),
+                stall,
+            )
+
+        try:
+            warm = throughput(bench, bench.plain_dp, echo_dialog, WARMUP_CHATS)
+            await run_phase("warm-up", bench, warm, stall)
+            return await workers_mode(args, Path(temp), aiogram_alone)
+        finally:
+            await close(bench)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the JSON, return the exit code."""
     args = parse_args(argv)
     errors = configure_logging()
+    if args.workers:
+        result = asyncio.run(run_workers(args))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0 if result["passed"] else 1
     result = summary(args, asyncio.run(run(args)), errors.count)
     print(json.dumps(result, ensure_ascii=False))
     return 0 if result["passed"] else 1

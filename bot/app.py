@@ -73,8 +73,10 @@ def _fsm_backend(ctx: AppContext) -> tuple[BaseStorage, BaseEventIsolation]:
         from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        storage = RedisStorage.from_url(
-            ctx.settings.redis_url,
+        from bot.redis_client import redis_client
+
+        storage = RedisStorage(
+            redis_client(ctx.settings.redis_url),
             key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
         )
         return storage, RedisEventIsolation(storage.redis, key_builder=storage.key_builder)

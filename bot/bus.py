@@ -23,6 +23,8 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.redis_client import redis_client
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -94,7 +96,7 @@ class RedisBus:
         Its connections are named after the worker, so an operator's ``CLIENT LIST`` tells
         whose they are.
         """
-        redis = Redis.from_url(
+        redis = redis_client(
             url,
             socket_connect_timeout=2,
             health_check_interval=10,

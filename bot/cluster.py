@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 
 from bot.bus import Bus, LocalBus, RedisBus
+from bot.redis_client import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class RedisCluster:
     def from_url(cls, url: str, *, lease_seconds: float, name: str | None = None) -> RedisCluster:
         """A cluster on its own connection pool to the Redis at ``url``."""
         # Short timeouts: a stalled Redis must cost the leader its lease, not hang it.
-        redis = Redis.from_url(url, socket_timeout=lease_seconds / 2, socket_connect_timeout=2)
+        redis = redis_client(url, socket_timeout=lease_seconds / 2, socket_connect_timeout=2)
         return cls(redis, lease_seconds=lease_seconds, name=name)
 
     async def announce(self) -> None:

@@ -141,7 +141,7 @@ async def serve(
     """Migrate, optionally seed, then run the web chat and Telegram until ``stop`` is set."""
     private_umask()
     tighten(settings.data_dir, settings.database_url)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
     await upgrade(db)
     ctx: AppContext = build_context(settings, db, clock or settings.clock())
     ctx.cluster, ctx.bus = build_cluster(

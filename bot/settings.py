@@ -218,6 +218,15 @@ class Settings(BaseSettings):
         default=60,
         description="Typed messages a minute per chat before a pause; presses twice as many.",
     )
+    database_pool_size: int = Field(
+        default=20,
+        ge=2,
+        le=200,
+        description=(
+            "Database connections each worker keeps open (as many again at a peak). Several "
+            "workers on PostgreSQL: keep workers x 2 x this under the server's max_connections."
+        ),
+    )
     # Each update holds at most one pooled connection now, and the pool has 40: 16 at once
     # keeps twice that free, and lets the group commit share a transaction among more updates.
     max_concurrent_updates: int = Field(

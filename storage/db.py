@@ -29,17 +29,20 @@ WRITE_LOCK_KEY = "liaison_write_lock"
 # Where a session finds the in-process caches kept for its database (see ``Database.caches``).
 CACHES_KEY = "liaison_caches"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Connections kept open: above the cap on concurrent updates (see bot/middlewares/concurrency.py),
+# whose updates hold one each, with room left for the delivery loop and the scheduler.
+POOL_SIZE = 20
 
 
 class Database:
     """One engine and its session factory; SQLite gets WAL, a busy timeout and immediate writes."""
 
-    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+    def __init__(self, url: str | URL, *, echo: bool = False, pool_size: int = POOL_SIZE) -> None:
         self.url = make_url(url)
         if self.is_sqlite:
             _ensure_sqlite_dir(self.url)
         self.engine: AsyncEngine = create_async_engine(
-            self.url, echo=echo, **_engine_options(self.url)
+            self.url, echo=echo, **_engine_options(self.url, pool_size)
         )
         # SQLite has one writer at a time. This database's writers in this process queue on
         # this lock instead of on SQLite's busy handler, which sleeps up to 100 ms between
@@ -134,15 +137,12 @@ def _ensure_sqlite_dir(url: URL) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _engine_options(url: URL) -> dict[str, Any]:
-    # Twice the cap on concurrent updates and then some (see bot/middlewares/concurrency.py).
+def _engine_options(url: URL, pool_size: int) -> dict[str, Any]:
+    # As many again at a peak as kept open: the pool holds up to twice ``pool_size``.
+    pool = {"pool_size": pool_size, "max_overflow": pool_size}
     if url.get_backend_name() == "sqlite":
-        return {
-            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            "pool_size": 20,
-            "max_overflow": 20,
-        }
-    return {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 20}
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool}
+    return {"pool_pre_ping": True, **pool}
 
 
 def _install_sqlite_listeners(engine: AsyncEngine) -> None:

@@ -37,10 +37,11 @@ async def test_two_workers_sending_bulk_share_one_rate(redis_url: str) -> None:
     sent.sort()
     # 100 slots at 50 a second span at least 99 intervals, whoever took them.
     assert sent[-1] - sent[0] >= 99 / RATE * 0.95
-    # No second ever held more than the rate (and one slot of rounding).
+    # No second ever held more than the rate, give or take the wake-ups' jitter on a busy
+    # machine (a sender woken late sends close to the next one, never earlier than its slot).
     for first in range(len(sent)):
         within = sum(1 for moment in sent[first:] if moment - sent[first] < 1.0)
-        assert within <= RATE + 1
+        assert within <= RATE * 1.1
 
 
 async def test_a_persons_answer_goes_before_the_bulk_waiting(redis_url: str) -> None:

@@ -107,6 +107,7 @@ def worker_env(
             "LIAISON_DEFAULT_LOCALE": "en",
             "LIAISON_LEADER_LEASE_SECONDS": str(LEASE),
             "LIAISON_DELIVERY_LEASE_SECONDS": "5",
+            "LIAISON_DATABASE_POOL_SIZE": "5",
             "LIAISON_LOG_LEVEL": "INFO",
         }
     )
