@@ -41,6 +41,7 @@ from storage.models import OutboxMessage
 from tests.conftest import POSTGRES_URL, RUNNING_CLOCK, missing
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.processes import free_port, reap, start_liaison
+from tests.support.telegram_updates import command_json
 
 TOKEN = "717171:several-workers"
 SECRET = "several-workers-secret"
@@ -140,19 +141,7 @@ async def healthy(base: str) -> bool:
 
 
 def help_update(index: int) -> dict[str, Any]:
-    chat = FIRST_CHAT + index
-    user = {"id": chat, "is_bot": False, "first_name": "Resident", "language_code": "en"}
-    return {
-        "update_id": FIRST_UPDATE + index,
-        "message": {
-            "message_id": 1,
-            "from": user,
-            "chat": {"id": chat, "type": "private", "first_name": "Resident"},
-            "date": 1_795_000_000,
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
+    return command_json(FIRST_UPDATE + index, FIRST_CHAT + index)
 
 
 class Page:
