@@ -106,6 +106,10 @@ def worker_env(
             "LIAISON_DATA_DIR": str(data_dir),
             "LIAISON_DEFAULT_LOCALE": "en",
             "LIAISON_FLOOD_LIMIT": str(FLOOD_LIMIT),
+            # The fake has no rate cap: neither must the workers' shared Telegram rate, or
+            # Telegram's 30 a second would be measured instead of the workers.
+            "LIAISON_PAID_BROADCAST": "true",
+            "LIAISON_DELIVERY_RATE": "1000",
             "LIAISON_LOG_LEVEL": level,
         }
     )

@@ -59,8 +59,9 @@ return {1, start - now}
 
 # Telegram's broadcast limit without paid broadcasts, messages a second.
 FREE_RATE = 30.0
-# What costs a slot: every method that puts or changes a message in a chat.
-PACED_PREFIXES = ("send", "copy", "forward", "edit")
+# What costs a slot: every method that puts a new message in a chat, the kind Telegram's
+# bulk limit counts. Edits and answers to button presses change what is already there.
+PACED_PREFIXES = ("send", "copy", "forward")
 
 
 class SharedRate:
@@ -101,7 +102,8 @@ class SharedRateMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         """Take a slot for a message, then send it."""
-        paced = method.__api_method__.startswith(PACED_PREFIXES)
+        name = method.__api_method__
+        paced = name.startswith(PACED_PREFIXES) and name != "sendChatAction"
         if paced:
             try:
                 await self.rate.take(bulk=BULK.get())
