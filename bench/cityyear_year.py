@@ -237,8 +237,8 @@ class Year:
         return chosen, ["--invite", f"sector:{sector}"]
 
     async def meeting(self, meeting: Meeting) -> None:
-        """Set up (ten days ahead, with the CLI), answered, and checked in to."""
-        await self.at(meeting.start - dt.timedelta(days=14))
+        """Set up (three weeks ahead, with the CLI), answered, and checked in to."""
+        await self.at(meeting.start - dt.timedelta(days=21))
         chosen, option = self.invited(meeting)
         output = await self.step("meeting-set-up", self.add_meeting(meeting, option))
         match = CHECKIN_CODE.search(output)

@@ -40,6 +40,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import BufferedInputFile, Message
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.budget import OutsideWindowError, TemplateSender
 from bot.channels.capabilities import reuses_file_ids
@@ -149,7 +150,13 @@ class DeliveryWorker:
         background = self._start_background()
         try:
             while not self._stopping.is_set():
-                claimed = await self.drain()
+                try:
+                    claimed = await self.drain()
+                except (SQLAlchemyError, OSError) as error:
+                    # A database that dropped the connection or went away for a moment: the
+                    # loop lives on and claims again once it is back; nothing was taken.
+                    log.warning("delivery: the outbox is out of reach (%s); trying again", error)
+                    claimed = 0
                 if claimed:
                     continue
                 self._wake.clear()

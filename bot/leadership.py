@@ -72,7 +72,12 @@ class Leadership:
             log.info("%s leads: the scheduler and the delivery loop run here", self.cluster.name)
             self.leading = True
             self.changed.set()
-            await self.duties.start()
+            try:
+                await self.duties.start()
+            except Exception:
+                # Half started is not leading: stop what did start, and try again next beat.
+                log.exception("the leader's duties could not start")
+                await self._step_down()
         elif not leads and self.leading:
             await self._step_down()
 
@@ -82,4 +87,9 @@ class Leadership:
         log.info("%s no longer leads", self.cluster.name)
         self.leading = False
         self.changed.set()
-        await self.duties.stop()
+        try:
+            await self.duties.stop()
+        except Exception:
+            # The beats must go on whatever the duties' end: a worker that stops beating is
+            # taken for dead, and one that stops claiming never leads again.
+            log.exception("the leader's duties did not stop cleanly")

@@ -322,7 +322,8 @@ async def test_three_workers_share_the_updates_the_pages_and_the_lead(
                     return pid is not None and pid != leader.process.pid
 
                 took = await until(new_leader, "a new leader", followers, log_path)
-                assert took <= 3 * LEASE + 2, took
+                # A lease and a beat; the rest is room for a busy machine.
+                assert took <= 10 * LEASE, took
                 await queue_notice(database_of_workers, first.chat_id, "Notice two")
                 await first.wait_for_text("Notice two")
                 await second.wait_for_text("Notice two")
