@@ -226,3 +226,34 @@ async def test_the_bus_reaches_every_worker_in_order_and_says_when_it_is_back(
     finally:
         for bus in buses:
             await bus.close()
+
+
+class StartsOnSecondTry(Duties):
+    """Duties whose first start fails half way, as a database away for a moment would."""
+
+    async def start(self) -> None:
+        await super().start()
+        if self.starts == 1:
+            raise ConnectionResetError("the database went away")
+
+
+async def test_a_leader_whose_duties_fail_to_start_steps_down_and_tries_again(
+    redis_url: str,
+) -> None:
+    cluster = RedisCluster.from_url(redis_url, lease_seconds=LEASE, name="only")
+    duties = StartsOnSecondTry()
+    leadership = Leadership(cluster, duties, lease_seconds=LEASE)
+    stop = asyncio.Event()
+    task = asyncio.create_task(leadership.run(stop))
+    try:
+
+        async def running() -> bool:
+            return duties.running and leadership.leading
+
+        await until(running, "the duties running after a failed start")
+        assert duties.starts == 2
+    finally:
+        stop.set()
+        await task
+        await cluster.close()
+    assert not duties.running
