@@ -31,6 +31,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Exit)\b")
 # Every simulated update must be handled: none may be dropped as a flood.
 FLOOD_LIMIT = 10_000
+CLOCK_START = "2026-11-20T10:00:00+08:00"
 
 
 def free_port() -> int:
@@ -109,6 +110,8 @@ def worker_env(
             # The fake has no rate cap: neither must the workers' shared Telegram rate, or
             # Telegram's 30 a second would be measured instead of the workers.
             "LIAISON_PAID_BROADCAST": "true",
+            # A weekday morning, whatever day it is: no quiet hours, no quarter's end.
+            "LIAISON_CLOCK_START": CLOCK_START,
             "LIAISON_DELIVERY_RATE": "1000",
             "LIAISON_LOG_LEVEL": level,
         }
