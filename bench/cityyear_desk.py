@@ -160,3 +160,20 @@ async def grant_more_time(fake: CityFake, staff: TelegramUser, number: str, time
     async with fake.lock(staff.chat_id):
         staff.press_data(data, message_id)
         await staff.wait_reply()
+
+
+SENDING = re.compile(r"Broadcast #\d+ is on its way")
+
+
+async def broadcast(fake: CityFake, chat_id: int, text: str) -> None:
+    """The administrator's broadcast to every member: audience, text, no attachment, send."""
+    office = TelegramUser(fake, chat_id, first_name="Office")
+    async with fake.lock(chat_id):
+        office.send("📣 Broadcast")
+        await office.press("All members")
+        await office.wait_text(re.compile(r"Type the text"))
+        office.send(text)
+        await office.wait_text(re.compile(r"Send a photo or a document"))
+        office.send("⏭ Skip")
+        await office.press("✅ Send now")
+        await office.wait_text(SENDING)

@@ -156,6 +156,11 @@ class Scenario:
         }
 
 
+# The office's administrator ("liaison staff add"), who sends the broadcasts.
+ADMIN_CHAT = 990_001
+ADMIN_NAME = "王芳"
+
+
 def member_roster(rng: random.Random, count: int) -> list[Member]:
     """``count`` members with unique names, spread over sectors, groups and stations."""
     names: set[str] = set()

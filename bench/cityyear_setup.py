@@ -25,14 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from bench.cityyear_app import run_cli
 from bench.cityyear_platform import CityFake, TelegramUser
-from bench.cityyear_scenario import EXTRA_DEPARTMENTS, STATIONS, Scenario
+from bench.cityyear_scenario import ADMIN_CHAT, ADMIN_NAME, EXTRA_DEPARTMENTS, STATIONS, Scenario
 from services.accounts.invites import issue_invite
 from services.accounts.staff import add_staff
 from services.clock import ShiftedClock
 from storage.db import Database
-from storage.models import Department, Member, Station
+from storage.models import Department, Member, Staff, Station
 
 PAIRED = ("王丽（教师）", "刘强（社区居民）", "赵敏（园长）", "孙伟（家长）")
 LINKED = re.compile(r"now linked|linked to")
@@ -93,7 +96,7 @@ def operator_commands(scenario: Scenario, env: dict[str, str], work: Path) -> di
         imported = pool.submit(run_cli, ["members", "import", str(roster)], env, work)
         offices = pool.submit(run_cli, ["departments", "import", str(departments)], env, work)
         added = pool.submit(
-            run_cli, ["staff", "add", "王芳", "--username", "liaison_test_bot"], env, work
+            run_cli, ["staff", "add", ADMIN_NAME, "--username", "liaison_test_bot"], env, work
         )
         outputs["members_import"] = imported.result()
         outputs["departments_import"] = offices.result()
@@ -126,6 +129,10 @@ async def issue_invitations(
                     assert added.id is not None
                     issued = await issue_invite(session, staff_id=added.id, now=now)
                     invitations.by_chat[chat] = issued.payload
+            admin = await session.scalar(select(Staff.id).where(col(Staff.name) == ADMIN_NAME))
+            if admin is not None:
+                issued = await issue_invite(session, staff_id=admin, now=now)
+                invitations.by_chat[ADMIN_CHAT] = issued.payload
             departments = {
                 row.code: row.id for row in (await session.execute(Department.__table__.select()))
             }

@@ -25,7 +25,7 @@ from bench import cityyear_members as members
 from bench import cityyear_residents as residents
 from bench.cityyear_app import Calendar
 from bench.cityyear_platform import CityFake, TelegramUser
-from bench.cityyear_scenario import LOCAL, SECTORS, Case, Meeting, Scenario
+from bench.cityyear_scenario import ADMIN_CHAT, LOCAL, SECTORS, Case, Meeting, Scenario
 
 log = logging.getLogger("bench.cityyear")
 FEED_AHEAD = 2.0
@@ -85,6 +85,10 @@ class Year:
         lives: list[asyncio.Task[None]] = []
         lives += [asyncio.create_task(self.quarter(q)) for q in self.quarters()]
         lives += [asyncio.create_task(self.meeting(m)) for m in self.scenario.meetings]
+        lives += [
+            asyncio.create_task(self.broadcast(index, moment))
+            for index, moment in enumerate(self.scenario.broadcasts)
+        ]
         lives += [asyncio.create_task(self.fault(moment, f)) for moment, f in self.faults]
         lives.append(asyncio.create_task(self.progress()))
         cases: list[asyncio.Task[None]] = []
@@ -225,6 +229,12 @@ class Year:
                     "activity-after-reminder",
                     members.log_activity(self.fake, member, self.calendar, people),
                 )
+
+    async def broadcast(self, index: int, moment: dt.datetime) -> None:
+        """The office's notice to every member, through the broadcast dialog."""
+        await self.at(moment)
+        text = f"Notice {index + 1} of the office to all members (seed {self.scenario.seed})."
+        await self.step("broadcast", desk.broadcast(self.fake, ADMIN_CHAT, text))
 
     # --- meetings ----------------------------------------------------------------------------
 
