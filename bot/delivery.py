@@ -104,13 +104,14 @@ class DeliveryWorker:
         settings: DeliverySettings,
         *,
         templates: Mapping[str, TemplateSender] | None = None,
+        worker: str | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         # The channels that can send a template message, by name.
         self.templates: Mapping[str, TemplateSender] = templates or {}
-        self.leases = Leases(db, clock, settings.lease, speed=settings.clock_speed)
+        self.leases = Leases(db, clock, settings.lease, speed=settings.clock_speed, worker=worker)
         lease = settings.lease.total_seconds() / settings.clock_speed
         self.lanes: dict[str, Lane] = {}
         for channel, bot in bots.items():

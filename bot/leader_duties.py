@@ -8,23 +8,28 @@ wins it back starts from the database, as a restart would.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 from aiogram import Bot
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import AppContext
 from bot.channels.budget import TemplateSender
 from bot.channels.shared_rate import FREE_RATE, as_bulk
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import DeliverySettings, DeliveryWorker
+from bot.finishing_scheduler import FinishingScheduler
 from bot.scheduler import build_scheduler
+from services.outbox.queue import free_orphans
+from storage.db import write_transaction
 
 log = logging.getLogger(__name__)
 WAKE_TOPIC = "wake-delivery"
+# How long a stop waits for a running scheduled job (the planner's longest takes about a second).
+JOBS_FINISH_SECONDS = 15.0
 
 
 class LeaderDuties:
@@ -44,7 +49,8 @@ class LeaderDuties:
         self.telegram = telegram
         self.worker: DeliveryWorker | None = None
         self._delivering: asyncio.Task[None] | None = None
-        self._scheduler: AsyncIOScheduler | None = None
+        self._freeing: asyncio.Task[None] | None = None
+        self._scheduler: FinishingScheduler | None = None
         self._wake_pending = False
         self._relays: set[asyncio.Task[None]] = set()
         ctx.bus.subscribe(WAKE_TOPIC, self._on_wake)
@@ -81,6 +87,7 @@ class LeaderDuties:
         self._delivering = asyncio.create_task(
             self.worker.run(), name="delivery", context=as_bulk()
         )
+        self._freeing = asyncio.create_task(self._free_orphans(self.worker), name="orphans")
         self._scheduler = build_scheduler(self.ctx, self.worker)
         self._scheduler.start()
         if self.telegram is not None:
@@ -91,14 +98,39 @@ class LeaderDuties:
         if self.telegram is not None:
             await self.telegram.stop_polling()
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            await self._scheduler.finish(timeout=JOBS_FINISH_SECONDS)
             self._scheduler = None
+        if self._freeing is not None:
+            self._freeing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._freeing
+            self._freeing = None
         if self.worker is not None:
             await self.worker.stop()
         if self._delivering is not None:
             await self._delivering
             self._delivering = None
         self.worker = None
+
+    async def _free_orphans(self, worker: DeliveryWorker) -> None:
+        """Every lease while leading: rows a dead worker left "sending" are due again at once.
+
+        A dead leader's messages would otherwise wait out their lease (minutes) before the
+        new leader sends them. A worker just dead may still count as alive for up to a lease,
+        hence the repeat rather than one look at the start of the term.
+        """
+        while True:
+            try:
+                alive = await self.ctx.cluster.alive()
+                async with self.ctx.db.session() as session, write_transaction(session):
+                    freed = await free_orphans(session, alive=alive, now=self.ctx.clock.now())
+            except Exception:  # Redis or the database away: the next look tries again
+                log.exception("could not look for messages a dead worker left")
+                freed = 0
+            if freed:
+                log.warning("%d messages a dead worker left sending are due again", freed)
+                worker.wake()
+            await asyncio.sleep(self.ctx.settings.leader_lease_seconds)
 
 
 def build_worker(
@@ -139,4 +171,5 @@ def build_worker(
             template_messages={"wechat": settings.wechat_templates},
         ),
         templates=templates,
+        worker=ctx.cluster.name,
     )

@@ -20,7 +20,7 @@ import socket
 from collections.abc import Iterable, KeysView
 
 from services.clock import Clock
-from services.outbox.queue import renew
+from services.outbox.queue import WORKER_MARK, renew
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -29,16 +29,27 @@ log = logging.getLogger(__name__)
 BEATS_PER_LEASE = 3
 
 
-def sender_name() -> str:
-    """A name no other sender has: the host, the process, and a random part per worker."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+def sender_name(worker: str | None = None) -> str:
+    """A name no other sender has: its worker's (or the host and the process), and a random part.
+
+    The worker's name comes first, so rows a dead worker left can be told from a live one's
+    (:func:`services.outbox.queue.free_orphans`).
+    """
+    worker = worker or f"{socket.gethostname()[:40]}:{os.getpid()}"
+    return f"{worker}{WORKER_MARK}{secrets.token_hex(4)}"
 
 
 class Leases:
     """What one sender holds, each row with the end of its lease as last renewed."""
 
     def __init__(
-        self, db: Database, clock: Clock, lease: dt.timedelta, *, speed: float = 1.0
+        self,
+        db: Database,
+        clock: Clock,
+        lease: dt.timedelta,
+        *,
+        speed: float = 1.0,
+        worker: str | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -46,7 +57,7 @@ class Leases:
         # The clock's speed: a lease of the bot's time lasts this many times less real time.
         self.speed = speed
         # Unique per worker, so two workers in one process never mistake each other's rows.
-        self.owner = sender_name()
+        self.owner = sender_name(worker)
         self._until: dict[int, dt.datetime | None] = {}  # None: the lease was lost
 
     def __len__(self) -> int:

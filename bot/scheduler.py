@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from bot.app import AppContext
 from bot.broadcast_monitor import EVERY_SECONDS, BroadcastMonitor
 from bot.channels.webchat.cleanup import clean_up_web_files
 from bot.delivery import DeliveryWorker
+from bot.finishing_scheduler import FinishingScheduler
 from bot.hotspot_job import monthly_hotspots_job
 from bot.planner import Planner
 from services.chats.updates import prune_processed_updates
@@ -43,9 +42,9 @@ async def webchat_cleanup_job(ctx: AppContext) -> None:
     await clean_up_web_files(ctx)
 
 
-def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> AsyncIOScheduler:
+def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> FinishingScheduler:
     """The scheduler with every periodic job of the bot."""
-    scheduler = AsyncIOScheduler(timezone=ctx.settings.tz)
+    scheduler = FinishingScheduler(timezone=ctx.settings.tz)
     # Rows queued by other processes (the CLI, a second bot) are picked up within seconds.
     scheduler.add_job(
         worker.wake, "interval", seconds=5, id="delivery-tick", coalesce=True, max_instances=1

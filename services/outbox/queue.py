@@ -16,7 +16,17 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,6 +37,8 @@ from storage.queries import insert_ignore, table_of
 
 MAX_ATTEMPTS = 5
 LEASE = dt.timedelta(minutes=2)
+# A sender's name is its worker's name, this mark and a part of its own (see ``free_orphans``).
+WORKER_MARK = "/"
 # Rows renewed by one statement: well below every database's limit on bound parameters.
 RENEW_CHUNK = 500
 # How many windows one claim looks through when busy chats fill the first ones.
@@ -366,6 +378,29 @@ async def renew(
             )
             held.update(renewed.scalars())
     return held
+
+
+async def free_orphans(session: AsyncSession, *, alive: Collection[str], now: dt.datetime) -> int:
+    """Make due now the rows left "sending" by a worker no longer ``alive``; how many.
+
+    Such a row's sender died (or was an earlier process on this database): nobody renews its
+    lease, and waiting it out would hold its message back for minutes. A sender is known by
+    the worker part of its name (before ``WORKER_MARK``); rows with no such part are from
+    senders that did not say their worker, and are freed too. A live worker's rows are left
+    alone even when it no longer leads: it is finishing what it holds.
+    """
+    table = table_of(OutboxMessage)
+    of_the_living = [
+        table.c.locked_by.startswith(f"{name}{WORKER_MARK}", autoescape=True) for name in alive
+    ]
+    orphaned = or_(table.c.locked_by.is_(None), ~or_(false(), *of_the_living))
+    freed = await session.execute(
+        update(table)
+        .where(table.c.state == OutboxState.SENDING, table.c.locked_until > now, orphaned)
+        .values(locked_until=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(freed, "rowcount", 0) or 0)
 
 
 async def record(

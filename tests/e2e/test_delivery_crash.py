@@ -1,11 +1,15 @@
-"""A crash in the middle of delivery: ``liaison outbox deliver`` killed with SIGKILL, restarted.
+"""A crash in the middle of delivery: ``liaison outbox deliver`` or ``run`` killed, restarted.
 
 The real command runs in a subprocess, configured by its environment alone, against a SQLite
 file and the in-repo fake Bot API (in this process; the command is the only client). It is
-killed once the fake accepted a third of the messages; the rows left ``sending`` at that moment
-are what was in flight. A second run, started after the kill and stopped once the outbox is
-empty, must send everything else: no message lost, and no more duplicates than rows that were
-in flight at the kill.
+killed with SIGKILL once the fake accepted a third of the messages; the rows left ``sending``
+at that moment are what was in flight. A second run, started after the kill and stopped once
+the outbox is empty, must send everything else: no message lost, and no more duplicates than
+rows that were in flight at the kill.
+
+``outbox deliver`` may run next to ``run``, so it waits out the killed run's lease (two seconds
+here). ``run`` leads the installation: it knows the killed process is gone and sends its rows
+at once, so its test keeps the default lease of two minutes and still finishes in seconds.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ from storage.db import Database, write_transaction
 from storage.models import OutboxMessage
 from tests.conftest import RUNNING_CLOCK
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.processes import reap, start_liaison
+from tests.support.processes import free_port, reap, start_liaison
 
 TOKEN = "424242:crash-test"
 MESSAGES = 300
 KILL_AFTER = 100  # accepted by the fake
 RATE = 150  # messages a second: two seconds of sending in all
-LEASE_SECONDS = 2  # the killed run's lease decides when its rows may be sent again
+# The killed run's lease, for ``outbox deliver``: it decides when its rows may be sent again.
+LEASE_SECONDS = 2
 FIRST_CHAT = 7_000_000
 TEXT = "Crash test message"
 
@@ -44,7 +49,9 @@ def fake(fake: FakeBotAPI) -> FakeBotAPI:
     return fake
 
 
-def deliver_env(database_url: str, fake: FakeBotAPI, data_dir: Path) -> dict[str, str]:
+def deliver_env(
+    database_url: str, fake: FakeBotAPI, data_dir: Path, command: list[str]
+) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("LIAISON_")}
     env.update(
         {
@@ -58,6 +65,9 @@ def deliver_env(database_url: str, fake: FakeBotAPI, data_dir: Path) -> dict[str
             "LIAISON_LOG_LEVEL": "WARNING",
         }
     )
+    if command == ["run"]:
+        del env["LIAISON_DELIVERY_LEASE_SECONDS"]  # the default, two minutes
+        env["LIAISON_WEB_PORT"] = str(free_port())
     return env
 
 
@@ -110,14 +120,15 @@ def accepted(fake: FakeBotAPI) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("command", [["outbox", "deliver"], ["run"]], ids=["deliver", "run"])
 async def test_a_killed_deliverer_loses_nothing_and_repeats_only_what_was_in_flight(
-    sqlite_url: str, sqlite_db: Database, fake: FakeBotAPI, tmp_path: Path
+    command: list[str], sqlite_url: str, sqlite_db: Database, fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     tokens = await queue(sqlite_db)
-    env = deliver_env(sqlite_url, fake, tmp_path / "var")
+    env = deliver_env(sqlite_url, fake, tmp_path / "var", command)
     log_path = tmp_path / "deliver.log"
     with log_path.open("w") as log:
-        first = await start_liaison(["outbox", "deliver"], env, tmp_path, log)
+        first = await start_liaison(command, env, tmp_path, log)
         try:
             await fake.wait_for(
                 lambda: len(accepted(fake)) >= KILL_AFTER or first.returncode is not None,
@@ -134,7 +145,7 @@ async def test_a_killed_deliverer_loses_nothing_and_repeats_only_what_was_in_fli
         assert at_kill[OutboxState.SENT] < MESSAGES
         assert in_flight > 0, at_kill
 
-        second = await start_liaison(["outbox", "deliver"], env, tmp_path, log)
+        second = await start_liaison(command, env, tmp_path, log)
         try:
             deadline = time.monotonic() + 30
             while await unfinished(sqlite_db):

@@ -32,6 +32,7 @@ from services.outbox.queue import (
     Recipient,
     add,
     claim,
+    free_orphans,
     record,
     renew,
 )
@@ -306,3 +307,29 @@ async def test_only_the_holder_renews_a_lease_or_writes_back_a_retry(
             owner="second",
         )
     assert await row_states() == {retried: ("sent", None), sent: ("sent", None)}
+
+
+async def test_only_a_dead_workers_rows_are_freed_for_the_next_sender(
+    db: Database, clock: ManualClock
+) -> None:
+    # On SQLite and PostgreSQL alike: a row is known by the worker part of its sender's name.
+    await queue(db, 5, clock)
+    lease = dt.timedelta(minutes=2)
+    senders = ["alive:1/a", "dead:2/b", "legacy-sender", None, "alive:1/c"]
+    async with db.session() as session, write_transaction(session):
+        rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
+        for row, sender in zip(rows, senders, strict=True):
+            row.state, row.locked_by = OutboxState.SENDING, sender
+            row.locked_until = clock.now() + lease
+    async with db.session() as session, write_transaction(session):
+        freed = await free_orphans(session, alive={"alive:1", "al%"}, now=clock.now())
+    assert freed == 3
+    clock.advance(dt.timedelta(seconds=1))
+    async with db.session() as session:
+        taken = await claim(
+            session, channel="telegram", now=clock.now(), limit=10, quiet=False, owner="next/x"
+        )
+    assert sorted(str(row.locked_by) for row in taken) == ["next/x"] * 3
+    async with db.session() as session:
+        kept = (await session.execute(select(OutboxMessage.locked_by))).scalars().all()
+    assert sorted(str(sender) for sender in kept) == ["alive:1/a", "alive:1/c", *["next/x"] * 3]
