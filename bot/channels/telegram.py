@@ -23,6 +23,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import AppContext
+from bot.channels.answer_retry import retry_answers
 from bot.channels.capabilities import TELEGRAM
 from bot.channels.raw_updates import MalformedUpdateError, dump_update, parse_update
 from bot.channels.shared_rate import FREE_RATE, share_rate
@@ -71,6 +72,7 @@ class TelegramChannel:
             default=DefaultBotProperties(parse_mode="HTML"),
         )
         ctx.register_channel(self.bot.id, TELEGRAM)
+        retry_answers(self.bot)
         if isinstance(ctx.cluster, RedisCluster):
             # Telegram counts the bot, not the worker: every worker paces on one schedule.
             cap = max(settings.delivery_rate, FREE_RATE) if settings.paid_broadcast else FREE_RATE
