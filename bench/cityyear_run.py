@@ -2,8 +2,9 @@
 
 1. The operator's commands (``cityyear_setup``) on a fresh database, with the clock pinned
    three days before the period.
-2. The workers start on that pinned clock at real speed, and every invited person links
-   their chat; then they stop (SIGINT).
+2. The workers start on that pinned clock at real speed, every invited person links their
+   chat, and the office sets up the meetings due to be set up before the period (at the
+   compressed speed a command's seconds are days); then the workers stop (SIGINT).
 3. They start again on the compressed clock (start one day before the period, the given
    speed, origin = that wall moment), and ``cityyear_year.Year`` plays the period, with the
    faults that apply to the topology.
@@ -39,7 +40,7 @@ from bench.cityyear_app import (
 from bench.cityyear_platform import CityFake
 from bench.cityyear_scenario import LOCAL, Meeting, Scenario
 from bench.cityyear_setup import issue_invitations, link_chats, operator_commands
-from bench.cityyear_year import Year
+from bench.cityyear_year import Year, invitation, set_up_before
 from services.clock import ShiftedClock
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -110,13 +111,16 @@ async def run_topology(
         )
         await asyncio.gather(*(worker.start() for worker in workers))
         linked = await link_chats(fake, invitations)
+        set_up: dict[int, str] = {}
+        for meeting in set_up_before(scenario):
+            invite = invitation(scenario, meeting)[1]
+            set_up[meeting.index] = await add_meeting(meeting, invite, pinned, work)
         setup_seconds = time.monotonic() - started
         log.info("%s: set up and %s chats linked in %.0f s", topology.name, linked, setup_seconds)
         await asyncio.gather(*(worker.stop() for worker in workers))
         calendar = Calendar(scenario.start - dt.timedelta(days=1), speed, dt.datetime.now(dt.UTC))
-        lease = str(int(max(120, 15 * speed)))
         for worker in workers:
-            worker.env = {**env, **clock_env(calendar), "LIAISON_DELIVERY_LEASE_SECONDS": lease}
+            worker.env = {**env, **clock_env(calendar)}
         await asyncio.gather(*(worker.start(options.get("profile")) for worker in workers))
         sampler = asyncio.create_task(sample_memory(workers))
         pushed_before = fake.updates_pushed
@@ -126,8 +130,11 @@ async def run_topology(
             fake,
             scenario,
             calendar,
-            add_meeting=lambda meeting, invite: add_meeting(meeting, invite, env, calendar, work),
+            add_meeting=lambda meeting, invite: add_meeting(
+                meeting, invite, {**env, **clock_env(calendar)}, work
+            ),
             faults=fault_plan(topology, scenario, workers, db, fake, options),
+            set_up=set_up,
         )
         await year.run()
         period_seconds = time.monotonic() - year_started
@@ -178,10 +185,8 @@ async def sample_memory(workers: list[Worker]) -> None:
         await asyncio.sleep(1.0)
 
 
-async def add_meeting(
-    meeting: Meeting, invite: list[str], env: dict[str, str], calendar: Calendar, work: Path
-) -> str:
-    """``liaison meetings add`` on the shared clock, as the office does it: its output.
+async def add_meeting(meeting: Meeting, invite: list[str], env: dict[str, str], work: Path) -> str:
+    """``liaison meetings add`` on the clock ``env`` names, as the office does it: its output.
 
     Several may run at once: at the compressed clock's speed a command's ten seconds are days,
     and one waiting behind another would set its meeting up after it began.
@@ -192,7 +197,7 @@ async def add_meeting(
         "--start", f"{day}T09:00", "--end", f"{day}T17:30", "--venue", "City hall, room 3",
         *invite,
     ]  # fmt: skip
-    return await asyncio.to_thread(run_cli, args, {**env, **clock_env(calendar)}, work)
+    return await asyncio.to_thread(run_cli, args, env, work)
 
 
 def fault_plan(

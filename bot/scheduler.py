@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 # However fast a simulation's clock runs, a job leaves this much real time between two runs.
 FASTEST_SECONDS = 0.2
+# The most of the worker's time one job takes when it runs long (see FinishingScheduler).
+JOB_SHARE = 0.2
 
 
 def every(ctx: AppContext, seconds: float) -> float:
@@ -44,7 +46,7 @@ async def webchat_cleanup_job(ctx: AppContext) -> None:
 
 def build_scheduler(ctx: AppContext, worker: DeliveryWorker) -> FinishingScheduler:
     """The scheduler with every periodic job of the bot."""
-    scheduler = FinishingScheduler(timezone=ctx.settings.tz)
+    scheduler = FinishingScheduler(share=JOB_SHARE, timezone=ctx.settings.tz)
     # Rows queued by other processes (the CLI, a second bot) are picked up within seconds.
     scheduler.add_job(
         worker.wake, "interval", seconds=5, id="delivery-tick", coalesce=True, max_instances=1

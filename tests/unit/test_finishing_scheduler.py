@@ -71,3 +71,35 @@ async def test_a_plain_function_runs_on_the_loop_thread_under_its_own_name() -> 
     await asyncio.wait_for(ran.wait(), timeout=10)
     await scheduler.finish(timeout=1)
     assert threads == [threading.get_ident()]
+
+
+async def test_a_long_run_gives_the_loop_back_before_the_next_one() -> None:
+    runs: list[str] = []
+
+    async def slow() -> str:
+        await asyncio.sleep(0.05)  # the run's own work, taking a twentieth of a second
+        runs.append("slow")
+        return "planned"
+
+    def quick() -> str:
+        runs.append("quick")
+        return "planned"
+
+    scheduler = FinishingScheduler(share=0.2, timezone=dt.UTC)
+    slow_job = scheduler.add_job(slow, "interval", hours=1)
+    quick_job = scheduler.add_job(quick, "interval", hours=1)
+    assert await slow_job.func() == "planned"
+    # Four times its own length must pass first: straight after, the run is skipped.
+    assert await slow_job.func() is None
+    # Each job keeps its own pace: the other one runs.
+    assert await quick_job.func() == "planned"
+    assert runs == ["slow", "quick"]
+
+
+def test_a_share_outside_the_loop_is_refused() -> None:
+    for share in (0.0, 1.5):
+        try:
+            FinishingScheduler(share=share)
+        except ValueError:
+            continue
+        raise AssertionError(f"share {share} was taken")
