@@ -16,7 +16,9 @@ answered by their due date, late, and escalated (summing to 100 %), with the rem
 checked; reminders planned vs sent, lost and sent twice; members meeting the quarter minimum
 before and after the reminders; broadcasts delivered exactly once; the wall time, the updates
 a second and each worker's peak memory. With both topologies, the counts that do not depend on
-timing must agree.
+timing must agree: what people did of their own accord (reports, with their locations and
+photos, activities, leave requests). What follows an answer (ratings, reopenings, hand-backs)
+depends on how far the office kept up within the period and is printed beside them.
 
 Targets: every step of every simulated person succeeded; shares sum to 100 %; no reminder
 rule missed; 0 reminders lost, none sent twice beyond the rows in flight when a worker was

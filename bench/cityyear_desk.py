@@ -25,6 +25,10 @@ PREVIEW = re.compile(r"The resident will read")
 WILL_GET = re.compile(r"will get your answer|can rate it")
 MORE_TIME_WHY = re.compile(r"Why do you need more time")
 HAND_BACK_WHY = re.compile(r"Why are you handing the case back")
+PAGER = re.compile("^[◀▶]$")
+FIRST_PAGE = re.compile("^◀$")
+NEXT_PAGE = re.compile("^▶$")
+MOST_PAGES = 4
 
 
 def staff_chat(fake: CityFake, chats: dict[int, list[int]], case: Case) -> TelegramUser:
@@ -34,14 +38,22 @@ def staff_chat(fake: CityFake, chats: dict[int, list[int]], case: Case) -> Teleg
 
 
 async def pick_department(staff: TelegramUser, case: Case) -> None:
-    """Choose the case's department, paging the picker (▶) until it shows."""
+    """Choose the case's department, paging the picker until it shows.
+
+    The picker is known by its pager (the office has more departments than a page holds):
+    the step before it has a "◀ Back" too, and reading that one's buttons as the picker's
+    would page blindly.
+    """
     name = (DEPARTMENTS + EXTRA_DEPARTMENTS)[case.department][1]
-    await staff.wait_button("◀ Back")
-    for _page in range(4):
+    await staff.wait_button(PAGER)
+    for _page in range(MOST_PAGES):
+        if staff.find_button(name) is not None or staff.find_button(FIRST_PAGE) is None:
+            break
+        await staff.turn_page(FIRST_PAGE)
+    for _page in range(MOST_PAGES):
         if staff.find_button(name) is not None:
             break
-        await staff.press(re.compile("^▶$"))
-        await staff.wait_reply()
+        await staff.turn_page(NEXT_PAGE)
     await staff.press(name)
 
 
@@ -117,9 +129,14 @@ async def answer_reopened(fake: CityFake, staff: TelegramUser, number: str) -> N
 
 
 async def open_assigned(person: TelegramUser, number: str) -> None:
-    """The assignee opens the case from the assignment notice."""
+    """The assignee opens the case from the assignment notice, and waits for its card.
+
+    Until the card is shown, the buttons in sight are an older card's: pressing one of those
+    would act on another case.
+    """
     data, message_id = await person.wait_notice(number, "Open the case")
     person.press_data(data, message_id)
+    await person.wait_text(re.compile(re.escape(CARD.format(number=number))))
 
 
 async def assignee_reply(fake: CityFake, person: TelegramUser, number: str) -> None:

@@ -197,15 +197,15 @@ class TelegramUser:
     def buttons(self, newest: int = 8) -> list[tuple[str, str, int]]:
         """Inline buttons as they are now: first on the messages sent or edited since the last
         action (the bot's answer to it, however many notices came meanwhile), newest first,
-        then on the chat's ``newest`` messages."""
+        then on the chat's ``newest`` messages, or on every message from ``floor`` if set."""
         history = self.fake.chats.sent.get(self.chat_id, [])
         changed = list(
             dict.fromkeys(reversed(self.fake.changes.get(self.chat_id, [])[self.seen :]))
         )
-        recent = [
-            int(sent["message_id"])
-            for sent in reversed(history[max(self.floor, len(history) - newest) :])
-        ]
+        # With a floor (a card being worked on) every message from it on: a burst of notices
+        # must not push the card out of sight.
+        start = self.floor if self.floor else len(history) - newest
+        recent = [int(sent["message_id"]) for sent in reversed(history[max(0, start) :])]
         found: list[tuple[str, str, int]] = []
         for message_id in dict.fromkeys([*changed, *recent]):
             current = self.fake.chats.messages.get((self.chat_id, message_id))
@@ -338,6 +338,21 @@ class TelegramUser:
             search, f"text {pattern.pattern!r}", timeout, answer_expected=answer_expected
         )
         return found
+
+    async def turn_page(self, label: re.Pattern[str], timeout: float = STEP_TIMEOUT) -> None:
+        """Press a pager button and wait until its own message changed.
+
+        Not just any change: in a chat that notices keep arriving in, the next notice would
+        pass for the new page.
+        """
+        data, message_id = await self.wait_button(label, timeout)
+        self.press_data(data, message_id)
+        start = self.seen
+        await self.until(
+            lambda: message_id in self.fake.changes.get(self.chat_id, [])[start:],
+            f"page of message {message_id}",
+            timeout,
+        )
 
     async def wait_reply(self, timeout: float = STEP_TIMEOUT) -> None:
         """Wait until the bot sent or edited a message in this chat since the last action."""

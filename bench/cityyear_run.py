@@ -144,7 +144,8 @@ async def run_topology(
             await asyncio.sleep(0.5)
         await asyncio.gather(*(worker.stop() for worker in workers))
         stopped = calendar.now()
-        figures = await tally_figures(db, fake, scenario, calendar, stopped)
+        outages = outage_windows(year.fault_reports, calendar.speed, len(workers))
+        figures = await tally_figures(db, fake, scenario, calendar, stopped, outages)
         await db.dispose()
     finally:
         if sampler is not None:
@@ -229,20 +230,40 @@ def fault_plan(
     return plan
 
 
+def outage_windows(
+    reports: list[dict[str, Any]], speed: float, workers: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When no worker ran, in the bot's time: a lone worker's kill until it was back."""
+    if workers > 1:
+        return []  # another worker took the lead within a lease
+    windows = []
+    for report in reports:
+        if "restart_seconds" in report:
+            back = dt.datetime.fromisoformat(report["at"]) + dt.timedelta(minutes=1)
+            windows.append((back - dt.timedelta(seconds=report["restart_seconds"] * speed), back))
+    return windows
+
+
 async def tally_figures(
-    db: Database, fake: CityFake, scenario: Scenario, calendar: Calendar, stopped: dt.datetime
+    db: Database,
+    fake: CityFake,
+    scenario: Scenario,
+    calendar: Calendar,
+    stopped: dt.datetime,
+    outages: list[tuple[dt.datetime, dt.datetime]],
 ) -> dict[str, Any]:
     """Every figure the report prints, from the database and the fake's log."""
     planner = dt.timedelta(seconds=max(60.0, 0.2 * calendar.speed))
     start = scenario.start.astimezone(LOCAL)
     quarters = sorted({(day.month - 1) // 3 + 1 for day in (start, scenario.last_case_at)})
     return {
-        "cases": await tally.case_figures(db, planner, stopped),
+        "cases": await tally.case_figures(db, planner, stopped, outages),
         "reminders": await tally.delivery_figures(db, fake.accepted, tally.REMINDER_KINDS, False),
         "broadcasts": await tally.delivery_figures(db, fake.accepted, None, True),
         "all_notices": await tally.delivery_figures(db, fake.accepted, None, False),
         "quarter_minimum": await tally.minimum_figures(db, start.year, quarters),
         "timing_free_counts": await tally.timing_free_counts(db),
+        "after_answer_counts": await tally.after_answer_counts(db),
         "fake": {
             "accepted": len(fake.accepted),
             "answered_429": fake.stats["statuses"][429],

@@ -19,6 +19,8 @@ are checked: a case with an assignee past its due date must have had the assigne
 (``issue:<id>:overdue:<due>:*``) planned no later than the due date plus the planner's
 period (its interval in the bot's time: ``max(60 s, 0.2 s x speed)``, plus one period of
 slack); an escalated one also the staff's (``...:overdue-staff:...``) by two days after it.
+While no worker ran (a single worker killed, until it was back) nothing could be planned: a
+reminder falling due then counts from the moment it was back.
 
 Reminders: the outbox rows of the reminder kinds. *Planned* is every such row; *sent* those
 in state ``sent``. Against the fake's log (what it accepted with a 200), each row is matched by
@@ -46,7 +48,14 @@ from sqlmodel import col
 
 from bench.cityyear_platform import Accepted
 from storage.db import Database
-from storage.models import Activity, Issue, IssueEvent, MeetingInvitee, OutboxMessage
+from storage.models import (
+    Activity,
+    Attachment,
+    Issue,
+    IssueEvent,
+    MeetingInvitee,
+    OutboxMessage,
+)
 
 REMINDER_KINDS = (
     "issue-unassigned",
@@ -74,8 +83,25 @@ def share(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 
+def reminder_deadline(
+    moment: dt.datetime, slack: dt.timedelta, outages: Sequence[tuple[dt.datetime, dt.datetime]]
+) -> dt.datetime:
+    """When a reminder due at ``moment`` must be planned: ``slack`` later, or after an outage.
+
+    No worker plans while none runs (a killed single worker, before its restart): a reminder
+    falling due in an outage, or within ``slack`` before it, counts from the outage's end.
+    """
+    for start, end in sorted(outages):
+        if start <= moment + slack and moment <= end:
+            moment = end
+    return moment + slack
+
+
 async def case_figures(
-    db: Database, planner_period: dt.timedelta, until: dt.datetime
+    db: Database,
+    planner_period: dt.timedelta,
+    until: dt.datetime,
+    outages: Sequence[tuple[dt.datetime, dt.datetime]] = (),
 ) -> dict[str, Any]:
     """The three shares of cases, and whether each late or escalated one was reminded on time."""
     async with db.session() as session:
@@ -134,11 +160,12 @@ async def case_figures(
         assigned = issue.assignee_member_id is not None or issue.assignee_department_id is not None
         if assigned:
             first = planned.get(f"issue:{issue.id}:overdue:{stamp}")
-            if first is None or first > due + slack:
+            if first is None or first > reminder_deadline(due, slack, outages):
                 missed["assignee_reminder_missing_or_late"] += 1
             if escalated:
                 staff = planned.get(f"issue:{issue.id}:overdue-staff:{stamp}")
-                if staff is None or staff > due + STAFF_AFTER + slack:
+                staff_due = due + STAFF_AFTER
+                if staff is None or staff > reminder_deadline(staff_due, slack, outages):
                     missed["staff_reminder_missing_or_late"] += 1
     total = sum(buckets.values())
     return {
@@ -240,31 +267,44 @@ async def minimum_figures(db: Database, year: int, quarters: Sequence[int]) -> d
 
 
 async def timing_free_counts(db: Database) -> dict[str, int]:
-    """Counts that do not depend on timing: the same on every topology for one seed."""
+    """Counts of what people did of their own accord: the same on every topology for one seed.
+
+    Each is fixed by the scenario once every step of it succeeded: the reports (with their
+    locations and photos), the activities members logged, the leave requests. What follows an
+    answer (ratings, reopenings, hand-backs) waits for the office and the assignees within
+    the period, so it depends on how fast the app kept up: see :func:`after_answer_counts`.
+    """
     async with db.session() as session:
 
-        def count(query: Any) -> Any:
-            return session.execute(query)
+        async def count(query: Any) -> int:
+            return int((await session.execute(query)).scalar_one())
 
-        figures = {
-            "cases": (await count(select(func.count()).select_from(Issue))).scalar_one(),
-            "cases_with_location": (
-                await count(select(func.count()).where(col(Issue.latitude).is_not(None)))
-            ).scalar_one(),
-            "cases_rated": (
-                await count(select(func.count()).where(col(Issue.rating).is_not(None)))
-            ).scalar_one(),
-            "reopenings": (
-                await count(select(func.count()).where(col(IssueEvent.to_status) == "reopened"))
-            ).scalar_one(),
-            "handed_back": (
-                await count(select(func.count()).where(col(IssueEvent.kind) == "handed_back"))
-            ).scalar_one(),
-            "activities": (await count(select(func.count()).select_from(Activity))).scalar_one(),
-            "leave_requests": (
-                await count(
-                    select(func.count()).where(col(MeetingInvitee.leave_reason).is_not(None))
-                )
-            ).scalar_one(),
+        return {
+            "cases": await count(select(func.count()).select_from(Issue)),
+            "cases_with_location": await count(
+                select(func.count()).where(col(Issue.latitude).is_not(None))
+            ),
+            "cases_with_photo": await count(select(func.count(func.distinct(Attachment.issue_id)))),
+            "activities": await count(select(func.count()).select_from(Activity)),
+            "leave_requests": await count(
+                select(func.count()).where(col(MeetingInvitee.leave_reason).is_not(None))
+            ),
         }
-    return {name: int(value) for name, value in figures.items()}
+
+
+async def after_answer_counts(db: Database) -> dict[str, int]:
+    """What people did once answered: depends on how many answers came within the period."""
+    async with db.session() as session:
+
+        async def count(query: Any) -> int:
+            return int((await session.execute(query)).scalar_one())
+
+        return {
+            "cases_rated": await count(select(func.count()).where(col(Issue.rating).is_not(None))),
+            "reopenings": await count(
+                select(func.count()).where(col(IssueEvent.to_status) == "reopened")
+            ),
+            "handed_back": await count(
+                select(func.count()).where(col(IssueEvent.kind) == "handed_back")
+            ),
+        }

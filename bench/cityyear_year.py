@@ -60,6 +60,7 @@ class Tallies:
     def failed(self, step: str, error: BaseException) -> None:
         """Count a failed step and keep a few examples."""
         self.failures[step] += 1
+        log.warning("%s failed: %s: %s", step, type(error).__name__, str(error)[:1500])
         if self.failures[step] <= 2:
             self.samples.append(f"{step}: {type(error).__name__}: {str(error)[:300]}")
 
