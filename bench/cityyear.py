@@ -21,9 +21,10 @@ photos, activities, leave requests). What follows an answer (ratings, reopenings
 depends on how far the office kept up within the period and is printed beside them.
 
 Targets: every step of every simulated person succeeded; shares sum to 100 %; no reminder
-rule missed; 0 reminders lost, none sent twice beyond the rows in flight when a worker was
-killed (the delivery guarantee: at least once, duplicates bounded by what was in flight); 0
-broadcasts lost or sent twice; the period's
+rule missed; 0 reminders or broadcasts lost, none sent twice beyond the rows in flight when a
+worker was killed (the delivery guarantee: at least once, duplicates bounded by what was in
+flight, since a message Telegram took but the dead worker had not yet recorded is sent
+again); the period's
 wall time under ``--budget`` seconds (900); the timing-free counts equal across topologies.
 ``--profile`` runs the worker under cProfile (files next to the worker logs, kept).
 """
@@ -52,7 +53,8 @@ from bench.cityyear_scenario import build  # noqa: E402
 from tests.support.processes import free_port  # noqa: E402
 
 log = logging.getLogger("bench.cityyear")
-SCALES = {"year": (100_000, 500, 40_000.0), "month": (150, 60, 30_000.0)}
+# Cases, members, and the clock's speed: the month at a speed this 2-core machine keeps up with.
+SCALES = {"year": (100_000, 500, 40_000.0), "month": (150, 60, 10_000.0)}
 POSTGRES_ADMIN = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
@@ -114,7 +116,8 @@ def judge(result: dict[str, Any], budget: float) -> dict[str, bool]:
         "reminder_rules_kept": not cases["reminder_rule_misses"],
         "reminders_none_lost": reminders["lost"] == 0,
         "reminders_sent_twice_only_if_in_flight_at_a_kill": reminders["sent_twice"] <= in_flight,
-        "broadcasts_exactly_once": broadcasts["lost"] == 0 and broadcasts["sent_twice"] == 0,
+        "broadcasts_none_lost": broadcasts["lost"] == 0,
+        "broadcasts_sent_twice_only_if_in_flight_at_a_kill": broadcasts["sent_twice"] <= in_flight,
         "within_budget": result["period_wall_seconds"] <= budget,
     }
 

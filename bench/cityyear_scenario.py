@@ -284,7 +284,9 @@ def build(seed: int, *, scale: str, cases: int, members: int) -> Scenario:
         day = start + dt.timedelta(days=7 + (index + 0.5) * (days - 10) / meetings)
         moment = day.replace(hour=14, minute=30, second=0, microsecond=0)
         kind = MEETING_KINDS[index % len(MEETING_KINDS)]
-        scenario.meetings.append(Meeting(index, kind, moment, f"{kind} meeting {index + 1}"))
+        # Two digits: "meeting 1" must not name "meeting 13" too when a member looks for it.
+        title = f"{kind} meeting {index + 1:02d}"
+        scenario.meetings.append(Meeting(index, kind, moment, title))
     for index in range(broadcasts):
         day = start + dt.timedelta(days=(index + 0.3) * days / broadcasts)
         scenario.broadcasts.append(day.replace(hour=10, minute=0, second=0, microsecond=0))
