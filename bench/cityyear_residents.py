@@ -13,7 +13,10 @@ import re
 from bench.cityyear_platform import CASE_NUMBER, CityFake, TelegramUser
 from bench.cityyear_scenario import CATEGORIES, STATIONS, Case
 
-STEP = {number: re.compile(f"Step {number} of 6") for number in range(3, 7)}
+STEP = {number: re.compile(f"Step {number} of 6") for number in range(1, 7)}
+LEFTOVER = "report that is not sent yet"
+FIRST_STEP_OR_LEFTOVER = re.compile(f"Step 1 of 6|{LEFTOVER}")
+DISCARD_LEFTOVER = "Discard it and start over"
 SUBMITTED = re.compile(r"case number is (\d{4}-\d{6})")
 DIFFERENT = "mine is different"
 PHOTO_ADDED = re.compile(r"Photo 1 of 3 added")
@@ -41,6 +44,11 @@ async def report(fake: CityFake, case: Case) -> tuple[str, bool]:
     person = resident(fake, case)
     async with fake.lock(person.chat_id):
         person.send("/report")
+        first = await person.wait_text(FIRST_STEP_OR_LEFTOVER)
+        if first.group(0) == LEFTOVER:
+            # An earlier report of theirs broke off (a step timed out): they gave up on it.
+            await person.press(DISCARD_LEFTOVER)
+            await person.wait_text(STEP[1])
         await person.press(STATIONS[case.station][1])
         await person.press(CATEGORIES[case.category])
         await person.wait_text(STEP[3])
